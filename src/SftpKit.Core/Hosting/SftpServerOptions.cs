@@ -1,0 +1,118 @@
+using System.Net;
+
+namespace SftpKit;
+
+/// <summary>
+/// Options of the embedded SSH/SFTP server. Bound from the configuration section <c>SftpKit</c> (and so from
+/// environment variables such as <c>SftpKit__Listen__0__Port=2022</c>), then from the delegate given to
+/// <c>AddSftpServer</c>. Validated at start; every error is reported at once.
+/// </summary>
+public sealed class SftpServerOptions
+{
+    /// <summary>
+    /// The endpoints to listen on (configuration key <c>Listen</c>). Defaults to 0.0.0.0:2022 when empty.
+    /// </summary>
+    public IList<SshEndpoint> Endpoints { get; } = new List<SshEndpoint>();
+
+    /// <summary>Adds a listening endpoint. Port 0 picks a free port (see <see cref="ISftpServer.EndPoints"/>).</summary>
+    public void Listen(IPAddress address, int port)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        Endpoints.Add(new SshEndpoint { Address = address.ToString(), Port = port });
+    }
+
+    /// <summary>
+    /// The software-version part of the identification string sent to clients (<c>SSH-2.0-{ServerVersion}</c>).
+    /// Printable ASCII without spaces. Defaults to <c>SftpKit_1.0</c>.
+    /// </summary>
+    public string ServerVersion { get; set; } = "SftpKit_1.0";
+
+    /// <summary>
+    /// Directory holding host keys (<c>ssh_host_*_key</c>). When it has none, ed25519, ecdsa-p256 and rsa-3072 keys
+    /// are generated there with mode 0600 and reused on later starts. Relative paths are resolved against the
+    /// current directory. Defaults to <c>keys</c>.
+    /// </summary>
+    public string HostKeyDirectory { get; set; } = "keys";
+
+    /// <summary>
+    /// Explicit host key files (OpenSSH or PEM format, unencrypted). When set, <see cref="HostKeyDirectory"/> is not
+    /// used. Defaults to empty.
+    /// </summary>
+    public IList<string> HostKeyFiles { get; } = new List<string>();
+
+    /// <summary>Algorithms offered; see <see cref="SshAlgorithmOptions"/> for the defaults.</summary>
+    public SshAlgorithmOptions Algorithms { get; } = new();
+
+    /// <summary>Numeric limits and timeouts.</summary>
+    public SftpServerLimits Limits { get; } = new();
+
+    /// <summary>Users for the built-in in-memory authenticator. Defaults to empty.</summary>
+    public IList<SshUser> Users { get; } = new List<SshUser>();
+}
+
+/// <summary>One listening endpoint.</summary>
+public sealed class SshEndpoint
+{
+    /// <summary>IP address to bind. Defaults to <c>0.0.0.0</c>.</summary>
+    public string Address { get; set; } = "0.0.0.0";
+
+    /// <summary>TCP port; 0 picks a free port. Defaults to 2022.</summary>
+    public int Port { get; set; } = 2022;
+}
+
+/// <summary>Numeric caps and timeouts of the server (the <c>Limits</c> sub-object).</summary>
+public sealed class SftpServerLimits
+{
+    /// <summary>
+    /// Largest binary packet accepted (packet_length), in bytes. Must be at least 35000 (RFC 4253 §6.1).
+    /// Defaults to 262144 (256 KiB, as OpenSSH).
+    /// </summary>
+    public int MaxPacketSize { get; set; } = 256 * 1024;
+
+    /// <summary>Longest identification line accepted, including CR LF. Defaults to 255 (RFC 4253 §4.2).</summary>
+    public int MaxVersionLineLength { get; set; } = 255;
+
+    /// <summary>Failed authentication attempts allowed per connection. Defaults to 6 (OpenSSH MaxAuthTries).</summary>
+    public int MaxAuthAttempts { get; set; } = 6;
+
+    /// <summary>Time a client has to authenticate after connecting. Defaults to 2 minutes (OpenSSH LoginGraceTime).</summary>
+    public TimeSpan LoginGraceTime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// An authenticated connection with no channel traffic for this long is disconnected. Defaults to 15 minutes.
+    /// <see cref="TimeSpan.Zero"/> disables it.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Open channels allowed per connection. Defaults to 10 (OpenSSH MaxSessions).</summary>
+    public int MaxChannelsPerConnection { get; set; } = 10;
+
+    /// <summary>Concurrent connections allowed per server; more are refused at accept. Defaults to 10000.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Bytes (sent plus received) after which the server starts a rekey. Defaults to 1 GiB.</summary>
+    public long RekeyBytes { get; set; } = 1L << 30;
+
+    /// <summary>Time after which the server starts a rekey. Defaults to 1 hour.</summary>
+    public TimeSpan RekeyInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Receive window granted per channel, in bytes. Defaults to 2 MiB.</summary>
+    public int ChannelWindowSize { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Largest CHANNEL_DATA payload we send or accept, in bytes. Defaults to 32768.</summary>
+    public int ChannelMaxPacket { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// Outbound CHANNEL_DATA messages queued per connection before channel writers wait (back-pressure). Defaults to 64.
+    /// </summary>
+    public int OutboundDataSlots { get; set; } = 64;
+
+    /// <summary>
+    /// Other outbound messages that may be queued per connection; a client that floods requests without reading
+    /// replies past this is disconnected. Defaults to 16384.
+    /// </summary>
+    public int MaxQueuedMessages { get; set; } = 16_384;
+
+    /// <summary>Time the server waits on stop for connections to end before disconnecting them. Defaults to 10 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SftpKit;
+using SftpKit.Hosting;
+using SftpKit.Ssh.Authentication;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the SftpKit SSH/SFTP server to an application's services.</summary>
+public static class SftpServiceCollectionExtensions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string ConfigurationSectionName = "SftpKit";
+
+    /// <summary>
+    /// Adds the server as a hosted service. Options bind from the <c>SftpKit</c> configuration section when an
+    /// <see cref="IConfiguration"/> is registered, then <paramref name="configure"/> runs; they are validated on start.
+    /// </summary>
+    public static ISftpServerBuilder AddSftpServer(this IServiceCollection services, Action<SftpServerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SftpServerOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SftpServerOptions>, SftpServerOptionsFromConfiguration>());
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpServerOptions>, SftpServerOptionsValidator>());
+        services.AddLogging();
+        services.TryAddSingleton<ISshAuthenticator, InMemoryAuthenticator>();
+        services.TryAddSingleton<SftpServer>();
+        services.TryAddSingleton<ISftpServer>(sp => sp.GetRequiredService<SftpServer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SftpServer>(sp => sp.GetRequiredService<SftpServer>()));
+        return new SftpServerBuilder(services);
+    }
+}

@@ -1,0 +1,26 @@
+namespace SftpKit;
+
+/// <summary>An account of the built-in in-memory user list.</summary>
+public sealed class SshUser
+{
+    /// <summary>The login name.</summary>
+    public string UserName { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The password hash in PHC form as produced by <see cref="SshPasswordHasher.Hash"/> (argon2id). Null disables
+    /// password login for this user.
+    /// </summary>
+    public string? PasswordHash { get; set; }
+
+    /// <summary>
+    /// A plain password, accepted from configuration for convenience and hashed when the user list is loaded; prefer
+    /// <see cref="PasswordHash"/>. Never logged.
+    /// </summary>
+    public string? Password { get; set; }
+
+    /// <summary>Authorized public keys as authorized_keys lines (<c>type base64 [comment]</c>).</summary>
+    public IList<string> AuthorizedKeys { get; set; } = new List<string>();
+
+    /// <summary>The user's home directory.</summary>
+    public string? HomeDirectory { get; set; }
+}

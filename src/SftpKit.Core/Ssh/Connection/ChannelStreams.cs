@@ -1,0 +1,98 @@
+using System.IO.Pipelines;
+
+namespace SftpKit.Ssh.Connection;
+
+/// <summary>The client's bytes on a channel, as a read-only stream; each read re-opens the window as it consumes.</summary>
+internal sealed class ChannelInputStream : Stream
+{
+    private readonly SshChannel _channel;
+    private readonly PipeReader _reader;
+
+    public ChannelInputStream(SshChannel channel, PipeReader reader)
+    {
+        _channel = channel;
+        _reader = reader;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+        while (true)
+        {
+            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var data = result.Buffer;
+            if (!data.IsEmpty)
+            {
+                int count = (int)Math.Min(data.Length, buffer.Length);
+                data.Slice(0, count).CopyTo(buffer.Span);
+                _reader.AdvanceTo(data.GetPosition(count));
+                _channel.OnConsumed(count);
+                return count;
+            }
+            _reader.AdvanceTo(data.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return 0;
+            }
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>Standard output or error of a channel; writes wait for the client's window.</summary>
+internal sealed class ChannelOutputStream : Stream
+{
+    private readonly SshChannel _channel;
+    private readonly uint _dataType;
+
+    public ChannelOutputStream(SshChannel channel, uint dataType)
+    {
+        _channel = channel;
+        _dataType = dataType;
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        => _channel.SendDataAsync(buffer, _dataType, cancellationToken);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

@@ -1,0 +1,258 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using SftpKit.Ssh.Transport;
+
+namespace SftpKit.Ssh.Connection;
+
+/// <summary>
+/// One session channel (RFC 4254 §5): flow control both ways and the close handshake. Incoming data lands in a pipe
+/// bounded by the window we grant; the window is re-opened as the handler consumes, in steps of half the initial
+/// window. Outgoing data waits for the client's window, which is used as given (never clamped).
+/// </summary>
+internal sealed class SshChannel : IDisposable
+{
+    private readonly SshTransport _transport;
+    private readonly Pipe _inbound = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+    private readonly object _gate = new();
+    private readonly CancellationTokenSource _aborted = new();
+    private readonly uint _initialWindow;
+    private readonly int _maxChunk;
+    private long _remoteWindow;
+    private long _localWindow;
+    private long _consumedSinceAdjust;
+    private TaskCompletionSource? _windowWaiter;
+    private bool _localClosed;
+    private bool _remoteClosed;
+
+    public SshChannel(SshTransport transport, uint localId, uint remoteId, uint remoteWindow, uint remoteMaxPacket, uint localWindow, int maxChunk)
+    {
+        _transport = transport;
+        LocalId = localId;
+        RemoteId = remoteId;
+        _remoteWindow = remoteWindow;
+        _initialWindow = localWindow;
+        _localWindow = localWindow;
+        _maxChunk = (int)Math.Min(remoteMaxPacket, (uint)maxChunk);
+        Input = new ChannelInputStream(this, _inbound.Reader);
+        Output = new ChannelOutputStream(this, 0);
+        Error = new ChannelOutputStream(this, 1);
+    }
+
+    public uint LocalId { get; }
+    public uint RemoteId { get; }
+    public Stream Input { get; }
+    public Stream Output { get; }
+    public Stream Error { get; }
+
+    /// <summary>True once a subsystem/exec/shell request was accepted: later ones are refused.</summary>
+    public bool Started { get; set; }
+
+    public Task? HandlerTask { get; set; }
+
+    public CancellationToken Aborted => _aborted.Token;
+
+    public bool FullyClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _localClosed && _remoteClosed;
+            }
+        }
+    }
+
+    /// <summary>Called by the read loop for CHANNEL_DATA; data beyond the window we granted is a protocol error.</summary>
+    public void OnData(ReadOnlySpan<byte> data)
+    {
+        if (data.Length > Interlocked.Read(ref _localWindow))
+        {
+            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Channel data exceeds window.");
+        }
+        Interlocked.Add(ref _localWindow, -data.Length);
+        if (_remoteClosed)
+        {
+            return;
+        }
+        _inbound.Writer.Write(data);
+        // pauseWriterThreshold 0: the window, not the pipe, bounds buffered bytes, so this never waits.
+        _ = _inbound.Writer.FlushAsync();
+    }
+
+    /// <summary>Extended data from the client has no reader: count it against the window and re-open it at once.</summary>
+    public void OnIgnoredData(int length)
+    {
+        if (length > Interlocked.Read(ref _localWindow))
+        {
+            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Channel data exceeds window.");
+        }
+        Interlocked.Add(ref _localWindow, -length);
+        OnConsumed(length);
+    }
+
+    public void OnEof() => _inbound.Writer.Complete();
+
+    public void OnWindowAdjust(uint bytes)
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            _remoteWindow += bytes;
+            if (_remoteWindow > uint.MaxValue)
+            {
+                throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Channel window overflow.");
+            }
+            waiter = _windowWaiter;
+            _windowWaiter = null;
+        }
+        waiter?.TrySetResult();
+    }
+
+    /// <summary>The client closed: finish input, stop the handler, and answer CLOSE unless we already sent it.</summary>
+    public void OnRemoteClose()
+    {
+        bool sendClose;
+        lock (_gate)
+        {
+            _remoteClosed = true;
+            sendClose = !_localClosed;
+            _localClosed = true;
+        }
+        _inbound.Writer.Complete();
+        _aborted.Cancel();
+        _windowWaiter?.TrySetResult();
+        if (sendClose)
+        {
+            SendSimple(SshMessageNumber.ChannelClose);
+        }
+    }
+
+    /// <summary>The handler finished: exit-status, EOF and CLOSE, in that order, after all queued data.</summary>
+    public void Complete(int exitStatus)
+    {
+        lock (_gate)
+        {
+            if (_localClosed)
+            {
+                return;
+            }
+            using var writer = new SshWriter(64);
+            writer.WriteMessage(SshMessageNumber.ChannelRequest).WriteUInt32(RemoteId).WriteString("exit-status").WriteBoolean(false).WriteUInt32((uint)exitStatus);
+            _transport.Enqueue(writer.WrittenSpan);
+            SendSimpleLocked(SshMessageNumber.ChannelEof);
+            SendSimpleLocked(SshMessageNumber.ChannelClose);
+            _localClosed = true;
+        }
+    }
+
+    /// <summary>Sends data as CHANNEL_DATA (type 0) or EXTENDED_DATA (type 1), waiting for window and data slots.</summary>
+    public async ValueTask SendDataAsync(ReadOnlyMemory<byte> data, uint dataType, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
+        var token = linked.Token;
+        while (!data.IsEmpty)
+        {
+            int chunk = await ReserveWindowAsync(Math.Min(data.Length, _maxChunk), token).ConfigureAwait(false);
+            await _transport.AcquireDataSlotAsync(token).ConfigureAwait(false);
+            int header = dataType == 0 ? 9 : 13;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(header + chunk);
+            var span = buffer.AsSpan();
+            span[0] = dataType == 0 ? (byte)SshMessageNumber.ChannelData : (byte)SshMessageNumber.ChannelExtendedData;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[1..], RemoteId);
+            if (dataType != 0)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[5..], dataType);
+            }
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[(header - 4)..], (uint)chunk);
+            data.Span[..chunk].CopyTo(span[header..]);
+            lock (_gate)
+            {
+                if (_localClosed)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    _transport.ReleaseDataSlot();
+                    throw new IOException("The channel is closed.");
+                }
+                _transport.Enqueue(new OutboundMessage(buffer, header + chunk, OutboundKind.ChannelData));
+            }
+            data = data[chunk..];
+        }
+    }
+
+    private async ValueTask<int> ReserveWindowAsync(int wanted, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                if (_localClosed)
+                {
+                    throw new IOException("The channel is closed.");
+                }
+                if (_remoteWindow > 0)
+                {
+                    int granted = (int)Math.Min(wanted, _remoteWindow);
+                    _remoteWindow -= granted;
+                    return granted;
+                }
+                _windowWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _windowWaiter.Task;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The handler consumed input: re-open our window once half of it is used.</summary>
+    internal void OnConsumed(int bytes)
+    {
+        long pending = Interlocked.Add(ref _consumedSinceAdjust, bytes);
+        if (pending < _initialWindow / 2)
+        {
+            return;
+        }
+        Interlocked.Add(ref _consumedSinceAdjust, -pending);
+        lock (_gate)
+        {
+            if (_localClosed)
+            {
+                return;
+            }
+            Interlocked.Add(ref _localWindow, pending);
+            using var writer = new SshWriter(16);
+            writer.WriteMessage(SshMessageNumber.ChannelWindowAdjust).WriteUInt32(RemoteId).WriteUInt32((uint)pending);
+            _transport.Enqueue(writer.WrittenSpan);
+        }
+    }
+
+    private void SendSimple(SshMessageNumber number)
+    {
+        lock (_gate)
+        {
+            SendSimpleLocked(number);
+        }
+    }
+
+    private void SendSimpleLocked(SshMessageNumber number)
+    {
+        Span<byte> message = stackalloc byte[5];
+        message[0] = (byte)number;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(message[1..], RemoteId);
+        _transport.Enqueue(message);
+    }
+
+    /// <summary>The connection is going away: wake and cancel everything waiting on this channel.</summary>
+    public void Abort()
+    {
+        lock (_gate)
+        {
+            _localClosed = true;
+            _remoteClosed = true;
+        }
+        _inbound.Writer.Complete();
+        _aborted.Cancel();
+        _windowWaiter?.TrySetResult();
+    }
+
+    public void Dispose() => _aborted.Dispose();
+}

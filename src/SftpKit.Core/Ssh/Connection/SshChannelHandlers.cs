@@ -1,0 +1,62 @@
+using System.Net;
+
+namespace SftpKit;
+
+/// <summary>
+/// Runs a named subsystem (e.g. <c>sftp</c>) on a session channel. Register with
+/// <c>AddSubsystem&lt;T&gt;()</c>; one instance serves every channel, so keep per-channel state local.
+/// </summary>
+public interface ISshSubsystemHandler
+{
+    /// <summary>The subsystem name the client requests, e.g. <c>sftp</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Serves the channel until done; the return value is sent as the exit status.</summary>
+    Task<int> RunAsync(SshChannelContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Runs commands requested with <c>exec</c>. Handlers are asked in registration order; the first whose
+/// <see cref="CanExecute"/> returns true runs the command. A command no handler takes gets a message on stderr and
+/// exit status 127.
+/// </summary>
+public interface ISshCommandHandler
+{
+    /// <summary>Whether this handler runs <paramref name="command"/>.</summary>
+    bool CanExecute(string command);
+
+    /// <summary>Runs the command; the return value is sent as the exit status.</summary>
+    Task<int> ExecuteAsync(SshChannelContext context, string command, CancellationToken cancellationToken);
+}
+
+/// <summary>One session channel as a handler sees it: the user, and the channel's three byte streams.</summary>
+public sealed class SshChannelContext
+{
+    internal SshChannelContext(SshPrincipal principal, EndPoint? remoteEndPoint, string connectionId, Stream input, Stream output, Stream error)
+    {
+        Principal = principal;
+        RemoteEndPoint = remoteEndPoint;
+        ConnectionId = connectionId;
+        Input = input;
+        Output = output;
+        Error = error;
+    }
+
+    /// <summary>The authenticated user.</summary>
+    public SshPrincipal Principal { get; }
+
+    /// <summary>The client's address, when known.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The server-assigned connection id (also in log scopes).</summary>
+    public string ConnectionId { get; }
+
+    /// <summary>Bytes the client sends; reads return 0 after the client's EOF.</summary>
+    public Stream Input { get; }
+
+    /// <summary>Standard output to the client. Writes wait for the client's window (flow control).</summary>
+    public Stream Output { get; }
+
+    /// <summary>Standard error to the client (extended data type 1).</summary>
+    public Stream Error { get; }
+}

@@ -1,0 +1,331 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using SftpKit.Hosting;
+using SftpKit.Ssh.Authentication;
+using SftpKit.Ssh.Connection;
+using SftpKit.Ssh.KeyExchange;
+using SftpKit.Ssh.Keys;
+using SftpKit.Ssh.Transport;
+
+namespace SftpKit.Ssh;
+
+/// <summary>What every connection of one server shares.</summary>
+internal sealed record SshServerContext(
+    SftpServerOptions Options,
+    IReadOnlyList<SshHostKey> HostKeys,
+    ISshAuthenticator Authenticator,
+    IReadOnlyList<ISshSubsystemHandler> Subsystems,
+    IReadOnlyList<ISshCommandHandler> Commands,
+    ILogger Logger);
+
+/// <summary>
+/// One server-side SSH connection over any duplex byte stream: version exchange, then a single read loop that
+/// dispatches each packet to the transport, auth or connection layer. Every protocol violation ends here, in one
+/// catch ladder, as SSH_MSG_DISCONNECT with a generic description; the detail goes to the log.
+/// </summary>
+internal sealed class SshServerConnection
+{
+    private readonly Stream _stream;
+    private readonly SshServerContext _server;
+    private readonly EndPoint? _remoteEndPoint;
+    private readonly CancellationTokenSource _aborted = new();
+    private SshTransport? _transport;
+    private long _lastActivityTicks = Environment.TickCount64;
+    private volatile bool _authenticated;
+
+    public SshServerConnection(Stream stream, EndPoint? remoteEndPoint, SshServerContext server, string id)
+    {
+        _stream = stream;
+        _remoteEndPoint = remoteEndPoint;
+        _server = server;
+        Id = id;
+    }
+
+    public string Id { get; }
+
+    public EndPoint? RemoteEndPoint => _remoteEndPoint;
+
+    public string? UserName { get; private set; }
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    private string ServerVersionLine => "SSH-2.0-" + _server.Options.ServerVersion;
+
+    /// <summary>Asks the connection to end with a DISCONNECT (used at server shutdown).</summary>
+    public void Abort() => _aborted.Cancel();
+
+    public async Task RunAsync()
+    {
+        var options = _server.Options;
+        var limits = options.Limits;
+        var logger = _server.Logger;
+        var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        var output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+        using var watchdog = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token, watchdog.Token);
+        var token = linked.Token;
+        var watchdogTask = WatchdogAsync(limits, watchdog);
+        KeyExchangeHandler? kex = null;
+        ConnectionService? connection = null;
+        try
+        {
+            await output.WriteAsync(Encoding.ASCII.GetBytes(ServerVersionLine + "\r\n"), token).ConfigureAwait(false);
+            string clientVersion;
+            try
+            {
+                clientVersion = await VersionExchange.ReadClientVersionAsync(input, limits.MaxVersionLineLength, token).ConfigureAwait(false);
+            }
+            catch (SshProtocolException ex) when (ex.Reason != SshDisconnectReason.ConnectionLost)
+            {
+                Log.ProtocolError(logger, Id, ex.Reason, ex.Message);
+                await output.WriteAsync("Invalid SSH identification string.\r\n"u8.ToArray(), CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            Log.ClientVersion(logger, Id, clientVersion);
+
+            _transport = new SshTransport(input, output, limits.MaxPacketSize, limits.OutboundDataSlots, limits.MaxQueuedMessages);
+            _transport.StartWriter();
+            kex = new KeyExchangeHandler(_transport, options.Algorithms, _server.HostKeys, clientVersion, ServerVersionLine);
+            kex.Begin();
+            var auth = new UserAuthService(_transport, _server.Authenticator, logger, limits.MaxAuthAttempts,
+                () => kex.SessionId!, () => kex.HostKeyBlob, user => new SshAuthContext(user, _remoteEndPoint, clientVersion, Id));
+
+            bool userAuthRequested = false;
+            long packets = 0;
+            while (true)
+            {
+                var payload = await _transport.ReadPacketAsync(token).ConfigureAwait(false);
+                uint sequence = _transport.ReceiveSequence - 1;
+                packets++;
+                var number = (SshMessageNumber)payload.Span[0];
+
+                if (!kex.FirstKexDone)
+                {
+                    EnforceInitialKex(number, packets, kex);
+                }
+
+                switch (number)
+                {
+                    case SshMessageNumber.Disconnect:
+                        return;
+                    case SshMessageNumber.Ignore:
+                    case SshMessageNumber.Debug:
+                    case SshMessageNumber.Unimplemented:
+                        break;
+                    case SshMessageNumber.KexInit:
+                    case SshMessageNumber.NewKeys:
+                    case >= (SshMessageNumber)30 and <= (SshMessageNumber)49:
+                        if (kex.Handle(payload.Span))
+                        {
+                            Log.KeyExchangeDone(logger, Id, kex.NegotiatedSummary);
+                        }
+                        else if (number == SshMessageNumber.KexInit && packets > 1 && _transport.StrictKex && !kex.FirstKexDone)
+                        {
+                            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Strict kex: KEXINIT was not the first packet.");
+                        }
+                        break;
+                    case SshMessageNumber.ServiceRequest:
+                        OnServiceRequest(payload.Span, ref userAuthRequested);
+                        break;
+                    case >= SshMessageNumber.UserAuthRequest and <= (SshMessageNumber)79:
+                        if (!userAuthRequested)
+                        {
+                            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Authentication before service request.");
+                        }
+                        if (_authenticated)
+                        {
+                            break; // RFC 4252 §5.1: requests after success are ignored.
+                        }
+                        var principal = await auth.HandleAsync(payload, token).ConfigureAwait(false);
+                        if (principal is not null)
+                        {
+                            UserName = principal.UserName;
+                            _authenticated = true;
+                            Touch();
+                            connection = new ConnectionService(_transport, principal, _remoteEndPoint, Id, _server.Subsystems, _server.Commands, logger,
+                                limits.MaxChannelsPerConnection, (uint)limits.ChannelWindowSize, limits.ChannelMaxPacket, _aborted.Token);
+                        }
+                        break;
+                    case >= SshMessageNumber.GlobalRequest and <= (SshMessageNumber)127:
+                        if (connection is null)
+                        {
+                            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Connection protocol before authentication.");
+                        }
+                        Touch();
+                        connection.Handle(payload.Span);
+                        break;
+                    case SshMessageNumber.Ping:
+                    {
+                        var reader = new SshReader(payload.Span[1..]);
+                        using var pong = new SshWriter(64);
+                        pong.WriteMessage(SshMessageNumber.Pong).WriteBinary(reader.ReadBinary());
+                        _transport.Enqueue(pong.WrittenSpan);
+                        break;
+                    }
+                    default:
+                    {
+                        using var unimplemented = new SshWriter(8);
+                        unimplemented.WriteMessage(SshMessageNumber.Unimplemented).WriteUInt32(sequence);
+                        _transport.Enqueue(unimplemented.WrittenSpan);
+                        break;
+                    }
+                }
+
+                if (kex.FirstKexDone && !kex.InProgress
+                    && (_transport.BytesSinceKex >= limits.RekeyBytes || DateTime.UtcNow - kex.LastKexUtc >= limits.RekeyInterval))
+                {
+                    kex.Begin();
+                }
+            }
+        }
+        catch (SshProtocolException ex)
+        {
+            if (ex.Reason == SshDisconnectReason.ConnectionLost)
+            {
+                Log.ConnectionClosed(logger, Id);
+            }
+            else
+            {
+                Log.ProtocolError(logger, Id, ex.Reason, ex.Message);
+                SendDisconnect(ex.Reason, GenericDescription(ex.Reason));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            if (watchdog.IsCancellationRequested)
+            {
+                Log.Timeout(logger, Id, _authenticated ? "idle" : "login grace");
+                SendDisconnect(SshDisconnectReason.ByApplication, "Timeout.");
+            }
+            else
+            {
+                SendDisconnect(SshDisconnectReason.ByApplication, "Server shutting down.");
+            }
+        }
+        catch (IOException)
+        {
+            Log.ConnectionClosed(logger, Id);
+        }
+#pragma warning disable CA1031 // One connection's failure must never take the server down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ConnectionFailed(logger, Id, ex);
+            SendDisconnect(SshDisconnectReason.ByApplication, "Internal error.");
+        }
+        finally
+        {
+            await watchdog.CancelAsync().ConfigureAwait(false);
+            await watchdogTask.ConfigureAwait(false);
+            connection?.Dispose();
+            if (_transport is not null)
+            {
+                await _transport.StopWriterAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            }
+            if (connection is not null)
+            {
+                await Task.WhenAny(connection.WhenHandlersDoneAsync(), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            }
+            kex?.Dispose();
+            if (_transport is not null)
+            {
+                await _transport.DisposeAsync().ConfigureAwait(false);
+            }
+            await input.CompleteAsync().ConfigureAwait(false);
+            await output.CompleteAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            _aborted.Dispose();
+        }
+    }
+
+    private void EnforceInitialKex(SshMessageNumber number, long packets, KeyExchangeHandler kex)
+    {
+        bool kexMessage = number is SshMessageNumber.KexInit or SshMessageNumber.NewKeys or >= (SshMessageNumber)30 and <= (SshMessageNumber)49;
+        if (kexMessage || number == SshMessageNumber.Disconnect)
+        {
+            return;
+        }
+        // Strict kex (Terrapin fix): nothing but key exchange until the first NEWKEYS. The client's KEXINIT tells us
+        // whether strict mode applies; a stray packet before it is caught when the KEXINIT arrives (packets > 1).
+        if (_transport!.StrictKex || packets == 1 && number != SshMessageNumber.Ignore && number != SshMessageNumber.Debug)
+        {
+            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Unexpected message during initial key exchange.");
+        }
+        _ = kex;
+    }
+
+    private void OnServiceRequest(ReadOnlySpan<byte> payload, ref bool userAuthRequested)
+    {
+        var reader = new SshReader(payload[1..]);
+        string service = reader.ReadString();
+        if (service != "ssh-userauth" || userAuthRequested)
+        {
+            throw new SshProtocolException(SshDisconnectReason.ServiceNotAvailable, "Service not available.");
+        }
+        userAuthRequested = true;
+        using var accept = new SshWriter(32);
+        accept.WriteMessage(SshMessageNumber.ServiceAccept).WriteString(service);
+        _transport!.Enqueue(accept.WrittenSpan);
+    }
+
+    private void Touch() => Volatile.Write(ref _lastActivityTicks, Environment.TickCount64);
+
+    /// <summary>Ends connections that do not authenticate within the grace time or sit idle past the idle timeout.</summary>
+    private async Task WatchdogAsync(SftpServerLimits limits, CancellationTokenSource expire)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        long start = Environment.TickCount64;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(expire.Token).ConfigureAwait(false))
+            {
+                long now = Environment.TickCount64;
+                if (!_authenticated)
+                {
+                    if (now - start > (long)limits.LoginGraceTime.TotalMilliseconds)
+                    {
+                        await expire.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+                else if (limits.IdleTimeout > TimeSpan.Zero && now - Volatile.Read(ref _lastActivityTicks) > (long)limits.IdleTimeout.TotalMilliseconds)
+                {
+                    await expire.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void SendDisconnect(SshDisconnectReason reason, string description)
+    {
+        if (_transport is null)
+        {
+            return;
+        }
+        try
+        {
+            using var writer = new SshWriter(64);
+            writer.WriteMessage(SshMessageNumber.Disconnect).WriteUInt32((uint)reason).WriteString(description).WriteString(string.Empty);
+            _transport.Enqueue(writer.WrittenSpan, OutboundKind.Disconnect);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string GenericDescription(SshDisconnectReason reason) => reason switch
+    {
+        SshDisconnectReason.MacError => "Corrupted MAC on input.",
+        SshDisconnectReason.KeyExchangeFailed => "Key exchange failed.",
+        SshDisconnectReason.NoMoreAuthMethodsAvailable => "Too many authentication failures.",
+        SshDisconnectReason.ServiceNotAvailable => "Service not available.",
+        SshDisconnectReason.ProtocolVersionNotSupported => "Protocol version not supported.",
+        _ => "Protocol error.",
+    };
+}
