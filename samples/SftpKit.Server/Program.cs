@@ -1,1 +1,40 @@
-Console.WriteLine("SftpKit sample server");
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SftpKit;
+using SftpKit.Server;
+
+// SftpKit sample server. Usage (all optional):
+//   --config-dir DIR      directory with sftpkit.json and keys/ (default: ./sftpkit-data, created if missing)
+//   --port N              listen port (default 2022, on 0.0.0.0; --address to change)
+//   --address IP          listen address
+//   --user NAME:PASSWORD  add a user (repeatable); home directory DIR/home/NAME
+//   --authorized-key NAME:PATH  add a public key file (authorized_keys lines) for NAME (repeatable)
+// Configuration: DIR/sftpkit.json (section "SftpKit"), then environment variables (SftpKit__Limits__IdleTimeout=...).
+var cli = SampleCommandLine.Parse(args);
+Directory.CreateDirectory(cli.ConfigDirectory);
+
+var builder = Host.CreateApplicationBuilder(cli.RemainingArgs);
+builder.Configuration.AddJsonFile(Path.Combine(cli.ConfigDirectory, "sftpkit.json"), optional: true, reloadOnChange: false);
+builder.Configuration.AddEnvironmentVariables();
+
+builder.Services.AddSftpServer(options =>
+    {
+        if (cli.Port is not null || cli.Address is not null)
+        {
+            options.Endpoints.Clear();
+            options.Endpoints.Add(new SshEndpoint { Address = cli.Address ?? "0.0.0.0", Port = cli.Port ?? 2022 });
+        }
+        if (!Path.IsPathRooted(options.HostKeyDirectory))
+        {
+            options.HostKeyDirectory = Path.Combine(cli.ConfigDirectory, options.HostKeyDirectory);
+        }
+        foreach (var user in cli.Users)
+        {
+            user.HomeDirectory ??= Path.Combine(cli.ConfigDirectory, "home", user.UserName);
+            options.Users.Add(user);
+        }
+    })
+    .AddCommandHandler<EchoCommandHandler>();
+
+await builder.Build().RunAsync();

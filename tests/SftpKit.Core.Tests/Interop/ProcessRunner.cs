@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace SftpKit.Tests.Interop;
+
+/// <summary>Runs a real client program with a bounded time; the result carries exit code and both outputs.</summary>
+internal static class ProcessRunner
+{
+    public sealed record Result(int ExitCode, byte[] StandardOutput, string StandardError)
+    {
+        public string Text => System.Text.Encoding.UTF8.GetString(StandardOutput);
+    }
+
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, byte[]? input = null,
+        IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        if (environment is not null)
+        {
+            foreach (var (key, value) in environment)
+            {
+                info.Environment[key] = value;
+            }
+        }
+        using var process = Process.Start(info)!;
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        var stdout = new MemoryStream();
+        var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout, cts.Token);
+        var readErr = process.StandardError.ReadToEndAsync(cts.Token);
+        try
+        {
+            if (input is not null)
+            {
+                await process.StandardInput.BaseStream.WriteAsync(input, cts.Token);
+            }
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(cts.Token);
+            await copyOut;
+            return new Result(process.ExitCode, stdout.ToArray(), await readErr);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} did not finish in time.");
+        }
+        catch (IOException)
+        {
+            // The client exited before reading all input (e.g. failed login): report what it said.
+            await process.WaitForExitAsync(CancellationToken.None);
+            return new Result(process.ExitCode, stdout.ToArray(), await readErr);
+        }
+    }
+}
