@@ -94,25 +94,23 @@ internal sealed class FiniteFieldDhKex : IKexAlgorithm
 
     private BcBigInteger ParseClientValue(ReadOnlySpan<byte> mpint)
     {
-        if (mpint.IsEmpty)
-        {
-            throw Failed("Diffie-Hellman value out of range.");
-        }
-        if ((mpint[0] & 0x80) != 0)
+        if (!mpint.IsEmpty && (mpint[0] & 0x80) != 0)
         {
             throw Failed("Diffie-Hellman value is negative.");
         }
-        // One byte of slack for the sign byte a top-bit-set value needs; anything longer cannot be below p.
-        if (mpint.Length > (_group.P.BitLength / 8) + 1)
+        // Redundant leading zeros are tolerated (as OpenSSH does); the canonical form is what enters the hash.
+        int start = mpint.IndexOfAnyExcept((byte)0);
+        ReadOnlySpan<byte> magnitude = start < 0 ? [] : mpint[start..];
+        if (magnitude.IsEmpty || magnitude.Length > (_group.P.BitLength + 7) / 8)
         {
             throw Failed("Diffie-Hellman value out of range.");
         }
-        return new BcBigInteger(1, mpint.ToArray());
+        return new BcBigInteger(1, magnitude.ToArray());
     }
 
     private DHPublicKeyParameters ValidateClientValue(BcBigInteger e)
     {
-        // RFC 4253 §8 and RFC 8268 §4: 1 < e < p-1; e = 0, 1 or p-1 would force a known shared secret.
+        // RFC 4253 §8: 1 < e < p-1; e = 0, 1 or p-1 would force a known shared secret.
         var pMinusOne = _group.P.Subtract(BcBigInteger.One);
         if (e.CompareTo(BcBigInteger.One) <= 0 || e.CompareTo(pMinusOne) >= 0)
         {
