@@ -24,8 +24,9 @@ internal sealed class FiniteFieldDhKex : IKexAlgorithm
         _exponentBits = exponentBits;
     }
 
-    // Exponent sizes are at least twice each group's security strength (RFC 3526 §8, NIST SP 800-57), rounded up so
-    // the exponent never limits the 256-bit ciphers negotiated alongside.
+    // Private exponents are at least twice the group's security strength (RFC 3526 §8 table: about 110 bits for
+    // 2048-bit and 150 for 4096-bit groups), with margin; a short exponent would make the discrete log easier than
+    // the group itself. The cost of a 512-bit exponent is negligible next to the signature.
     public static FiniteFieldDhKex Group14Sha256() => new(KexAlgorithmRegistry.DhGroup14Sha256, DHStandardGroups.rfc3526_2048, HashAlgorithmName.SHA256, 512);
 
     public static FiniteFieldDhKex Group16Sha512() => new(KexAlgorithmRegistry.DhGroup16Sha512, DHStandardGroups.rfc3526_4096, HashAlgorithmName.SHA512, 512);
