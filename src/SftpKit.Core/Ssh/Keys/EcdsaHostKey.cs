@@ -5,6 +5,8 @@ namespace SftpKit.Ssh.Keys;
 /// <summary>An ecdsa-sha2-nistp256/384/521 host key (RFC 5656 §3).</summary>
 internal sealed class EcdsaHostKey : SshHostKey
 {
+    // One host key signs for every connection; ECDsa instances are not documented as thread-safe.
+    private readonly Lock _lock = new();
     private readonly ECDsa _key;
     private readonly string[] _algorithms;
 
@@ -43,7 +45,11 @@ internal sealed class EcdsaHostKey : SshHostKey
     {
         int size = Curve.FieldSize;
         Span<byte> rs = stackalloc byte[2 * 66];
-        int written = _key.SignData(data, rs, Curve.Hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        int written;
+        lock (_lock)
+        {
+            written = _key.SignData(data, rs, Curve.Hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
         if (written != 2 * size)
         {
             throw new CryptographicException("Unexpected ECDSA signature length.");

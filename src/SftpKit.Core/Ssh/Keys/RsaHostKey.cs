@@ -11,6 +11,8 @@ internal sealed class RsaHostKey : SshHostKey
     private static readonly string[] Sha2Algorithms = [SshKeyAlgorithmNames.RsaSha512, SshKeyAlgorithmNames.RsaSha256];
     private static readonly string[] AllAlgorithms = [SshKeyAlgorithmNames.RsaSha512, SshKeyAlgorithmNames.RsaSha256, SshKeyAlgorithmNames.RsaSha1];
 
+    // One host key signs for every connection; RSA instances are not documented as thread-safe.
+    private readonly Lock _lock = new();
     private readonly RSA _key;
 
     /// <summary>Takes ownership of <paramref name="key"/>, which must hold a private key.</summary>
@@ -56,7 +58,11 @@ internal sealed class RsaHostKey : SshHostKey
         };
         int size = (_key.KeySize + 7) / 8;
         writer.WriteUInt32((uint)size);
-        int written = _key.SignData(data, writer.GetSpan(size), hash, RSASignaturePadding.Pkcs1);
+        int written;
+        lock (_lock)
+        {
+            written = _key.SignData(data, writer.GetSpan(size), hash, RSASignaturePadding.Pkcs1);
+        }
         if (written != size)
         {
             throw new CryptographicException("Unexpected RSA signature length.");

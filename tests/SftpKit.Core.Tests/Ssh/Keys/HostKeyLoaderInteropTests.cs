@@ -83,6 +83,13 @@ public sealed class HostKeyLoaderInteropTests : IClassFixture<SshKeygenKeys>
             var (exitCode, _, error) = SshKeygen.TryRunTool(SshKeygen.Path, System.Text.Encoding.UTF8.GetString(Message),
                 "-Y", "check-novalidate", "-n", "file", "-s", sigPath);
             Assert.True(exitCode == 0, $"{algorithm}: {error}");
+
+            // Control: the same check must fail for a signature over other data, so the pass above means something.
+            byte[] wrong = key.Sign(algorithm, SshSig.SignedData("file", "sha512", [.. Message, 0]));
+            File.WriteAllText(sigPath, SshSig.Armor(key.PublicKeyBlob, "file", "sha512", wrong));
+            (exitCode, _, _) = SshKeygen.TryRunTool(SshKeygen.Path, System.Text.Encoding.UTF8.GetString(Message),
+                "-Y", "check-novalidate", "-n", "file", "-s", sigPath);
+            Assert.NotEqual(0, exitCode);
         }
     }
 
