@@ -74,7 +74,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
         EndPoints = bound;
         foreach (var listener in _listeners)
         {
-            _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener)));
+            _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None));
         }
         return Task.CompletedTask;
     }
@@ -82,7 +82,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     private List<SshHostKey> LoadHostKeys()
     {
         List<SshHostKey> keys = _options.HostKeyFiles.Count > 0
-            ? _options.HostKeyFiles.Select(HostKeyLoader.Load).ToList()
+            ? _options.HostKeyFiles.Select(f => HostKeyLoader.Load(f)).ToList()
             : HostKeyLoader.LoadOrGenerate(Path.GetFullPath(_options.HostKeyDirectory), _logger).ToList();
         foreach (var key in keys)
         {
@@ -135,7 +135,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
                 {
                     _connections.TryRemove(id, out _);
                 }
-            });
+            }, CancellationToken.None);
             _connections[id] = (connection, task);
             gate.SetResult();
         }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SftpKit;
 using SftpKit.Hosting;
@@ -28,7 +30,9 @@ public static class SftpServiceCollectionExtensions
             services.Configure(configure);
         }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpServerOptions>, SftpServerOptionsValidator>());
-        services.AddLogging();
+        // Hosts register logging; a bare ServiceCollection gets a no-op logger so the server still resolves.
+        services.TryAddSingleton<ILoggerFactory, NullLoggerFactory>();
+        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
         services.TryAddSingleton<ISshAuthenticator, InMemoryAuthenticator>();
         services.TryAddSingleton<SftpServer>();
         services.TryAddSingleton<ISftpServer>(sp => sp.GetRequiredService<SftpServer>());

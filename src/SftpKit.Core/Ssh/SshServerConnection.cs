@@ -25,7 +25,9 @@ internal sealed record SshServerContext(
 /// dispatches each packet to the transport, auth or connection layer. Every protocol violation ends here, in one
 /// catch ladder, as SSH_MSG_DISCONNECT with a generic description; the detail goes to the log.
 /// </summary>
+#pragma warning disable CA1001 // RunAsync owns and disposes the transport and token source when the connection ends.
 internal sealed class SshServerConnection
+#pragma warning restore CA1001
 {
     private readonly Stream _stream;
     private readonly SshServerContext _server;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace SftpKit.Tests.Interop;
 
 /// <summary>Runs a real client program with a bounded time; the result carries exit code and both outputs.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public sealed record Result(int ExitCode, byte[] StandardOutput, string StandardError)
     {

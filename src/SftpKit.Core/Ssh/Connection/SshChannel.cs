@@ -76,7 +76,12 @@ internal sealed class SshChannel : IDisposable
         }
         _inbound.Writer.Write(data);
         // pauseWriterThreshold 0: the window, not the pipe, bounds buffered bytes, so this never waits.
-        _ = _inbound.Writer.FlushAsync();
+        var flush = _inbound.Writer.FlushAsync();
+        if (!flush.IsCompleted)
+        {
+            throw new InvalidOperationException("Channel input pipe unexpectedly applied back-pressure.");
+        }
+        flush.GetAwaiter().GetResult();
     }
 
     /// <summary>Extended data from the client has no reader: count it against the window and re-open it at once.</summary>

@@ -231,7 +231,7 @@ internal sealed class KeyExchangeHandler : IDisposable
         return true;
     }
 
-    private byte[] BuildExtInfo()
+    private static byte[] BuildExtInfo()
     {
         using var writer = new SshWriter(512);
         writer.WriteMessage(SshMessageNumber.ExtInfo);
