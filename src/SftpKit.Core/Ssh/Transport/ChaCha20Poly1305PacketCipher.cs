@@ -8,7 +8,10 @@ internal sealed class ChaCha20Poly1305PacketSealer : IPacketSealer
 {
     private readonly OpenSshChaChaPoly _cipher;
 
-    public ChaCha20Poly1305PacketSealer(ReadOnlySpan<byte> key) => _cipher = new OpenSshChaChaPoly(key);
+    public ChaCha20Poly1305PacketSealer(ReadOnlySpan<byte> key, ChaChaPolyRoutes routes = ChaChaPolyRoutes.Fastest) =>
+        _cipher = new OpenSshChaChaPoly(key, routes);
+
+    internal OpenSshChaChaPoly Construction => _cipher;
 
     public int BlockSize => 8;
 
@@ -21,9 +24,8 @@ internal sealed class ChaCha20Poly1305PacketSealer : IPacketSealer
     {
         PacketSpans.CheckTag(tag, TagLength, nameof(tag));
         _cipher.CryptLength(sequence, packet, packet);
-        _cipher.BeginPacket(sequence);
-        _cipher.CryptPayload(packet[4..], packet[4..]);
-        _cipher.ComputeTag(packet, tag);
+        _cipher.CryptPayload(sequence, packet[4..], packet[4..]);
+        _cipher.ComputeTag(sequence, packet, tag);
     }
 
     public void Dispose() => _cipher.Dispose();
@@ -34,7 +36,10 @@ internal sealed class ChaCha20Poly1305PacketOpener : IPacketOpener
 {
     private readonly OpenSshChaChaPoly _cipher;
 
-    public ChaCha20Poly1305PacketOpener(ReadOnlySpan<byte> key) => _cipher = new OpenSshChaChaPoly(key);
+    public ChaCha20Poly1305PacketOpener(ReadOnlySpan<byte> key, ChaChaPolyRoutes routes = ChaChaPolyRoutes.Fastest) =>
+        _cipher = new OpenSshChaChaPoly(key, routes);
+
+    internal OpenSshChaChaPoly Construction => _cipher;
 
     public int BlockSize => 8;
 
@@ -56,13 +61,12 @@ internal sealed class ChaCha20Poly1305PacketOpener : IPacketOpener
         PacketSpans.CheckOpenArguments(packet, plaintext, minimumPacket: 4);
         PacketSpans.CheckTag(tag, TagLength, nameof(tag));
         Span<byte> expected = stackalloc byte[OpenSshChaChaPoly.TagLength];
-        _cipher.BeginPacket(sequence);
-        _cipher.ComputeTag(packet, expected);
+        _cipher.ComputeTag(sequence, packet, expected);
         if (!CryptographicOperations.FixedTimeEquals(expected, tag[..TagLength]))
         {
             return false;
         }
-        _cipher.CryptPayload(packet[4..], plaintext[..(packet.Length - 4)]);
+        _cipher.CryptPayload(sequence, packet[4..], plaintext[..(packet.Length - 4)]);
         return true;
     }
 

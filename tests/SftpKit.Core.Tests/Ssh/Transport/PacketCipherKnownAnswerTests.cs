@@ -146,6 +146,85 @@ public sealed class PacketCipherKnownAnswerTests
         Assert.Equal(expectedTag, tag);
     }
 
+    // ChaChaPolyRoutes is internal, so the theory takes its value: 0 public BouncyCastle, 1 BCL payload,
+    // 2 in-place re-key, 3 both.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ChaCha20Poly1305_every_route_matches_the_independent_construction_and_opens_the_others(int route)
+    {
+        var routes = (ChaChaPolyRoutes)route;
+        var key = Pattern(64, 0x43);
+        using var sealer = new ChaCha20Poly1305PacketSealer(key, routes);
+        using var opener = new ChaCha20Poly1305PacketOpener(key, routes);
+        using var otherOpener = new ChaCha20Poly1305PacketOpener(key, ChaChaPolyRoutes.Fastest ^ routes);
+        // Several packets through the same objects: per-packet re-nonce/re-key state must not leak between them.
+        foreach (var (sequence, payloadLength) in new[] { (0u, 0), (1u, 1), (2u, 64), (0xfffffffeu, 4096), (uint.MaxValue, 33) })
+        {
+            var packet = BuildPacket(sealer, payloadLength, new Random(payloadLength));
+            var original = packet.ToArray();
+            var (expectedWire, expectedTag) = ReferenceOpenSshChaChaPoly(key, sequence, packet);
+            var tag = new byte[16];
+
+            sealer.Seal(sequence, packet, tag);
+
+            Assert.Equal(expectedWire, packet);
+            Assert.Equal(expectedTag, tag);
+            foreach (var o in new[] { opener, otherOpener })
+            {
+                Assert.Equal((uint)(original.Length - 4), o.DecryptLength(sequence, packet));
+                var plaintext = new byte[original.Length - 4];
+                Assert.True(o.Open(sequence, packet, tag, plaintext));
+                Assert.Equal(original.AsSpan(4).ToArray(), plaintext);
+            }
+        }
+    }
+
+    [Fact]
+    public void ChaCha20Poly1305_takes_the_fast_routes_where_available()
+    {
+        using var sealer = new ChaCha20Poly1305PacketSealer(Pattern(64, 1));
+        using var opener = new ChaCha20Poly1305PacketOpener(Pattern(64, 1));
+
+        // The BCL route depends on the platform's crypto library; the in-place re-key only on the pinned
+        // BouncyCastle, so a failure here after a BouncyCastle upgrade means the allocation-free path was lost.
+        Assert.Equal(System.Security.Cryptography.ChaCha20Poly1305.IsSupported, sealer.Construction.UsesBclPayload);
+        Assert.Equal(System.Security.Cryptography.ChaCha20Poly1305.IsSupported, opener.Construction.UsesBclPayload);
+        Assert.True(sealer.Construction.RekeysInPlace);
+        Assert.True(opener.Construction.RekeysInPlace);
+    }
+
+    [Fact]
+    public void ChaCha20Poly1305_allocates_nothing_per_packet()
+    {
+        var key = Pattern(64, 2);
+        using var sealer = PacketCipherRegistry.CreateSealer(new CipherSuite(PacketCipherRegistry.ChaCha20Poly1305, null).CipherInfo, key, [], null, []);
+        using var opener = PacketCipherRegistry.CreateOpener(new CipherSuite(PacketCipherRegistry.ChaCha20Poly1305, null).CipherInfo, key, [], null, []);
+        var packet = BuildPacket(sealer, 1000, new Random(3));
+        var tag = new byte[16];
+        var plaintext = new byte[packet.Length - 4];
+        void RoundTrip(uint sequence)
+        {
+            sealer.Seal(sequence, packet, tag);
+            opener.DecryptLength(sequence, packet);
+            Assert.True(opener.Open(sequence, packet, tag, plaintext));
+            plaintext.AsSpan(0, packet.Length - 4).CopyTo(packet.AsSpan(4)); // back to plaintext; length re-encrypted next seal
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet, (uint)(packet.Length - 4));
+        }
+        RoundTrip(0);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (uint sequence = 1; sequence <= 50; sequence++)
+        {
+            RoundTrip(sequence);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void AesGcm_nonce_counter_advances_per_packet_and_wraps_inside_its_8_bytes()
     {
