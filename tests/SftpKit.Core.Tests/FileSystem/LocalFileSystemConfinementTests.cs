@@ -243,3 +243,33 @@ public sealed class LocalFileSystemConfinementTests : IDisposable
         AssertSecretIntact();
     }
 }
+
+public sealed class LocalPathResolverTests
+{
+    [Fact]
+    public void Opened_Handles_Outside_The_Root_Are_Refused()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        string root = Directory.CreateTempSubdirectory("sftpkit-res-").FullName;
+        string outside = Path.GetTempFileName();
+        try
+        {
+            var resolver = new LocalPathResolver(root);
+            using (var inside = File.OpenHandle(Path.Combine(resolver.Root, "f"), FileMode.Create, FileAccess.Write))
+            {
+                resolver.VerifyHandle(inside);
+            }
+            using var handle = File.OpenHandle(outside, FileMode.Open, FileAccess.Read);
+            var ex = Assert.Throws<VfsException>(() => resolver.VerifyHandle(handle));
+            Assert.Equal(VfsError.PermissionDenied, ex.Error);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+            File.Delete(outside);
+        }
+    }
+}
