@@ -19,7 +19,8 @@ internal static class SftpLongName
         var builder = new StringBuilder(64 + info.Name.Length);
         AppendMode(builder, SftpAttributes.TypeBits(info.Type), info.Permissions);
         var inv = CultureInfo.InvariantCulture;
-        builder.Append(' ');
+        // strmode(3) leaves a trailing space after the ten mode characters, then ls_file's format adds one.
+        builder.Append("  ");
         builder.Append(inv, $"{info.LinkCount,3} ");
         builder.Append(inv, $"{info.Uid,-8} ");
         builder.Append(inv, $"{info.Gid,-8} ");
