@@ -1,0 +1,210 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace SftpKit.FileSystem;
+
+/// <summary>Attributes of an open local file, by descriptor where the platform allows.</summary>
+internal static class LocalHandleInfo
+{
+    public static VfsFileInfo Describe(SafeFileHandle handle, string name)
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (UnixNative.FStat((int)handle.DangerousGetHandle()) is { } stat)
+            {
+                return LocalFileSystem.ToInfo(stat, name);
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+        return LocalFileSystem.Run(() => new VfsFileInfo
+        {
+            Name = name,
+            Type = VfsFileType.File,
+            Size = RandomAccess.GetLength(handle),
+            Permissions = UnixNative.GetMode(handle),
+        });
+    }
+}
+
+/// <summary>Positional reads of a local file through <see cref="RandomAccess"/> (no FileStream buffering).</summary>
+internal sealed class LocalReader(SafeFileHandle handle, string name) : IVfsReader
+{
+    public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        try
+        {
+            return await RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw LocalErrorMapper.FromException(ex);
+        }
+    }
+
+    public ValueTask<VfsFileInfo> GetInfoAsync(CancellationToken cancellationToken)
+        => ValueTask.FromResult(LocalHandleInfo.Describe(handle, name));
+
+    public ValueTask DisposeAsync()
+    {
+        handle.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A local upload. Atomic uploads write a hidden temporary file and rename it over the target on
+/// <see cref="CompleteAsync"/> (after fsync when <see cref="FlushAsync"/> was asked for); in-place uploads write the
+/// target directly.
+/// </summary>
+internal sealed class LocalWriter : IVfsRandomAccessWriter
+{
+    private readonly LocalFileSystem _owner;
+    private readonly SafeFileHandle _handle;
+    private readonly string _name;
+    private readonly string? _tempPath;
+    private readonly string _targetPath;
+    private readonly bool _createNew;
+    private bool _flushRequested;
+    private bool _completed;
+
+    public LocalWriter(LocalFileSystem owner, SafeFileHandle handle, string name, long offset, string? tempPath, string targetPath, bool createNew)
+    {
+        _owner = owner;
+        _handle = handle;
+        _name = name;
+        _tempPath = tempPath;
+        _targetPath = targetPath;
+        _createNew = createNew;
+        Position = offset;
+    }
+
+    public long Position { get; private set; }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        await WriteAtAsync(Position, data, cancellationToken);
+        Position += data.Length;
+    }
+
+    public async ValueTask WriteAtAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        EnsureWritable();
+        try
+        {
+            await RandomAccess.WriteAsync(_handle, data, offset, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw LocalErrorMapper.FromException(ex);
+        }
+    }
+
+    public async ValueTask<int> ReadAtAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        try
+        {
+            return await RandomAccess.ReadAsync(_handle, buffer, offset, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw LocalErrorMapper.FromException(ex);
+        }
+    }
+
+    public ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        _flushRequested = true;
+        LocalFileSystem.Run(() =>
+        {
+            RandomAccess.FlushToDisk(_handle);
+            return true;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (_completed || _tempPath is null)
+        {
+            _completed = true;
+            return ValueTask.CompletedTask;
+        }
+        LocalFileSystem.Run(() =>
+        {
+            if (_flushRequested)
+            {
+                RandomAccess.FlushToDisk(_handle);
+            }
+            // The directory was confined when the upload opened; check again in case it was swapped meanwhile.
+            string parent = Path.GetDirectoryName(_targetPath)!;
+            string? realParent = UnixNative.RealPath(parent, out int errno) ?? throw LocalErrorMapper.FromErrno(errno);
+            if (!_owner.Paths.IsInside(realParent))
+            {
+                throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
+            }
+            string target = Path.Combine(realParent, Path.GetFileName(_targetPath));
+            int moveErrno = LocalFileSystem.TryMoveEntry(_tempPath, target, overwrite: !_createNew);
+            if (moveErrno == UnixErrno.EXDEV)
+            {
+                // A configured temp directory on another file system: copy + delete, no longer atomic.
+                if (_createNew && Path.Exists(target))
+                {
+                    throw new VfsException(VfsError.AlreadyExists, "The path exists.");
+                }
+                File.Move(_tempPath, target, overwrite: true);
+            }
+            else if (moveErrno != 0)
+            {
+                throw LocalFileSystem.MoveError(moveErrno);
+            }
+            return true;
+        });
+        _completed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<VfsFileInfo> GetInfoAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        return ValueTask.FromResult(LocalHandleInfo.Describe(_handle, _name));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _handle.Dispose();
+        if (_tempPath is not null && !_completed)
+        {
+            try
+            {
+                File.Delete(_tempPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: the hidden temporary is never listed, and a later cleanup can remove it.
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private void EnsureWritable()
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (_completed && _tempPath is not null)
+        {
+            throw new VfsException(VfsError.Failure, "The upload is already complete.");
+        }
+    }
+}

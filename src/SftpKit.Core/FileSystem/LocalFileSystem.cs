@@ -1,0 +1,563 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace SftpKit.FileSystem;
+
+/// <summary>
+/// A file system rooted at a directory of the local disk (Linux and macOS). Every virtual path maps to
+/// <see cref="LocalFileSystemOptions.RootPath"/> + path, and the real path of every existing component, symbolic links
+/// resolved, must stay inside the root: a link made by anyone (<c>ln -s /etc root/evil</c>) that leads outside is
+/// refused with <see cref="VfsError.PermissionDenied"/>. File content is read and written through handles whose real
+/// path is checked again after opening (Linux, via <c>/proc/self/fd</c>).
+/// <para>
+/// Residual risks, for operators: (1) a hard link made by another process from inside the root to a file outside it
+/// is indistinguishable from a regular file and is served — do not let untrusted local users create entries inside
+/// the root; (2) path-based operations that do not open a handle (mkdir, delete, rename, chmod, utimes, chown, link,
+/// symlink, listing) check the path and then use it, so a local process able to write inside the root could swap a
+/// directory for a link in between and redirect that one operation; (3) on platforms without <c>/proc</c>, opens
+/// share that window too.
+/// </para>
+/// Symbolic links created by clients are stored relative to their directory, so they resolve inside the root for
+/// any process; an absolute virtual target is read back as the same virtual path.
+/// </summary>
+public sealed class LocalFileSystem :
+    IVirtualFileSystem, IVfsRandomAccessWrites, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy
+{
+    internal const string TempPrefix = ".sftpkit-";
+    internal const string TempSuffix = ".tmp";
+    private const uint DirectoryMode = 0x1ED; // 0755
+    private const FileShare Share = FileShare.ReadWrite | FileShare.Delete;
+
+    private readonly LocalPathResolver _paths;
+    private readonly LocalFileSystemOptions _options;
+    private readonly string? _tempDirectory;
+
+    /// <summary>Creates the file system, creating <see cref="LocalFileSystemOptions.RootPath"/> if it is missing.</summary>
+    /// <exception cref="ArgumentException">RootPath is empty.</exception>
+    /// <exception cref="PlatformNotSupportedException">On Windows.</exception>
+    public LocalFileSystem(LocalFileSystemOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.RootPath))
+        {
+            throw new ArgumentException("LocalFileSystemOptions.RootPath is required.", nameof(options));
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("LocalFileSystem needs a Unix-like operating system.");
+        }
+        _options = options;
+        _paths = new LocalPathResolver(options.RootPath);
+        if (options.TempDirectory is { } temp)
+        {
+            Directory.CreateDirectory(temp);
+            _tempDirectory = Path.GetFullPath(temp);
+        }
+    }
+
+    /// <summary>The canonical real path of the root directory.</summary>
+    public string RootPath => _paths.Root;
+
+    internal LocalPathResolver Paths => _paths;
+
+    /// <inheritdoc />
+    public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Run(() => Describe(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        cancellationToken.ThrowIfCancellationRequested();
+        Run(() =>
+        {
+            string real = _paths.Resolve(path, followLinks);
+            var stat = Describe(real, VirtualPath.GetName(path));
+            bool isLink = stat.Type == VfsFileType.SymbolicLink;
+            if (change.Size is { } size)
+            {
+                if (stat.Type == VfsFileType.Directory)
+                {
+                    throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+                }
+                using var handle = OpenChecked(real, FileMode.Open, FileAccess.Write);
+                RandomAccess.SetLength(handle, size);
+            }
+            if (change.Owner is { } owner)
+            {
+                int errno = UnixNative.LChown(real, owner.Uid, owner.Gid);
+                if (errno != 0)
+                {
+                    throw LocalErrorMapper.FromErrno(errno);
+                }
+            }
+            // Linux cannot change a link's own mode, and .NET sets times through links: leave links alone.
+            if (!isLink && change.Permissions is { } permissions)
+            {
+                UnixNative.SetMode(real, permissions);
+            }
+            if (!isLink && change.Times is { } times)
+            {
+                File.SetLastAccessTimeUtc(real, times.Access.UtcDateTime);
+                File.SetLastWriteTimeUtc(real, times.Write.UtcDateTime);
+            }
+            return true;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<VfsFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string real = Run(() => _paths.Resolve(path, followFinal: true));
+        var entries = Run(() =>
+        {
+            var dir = new DirectoryInfo(real);
+            if (!dir.Exists)
+            {
+                throw File.Exists(real)
+                    ? new VfsException(VfsError.NotADirectory, "Not a directory.")
+                    : new VfsException(VfsError.NotFound, "No such file or directory.");
+            }
+            return dir.EnumerateFileSystemInfos().GetEnumerator();
+        });
+        using (entries)
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                VfsFileInfo? info;
+                bool more = Run(() => entries.MoveNext());
+                if (!more)
+                {
+                    break;
+                }
+                var entry = entries.Current;
+                if (entry.Name.StartsWith(TempPrefix, StringComparison.Ordinal) && entry.Name.EndsWith(TempSuffix, StringComparison.Ordinal))
+                {
+                    continue; // an atomic upload in progress
+                }
+                try
+                {
+                    info = Describe(entry.FullName, entry.Name);
+                }
+                catch (VfsException)
+                {
+                    continue; // vanished while listing
+                }
+                yield return info;
+            }
+        }
+        await Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<IVfsReader>(Run(() =>
+        {
+            string real = _paths.Resolve(path, followFinal: true);
+            if (Directory.Exists(real))
+            {
+                throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+            }
+            var handle = OpenChecked(real, FileMode.Open, FileAccess.Read);
+            return new LocalReader(handle, VirtualPath.GetName(path));
+        }));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (options.Offset < 0)
+        {
+            throw new VfsException(VfsError.Failure, "Negative offset.");
+        }
+        return ValueTask.FromResult<IVfsWriter>(Run(() => OpenWriter(path, options)));
+    }
+
+    private LocalWriter OpenWriter(string path, VfsWriteOptions options)
+    {
+        string real = _paths.Resolve(path, followFinal: true);
+        if (real == _paths.Root || Directory.Exists(real))
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        var existing = UnixNative.LStat(real, out _);
+        bool exists = existing is not null || File.Exists(real);
+        if (exists && options.CreateNew)
+        {
+            throw new VfsException(VfsError.AlreadyExists, "The path exists.");
+        }
+        uint newMode = options.Permissions & 0xFFF & ~_options.Umask;
+        string name = VirtualPath.GetName(path);
+        if (!options.Atomic)
+        {
+            var mode = options.CreateNew ? FileMode.CreateNew : FileMode.OpenOrCreate;
+            var handle = OpenChecked(real, mode, FileAccess.ReadWrite);
+            try
+            {
+                if (!exists)
+                {
+                    UnixNative.SetMode(handle, newMode);
+                    ApplyOwner(real);
+                }
+                if (options.Truncate)
+                {
+                    RandomAccess.SetLength(handle, 0);
+                }
+                return new LocalWriter(this, handle, name, options.Offset, tempPath: null, targetPath: real, createNew: false);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+        string directory = _tempDirectory ?? Path.GetDirectoryName(real)!;
+        string temp = Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N") + TempSuffix);
+        var tempHandle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, Share, FileOptions.Asynchronous);
+        try
+        {
+            if (_tempDirectory is null)
+            {
+                _paths.VerifyHandle(tempHandle);
+            }
+            if (exists && !options.Truncate)
+            {
+                // Resume or partial overwrite keeps POSIX meaning: start from a copy of the current content.
+                using var source = OpenChecked(real, FileMode.Open, FileAccess.Read);
+                CopyContent(source, tempHandle);
+            }
+            uint mode = existing is { } old ? old.Mode & 0xFFF : newMode;
+            UnixNative.SetMode(tempHandle, mode);
+            if (existing is { } previous && UnixNative.IsRoot)
+            {
+                _ = UnixNative.LChown(temp, previous.Uid, previous.Gid);
+            }
+            else
+            {
+                ApplyOwner(temp);
+            }
+            return new LocalWriter(this, tempHandle, name, options.Offset, temp, real, options.CreateNew);
+        }
+        catch
+        {
+            tempHandle.Dispose();
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Run(() =>
+        {
+            string real = _paths.Resolve(path, followFinal: false);
+            uint mode = DirectoryMode & ~_options.Umask;
+            int errno = UnixNative.MakeDirectory(real, mode);
+            if (errno != 0)
+            {
+                throw LocalErrorMapper.FromErrno(errno);
+            }
+            UnixNative.SetMode(real, mode); // mkdir applied the process umask, not ours
+            ApplyOwner(real);
+            return true;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Run(() =>
+        {
+            string real = _paths.Resolve(path, followFinal: false);
+            var info = Describe(real, "");
+            if (info.Type == VfsFileType.Directory)
+            {
+                throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+            }
+            File.Delete(real);
+            return true;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Run(() =>
+        {
+            string real = _paths.Resolve(path, followFinal: false);
+            if (real == _paths.Root)
+            {
+                throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
+            }
+            var info = Describe(real, "");
+            if (info.Type != VfsFileType.Directory)
+            {
+                throw new VfsException(VfsError.NotADirectory, "Not a directory.");
+            }
+            Directory.Delete(real, recursive: false);
+            return true;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Run(() =>
+        {
+            string source = _paths.Resolve(from, followFinal: false);
+            string target = _paths.Resolve(to, followFinal: false);
+            if (source == _paths.Root || target == _paths.Root)
+            {
+                throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
+            }
+            _ = Describe(source, ""); // NotFound before anything else
+            MoveEntry(source, target, overwrite);
+            return true;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>rename(2), or rename without replacing when <paramref name="overwrite"/> is false.</summary>
+    internal static void MoveEntry(string source, string target, bool overwrite)
+    {
+        int errno = TryMoveEntry(source, target, overwrite);
+        if (errno != 0)
+        {
+            throw MoveError(errno);
+        }
+    }
+
+    /// <summary>As <see cref="MoveEntry"/>, returning the errno (0 on success).</summary>
+    internal static int TryMoveEntry(string source, string target, bool overwrite)
+    {
+        if (overwrite)
+        {
+            return UnixNative.Rename(source, target);
+        }
+        int errno = UnixNative.RenameNoReplaceOrUnsupported(source, target);
+        if (errno == -1)
+        {
+            // No renameat2 here: check, then rename (a racing creator may still be replaced).
+            errno = UnixNative.LStat(target, out _) is not null || Path.Exists(target)
+                ? UnixErrno.EEXIST
+                : UnixNative.Rename(source, target);
+        }
+        return errno;
+    }
+
+    internal static VfsException MoveError(int errno) => errno == UnixErrno.EINVAL
+        ? new VfsException(VfsError.InvalidPath, "A directory cannot move inside itself.")
+        : LocalErrorMapper.FromErrno(errno);
+
+    /// <inheritdoc />
+    public ValueTask CreateSymbolicLinkAsync(string linkPath, string target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (target.Length == 0)
+        {
+            throw new VfsException(VfsError.InvalidPath, "Empty link target.");
+        }
+        Run(() =>
+        {
+            var (parent, name) = _paths.ResolveParent(linkPath);
+            string real = parent == "/" ? "/" + name : parent + "/" + name;
+            File.CreateSymbolicLink(real, LocalLinkTargets.ToStored(target, _paths.ToVirtual(parent)));
+            ApplyOwner(real);
+            return true;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<string> ReadSymbolicLinkAsync(string linkPath, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Run(() =>
+        {
+            var (parent, name) = _paths.ResolveParent(linkPath);
+            string real = parent == "/" ? "/" + name : parent + "/" + name;
+            var info = new FileInfo(real);
+            if (!info.Exists && !Directory.Exists(real) && info.LinkTarget is null)
+            {
+                throw new VfsException(VfsError.NotFound, "No such file or directory.");
+            }
+            string stored = info.LinkTarget ?? throw new VfsException(VfsError.Failure, "Not a symbolic link.");
+            return LocalLinkTargets.ToVirtual(stored, _paths.ToVirtual(parent), _paths);
+        }));
+    }
+
+    /// <inheritdoc />
+    public ValueTask CreateHardLinkAsync(string existingPath, string newPath, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Run(() =>
+        {
+            // link(2) on Linux links a symbolic link itself, never its target, so the existing entry's real
+            // parent being inside the root is enough.
+            string existing = _paths.Resolve(existingPath, followFinal: false);
+            string created = _paths.Resolve(newPath, followFinal: false);
+            if (Describe(existing, "").Type == VfsFileType.Directory)
+            {
+                throw new VfsException(VfsError.PermissionDenied, "Directories cannot be hard-linked.");
+            }
+            int errno = UnixNative.Link(existing, created);
+            if (errno != 0)
+            {
+                throw LocalErrorMapper.FromErrno(errno);
+            }
+            return true;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<VfsSpaceInfo> GetSpaceAsync(string path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Run(() =>
+        {
+            string real = _paths.Resolve(path, followFinal: true);
+            if (UnixNative.StatVfs(real) is { } space)
+            {
+                return space;
+            }
+            var drive = new DriveInfo(real);
+            const long Block = 4096;
+            return new VfsSpaceInfo(Block, drive.TotalSize / Block, drive.TotalFreeSpace / Block, drive.AvailableFreeSpace / Block, 0, 0, 255);
+        }));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
+    {
+        if (fromOffset < 0 || length < 0 || toOffset < 0)
+        {
+            throw new VfsException(VfsError.Failure, "Negative offset or length.");
+        }
+        await using var reader = (LocalReader)await OpenReadAsync(from, cancellationToken);
+        await using var writer = (LocalWriter)await OpenWriteAsync(to, new VfsWriteOptions { Atomic = false, Offset = toOffset }, cancellationToken);
+        var buffer = new byte[256 * 1024];
+        long copied = 0;
+        while (length == 0 || copied < length)
+        {
+            int want = length == 0 ? buffer.Length : (int)Math.Min(buffer.Length, length - copied);
+            int read = await reader.ReadAsync(fromOffset + copied, buffer.AsMemory(0, want), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+            await writer.WriteAtAsync(toOffset + copied, buffer.AsMemory(0, read), cancellationToken);
+            copied += read;
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    // ---- helpers ----
+
+    private static void CopyContent(SafeFileHandle source, SafeFileHandle target)
+    {
+        var buffer = new byte[256 * 1024];
+        long offset = 0;
+        int read;
+        while ((read = RandomAccess.Read(source, buffer, offset)) > 0)
+        {
+            RandomAccess.Write(target, buffer.AsSpan(0, read), offset);
+            offset += read;
+        }
+    }
+
+    /// <summary>Opens <paramref name="real"/> and checks the handle's real path is still inside the root.</summary>
+    internal SafeFileHandle OpenChecked(string real, FileMode mode, FileAccess access)
+    {
+        var handle = File.OpenHandle(real, mode, access, Share, FileOptions.Asynchronous);
+        try
+        {
+            _paths.VerifyHandle(handle);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Attributes of a real path, the final component not followed.</summary>
+    internal static VfsFileInfo Describe(string real, string name)
+    {
+        if (UnixNative.LStat(real, out int errno) is { } stat)
+        {
+            return ToInfo(stat, name);
+        }
+        if (errno != 0)
+        {
+            throw LocalErrorMapper.FromErrno(errno);
+        }
+        FileSystemInfo info = Directory.Exists(real) ? new DirectoryInfo(real) : new FileInfo(real);
+        if (!info.Exists && info.LinkTarget is null)
+        {
+            throw new VfsException(VfsError.NotFound, "No such file or directory.");
+        }
+        return new VfsFileInfo
+        {
+            Name = name,
+            Type = info.LinkTarget is not null ? VfsFileType.SymbolicLink : info is DirectoryInfo ? VfsFileType.Directory : VfsFileType.File,
+            Size = info is FileInfo file && info.LinkTarget is null ? file.Length : 0,
+            Permissions = (uint)info.UnixFileMode,
+            LastWriteTime = info.LastWriteTimeUtc,
+            LastAccessTime = info.LastAccessTimeUtc,
+        };
+    }
+
+    internal static VfsFileInfo ToInfo(UnixStat stat, string name) => new()
+    {
+        Name = name,
+        Type = stat.Type,
+        Size = stat.Type == VfsFileType.Directory ? 0 : stat.Size,
+        Permissions = stat.Mode & 0xFFF,
+        LastWriteTime = stat.WriteTime,
+        LastAccessTime = stat.AccessTime,
+        Uid = stat.Uid,
+        Gid = stat.Gid,
+        LinkCount = (uint)Math.Clamp(stat.LinkCount, 1, uint.MaxValue),
+    };
+
+    private void ApplyOwner(string real)
+    {
+        if ((_options.Uid is not null || _options.Gid is not null) && UnixNative.IsRoot)
+        {
+            _ = UnixNative.LChown(real, _options.Uid ?? uint.MaxValue, _options.Gid ?? uint.MaxValue); // -1 keeps
+        }
+    }
+
+    /// <summary>Runs a synchronous file operation, mapping every OS failure to a <see cref="VfsException"/>.</summary>
+    internal static T Run<T>(Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw LocalErrorMapper.FromException(ex);
+        }
+    }
+}

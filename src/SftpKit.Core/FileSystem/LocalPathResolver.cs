@@ -1,0 +1,165 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace SftpKit.FileSystem;
+
+/// <summary>
+/// Maps virtual paths under a real root and keeps them there. Every existing component is resolved with
+/// <c>realpath(3)</c> and the result must be the root or lie beneath it; a dangling final link is followed by hand,
+/// hop by hop (at most 40). Opened handles are checked again through <c>/proc/self/fd</c> on Linux, which closes the
+/// check-then-open race for file content. Path-based operations (mkdir, unlink, rename, chmod, utimes, link) still
+/// have a window in which another local process able to write inside the root could swap a directory for a link;
+/// that needs a hostile local user with write access to the root and is documented on <see cref="LocalFileSystem"/>.
+/// </summary>
+internal sealed class LocalPathResolver
+{
+    private const int MaxHops = 40;
+
+    private readonly string _rootPrefix;
+
+    public LocalPathResolver(string rootPath)
+    {
+        Directory.CreateDirectory(rootPath);
+        Root = UnixNative.RealPath(Path.GetFullPath(rootPath), out int errno) ?? throw LocalErrorMapper.FromErrno(errno);
+        Root = Root.Length > 1 ? Root.TrimEnd('/') : Root;
+        _rootPrefix = Root == "/" ? "/" : Root + "/";
+    }
+
+    /// <summary>The canonical real path of the root (no links, no trailing slash).</summary>
+    public string Root { get; }
+
+    public bool IsInside(string realPath) => realPath == Root || realPath.StartsWith(_rootPrefix, StringComparison.Ordinal);
+
+    /// <summary>The virtual form of a real path inside the root.</summary>
+    public string ToVirtual(string realPath) => realPath == Root ? VirtualPath.Root : "/" + realPath[_rootPrefix.Length..];
+
+    /// <summary>
+    /// The real path to operate on for <paramref name="virtualPath"/>. Every directory component is resolved and
+    /// confined; the final one is resolved too when <paramref name="followFinal"/>, otherwise it is returned as a name
+    /// inside its (confined) real parent and may be a link, a missing name or anything else.
+    /// </summary>
+    /// <exception cref="VfsException">NotFound / NotADirectory for a missing or non-directory parent,
+    /// PermissionDenied when the real path leaves the root, Failure for too many links.</exception>
+    public string Resolve(string virtualPath, bool followFinal)
+    {
+        string normalized = VirtualPath.Normalize(virtualPath);
+        if (normalized == VirtualPath.Root)
+        {
+            return Root;
+        }
+        return ResolveReal(Root + normalized, followFinal, 0);
+    }
+
+    /// <summary>The confined real parent directory and the final name of <paramref name="virtualPath"/>.</summary>
+    public (string Parent, string Name) ResolveParent(string virtualPath)
+    {
+        string real = Resolve(virtualPath, followFinal: false);
+        if (real == Root)
+        {
+            throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
+        }
+        int slash = real.LastIndexOf('/');
+        return (slash == 0 ? "/" : real[..slash], real[(slash + 1)..]);
+    }
+
+    private string ResolveReal(string candidate, bool followFinal, int hops)
+    {
+        if (followFinal)
+        {
+            string? real = UnixNative.RealPath(candidate, out int errno);
+            if (real is not null)
+            {
+                return Confine(real);
+            }
+            if (errno != UnixErrno.ENOENT)
+            {
+                throw errno == UnixErrno.ELOOP
+                    ? new VfsException(VfsError.Failure, "Too many levels of symbolic links.")
+                    : LocalErrorMapper.FromErrno(errno);
+            }
+        }
+        int slash = candidate.LastIndexOf('/');
+        string parent = slash == 0 ? "/" : candidate[..slash];
+        string name = candidate[(slash + 1)..];
+        string? realParent = UnixNative.RealPath(parent, out int parentErrno);
+        if (realParent is null)
+        {
+            throw parentErrno == UnixErrno.ELOOP
+                ? new VfsException(VfsError.Failure, "Too many levels of symbolic links.")
+                : LocalErrorMapper.FromErrno(parentErrno);
+        }
+        Confine(realParent);
+        if (Directory.Exists(realParent) is false)
+        {
+            throw new VfsException(VfsError.NotADirectory, "Not a directory.");
+        }
+        if (name is "" or "." or "..")
+        {
+            // Only reachable through a link target; the virtual paths we are given never contain these.
+            return ResolveReal(realParent + "/" + name, followFinal: true, hops);
+        }
+        string result = realParent == "/" ? "/" + name : realParent + "/" + name;
+        if (!followFinal)
+        {
+            return result;
+        }
+        // realpath failed with ENOENT although the parent exists: the final name is missing or a dangling link.
+        string? target = new FileInfo(result).LinkTarget;
+        if (target is null)
+        {
+            return result;
+        }
+        if (++hops > MaxHops)
+        {
+            throw new VfsException(VfsError.Failure, "Too many levels of symbolic links.");
+        }
+        string next = target.StartsWith('/') ? target : realParent + "/" + target;
+        return ResolveReal(next.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/", followFinal: true, hops);
+    }
+
+    private string Confine(string realPath)
+    {
+        if (!IsInside(realPath))
+        {
+            throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
+        }
+        return realPath;
+    }
+
+    /// <summary>
+    /// Re-checks an opened handle's real path on Linux through <c>/proc/self/fd</c>, closing the race between
+    /// resolving a path and opening it. Elsewhere a no-op.
+    /// </summary>
+    public void VerifyHandle(SafeFileHandle handle)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            string? target = new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}").LinkTarget;
+            if (target is null)
+            {
+                return; // no /proc mounted: nothing more we can check cheaply
+            }
+            const string Deleted = " (deleted)";
+            if (target.EndsWith(Deleted, StringComparison.Ordinal))
+            {
+                target = target[..^Deleted.Length];
+            }
+            if (!IsInside(target))
+            {
+                throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+}

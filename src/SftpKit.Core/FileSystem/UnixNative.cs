@@ -1,0 +1,251 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SftpKit.FileSystem;
+
+/// <summary>Metadata from lstat/fstat.</summary>
+internal readonly record struct UnixStat(uint Mode, uint Uid, uint Gid, ulong LinkCount, long Size, DateTimeOffset AccessTime, DateTimeOffset WriteTime)
+{
+    public const uint TypeMask = 0xF000;
+    public const uint RegularFile = 0x8000;
+    public const uint Directory = 0x4000;
+    public const uint SymbolicLink = 0xA000;
+
+    public VfsFileType Type => (Mode & TypeMask) switch
+    {
+        RegularFile => VfsFileType.File,
+        Directory => VfsFileType.Directory,
+        SymbolicLink => VfsFileType.SymbolicLink,
+        _ => VfsFileType.Other,
+    };
+}
+
+/// <summary>
+/// The few libc calls .NET has no API for (realpath, lstat, link, rename without replace, lchown, statvfs, mkdir with
+/// exact errno). Blittable signatures only, so no unsafe code or marshalling stubs are needed. Struct layouts are
+/// decoded by hand for Linux x86_64 and arm64; elsewhere callers fall back to managed APIs.
+/// </summary>
+internal static partial class UnixNative
+{
+    private const int PathMax = 4096;
+    private const int AtFdCwd = -100;
+    private const uint RenameNoReplace = 1;
+
+    /// <summary>True where the stat/statvfs layouts below are known to be right.</summary>
+    public static bool HasKnownLayout { get; } =
+        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+
+    public static bool IsRoot { get; } = !OperatingSystem.IsWindows() && SafeGetEuid() == 0;
+
+    /// <summary>The canonical path (every link resolved), or the errno why not.</summary>
+    public static string? RealPath(string path, out int errno)
+    {
+        var resolved = new byte[PathMax + 1];
+        nint result = realpath(ToCString(path), resolved);
+        if (result == 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return null;
+        }
+        errno = 0;
+        int length = Array.IndexOf(resolved, (byte)0);
+        return Encoding.UTF8.GetString(resolved, 0, length < 0 ? resolved.Length : length);
+    }
+
+    /// <summary>lstat (never follows the final link); null with errno on failure or unknown layout (errno 0).</summary>
+    public static UnixStat? LStat(string path, out int errno)
+    {
+        errno = 0;
+        if (!HasKnownLayout)
+        {
+            return null;
+        }
+        var buffer = new byte[256];
+        if (lstat(ToCString(path), buffer) != 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return null;
+        }
+        return Decode(buffer);
+    }
+
+    /// <summary>fstat of an open descriptor; null on failure or unknown layout.</summary>
+    public static UnixStat? FStat(int fd)
+    {
+        if (!HasKnownLayout)
+        {
+            return null;
+        }
+        var buffer = new byte[256];
+        return fstat(fd, buffer) == 0 ? Decode(buffer) : null;
+    }
+
+    private static UnixStat Decode(byte[] b)
+    {
+        var s = b.AsSpan();
+        uint mode, uid, gid;
+        ulong nlink;
+        if (RuntimeInformation.ProcessArchitecture == Architecture.X64)
+        {
+            nlink = BinaryPrimitives.ReadUInt64LittleEndian(s[16..]);
+            mode = BinaryPrimitives.ReadUInt32LittleEndian(s[24..]);
+            uid = BinaryPrimitives.ReadUInt32LittleEndian(s[28..]);
+            gid = BinaryPrimitives.ReadUInt32LittleEndian(s[32..]);
+        }
+        else
+        {
+            mode = BinaryPrimitives.ReadUInt32LittleEndian(s[16..]);
+            nlink = BinaryPrimitives.ReadUInt32LittleEndian(s[20..]);
+            uid = BinaryPrimitives.ReadUInt32LittleEndian(s[24..]);
+            gid = BinaryPrimitives.ReadUInt32LittleEndian(s[28..]);
+        }
+        // size, atime and mtime sit at the same offsets in both layouts.
+        long size = BinaryPrimitives.ReadInt64LittleEndian(s[48..]);
+        return new UnixStat(mode, uid, gid, nlink, size, Time(s[72..]), Time(s[88..]));
+    }
+
+    private static DateTimeOffset Time(ReadOnlySpan<byte> timespec)
+    {
+        long seconds = BinaryPrimitives.ReadInt64LittleEndian(timespec);
+        long nanos = BinaryPrimitives.ReadInt64LittleEndian(timespec[8..]);
+        return DateTimeOffset.UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond + nanos / 100);
+    }
+
+    /// <summary>statvfs figures, or null where unavailable.</summary>
+    public static VfsSpaceInfo? StatVfs(string path)
+    {
+        if (!HasKnownLayout)
+        {
+            return null;
+        }
+        var b = new byte[128];
+        if (statvfs(ToCString(path), b) != 0)
+        {
+            return null;
+        }
+        long At(int index) => (long)Math.Min(long.MaxValue, BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(index * 8)));
+        long frsize = At(1) == 0 ? At(0) : At(1);
+        return new VfsSpaceInfo(frsize, At(2), At(3), At(4), At(5), At(6), At(10));
+    }
+
+    /// <summary>mkdir(2) with exact errno; 0 on success.</summary>
+    public static int MakeDirectory(string path, uint mode) => mkdir(ToCString(path), mode) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>link(2): never follows a symlink given as <paramref name="existing"/> on Linux; 0 on success.</summary>
+    public static int Link(string existing, string newPath)
+        => link(ToCString(existing), ToCString(newPath)) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>rename(2), replacing the target atomically; 0 on success.</summary>
+    public static int Rename(string from, string to) => rename(ToCString(from), ToCString(to)) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>renameat2(RENAME_NOREPLACE); 0 on success, errno, or -1 when the call or flag is unsupported.</summary>
+    public static int RenameNoReplaceOrUnsupported(string from, string to)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return -1;
+        }
+        try
+        {
+            if (renameat2(AtFdCwd, ToCString(from), AtFdCwd, ToCString(to), RenameNoReplace) == 0)
+            {
+                return 0;
+            }
+            int errno = Marshal.GetLastPInvokeError();
+            return errno == UnixErrno.EINVAL || errno == UnixErrno.ENOSYS ? -1 : errno;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>lchown(2) (a link itself, never its target); 0 on success.</summary>
+    public static int LChown(string path, uint uid, uint gid)
+        => lchown(ToCString(path), uid, gid) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>chown(2), following links; 0 on success.</summary>
+    public static int Chown(string path, uint uid, uint gid)
+        => chown(ToCString(path), uid, gid) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>chmod; LocalFileSystem refuses to run on Windows, so the guard only satisfies the analyzer.</summary>
+    public static void SetMode(string path, uint mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, (UnixFileMode)(mode & 0xFFF));
+        }
+    }
+
+    /// <summary>fchmod.</summary>
+    public static void SetMode(Microsoft.Win32.SafeHandles.SafeFileHandle handle, uint mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(handle, (UnixFileMode)(mode & 0xFFF));
+        }
+    }
+
+    /// <summary>The permission bits of an open file (0 on Windows).</summary>
+    public static uint GetMode(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+        => OperatingSystem.IsWindows() ? 0 : (uint)File.GetUnixFileMode(handle) & 0xFFF;
+
+    private static uint SafeGetEuid()
+    {
+        try
+        {
+            return geteuid();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return uint.MaxValue;
+        }
+        catch (DllNotFoundException)
+        {
+            return uint.MaxValue;
+        }
+    }
+
+    private static byte[] ToCString(string path)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
+    }
+
+#pragma warning disable SYSLIB1054 // LibraryImport needs AllowUnsafeBlocks, which this project keeps off; these signatures are blittable.
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint realpath(byte[] path, byte[] resolved);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int lstat(byte[] path, byte[] buffer);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fstat(int fd, byte[] buffer);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int statvfs(byte[] path, byte[] buffer);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int mkdir(byte[] path, uint mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int link(byte[] existing, byte[] newPath);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int rename(byte[] from, byte[] to);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int renameat2(int fromDir, byte[] from, int toDir, byte[] to, uint flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int lchown(byte[] path, uint uid, uint gid);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int chown(byte[] path, uint uid, uint gid);
+
+    [DllImport("libc")]
+    private static extern uint geteuid();
+#pragma warning restore SYSLIB1054
+}
