@@ -8,8 +8,7 @@ internal static class StdioSftp
 {
     public static async Task<int> RunAsync(string root)
     {
-        Directory.CreateDirectory(root);
-        IVirtualFileSystem fs = new InMemoryFileSystem();
+        IVirtualFileSystem fs = new LocalFileSystem(new LocalFileSystemOptions { RootPath = Path.GetFullPath(root) });
         using var input = Console.OpenStandardInput();
         using var output = Console.OpenStandardOutput();
         return await SftpServerStdio.RunAsync(fs, input, output, options: null, CancellationToken.None);

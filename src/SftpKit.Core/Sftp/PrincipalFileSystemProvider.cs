@@ -19,9 +19,9 @@ internal sealed class PrincipalFileSystemProvider : ISftpFileSystemProvider
         {
             throw new InvalidOperationException("The user has neither a file system nor a home directory.");
         }
-        return ValueTask.FromResult(CreateLocal(principal.HomeDirectory));
+        return ValueTask.FromResult<IVirtualFileSystem>(CreateLocal(principal.HomeDirectory));
     }
 
-    private static IVirtualFileSystem CreateLocal(string root)
-        => throw new NotSupportedException("LocalFileSystem is not available yet on this branch: set the principal's file system.");
+    private static LocalFileSystem CreateLocal(string root)
+        => new LocalFileSystem(new LocalFileSystemOptions { RootPath = root });
 }
