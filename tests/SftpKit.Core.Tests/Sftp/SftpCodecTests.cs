@@ -164,7 +164,7 @@ public class SftpCodecTests
         Assert.Equal("drwxr-xr-t    1 0        0            1234 Nov 21  2020 old", SftpLongName.Format(old, now));
 
         var link = recent with { Name = "l", Type = VfsFileType.SymbolicLink, Permissions = 0x1FF, Uid = 1000, Gid = 1000, Size = 3 };
-        Assert.Equal("lrwxrwxrwx    1 1000     1000               3 Jan  1 12:34 l", SftpLongName.Format(link, now));
+        Assert.Equal("lrwxrwxrwx    1 1000     1000            3 Jan  1 12:34 l", SftpLongName.Format(link, now));
     }
 
     [Fact]
