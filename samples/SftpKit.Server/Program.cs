@@ -10,7 +10,13 @@ using SftpKit.Server;
 //   --address IP          listen address
 //   --user NAME:PASSWORD  add a user (repeatable); home directory DIR/home/NAME
 //   --authorized-key NAME:PATH  add a public key file (authorized_keys lines) for NAME (repeatable)
+//   --stdio-sftp ROOT     serve one SFTP session on stdin/stdout over ROOT and exit (sftp -D "... --stdio-sftp ROOT")
 // Configuration: DIR/sftpkit.json (section "SftpKit"), then environment variables (SftpKit__Limits__IdleTimeout=...).
+if (args is ["--stdio-sftp", var stdioRoot])
+{
+    return await StdioSftp.RunAsync(stdioRoot);
+}
+
 var cli = SampleCommandLine.Parse(args);
 Directory.CreateDirectory(cli.ConfigDirectory);
 
@@ -38,3 +44,4 @@ builder.Services.AddSftpServer(options =>
     .AddCommandHandler<EchoCommandHandler>();
 
 await builder.Build().RunAsync();
+return 0;

@@ -18,7 +18,7 @@ internal sealed class SftpServerBuilder : ISftpServerBuilder
 }
 
 /// <summary>Registration helpers for the SFTP server's seams.</summary>
-public static class SftpServerBuilderExtensions
+public static partial class SftpServerBuilderExtensions
 {
     /// <summary>Replaces the default in-memory authenticator.</summary>
     public static ISftpServerBuilder AddAuthenticator<TAuthenticator>(this ISftpServerBuilder builder)

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SftpKit.Sftp;
+
+namespace SftpKit;
+
+/// <summary>Registration of the SFTP subsystem.</summary>
+public static partial class SftpServerBuilderExtensions
+{
+    /// <summary>
+    /// Adds the <c>sftp</c> subsystem. Each session's file system comes from <see cref="ISftpFileSystemProvider"/>
+    /// (by default the principal's <c>SftpKit.FileSystem</c> property, else its home directory on local disk).
+    /// </summary>
+    public static ISftpServerBuilder AddSftp(this ISftpServerBuilder builder, Action<SftpSubsystemOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<SftpSubsystemOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        options.Validate(o => o.MaxOpenHandles > 0, "SftpSubsystemOptions.MaxOpenHandles must be at least 1.")
+            .Validate(o => o.MaxInFlightRequests > 0, "SftpSubsystemOptions.MaxInFlightRequests must be at least 1.")
+            .Validate(o => o.ReorderWindowBytes >= 0, "SftpSubsystemOptions.ReorderWindowBytes must not be negative.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton<ISftpFileSystemProvider, PrincipalFileSystemProvider>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshSubsystemHandler, SftpSubsystemHandler>());
+        return builder;
+    }
+
+    /// <summary>Replaces how SFTP sessions get their file system.</summary>
+    public static ISftpServerBuilder AddFileSystemProvider<TProvider>(this ISftpServerBuilder builder)
+        where TProvider : class, ISftpFileSystemProvider
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISftpFileSystemProvider, TProvider>());
+        return builder;
+    }
+}

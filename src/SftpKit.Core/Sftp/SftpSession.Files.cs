@@ -1,0 +1,332 @@
+using SftpKit.FileSystem;
+
+namespace SftpKit.Sftp;
+
+/// <summary>File handles: OPEN, CLOSE, READ, WRITE, FSTAT, FSETSTAT.</summary>
+internal sealed partial class SftpSession
+{
+    /// <summary>Largest READ answered (advertised through limits@openssh.com).</summary>
+    public const int MaxReadLength = 261120;
+
+    internal async Task OpenAsync(SftpPacket packet)
+    {
+        var reader = packet.CreateReader();
+        string rawPath = reader.ReadString();
+        var flags = (SftpOpenFlags)reader.ReadUInt32();
+        var attributes = reader.ReadAttributes();
+        string path = Resolve(rawPath);
+        if (_handles.IsFull)
+        {
+            await SendStatusAsync(packet.Id, SftpStatusCode.Failure, "Too many open handles");
+            return;
+        }
+        var handle = new SftpFileHandle(path, flags);
+        if ((attributes.Flags & SftpAttributeFlags.Permissions) != 0)
+        {
+            handle.CreatePermissions = attributes.Permissions & 0xFFF;
+        }
+        try
+        {
+            if (handle.CanWrite)
+            {
+                await OpenForWriteAsync(handle);
+            }
+            else
+            {
+                handle.Reader = await _fs.OpenReadAsync(path, Token);
+            }
+            if (!_handles.TryAdd(handle))
+            {
+                await handle.DisposeAsync();
+                await SendStatusAsync(packet.Id, SftpStatusCode.Failure, "Too many open handles");
+                return;
+            }
+        }
+        catch
+        {
+            await handle.DisposeAsync();
+            throw;
+        }
+        await SendHandleAsync(packet.Id, handle);
+    }
+
+    private async ValueTask OpenForWriteAsync(SftpFileHandle handle)
+    {
+        var flags = handle.Flags;
+        var existing = await TryGetInfoAsync(handle.Path);
+        if (existing is { Type: VfsFileType.Directory })
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        if (existing is null && (flags & SftpOpenFlags.Create) == 0)
+        {
+            throw new VfsException(VfsError.NotFound, "No such file.");
+        }
+        if (existing is not null && (flags & (SftpOpenFlags.Create | SftpOpenFlags.Exclusive)) == (SftpOpenFlags.Create | SftpOpenFlags.Exclusive))
+        {
+            throw new VfsException(VfsError.AlreadyExists, "File exists.");
+        }
+        if ((flags & SftpOpenFlags.Append) != 0 && (flags & SftpOpenFlags.Truncate) == 0)
+        {
+            handle.AppendBase = existing?.Size ?? 0;
+        }
+        if (existing is null || (flags & SftpOpenFlags.Truncate) != 0)
+        {
+            bool createNew = (flags & SftpOpenFlags.Exclusive) != 0;
+            handle.Upload = await OpenUploadAsync(handle, offset: 0, truncate: existing is not null, createNew);
+        }
+        else
+        {
+            // An existing file without TRUNC: the first WRITE's offset decides resume or overwrite.
+            handle.DeferredSize = existing.Size;
+        }
+        if ((flags & SftpOpenFlags.Read) != 0 && existing is not null && handle.Upload?.Writer is not IVfsRandomAccessWriter)
+        {
+            handle.Reader = await _fs.OpenReadAsync(handle.Path, Token);
+        }
+    }
+
+    private async ValueTask<SftpUpload> OpenUploadAsync(SftpFileHandle handle, long offset, bool truncate, bool createNew)
+    {
+        var options = new VfsWriteOptions
+        {
+            Offset = offset,
+            Truncate = truncate,
+            CreateNew = createNew,
+            Atomic = _options.UploadMode == SftpUploadMode.Atomic,
+            Permissions = handle.CreatePermissions,
+        };
+        var writer = await _fs.OpenWriteAsync(handle.Path, options, Token);
+        return new SftpUpload(writer, _options.ReorderWindowBytes);
+    }
+
+    /// <summary>
+    /// Opens the upload an OPEN of an existing file without TRUNC left for later. A first WRITE at the current size,
+    /// or any APPEND, resumes (WinSCP, OpenSSH reput). A first WRITE at 0 in atomic mode starts a new atomic upload
+    /// that replaces the file when closed — so the file ends up exactly as written, not as a POSIX in-place overwrite
+    /// that would keep a longer old tail; standard mode overwrites in place. Other offsets keep the old content and
+    /// write positionally.
+    /// </summary>
+    private async ValueTask<SftpUpload> OpenDeferredUploadAsync(SftpFileHandle handle, long firstOffset)
+    {
+        long size = handle.DeferredSize ?? 0;
+        handle.DeferredSize = null;
+        bool append = (handle.Flags & SftpOpenFlags.Append) != 0;
+        if (!append && firstOffset == 0 && size > 0)
+        {
+            bool atomic = _options.UploadMode == SftpUploadMode.Atomic;
+            return await OpenUploadAsync(handle, offset: 0, truncate: atomic, createNew: false);
+        }
+        return await OpenUploadAsync(handle, offset: size, truncate: false, createNew: false);
+    }
+
+    internal async Task CloseAsync(SftpPacket packet)
+    {
+        var reader = packet.CreateReader();
+        var handle = FindHandle<SftpHandle>(ref reader);
+        if (handle is null)
+        {
+            await SendBadHandleAsync(packet.Id);
+            return;
+        }
+        handle.Closed = true;
+        _handles.Remove(handle);
+        try
+        {
+            if (handle is SftpFileHandle { Upload: { } upload } file)
+            {
+                await upload.FinishAsync(Token);
+                await upload.Writer.CompleteAsync(Token);
+                SftpLog.UploadCompleted(_logger, _sessionId, file.Path, upload.End);
+                foreach (var change in file.PendingChanges)
+                {
+                    await _fs.SetInfoAsync(file.Path, change, followLinks: true, Token);
+                }
+            }
+        }
+        finally
+        {
+            await handle.DisposeAsync();
+        }
+        await SendOkAsync(packet.Id);
+    }
+
+    internal async Task ReadAsync(SftpPacket packet)
+    {
+        var reader = packet.CreateReader();
+        var handle = FindHandle<SftpFileHandle>(ref reader);
+        ulong offset = reader.ReadUInt64();
+        uint length = reader.ReadUInt32();
+        if (handle is null)
+        {
+            await SendBadHandleAsync(packet.Id);
+            return;
+        }
+        if (!handle.CanRead)
+        {
+            await SendStatusAsync(packet.Id, SftpStatusCode.PermissionDenied);
+            return;
+        }
+        if (offset > long.MaxValue)
+        {
+            await SendStatusAsync(packet.Id, SftpStatusCode.Eof);
+            return;
+        }
+        int count = (int)Math.Min(length, MaxReadLength);
+        var response = SftpResponse.Create(SftpPacketType.Data, packet.Id, count + 4);
+        try
+        {
+            int lengthAt = response.Length;
+            response.WriteUInt32(0);
+            var target = response.Reserve(count);
+            int total = 0;
+            while (total < count)
+            {
+                int read = await ReadFromHandleAsync(handle, (long)offset + total, target[total..]);
+                if (read == 0)
+                {
+                    break;
+                }
+                total += read;
+            }
+            if (total == 0 && count > 0)
+            {
+                response.Dispose();
+                await SendStatusAsync(packet.Id, SftpStatusCode.Eof);
+                return;
+            }
+            response.Commit(total);
+            response.PatchUInt32(lengthAt, (uint)total);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+        await _output.SendAsync(response, Token);
+    }
+
+    private async ValueTask<int> ReadFromHandleAsync(SftpFileHandle handle, long offset, Memory<byte> buffer)
+    {
+        if (handle.Upload is { Writer: IVfsRandomAccessWriter })
+        {
+            return await handle.Upload.ReadAsync(offset, buffer, Token);
+        }
+        if (handle.Reader is null)
+        {
+            // Read-write on a new file whose storage cannot read back an upload.
+            if (handle.Upload is null)
+            {
+                handle.Reader = await _fs.OpenReadAsync(handle.Path, Token);
+            }
+            else
+            {
+                throw new VfsException(VfsError.Unsupported, "Cannot read an upload back.");
+            }
+        }
+        return await handle.Reader.ReadAsync(offset, buffer, Token);
+    }
+
+    internal async Task WriteAsync(SftpPacket packet)
+    {
+        var reader = packet.CreateReader();
+        var handle = FindHandle<SftpFileHandle>(ref reader);
+        ulong offset = reader.ReadUInt64();
+        var data = reader.ReadBytes();
+        if (handle is null)
+        {
+            await SendBadHandleAsync(packet.Id);
+            return;
+        }
+        if (!handle.CanWrite)
+        {
+            await SendStatusAsync(packet.Id, SftpStatusCode.PermissionDenied);
+            return;
+        }
+        if (offset > long.MaxValue - (ulong)data.Length)
+        {
+            await SendStatusAsync(packet.Id, SftpStatusCode.Failure);
+            return;
+        }
+        await WriteToHandleAsync(handle, (long)offset, data);
+        await SendOkAsync(packet.Id);
+    }
+
+    private async ValueTask WriteToHandleAsync(SftpFileHandle handle, long offset, ReadOnlyMemory<byte> data)
+    {
+        handle.Upload ??= await OpenDeferredUploadAsync(handle, offset);
+        var upload = handle.Upload;
+        if ((handle.Flags & SftpOpenFlags.Append) != 0 && offset < handle.AppendBase)
+        {
+            // APPEND from a client that does not know the size (offset 0): O_APPEND semantics, at the end.
+            offset = upload.End;
+        }
+        bool wasSequential = !upload.UsedRandomAccess && !upload.Spilled;
+        await upload.WriteAsync(offset, data, Token);
+        if (wasSequential && (upload.UsedRandomAccess || upload.Spilled))
+        {
+            SftpLog.UploadReordered(_logger, _sessionId, handle.Path, upload.Spilled ? "temporary file" : "random access");
+        }
+    }
+
+    internal async Task FstatAsync(SftpPacket packet)
+    {
+        var reader = packet.CreateReader();
+        var handle = FindHandle<SftpHandle>(ref reader);
+        VfsFileInfo info;
+        switch (handle)
+        {
+            case SftpFileHandle { Upload: { } upload }:
+                info = await upload.Writer.GetInfoAsync(Token);
+                info = info with { Size = Math.Max(info.Size, upload.End) };
+                break;
+            case SftpFileHandle { Reader: { } fileReader }:
+                info = await fileReader.GetInfoAsync(Token);
+                break;
+            case SftpFileHandle or SftpDirectoryHandle:
+                info = await _fs.GetInfoAsync(handle.Path, followLinks: true, Token);
+                break;
+            default:
+                await SendBadHandleAsync(packet.Id);
+                return;
+        }
+        await SendAttrsAsync(packet.Id, info);
+    }
+
+    internal async Task FsetstatAsync(SftpPacket packet)
+    {
+        var reader = packet.CreateReader();
+        var handle = FindHandle<SftpHandle>(ref reader);
+        var change = reader.ReadAttributes().ToChange();
+        if (handle is null)
+        {
+            await SendBadHandleAsync(packet.Id);
+            return;
+        }
+        if (change is not null)
+        {
+            if (handle is SftpFileHandle { Upload: not null } file && _options.UploadMode == SftpUploadMode.Atomic)
+            {
+                // The upload is not under its name yet: apply when it is published.
+                file.PendingChanges.Add(change);
+            }
+            else
+            {
+                await _fs.SetInfoAsync(handle.Path, change, followLinks: true, Token);
+            }
+        }
+        await SendOkAsync(packet.Id);
+    }
+
+    private async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path)
+    {
+        try
+        {
+            return await _fs.GetInfoAsync(path, followLinks: true, Token);
+        }
+        catch (VfsException ex) when (ex.Error == VfsError.NotFound)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+namespace SftpKit.Sftp;
+
+/// <summary>How uploads reach their target name.</summary>
+public enum SftpUploadMode
+{
+    /// <summary>
+    /// Uploads are written aside and appear under their name only when the client closes the handle; a client that
+    /// disconnects mid-upload leaves no partial file.
+    /// </summary>
+    Atomic,
+
+    /// <summary>Uploads write into the named file as data arrives (classic sftp-server behaviour).</summary>
+    Standard,
+}
+
+/// <summary>Options of the SFTP subsystem.</summary>
+public sealed class SftpSubsystemOptions
+{
+    /// <summary>How uploads reach their target name. Defaults to <see cref="SftpUploadMode.Atomic"/>.</summary>
+    public SftpUploadMode UploadMode { get; set; } = SftpUploadMode.Atomic;
+
+    /// <summary>
+    /// Most files and directories one session may hold open (advertised through limits@openssh.com).
+    /// Defaults to 256.
+    /// </summary>
+    public int MaxOpenHandles { get; set; } = 256;
+
+    /// <summary>
+    /// Most requests of one session being processed at once; past it the server stops reading from the channel,
+    /// which pushes back on the client through the SSH window. Defaults to 64.
+    /// </summary>
+    public int MaxInFlightRequests { get; set; } = 64;
+
+    /// <summary>
+    /// Bytes of out-of-order WRITE data held in memory per handle before the upload switches to random-access
+    /// writes or a temporary file. Defaults to 8 MiB.
+    /// </summary>
+    public long ReorderWindowBytes { get; set; } = 8L * 1024 * 1024;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenHandles, 1, nameof(MaxOpenHandles));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxInFlightRequests, 1, nameof(MaxInFlightRequests));
+        ArgumentOutOfRangeException.ThrowIfNegative(ReorderWindowBytes, nameof(ReorderWindowBytes));
+    }
+}

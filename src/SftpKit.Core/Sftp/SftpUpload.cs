@@ -1,0 +1,267 @@
+using System.Buffers;
+using SftpKit.FileSystem;
+
+namespace SftpKit.Sftp;
+
+/// <summary>
+/// Bridges SFTP's positional WRITEs onto a sequential <see cref="IVfsWriter"/>. In-order data streams straight
+/// through. Data ahead of the stream waits in a bounded reorder window; past the window the upload switches to
+/// <see cref="IVfsRandomAccessWriter.WriteAtAsync"/> when the writer has it, otherwise it spills to a temporary file
+/// that is streamed into the writer when the handle is closed. A client is never failed for writing out of order;
+/// only rewriting bytes already streamed to a sequential-only writer is refused (OP_UNSUPPORTED).
+/// </summary>
+internal sealed class SftpUpload : IAsyncDisposable
+{
+    private const int SpillCopyChunk = 256 * 1024;
+
+    private readonly long _windowBytes;
+    private readonly SortedDictionary<long, byte[]> _pending = new();
+    private long _pendingBytes;
+    private long _next;
+    private bool _randomAccess;
+    private FileStream? _spill;
+    private long _spillBase;
+    private long _spillEnd;
+    private long _end;
+
+    public SftpUpload(IVfsWriter writer, long windowBytes)
+    {
+        Writer = writer;
+        _windowBytes = windowBytes;
+        _next = writer.Position;
+        _end = writer.Position;
+    }
+
+    public IVfsWriter Writer { get; }
+
+    /// <summary>One past the highest byte written so far (where an APPEND without a known offset goes).</summary>
+    public long End => _end;
+
+    /// <summary>True once data went anywhere but the in-order stream (tests and logs).</summary>
+    public bool UsedRandomAccess => _randomAccess;
+
+    public bool Spilled => _spill is not null;
+
+    public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+        _end = Math.Max(_end, offset + data.Length);
+        if (_randomAccess)
+        {
+            await ((IVfsRandomAccessWriter)Writer).WriteAtAsync(offset, data, cancellationToken);
+            return;
+        }
+        if (_spill is not null && offset >= _spillBase)
+        {
+            await RandomAccess.WriteAsync(_spill.SafeFileHandle, data, offset - _spillBase, cancellationToken);
+            _spillEnd = Math.Max(_spillEnd, offset + data.Length);
+            return;
+        }
+        if (offset == _next)
+        {
+            await Writer.WriteAsync(data, cancellationToken);
+            _next += data.Length;
+            await DrainAsync(cancellationToken);
+            return;
+        }
+        if (offset < _next)
+        {
+            await RewriteAsync(offset, data, cancellationToken);
+            return;
+        }
+        if (_pendingBytes + data.Length <= _windowBytes)
+        {
+            if (_pending.Remove(offset, out var replaced))
+            {
+                _pendingBytes -= replaced.Length;
+            }
+            _pending.Add(offset, data.ToArray());
+            _pendingBytes += data.Length;
+            return;
+        }
+        if (Writer is IVfsRandomAccessWriter randomWriter)
+        {
+            _randomAccess = true;
+            foreach (var (pendingOffset, pendingData) in _pending)
+            {
+                await randomWriter.WriteAtAsync(pendingOffset, pendingData, cancellationToken);
+            }
+            ClearPending();
+            await randomWriter.WriteAtAsync(offset, data, cancellationToken);
+            return;
+        }
+        await StartSpillAsync(cancellationToken);
+        await WriteAsync(offset, data, cancellationToken);
+    }
+
+    /// <summary>Reads back what was written, where the writer can (a handle opened read-write).</summary>
+    public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (Writer is not IVfsRandomAccessWriter randomWriter)
+        {
+            throw new VfsException(VfsError.Unsupported, "Reading an upload needs random access.");
+        }
+        // Buffered out-of-order data must be visible to the reader, so it goes to the writer first.
+        if (_pending.Count > 0)
+        {
+            _randomAccess = true;
+            foreach (var (pendingOffset, pendingData) in _pending)
+            {
+                await randomWriter.WriteAtAsync(pendingOffset, pendingData, cancellationToken);
+            }
+            ClearPending();
+        }
+        return await randomWriter.ReadAtAsync(offset, buffer, cancellationToken);
+    }
+
+    /// <summary>Writes everything still held back (gaps read as zeros, as in a sparse file) into the writer.</summary>
+    public async ValueTask FinishAsync(CancellationToken cancellationToken)
+    {
+        if (_randomAccess)
+        {
+            return;
+        }
+        if (_spill is null)
+        {
+            foreach (var (offset, data) in _pending)
+            {
+                if (offset > _next)
+                {
+                    await WriteZerosAsync(offset - _next, cancellationToken);
+                }
+                int skip = (int)Math.Min(data.Length, _next - offset);
+                if (skip < data.Length)
+                {
+                    await Writer.WriteAsync(data.AsMemory(skip), cancellationToken);
+                    _next += data.Length - skip;
+                }
+            }
+            ClearPending();
+            return;
+        }
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(SpillCopyChunk);
+        try
+        {
+            long length = _spillEnd - _spillBase;
+            for (long position = 0; position < length;)
+            {
+                int want = (int)Math.Min(chunk.Length, length - position);
+                int read = await RandomAccess.ReadAsync(_spill.SafeFileHandle, chunk.AsMemory(0, want), position, cancellationToken);
+                if (read == 0)
+                {
+                    // Past the temp file's end (a hole at the tail): zeros.
+                    Array.Clear(chunk, 0, want);
+                    read = want;
+                }
+                await Writer.WriteAsync(chunk.AsMemory(0, read), cancellationToken);
+                position += read;
+            }
+            _next = _spillEnd;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        ClearPending();
+        if (_spill is not null)
+        {
+            await _spill.DisposeAsync();
+            _spill = null;
+        }
+        await Writer.DisposeAsync();
+    }
+
+    private async ValueTask DrainAsync(CancellationToken cancellationToken)
+    {
+        while (_pending.Count > 0)
+        {
+            var (offset, data) = _pending.First();
+            if (offset > _next)
+            {
+                return;
+            }
+            _pending.Remove(offset);
+            _pendingBytes -= data.Length;
+            long skip = _next - offset;
+            if (skip < data.Length)
+            {
+                await Writer.WriteAsync(data.AsMemory((int)skip), cancellationToken);
+                _next += data.Length - skip;
+            }
+        }
+    }
+
+    private async ValueTask RewriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (Writer is IVfsRandomAccessWriter randomWriter)
+        {
+            long overlap = Math.Min(data.Length, _next - offset);
+            await randomWriter.WriteAtAsync(offset, data[..(int)overlap], cancellationToken);
+            if (overlap < data.Length)
+            {
+                await WriteAsync(_next, data[(int)overlap..], cancellationToken);
+            }
+            return;
+        }
+        throw new VfsException(VfsError.Unsupported, "The storage cannot rewrite data already uploaded.");
+    }
+
+    private async ValueTask StartSpillAsync(CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "sftpkit-spill-" + Guid.NewGuid().ToString("N"));
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Upload data in the temp directory is readable by its owner only.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        _spill = new FileStream(path, options);
+        _spillBase = _next;
+        _spillEnd = _next;
+        foreach (var (offset, data) in _pending)
+        {
+            await RandomAccess.WriteAsync(_spill.SafeFileHandle, data, offset - _spillBase, cancellationToken);
+            _spillEnd = Math.Max(_spillEnd, offset + data.Length);
+        }
+        ClearPending();
+    }
+
+    private async ValueTask WriteZerosAsync(long count, CancellationToken cancellationToken)
+    {
+        byte[] zeros = ArrayPool<byte>.Shared.Rent((int)Math.Min(count, SpillCopyChunk));
+        try
+        {
+            Array.Clear(zeros);
+            while (count > 0)
+            {
+                int n = (int)Math.Min(count, zeros.Length);
+                await Writer.WriteAsync(zeros.AsMemory(0, n), cancellationToken);
+                count -= n;
+                _next += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(zeros);
+        }
+    }
+
+    private void ClearPending()
+    {
+        _pending.Clear();
+        _pendingBytes = 0;
+    }
+}
