@@ -41,6 +41,7 @@ builder.Services.AddSftpServer(options =>
             options.Users.Add(user);
         }
     })
+    .AddSftp()
     .AddCommandHandler<EchoCommandHandler>();
 
 await builder.Build().RunAsync();
