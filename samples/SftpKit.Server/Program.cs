@@ -41,7 +41,8 @@ builder.Services.AddSftpServer(options =>
             options.Users.Add(user);
         }
     })
-    .AddCommandHandler<EchoCommandHandler>();
+    .AddCommandHandler<EchoCommandHandler>()
+    .AddSftp();
 
 await builder.Build().RunAsync();
 return 0;
