@@ -10,6 +10,8 @@ command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import paramiko' 2>/dev/null || need+=(python3-paramiko)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import asyncssh' 2>/dev/null || need+=(python3-asyncssh)
 command -v setsid >/dev/null 2>&1 || need+=(util-linux)
+command -v rclone >/dev/null 2>&1 || need+=(rclone)
+command -v lftp >/dev/null 2>&1 || need+=(lftp)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# End-to-end SFTP benchmark: the stock OpenSSH `sftp -b` client against the SftpKit sample server and against
+# OpenSSH's own sshd (internal-sftp), both on 127.0.0.1, same client key, default cipher negotiation.
+#
+#   benchmarks/sftp-vs-openssh.sh            # 1 GiB file, 2,000 small files, ls -l of 100,000 entries
+#   QUICK=1 benchmarks/sftp-vs-openssh.sh    # 64 MiB, 200 small files, 5,000 entries (CI)
+#
+# Env: SIZE_MB (big file, default 1024; QUICK 64), SMALL_FILES, LS_ENTRIES, REPEAT (runs per operation, median
+# reported; default 3). Must run as root (installs packages if missing; sshd runs as root on a throwaway config).
+# Server CPU: SftpKit = utime+stime of the server process (/proc/PID/stat) before/after each run; sshd = the
+# listener's cutime+cstime (per-connection processes are forked and reaped by the listener) before/after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+if [ "${QUICK:-0}" = "1" ]; then
+  SIZE_MB=${SIZE_MB:-64}; SMALL_FILES=${SMALL_FILES:-200}; LS_ENTRIES=${LS_ENTRIES:-5000}
+else
+  SIZE_MB=${SIZE_MB:-1024}; SMALL_FILES=${SMALL_FILES:-2000}; LS_ENTRIES=${LS_ENTRIES:-100000}
+fi
+REPEAT=${REPEAT:-3}
+
+need=()
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v sftp >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing: ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+WORK=$(mktemp -d /tmp/sftp-bench.XXXXXX)
+SK_PID=""; OSSH_PID=""
+cleanup() {
+  [ -n "$SK_PID" ] && kill "$SK_PID" 2>/dev/null && wait "$SK_PID" 2>/dev/null
+  [ -n "$OSSH_PID" ] && kill "$OSSH_PID" 2>/dev/null && wait "$OSSH_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# utime+stime (self) or cutime+cstime (reaped children) of PID, in clock ticks.
+cpu_self() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+cpu_children() { awk '{ sub(/^.*\) /, ""); print $14 + $15 }' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+now() { date +%s.%N; }
+
+wait_port() {
+  for _ in $(seq 1 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "port $1 did not open" >&2; return 1
+}
+
+echo "== building samples/SftpKit.Server (Release)" >&2
+dotnet build -c Release samples/SftpKit.Server -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+SK_DLL="$ROOT/samples/SftpKit.Server/bin/Release/net10.0/SftpKit.Server.dll"
+
+ssh-keygen -q -t ed25519 -N "" -f "$WORK/client_ed25519"
+
+# --- SftpKit ---
+SK_PORT=$(free_port)
+SK_HOME="$WORK/sftpkit/home/bench"
+mkdir -p "$SK_HOME"
+dotnet "$SK_DLL" --config-dir "$WORK/sftpkit" --port "$SK_PORT" --address 127.0.0.1 \
+  --user "bench:$(head -c 18 /dev/urandom | base64)" --authorized-key "bench:$WORK/client_ed25519.pub" \
+  >"$WORK/sftpkit.log" 2>&1 &
+SK_PID=$!
+
+# --- OpenSSH sshd ---
+OSSH_PORT=$(free_port)
+OSSH_HOME="$WORK/openssh/home"
+mkdir -p "$OSSH_HOME" /run/sshd
+ssh-keygen -q -t ed25519 -N "" -f "$WORK/openssh/ssh_host_ed25519_key"
+cat >"$WORK/openssh/sshd_config" <<EOF
+Port $OSSH_PORT
+ListenAddress 127.0.0.1
+HostKey $WORK/openssh/ssh_host_ed25519_key
+AuthorizedKeysFile $WORK/client_ed25519.pub
+PidFile none
+UsePAM no
+StrictModes no
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+Subsystem sftp internal-sftp -d $OSSH_HOME
+EOF
+/usr/sbin/sshd -f "$WORK/openssh/sshd_config" -D -e >"$WORK/openssh.log" 2>&1 &
+OSSH_PID=$!
+
+wait_port "$SK_PORT" || { cat "$WORK/sftpkit.log"; exit 1; }
+wait_port "$OSSH_PORT" || { cat "$WORK/openssh.log"; exit 1; }
+
+# sftp_run NAME BATCHFILE [stdout-file]: stock client, default algorithms; returns after the server side is idle.
+sftp_args() {
+  local name=$1
+  local port user
+  if [ "$name" = sftpkit ]; then port=$SK_PORT; user=bench; else port=$OSSH_PORT; user=root; fi
+  echo "-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null"
+  echo "-o BatchMode=yes -o IdentitiesOnly=yes -o LogLevel=ERROR -i $WORK/client_ed25519 -P $port $user@127.0.0.1"
+}
+
+ossh_idle() {  # per-connection processes exited and reaped by the listener
+  for _ in $(seq 1 100); do
+    pgrep -P "$OSSH_PID" >/dev/null || return 0
+    sleep 0.05
+  done
+}
+
+# measure NAME BATCH LOCALDIR OUT -> prints "seconds cpu_seconds"
+measure() {
+  local name=$1 batch=$2 dir=$3 out=${4:-/dev/null}
+  local c0 c1 t0 t1
+  if [ "$name" = sftpkit ]; then c0=$(cpu_self "$SK_PID"); else ossh_idle; c0=$(cpu_children "$OSSH_PID"); fi
+  t0=$(now)
+  # shellcheck disable=SC2046
+  (cd "$dir" && sftp -b "$batch" $(sftp_args "$name")) >"$out" 2>"$WORK/sftp.err" \
+    || { echo "sftp against $name failed:" >&2; cat "$WORK/sftp.err" >&2; tail -20 "$WORK/$name.log" >&2; exit 1; }
+  t1=$(now)
+  if [ "$name" = sftpkit ]; then c1=$(cpu_self "$SK_PID"); else ossh_idle; c1=$(cpu_children "$OSSH_PID"); fi
+  awk -v a="$t0" -v b="$t1" -v c="$c0" -v d="$c1" -v hz="$HZ" 'BEGIN { printf "%.3f %.2f\n", b - a, (d - c) / hz }'
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+home_of() { if [ "$1" = sftpkit ]; then echo "$SK_HOME"; else echo "$OSSH_HOME"; fi; }
+
+# Negotiated cipher (client's view) for each server.
+for s in sftpkit openssh; do
+  # shellcheck disable=SC2046
+  c=$(echo bye | sftp -v -b - $(sftp_args "$s") 2>&1 | grep -m1 -o 'server->client cipher: [^ ]* MAC: [^ ]*' || true)
+  echo "$s: ${c:-unknown}" >&2
+  printf '%s\n' "${c:-unknown}" >"$WORK/cipher.$s"
+done
+
+LOCAL="$WORK/local"
+mkdir -p "$LOCAL/small"
+echo "== generating data: ${SIZE_MB} MiB file, ${SMALL_FILES} x 4 KiB, ${LS_ENTRIES} entries" >&2
+head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom >"$LOCAL/big.bin"
+python3 - "$LOCAL/small" "$SMALL_FILES" <<'EOF'
+import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    with open(os.path.join(d, f"f{i:06d}.dat"), "wb") as f:
+        f.write(os.urandom(4096))
+EOF
+for s in sftpkit openssh; do
+  python3 - "$(home_of $s)/lsdir" "$LS_ENTRIES" <<'EOF'
+import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(d)
+for i in range(n):
+    open(os.path.join(d, f"entry-{i:07d}.txt"), "wb").close()
+EOF
+done
+
+echo "put big.bin up.bin" >"$WORK/b.put"
+echo "get big.bin down.bin" >"$WORK/b.get"
+echo "put -r small small" >"$WORK/b.small"
+echo "ls -l lsdir" >"$WORK/b.ls"
+echo "put small/f000000.dat warm.dat" >"$WORK/b.warm"
+
+# Warm-up (JIT for SftpKit; page cache for both).
+for s in sftpkit openssh; do measure "$s" "$WORK/b.warm" "$LOCAL" >/dev/null; done
+
+declare -A T C
+for op in upload download small ls; do
+  for s in sftpkit openssh; do
+    h=$(home_of "$s")
+    : >"$WORK/t"; : >"$WORK/c"
+    for _ in $(seq 1 "$REPEAT"); do
+      case $op in
+        upload)
+          rm -f "$h/up.bin"; sync
+          r=$(measure "$s" "$WORK/b.put" "$LOCAL")
+          cmp -s "$LOCAL/big.bin" "$h/up.bin" || { echo "$s: uploaded file differs" >&2; exit 1; } ;;
+        download)
+          [ -f "$h/big.bin" ] || cp "$LOCAL/big.bin" "$h/big.bin"
+          rm -f "$LOCAL/down.bin"; sync
+          r=$(measure "$s" "$WORK/b.get" "$LOCAL")
+          cmp -s "$LOCAL/big.bin" "$LOCAL/down.bin" || { echo "$s: downloaded file differs" >&2; exit 1; } ;;
+        small)
+          rm -rf "$h/small"; sync
+          r=$(measure "$s" "$WORK/b.small" "$LOCAL")
+          n=$(find "$h/small" -type f | wc -l)
+          [ "$n" -eq "$SMALL_FILES" ] || { echo "$s: $n of $SMALL_FILES small files arrived" >&2; exit 1; } ;;
+        ls)
+          r=$(measure "$s" "$WORK/b.ls" "$LOCAL" "$WORK/ls.out")
+          n=$(grep -c 'entry-' "$WORK/ls.out" || true)
+          [ "$n" -eq "$LS_ENTRIES" ] || { echo "$s: ls -l listed $n of $LS_ENTRIES entries" >&2; exit 1; } ;;
+      esac
+      echo "$r" | awk '{ print $1 }' >>"$WORK/t"
+      echo "$r" | awk '{ print $2 }' >>"$WORK/c"
+      echo "  $op $s: $r" >&2
+    done
+    T[$op.$s]=$(median <"$WORK/t"); C[$op.$s]=$(median <"$WORK/c")
+  done
+  rm -f "$SK_HOME/up.bin" "$OSSH_HOME/up.bin" "$LOCAL/down.bin"
+  [ "$op" = download ] && rm -f "$SK_HOME/big.bin" "$OSSH_HOME/big.bin"
+done
+
+label() {
+  case $1 in
+    upload) echo "upload ${SIZE_MB} MiB (put)" ;;
+    download) echo "download ${SIZE_MB} MiB (get)" ;;
+    small) echo "put -r ${SMALL_FILES} x 4 KiB" ;;
+    ls) echo "ls -l ${LS_ENTRIES} entries" ;;
+  esac
+}
+
+echo
+echo "Cipher (client view): SftpKit: $(cat "$WORK/cipher.sftpkit"); OpenSSH: $(cat "$WORK/cipher.openssh")"
+echo "OpenSSH: $(ssh -V 2>&1); median of $REPEAT runs; CPU = server-side user+sys seconds"
+echo
+echo "| Operation | SftpKit s | OpenSSH s | Throughput ratio (OpenSSH s / SftpKit s) | SftpKit CPU s | OpenSSH CPU s | Server CPU ratio (SftpKit / OpenSSH) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for op in upload download small ls; do
+  awk -v l="$(label $op)" -v ts="${T[$op.sftpkit]}" -v to="${T[$op.openssh]}" -v cs="${C[$op.sftpkit]}" -v co="${C[$op.openssh]}" '
+    BEGIN {
+      tr = ts > 0 ? sprintf("%.2f", to / ts) : "n/a"
+      cr = co > 0 ? sprintf("%.2f", cs / co) : "n/a"
+      printf "| %s | %.2f | %.2f | %s | %.2f | %.2f | %s |\n", l, ts, to, tr, cs, co, cr
+    }'
+done
