@@ -16,6 +16,7 @@ namespace SftpKit.Commands;
 internal sealed class ShellFreeCommandHandler : ISshCommandHandler
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly System.Buffers.SearchValues<char> WordEnd = System.Buffers.SearchValues.Create(" \t;|&<>");
     private static readonly string[] Names = ["md5sum", "sha1sum", "sha256sum", "sha384sum", "sha512sum", "pwd", "cd", "echo"];
 
     private readonly ISftpFileSystemProvider _fileSystems;
@@ -192,7 +193,7 @@ internal sealed class ShellFreeCommandHandler : ISshCommandHandler
     private static string FirstWord(string command)
     {
         var span = command.AsSpan().TrimStart(" \t");
-        int end = span.IndexOfAny(" \t;|&<>");
+        int end = span.IndexOfAny(WordEnd);
         return (end < 0 ? span : span[..end]).ToString();
     }
 
