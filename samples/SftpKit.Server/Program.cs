@@ -41,7 +41,10 @@ builder.Services.AddSftpServer(options =>
             options.Users.Add(user);
         }
     })
-    .AddCommandHandler<EchoCommandHandler>();
+    .AddSftp()
+    .AddScp()
+    .AddHashCommands()
+    .AddCommandHandler<CatCommandHandler>();
 
 await builder.Build().RunAsync();
 return 0;
