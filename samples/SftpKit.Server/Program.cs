@@ -42,7 +42,9 @@ builder.Services.AddSftpServer(options =>
         }
     })
     .AddSftp()
-    .AddCommandHandler<EchoCommandHandler>();
+    .AddScp()
+    .AddHashCommands()
+    .AddCommandHandler<CatCommandHandler>();
 
 await builder.Build().RunAsync();
 return 0;

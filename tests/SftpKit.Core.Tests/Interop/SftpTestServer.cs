@@ -49,7 +49,9 @@ public sealed class SftpTestServer : IAsyncLifetime
                     AuthorizedKeys = [File.ReadAllText(ClientKey + ".pub").Trim()],
                 });
             })
-            .AddSftp();
+            .AddSftp()
+            .AddScp()
+            .AddHashCommands();
         _host = builder.Build();
         await _host.StartAsync();
         Port = ((IPEndPoint)_host.Services.GetRequiredService<ISftpServer>().EndPoints[0]).Port;

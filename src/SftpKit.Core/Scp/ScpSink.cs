@@ -1,0 +1,260 @@
+using Microsoft.Extensions.Logging;
+using SftpKit.Commands;
+using SftpKit.FileSystem;
+
+namespace SftpKit.Scp;
+
+/// <summary>
+/// <c>scp -t</c>: the client uploads. Reads C/D/E/T lines, writes every file atomically (a failed or aborted upload
+/// leaves nothing under the target name), and rejects names that are not a single safe path segment.
+/// </summary>
+internal sealed class ScpSink
+{
+    private readonly IVirtualFileSystem _fs;
+    private readonly ScpArguments _args;
+    private readonly ScpInput _input;
+    private readonly ScpOutput _output;
+    private readonly ILogger _logger;
+    private readonly string _connectionId;
+    private readonly int _maxLineLength;
+    private int _errors;
+
+    public ScpSink(IVirtualFileSystem fs, ScpArguments args, ScpInput input, ScpOutput output, ILogger logger, string connectionId, int maxLineLength)
+    {
+        _fs = fs;
+        _args = args;
+        _input = input;
+        _output = output;
+        _logger = logger;
+        _connectionId = connectionId;
+        _maxLineLength = maxLineLength;
+    }
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        string display = _args.Paths[0];
+        string target;
+        bool targetIsDirectory;
+        try
+        {
+            target = PosixErrorText.Resolve(display, VirtualPath.Root);
+            targetIsDirectory = await IsDirectoryAsync(target, ct).ConfigureAwait(false);
+        }
+        catch (VfsException ex)
+        {
+            await _output.WarnAsync($"{display}: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
+            return 1;
+        }
+        if (_args.TargetMustBeDirectory && !targetIsDirectory)
+        {
+            await _output.WarnAsync($"{display}: Not a directory", ct).ConfigureAwait(false);
+            return 1;
+        }
+        await _output.AckAsync(ct).ConfigureAwait(false);
+
+        var directories = new Stack<(string Path, ScpTimes? Times, uint Mode)>();
+        ScpTimes? times = null;
+        try
+        {
+            while (true)
+            {
+                int type = await _input.ReadByteAsync(ct).ConfigureAwait(false);
+                if (type < 0)
+                {
+                    return directories.Count > 0 || _errors > 0 ? 1 : 0;
+                }
+                switch (type)
+                {
+                    case 1 or 2:
+                        // The client could not read one of its files; it already told its user.
+                        await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false);
+                        if (type == 2)
+                        {
+                            return 1;
+                        }
+                        _errors++;
+                        break;
+                    case 'T':
+                        times = ScpTimes.Parse(await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false));
+                        await _output.AckAsync(ct).ConfigureAwait(false);
+                        break;
+                    case 'E':
+                        if (await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false) != string.Empty || directories.Count == 0)
+                        {
+                            throw new ScpProtocolException("unexpected end of directory");
+                        }
+                        var done = directories.Pop();
+                        // A failed SetInfo already answered with a warning in place of the ack.
+                        if (!_args.Preserve || done.Times is not { } dirTimes || await TrySetInfoAsync(done.Path, done.Mode, dirTimes, ct).ConfigureAwait(false))
+                        {
+                            await _output.AckAsync(ct).ConfigureAwait(false);
+                        }
+                        break;
+                    case 'C' or 'D':
+                    {
+                        var header = ScpEntryHeader.Parse(type == 'D', await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false));
+                        string path = directories.Count > 0
+                            ? VirtualPath.Combine(directories.Peek().Path, header.Name)
+                            : targetIsDirectory ? VirtualPath.Combine(target, header.Name) : target;
+                        if (header.IsDirectory)
+                        {
+                            if (!_args.Recursive)
+                            {
+                                throw new ScpProtocolException("received directory without -r");
+                            }
+                            if (!await EnterDirectoryAsync(path, header, ct).ConfigureAwait(false))
+                            {
+                                return 1;
+                            }
+                            directories.Push((path, times, header.Mode));
+                            await _output.AckAsync(ct).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await ReceiveFileAsync(path, header, times, ct).ConfigureAwait(false);
+                        }
+                        times = null;
+                        break;
+                    }
+                    default:
+                        throw new ScpProtocolException("expected control record");
+                }
+            }
+        }
+        catch (ScpProtocolException ex)
+        {
+            CommandLog.ScpProtocolError(_logger, _connectionId, ex.Message);
+            await _output.WarnAsync("protocol error: " + ex.Message, ct).ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private async Task<bool> EnterDirectoryAsync(string path, ScpEntryHeader header, CancellationToken ct)
+    {
+        try
+        {
+            if (!await IsDirectoryAsync(path, ct).ConfigureAwait(false))
+            {
+                await _fs.CreateDirectoryAsync(path, ct).ConfigureAwait(false);
+                await _fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = (header.Mode & 0x1FF) | 0x1C0 }, followLinks: true, ct).ConfigureAwait(false);
+            }
+            return true;
+        }
+        catch (VfsException ex)
+        {
+            CommandLog.FileSystemError(_logger, _connectionId, "scp mkdir", ex.Error);
+            await _output.WarnAsync($"{header.Name}: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    private async Task ReceiveFileAsync(string path, ScpEntryHeader header, ScpTimes? times, CancellationToken ct)
+    {
+        IVfsWriter writer;
+        try
+        {
+            writer = await _fs.OpenWriteAsync(path, new VfsWriteOptions { Atomic = true, Truncate = true, Permissions = header.Mode & 0x1FF }, ct).ConfigureAwait(false);
+        }
+        catch (VfsException ex)
+        {
+            // Instead of the ack: the client skips this file and goes on.
+            CommandLog.FileSystemError(_logger, _connectionId, "scp open", ex.Error);
+            await _output.WarnAsync($"{header.Name}: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
+            _errors++;
+            return;
+        }
+        bool completed = false;
+        await using (writer.ConfigureAwait(false))
+        {
+            await _output.AckAsync(ct).ConfigureAwait(false);
+            VfsError? failure = null;
+            await _input.CopyAsync(header.Size, async chunk =>
+            {
+                if (failure is null)
+                {
+                    try
+                    {
+                        await writer.WriteAsync(chunk, ct).ConfigureAwait(false);
+                    }
+                    catch (VfsException ex)
+                    {
+                        // Keep draining the data so the stream stays in step; report after it.
+                        failure = ex.Error;
+                    }
+                }
+            }, ct).ConfigureAwait(false);
+            int status = await _input.ReadByteAsync(ct).ConfigureAwait(false);
+            if (status != 0)
+            {
+                if (status > 0)
+                {
+                    await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false);
+                }
+                CommandLog.ScpUploadDiscarded(_logger, _connectionId, path);
+                if (status is < 0 or 2)
+                {
+                    throw new ScpProtocolException("upload aborted by the client");
+                }
+                _errors++;
+                return;
+            }
+            if (failure is null)
+            {
+                try
+                {
+                    await writer.CompleteAsync(ct).ConfigureAwait(false);
+                    completed = true;
+                }
+                catch (VfsException ex)
+                {
+                    failure = ex.Error;
+                }
+            }
+            if (failure is { } error)
+            {
+                CommandLog.FileSystemError(_logger, _connectionId, "scp write", error);
+                CommandLog.ScpUploadDiscarded(_logger, _connectionId, path);
+                await _output.WarnAsync($"{header.Name}: {PosixErrorText.For(error)}", ct).ConfigureAwait(false);
+                _errors++;
+                return;
+            }
+        }
+        if (completed)
+        {
+            CommandLog.ScpUploadCompleted(_logger, _connectionId, path, header.Size);
+            if (_args.Preserve && times is { } t && !await TrySetInfoAsync(path, header.Mode, t, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+            await _output.AckAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> TrySetInfoAsync(string path, uint mode, ScpTimes times, CancellationToken ct)
+    {
+        try
+        {
+            await _fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = mode & 0xFFF, Times = (times.Accessed, times.Modified) }, followLinks: true, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (VfsException ex)
+        {
+            CommandLog.FileSystemError(_logger, _connectionId, "scp setinfo", ex.Error);
+            await _output.WarnAsync($"{VirtualPath.GetName(path)}: set times: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
+            _errors++;
+            return false;
+        }
+    }
+
+    private async Task<bool> IsDirectoryAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            return (await _fs.GetInfoAsync(path, followLinks: true, ct).ConfigureAwait(false)).Type == VfsFileType.Directory;
+        }
+        catch (VfsException ex) when (ex.Error == VfsError.NotFound)
+        {
+            return false;
+        }
+    }
+}
