@@ -105,7 +105,7 @@ internal sealed class SshServerConnection
 
                 if (!kex.FirstKexDone)
                 {
-                    EnforceInitialKex(number, packets, kex);
+                    EnforceInitialKex(number, packets);
                 }
 
                 switch (number)
@@ -242,7 +242,7 @@ internal sealed class SshServerConnection
         }
     }
 
-    private void EnforceInitialKex(SshMessageNumber number, long packets, KeyExchangeHandler kex)
+    private void EnforceInitialKex(SshMessageNumber number, long packets)
     {
         bool kexMessage = number is SshMessageNumber.KexInit or SshMessageNumber.NewKeys or >= (SshMessageNumber)30 and <= (SshMessageNumber)49;
         if (kexMessage || number == SshMessageNumber.Disconnect)
@@ -255,7 +255,6 @@ internal sealed class SshServerConnection
         {
             throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Unexpected message during initial key exchange.");
         }
-        _ = kex;
     }
 
     private void OnServiceRequest(ReadOnlySpan<byte> payload, ref bool userAuthRequested)

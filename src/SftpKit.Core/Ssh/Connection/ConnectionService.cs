@@ -46,9 +46,6 @@ internal sealed class ConnectionService : IDisposable
         _connectionAborted = connectionAborted;
     }
 
-    /// <summary>Number of open channels; the idle timer treats a connection with running handlers as busy.</summary>
-    public int OpenChannels => _channels.Count(c => c is not null);
-
     public void Handle(ReadOnlySpan<byte> payload)
     {
         var number = (SshMessageNumber)payload[0];
