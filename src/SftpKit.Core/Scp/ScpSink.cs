@@ -230,11 +230,12 @@ internal sealed class ScpSink
         }
     }
 
+    // Only the permission bits: a client never gets setuid, setgid or sticky bits through -p.
     private async Task<bool> TrySetInfoAsync(string path, uint mode, ScpTimes times, CancellationToken ct)
     {
         try
         {
-            await _fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = mode & 0xFFF, Times = (times.Accessed, times.Modified) }, followLinks: true, ct).ConfigureAwait(false);
+            await _fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = mode & 0x1FF, Times = (times.Accessed, times.Modified) }, followLinks: true, ct).ConfigureAwait(false);
             return true;
         }
         catch (VfsException ex)
