@@ -81,9 +81,12 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
 
     private List<SshHostKey> LoadHostKeys()
     {
-        List<SshHostKey> keys = _options.HostKeyFiles.Count > 0
-            ? _options.HostKeyFiles.Select(f => HostKeyLoader.Load(f)).ToList()
-            : HostKeyLoader.LoadOrGenerate(Path.GetFullPath(_options.HostKeyDirectory), _logger).ToList();
+        if (_options.HostKeyFiles.Count == 0)
+        {
+            // LoadOrGenerate logs each key it loads or generates itself.
+            return HostKeyLoader.LoadOrGenerate(Path.GetFullPath(_options.HostKeyDirectory), _logger).ToList();
+        }
+        var keys = _options.HostKeyFiles.Select(f => HostKeyLoader.Load(f)).ToList();
         foreach (var key in keys)
         {
             Log.HostKeyLoaded(_logger, key.KeyType, key.Fingerprint);
