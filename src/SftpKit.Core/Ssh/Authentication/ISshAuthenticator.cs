@@ -44,10 +44,38 @@ public sealed class SshAuthContext
     public string ConnectionId { get; }
 }
 
+/// <summary>Why an authentication attempt failed; logged and scored by the defender, never sent to the client.</summary>
+public enum SshAuthFailureReason
+{
+    /// <summary>Not a failure.</summary>
+    None = 0,
+
+    /// <summary>A known user with a wrong password, key or answer (defender score 1 by default).</summary>
+    InvalidCredentials,
+
+    /// <summary>The user does not exist (defender score 2 by default).</summary>
+    UnknownUser,
+
+    /// <summary>The account exists but may not log in now: disabled, expired, source address or method denied.</summary>
+    AccessDenied,
+
+    /// <summary>A limit was hit, e.g. the account's maximum sessions (defender score 3 by default).</summary>
+    LimitReached,
+}
+
 /// <summary>The outcome of one authentication attempt.</summary>
 public sealed class SshAuthResult
 {
-    private SshAuthResult(SshPrincipal? principal) => Principal = principal;
+    private static readonly SshAuthResult s_invalid = new(null, SshAuthFailureReason.InvalidCredentials);
+    private static readonly SshAuthResult s_unknown = new(null, SshAuthFailureReason.UnknownUser);
+    private static readonly SshAuthResult s_denied = new(null, SshAuthFailureReason.AccessDenied);
+    private static readonly SshAuthResult s_limit = new(null, SshAuthFailureReason.LimitReached);
+
+    private SshAuthResult(SshPrincipal? principal, SshAuthFailureReason reason)
+    {
+        Principal = principal;
+        FailureReason = reason;
+    }
 
     /// <summary>The authenticated principal; null for a failure.</summary>
     public SshPrincipal? Principal { get; }
@@ -55,14 +83,26 @@ public sealed class SshAuthResult
     /// <summary>True when the attempt succeeded.</summary>
     public bool Succeeded => Principal is not null;
 
-    /// <summary>A failed attempt.</summary>
-    public static SshAuthResult Failed { get; } = new(null);
+    /// <summary>Why the attempt failed; <see cref="SshAuthFailureReason.None"/> on success.</summary>
+    public SshAuthFailureReason FailureReason { get; }
+
+    /// <summary>A failed attempt with wrong credentials.</summary>
+    public static SshAuthResult Failed => s_invalid;
+
+    /// <summary>A failed attempt for the given reason.</summary>
+    public static SshAuthResult Fail(SshAuthFailureReason reason) => reason switch
+    {
+        SshAuthFailureReason.UnknownUser => s_unknown,
+        SshAuthFailureReason.AccessDenied => s_denied,
+        SshAuthFailureReason.LimitReached => s_limit,
+        _ => s_invalid,
+    };
 
     /// <summary>A successful attempt that logs <paramref name="principal"/> in.</summary>
     public static SshAuthResult Success(SshPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return new SshAuthResult(principal);
+        return new SshAuthResult(principal, SshAuthFailureReason.None);
     }
 }
 
@@ -85,4 +125,17 @@ public sealed class SshPrincipal
 
     /// <summary>Free-form values the authenticator attaches for handlers (e.g. the account record).</summary>
     public IDictionary<string, object?> Properties { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Observes every authentication outcome (register any number in DI). Called on the connection's own loop, so
+/// implementations must be fast and must not throw; hand slow work to a queue.
+/// </summary>
+public interface ISshAuthenticationObserver
+{
+    /// <summary>A user logged in with <paramref name="method"/> (the final method of a multi-step login).</summary>
+    void OnSucceeded(SshAuthContext context, string method, SshPrincipal principal);
+
+    /// <summary>An attempt with <paramref name="method"/> failed for <paramref name="reason"/>.</summary>
+    void OnFailed(SshAuthContext context, string method, SshAuthFailureReason reason);
 }

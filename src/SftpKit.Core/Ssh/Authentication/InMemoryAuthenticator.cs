@@ -29,7 +29,7 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
     {
         _users.TryGetValue(context.UserName, out var entry);
         bool ok = SshPasswordHasher.Verify(entry?.PasswordHash ?? SshPasswordHasher.DummyHash, password) && entry?.PasswordHash is not null;
-        return ValueTask.FromResult(ok ? SshAuthResult.Success(new SshPrincipal(entry!.UserName, entry.HomeDirectory)) : SshAuthResult.Failed);
+        return ValueTask.FromResult(ok ? SshAuthResult.Success(new SshPrincipal(entry!.UserName, entry.HomeDirectory)) : SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials));
     }
 
     public ValueTask<SshAuthResult> AuthenticatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
         {
             return ValueTask.FromResult(SshAuthResult.Success(new SshPrincipal(entry.UserName, entry.HomeDirectory)));
         }
-        return ValueTask.FromResult(SshAuthResult.Failed);
+        return ValueTask.FromResult(SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials));
     }
 
     private sealed record Entry(string UserName, string? PasswordHash, List<SshPublicKey> Keys, string? HomeDirectory);
