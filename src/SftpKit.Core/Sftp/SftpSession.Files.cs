@@ -133,6 +133,11 @@ internal sealed partial class SftpSession
         _handles.Remove(handle);
         try
         {
+            if (handle is SftpFileHandle { Upload: { Faulted: true } })
+            {
+                // A write failed: the client was told so; discard rather than complete a partial upload.
+                throw new VfsException(VfsError.Failure, "Upload failed.");
+            }
             if (handle is SftpFileHandle { Upload: { } upload } file)
             {
                 await upload.FinishAsync(Token);
@@ -262,7 +267,15 @@ internal sealed partial class SftpSession
             offset = upload.End;
         }
         bool wasSequential = !upload.UsedRandomAccess && !upload.Spilled;
-        await upload.WriteAsync(offset, data, Token);
+        try
+        {
+            await upload.WriteAsync(offset, data, Token);
+        }
+        catch (Exception ex) when (ex is VfsException or IOException)
+        {
+            upload.Faulted = true;
+            throw;
+        }
         if (wasSequential && (upload.UsedRandomAccess || upload.Spilled))
         {
             SftpLog.UploadReordered(_logger, _sessionId, handle.Path, upload.Spilled ? "temporary file" : "random access");

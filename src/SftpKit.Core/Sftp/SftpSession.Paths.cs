@@ -117,7 +117,14 @@ internal sealed partial class SftpSession
         await _fs.CreateDirectoryAsync(path, Token);
         if ((attributes.Flags & SftpAttributeFlags.Permissions) != 0)
         {
-            await _fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = attributes.Permissions & 0xFFF }, followLinks: false, Token);
+            try
+            {
+                await _fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = attributes.Permissions & 0xFFF }, followLinks: false, Token);
+            }
+            catch (VfsException ex) when (ex.Error is VfsError.PermissionDenied or VfsError.Unsupported)
+            {
+                // The mode is a request, as with mkdir(2) under a umask: an account without chmod still gets its directory.
+            }
         }
         await SendOkAsync(packet.Id);
     }

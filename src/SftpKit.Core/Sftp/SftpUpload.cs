@@ -42,6 +42,12 @@ internal sealed class SftpUpload : IAsyncDisposable
 
     public bool Spilled => _spill is not null;
 
+    /// <summary>
+    /// True once a write failed (quota, size limit, storage error): the upload is then never completed, so an atomic
+    /// upload leaves nothing under the target name.
+    /// </summary>
+    public bool Faulted { get; set; }
+
     public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         if (data.IsEmpty)

@@ -1,0 +1,154 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace SftpKit.Accounts;
+
+/// <summary>
+/// The <see cref="ISshAuthenticator"/> over an <see cref="ISftpUserStore"/>: checks that the account exists, is
+/// enabled and not expired, that the client's address and the method are allowed, then the password (any format
+/// <see cref="SftpPasswordHasher"/> verifies; rehashed to argon2id after success) or the public key. Unknown users
+/// cost the same password-hashing time as known ones. The principal carries the account record under
+/// <see cref="AccountProperty"/>, which the account file-system provider turns into the session's storage and policies.
+/// </summary>
+internal sealed partial class AccountAuthenticator : ISshAuthenticator
+{
+    /// <summary>The principal property holding the <see cref="SftpAccount"/>.</summary>
+    public const string AccountProperty = "SftpKit.Account";
+
+    private readonly ISftpUserStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public AccountAuthenticator(ISftpUserStore store, ILogger<AccountAuthenticator> logger, TimeProvider? time = null)
+    {
+        _store = store;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public async ValueTask<SshAuthResult> AuthenticatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var account = await _store.FindAsync(context.UserName, cancellationToken).ConfigureAwait(false);
+        if (account?.PasswordHash is not { Length: > 0 } hash)
+        {
+            SftpPasswordHasher.VerifyDummy(password);
+            return Fail(context, account is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials);
+        }
+        var verdict = SftpPasswordHasher.Verify(hash, password);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            return Fail(context, SshAuthFailureReason.InvalidCredentials);
+        }
+        if (Refusal(account, context, "password") is { } refused)
+        {
+            return refused;
+        }
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await _store.UpdatePasswordHashAsync(account.UserName, hash, SftpPasswordHasher.Hash(password), cancellationToken).ConfigureAwait(false);
+        }
+        return await SucceedAsync(account, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<SshAuthResult> AuthenticatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(key);
+        var account = await _store.FindAsync(context.UserName, cancellationToken).ConfigureAwait(false);
+        if (account is null)
+        {
+            return Fail(context, SshAuthFailureReason.UnknownUser);
+        }
+        bool known = false;
+        foreach (string line in account.PublicKeys)
+        {
+            if (SshPublicKey.TryParseAuthorizedKey(line, out var allowed) && allowed.Equals(key))
+            {
+                known = true;
+                break;
+            }
+        }
+        if (!known)
+        {
+            return Fail(context, SshAuthFailureReason.InvalidCredentials);
+        }
+        return Refusal(account, context, "publickey") ?? await SucceedAsync(account, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Why an account that proved its credentials still may not log in, or null.</summary>
+    private SshAuthResult? Refusal(SftpAccount account, SshAuthContext context, string method)
+    {
+        string? why = null;
+        if (!account.Enabled)
+        {
+            why = "disabled";
+        }
+        else if (account.ExpiresAt is { } expires && _time.GetUtcNow() >= expires)
+        {
+            why = "expired";
+        }
+        else if (account.DeniedLoginMethods.Contains(method, StringComparer.Ordinal))
+        {
+            why = "method denied";
+        }
+        else if (!IsAddressAllowed(account, context.RemoteEndPoint))
+        {
+            why = "source address denied";
+        }
+        if (why is null)
+        {
+            return null;
+        }
+        LogRefused(_logger, context.ConnectionId, account.UserName, why);
+        return SshAuthResult.Fail(SshAuthFailureReason.AccessDenied);
+    }
+
+    private async ValueTask<SshAuthResult> SucceedAsync(SftpAccount account, CancellationToken cancellationToken)
+    {
+        await _store.RecordLoginAsync(account.UserName, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var principal = new SshPrincipal(account.UserName, account.HomeDirectory);
+        principal.Properties[AccountProperty] = account;
+        return SshAuthResult.Success(principal);
+    }
+
+    private static SshAuthResult Fail(SshAuthContext context, SshAuthFailureReason reason)
+    {
+        _ = context;
+        return SshAuthResult.Fail(reason);
+    }
+
+    /// <summary>Denied networks first, then (when any are listed) allowed networks. An unknown address passes only when no list applies.</summary>
+    internal static bool IsAddressAllowed(SftpAccount account, EndPoint? remote)
+    {
+        if (account.DeniedIPs.Count == 0 && account.AllowedIPs.Count == 0)
+        {
+            return true;
+        }
+        if (remote is not IPEndPoint { Address: var address })
+        {
+            return false;
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (account.DeniedIPs.Any(n => Matches(n, address)))
+        {
+            return false;
+        }
+        return account.AllowedIPs.Count == 0 || account.AllowedIPs.Any(n => Matches(n, address));
+    }
+
+    private static bool Matches(string network, IPAddress address)
+    {
+        if (IPNetwork.TryParse(network, out var net))
+        {
+            return net.Contains(address);
+        }
+        return IPAddress.TryParse(network, out var single) && single.Equals(address);
+    }
+
+    [LoggerMessage(5010, LogLevel.Information, "Connection {ConnectionId} user {UserName} refused: {Reason}", EventName = "AccountRefused")]
+    private static partial void LogRefused(ILogger logger, string connectionId, string userName, string reason);
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using SftpKit.FileSystem;
+using SftpKit.Policies;
+
+namespace SftpKit.Accounts;
+
+/// <summary>
+/// Creates the storage for a <see cref="SftpFileSystemConfig"/> by provider name. Built in: <c>local</c> and
+/// <c>memory</c>; storage packages add theirs (e.g. <c>s3</c>) with <c>TryAddEnumerable</c>.
+/// </summary>
+public interface ISftpStorageProvider
+{
+    /// <summary>The provider name matched against <see cref="SftpFileSystemConfig.Provider"/> (case-insensitive).</summary>
+    string Name { get; }
+
+    /// <summary>Creates (or returns a cached) file system for <paramref name="config"/> of <paramref name="account"/>.</summary>
+    ValueTask<IVirtualFileSystem> CreateAsync(SftpFileSystemConfig config, SftpAccount account, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// <c>local</c>: a <see cref="LocalFileSystem"/> rooted at <see cref="SftpFileSystemConfig.Root"/> (else the account's
+/// home directory), created when missing if <see cref="SftpPolicyOptions.CreateHomeDirectories"/> is set. Settings:
+/// <c>umask</c> (octal, default 022). New entries are owned by the account's uid/gid when the server runs as root.
+/// </summary>
+internal sealed class LocalStorageProvider : ISftpStorageProvider
+{
+    private readonly SftpPolicyOptions _options;
+
+    public LocalStorageProvider(IOptions<SftpPolicyOptions> options) => _options = options.Value;
+
+    public string Name => "local";
+
+    public ValueTask<IVirtualFileSystem> CreateAsync(SftpFileSystemConfig config, SftpAccount account, CancellationToken cancellationToken)
+    {
+        string root = config.Root ?? account.HomeDirectory
+            ?? throw new InvalidOperationException("The account has no home directory.");
+        root = Path.GetFullPath(root);
+        if (_options.CreateHomeDirectories && !Directory.Exists(root))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(root);
+            }
+            else
+            {
+                Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+        var options = new LocalFileSystemOptions
+        {
+            RootPath = root,
+            Uid = account.Uid is int uid and >= 0 ? (uint)uid : null,
+            Gid = account.Gid is int gid and >= 0 ? (uint)gid : null,
+        };
+        if (config.Settings.TryGetValue("umask", out string? umask))
+        {
+            options.Umask = Convert.ToUInt32(umask, 8);
+        }
+        return ValueTask.FromResult<IVirtualFileSystem>(new LocalFileSystem(options));
+    }
+}
+
+/// <summary>
+/// <c>memory</c>: an <see cref="InMemoryFileSystem"/> per <see cref="SftpFileSystemConfig.Root"/> name (else per
+/// account), kept for the life of the process so an account finds its files again on the next login.
+/// </summary>
+internal sealed class MemoryStorageProvider : ISftpStorageProvider
+{
+    private readonly ConcurrentDictionary<string, InMemoryFileSystem> _trees = new(StringComparer.Ordinal);
+
+    public string Name => "memory";
+
+    public ValueTask<IVirtualFileSystem> CreateAsync(SftpFileSystemConfig config, SftpAccount account, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IVirtualFileSystem>(_trees.GetOrAdd(config.Root ?? account.UserName, static _ => new InMemoryFileSystem()));
+}

@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Options;
+using SftpKit.FileSystem;
+using SftpKit.Policies;
+using SftpKit.Sftp;
+
+namespace SftpKit.Accounts;
+
+/// <summary>
+/// Builds an account's storage from its record: the root storage (<see cref="SftpAccount.FileSystem"/>, else local
+/// disk at the home directory) with its <see cref="SftpAccount.VirtualFolders"/> mounted, before policies apply.
+/// Used by logins and by quota scans.
+/// </summary>
+public sealed class SftpAccountFileSystems
+{
+    private readonly Dictionary<string, ISftpStorageProvider> _providers;
+
+    /// <summary>Creates the factory over the registered storage providers.</summary>
+    public SftpAccountFileSystems(IEnumerable<ISftpStorageProvider> providers)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        _providers = new Dictionary<string, ISftpStorageProvider>(StringComparer.OrdinalIgnoreCase);
+        foreach (var provider in providers)
+        {
+            _providers[provider.Name] = provider;
+        }
+    }
+
+    /// <summary>The account's storage, virtual folders mounted, without policies.</summary>
+    public async ValueTask<IVirtualFileSystem> CreateAsync(SftpAccount account, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var root = await CreateOneAsync(account.FileSystem ?? new SftpFileSystemConfig(), account, cancellationToken).ConfigureAwait(false);
+        if (account.VirtualFolders.Count == 0)
+        {
+            return root;
+        }
+        throw new NotSupportedException("MOUNTS-PENDING");
+    }
+
+    private ValueTask<IVirtualFileSystem> CreateOneAsync(SftpFileSystemConfig config, SftpAccount account, CancellationToken cancellationToken)
+    {
+        if (!_providers.TryGetValue(config.Provider, out var provider))
+        {
+            throw new InvalidOperationException($"No storage provider named '{config.Provider}' is registered.");
+        }
+        return provider.CreateAsync(config, account, cancellationToken);
+    }
+}
+
+/// <summary>
+/// The <see cref="ISftpFileSystemProvider"/> for accounts from an <see cref="ISftpUserStore"/>: the account's storage
+/// wrapped in its policies, built once per connection and shared by its SFTP, SCP and command channels. Principals
+/// without an account record fall back to their own file system or home directory.
+/// </summary>
+internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
+{
+    internal const string SessionFileSystemProperty = "SftpKit.AccountFileSystem";
+
+    private readonly SftpAccountFileSystems _storage;
+    private readonly SftpPolicyOptions _options;
+    private readonly SftpBandwidthLimiter _bandwidth;
+    private readonly SftpQuotaLedger _ledger;
+    private readonly PrincipalFileSystemProvider _fallback = new();
+
+    public AccountFileSystemProvider(SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options, SftpBandwidthLimiter bandwidth, SftpQuotaLedger ledger)
+    {
+        _storage = storage;
+        _options = options.Value;
+        _bandwidth = bandwidth;
+        _ledger = ledger;
+    }
+
+    public async ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshPrincipal principal, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        if (!principal.Properties.TryGetValue(AccountAuthenticator.AccountProperty, out var value) || value is not SftpAccount account)
+        {
+            return await _fallback.GetFileSystemAsync(principal, ct).ConfigureAwait(false);
+        }
+        lock (principal.Properties)
+        {
+            if (principal.Properties.TryGetValue(SessionFileSystemProperty, out var cached) && cached is IVirtualFileSystem fs)
+            {
+                return fs;
+            }
+        }
+        var storage = await _storage.CreateAsync(account, ct).ConfigureAwait(false);
+        var policy = new SftpAccountPolicy(account, _options, _bandwidth);
+        IVirtualFileSystem created = new PolicyFileSystem(storage, policy, _ledger);
+        lock (principal.Properties)
+        {
+            if (principal.Properties.TryGetValue(SessionFileSystemProperty, out var cached) && cached is IVirtualFileSystem fs)
+            {
+                return fs;
+            }
+            principal.Properties[SessionFileSystemProperty] = created;
+        }
+        return created;
+    }
+}
+
+/// <summary>
+/// Reads and recomputes quota usage. A scan walks the account's storage (regular files only), keeps the files of
+/// virtual folders with their own quota apart, and stores the result with <see cref="ISftpQuotaStore.SetAsync"/>.
+/// Uploads running during a scan may make it off by their size until the next scan.
+/// </summary>
+public sealed class SftpQuotaManager
+{
+    private readonly ISftpUserStore _users;
+    private readonly ISftpQuotaStore _quotas;
+    private readonly SftpAccountFileSystems _storage;
+    private readonly SftpPolicyOptions _options;
+
+    /// <summary>Creates the manager.</summary>
+    public SftpQuotaManager(ISftpUserStore users, ISftpQuotaStore quotas, SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _users = users;
+        _quotas = quotas;
+        _storage = storage;
+        _options = options.Value;
+    }
+
+    /// <summary>The stored usage of an account (files in its own-quota folders excluded).</summary>
+    public ValueTask<SftpQuotaUsage> GetUsageAsync(string userName, CancellationToken cancellationToken) =>
+        _quotas.GetAsync(SftpQuotaOwner.User(userName), cancellationToken);
+
+    /// <summary>Recomputes and stores the usage of an account and of its own-quota folders; null when the account does not exist.</summary>
+    public async ValueTask<SftpQuotaUsage?> ScanAsync(string userName, CancellationToken cancellationToken)
+    {
+        var account = await _users.FindAsync(userName, cancellationToken).ConfigureAwait(false);
+        if (account is null)
+        {
+            return null;
+        }
+        var fs = await _storage.CreateAsync(account, cancellationToken).ConfigureAwait(false);
+        var total = await SftpQuotaScanner.MeasureAsync(fs, VirtualPath.Root, _options.MaxScanEntries, cancellationToken).ConfigureAwait(false);
+        long size = total.Size, files = total.Files;
+        foreach (var folder in account.VirtualFolders.Where(f => f.HasOwnQuota))
+        {
+            var usage = await SftpQuotaScanner.MeasureAsync(fs, VirtualPath.Normalize(folder.VirtualPath), _options.MaxScanEntries, cancellationToken).ConfigureAwait(false);
+            await _quotas.SetAsync(SftpQuotaOwner.Folder(folder.Name), usage, cancellationToken).ConfigureAwait(false);
+            size -= usage.Size;
+            files -= usage.Files;
+        }
+        var own = new SftpQuotaUsage(Math.Max(0, size), Math.Max(0, files));
+        await _quotas.SetAsync(SftpQuotaOwner.User(userName), own, cancellationToken).ConfigureAwait(false);
+        return own;
+    }
+}

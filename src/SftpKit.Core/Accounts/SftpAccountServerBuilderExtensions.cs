@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SftpKit.Accounts;
+using SftpKit.Policies;
+using SftpKit.Sftp;
+
+namespace SftpKit;
+
+/// <summary>Registration of account stores and the policies that come with them.</summary>
+public static partial class SftpServerBuilderExtensions
+{
+    /// <summary>The configuration section <see cref="SftpPolicyOptions"/> bind from.</summary>
+    public const string PolicyConfigurationSection = "SftpKit:Policies";
+
+    /// <summary>
+    /// Uses <typeparamref name="TStore"/> (a singleton) for accounts and quota usage: logins are decided by the
+    /// account records and every session runs under its account's permissions, quotas, filters and bandwidth.
+    /// The store must also implement <see cref="ISftpQuotaStore"/>, or register one separately.
+    /// </summary>
+    public static ISftpServerBuilder AddUserStore<TStore>(this ISftpServerBuilder builder)
+        where TStore : class, ISftpUserStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TStore>();
+        return builder.AddUserStore(sp => sp.GetRequiredService<TStore>());
+    }
+
+    /// <summary>Uses the store <paramref name="factory"/> returns; see <see cref="AddUserStore{TStore}(ISftpServerBuilder)"/>.</summary>
+    public static ISftpServerBuilder AddUserStore(this ISftpServerBuilder builder, Func<IServiceProvider, ISftpUserStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        var services = builder.Services;
+        services.Replace(ServiceDescriptor.Singleton(factory));
+        services.TryAddSingleton<ISftpQuotaStore>(sp => sp.GetRequiredService<ISftpUserStore>() as ISftpQuotaStore
+            ?? throw new InvalidOperationException("The user store does not keep quota usage; register an ISftpQuotaStore."));
+        services.AddOptions<SftpPolicyOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SftpPolicyOptions>, SftpPolicyOptionsFromConfiguration>());
+        services.TryAddSingleton(sp => new SftpBandwidthLimiter(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value, sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SftpQuotaLedger(sp.GetRequiredService<ISftpQuotaStore>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, LocalStorageProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, MemoryStorageProvider>());
+        services.TryAddSingleton<SftpAccountFileSystems>();
+        services.TryAddSingleton<SftpQuotaManager>();
+        services.Replace(ServiceDescriptor.Singleton<ISshAuthenticator>(sp => new AccountAuthenticator(
+            sp.GetRequiredService<ISftpUserStore>(),
+            sp.GetRequiredService<ILogger<AccountAuthenticator>>(),
+            sp.GetService<TimeProvider>())));
+        services.Replace(ServiceDescriptor.Singleton<ISftpFileSystemProvider, AccountFileSystemProvider>());
+        return builder;
+    }
+
+    /// <summary>Keeps accounts in memory, seeded with copies of <paramref name="accounts"/>.</summary>
+    public static ISftpServerBuilder AddInMemoryUserStore(this ISftpServerBuilder builder, params SftpAccount[] accounts)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var store = new InMemoryUserStore(accounts);
+        builder.Services.TryAddSingleton(store);
+        return builder.AddUserStore(_ => store);
+    }
+
+    /// <summary>Keeps accounts in the JSON file at <paramref name="path"/> (see <see cref="JsonFileUserStore"/>).</summary>
+    public static ISftpServerBuilder AddJsonFileUserStore(this ISftpServerBuilder builder, string path)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        builder.Services.TryAddSingleton(sp => new JsonFileUserStore(path, sp.GetService<ILogger<JsonFileUserStore>>()));
+        return builder.AddUserStore(sp => sp.GetRequiredService<JsonFileUserStore>());
+    }
+
+    /// <summary>Sets the server-wide policy options (after configuration binding).</summary>
+    public static ISftpServerBuilder ConfigurePolicies(this ISftpServerBuilder builder, Action<SftpPolicyOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+}
+
+internal sealed class SftpPolicyOptionsFromConfiguration : IConfigureOptions<SftpPolicyOptions>
+{
+    private readonly IConfiguration? _configuration;
+
+    public SftpPolicyOptionsFromConfiguration(IServiceProvider services) =>
+        _configuration = services.GetService(typeof(IConfiguration)) as IConfiguration;
+
+    public void Configure(SftpPolicyOptions options) => _configuration?.GetSection(SftpServerBuilderExtensions.PolicyConfigurationSection).Bind(options);
+}

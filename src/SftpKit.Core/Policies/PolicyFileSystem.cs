@@ -1,0 +1,365 @@
+using System.Runtime.CompilerServices;
+using SftpKit.Accounts;
+using SftpKit.FileSystem;
+
+namespace SftpKit.Policies;
+
+/// <summary>
+/// The one place where an account's policies meet its files: every SFTP request, SCP transfer and command reaches
+/// the account's storage through this decorator, which checks permissions (nearest configured directory wins),
+/// file-name patterns, quotas and the upload size limit before the operation, throttles transfers, and keeps quota
+/// usage current after it. Denials are <see cref="VfsException"/>s with <see cref="VfsError.PermissionDenied"/> or
+/// <see cref="VfsError.QuotaExceeded"/>, which every protocol maps to its own generic error.
+/// </summary>
+internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy
+{
+    private readonly IVirtualFileSystem _inner;
+    private readonly SftpAccountPolicy _policy;
+    private readonly SftpQuotaLedger _ledger;
+
+    public PolicyFileSystem(IVirtualFileSystem inner, SftpAccountPolicy policy, SftpQuotaLedger ledger)
+    {
+        _inner = inner;
+        _policy = policy;
+        _ledger = ledger;
+    }
+
+    public IVirtualFileSystem Inner => _inner;
+
+    internal SftpAccountPolicy Policy => _policy;
+
+    public async ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(path), SftpPermission.List);
+        var info = await _inner.GetInfoAsync(path, followLinks, cancellationToken).ConfigureAwait(false);
+        if (info.Type != VfsFileType.Directory && !_policy.FileNames.IsAllowed(path))
+        {
+            throw Denied();
+        }
+        return info;
+    }
+
+    public async ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        string dir = DirectoryOf(path);
+        var required = SftpPermission.None;
+        if (change.Size is not null)
+        {
+            required |= SftpPermission.Overwrite;
+        }
+        if (change.Permissions is not null)
+        {
+            required |= SftpPermission.Chmod;
+        }
+        if (change.Owner is not null)
+        {
+            required |= SftpPermission.Chown;
+        }
+        if (change.Times is not null)
+        {
+            required |= SftpPermission.Chtimes;
+        }
+        Require(dir, required);
+        await CheckNameAsync(path, cancellationToken).ConfigureAwait(false);
+        if (change.Size is not long newSize)
+        {
+            await _inner.SetInfoAsync(path, change, followLinks, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var scope = _policy.QuotaFor(path);
+        long oldSize = (await _inner.GetInfoAsync(path, followLinks, cancellationToken).ConfigureAwait(false)).Size;
+        long growth = newSize - oldSize;
+        if (growth > 0)
+        {
+            if (_policy.MaxUploadFileSize > 0 && newSize > _policy.MaxUploadFileSize)
+            {
+                throw QuotaExceeded();
+            }
+            await EnsureRoomAsync(scope, growth, newFile: false, cancellationToken).ConfigureAwait(false);
+        }
+        await _inner.SetInfoAsync(path, change, followLinks, cancellationToken).ConfigureAwait(false);
+        if (scope.Tracked && growth != 0)
+        {
+            await _ledger.Store.AddAsync(scope.Owner, growth, 0, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    public IAsyncEnumerable<VfsFileInfo> ListAsync(string path, CancellationToken cancellationToken)
+    {
+        Require(path, SftpPermission.List);
+        var entries = _inner.ListAsync(path, cancellationToken);
+        return _policy.FileNames.IsEmpty ? entries : FilterAsync(path, entries, cancellationToken);
+    }
+
+    public async ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(path), SftpPermission.Download);
+        RequireName(path);
+        var reader = await _inner.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        return _policy.DownloadBuckets.Length == 0 ? reader : new ThrottledReader(reader, _policy.DownloadBuckets);
+    }
+
+    public async ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        RequireName(path);
+        VfsFileInfo? existing = await TryGetInfoAsync(path, followLinks: true, cancellationToken).ConfigureAwait(false);
+        if (existing is { Type: VfsFileType.Directory })
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        Require(DirectoryOf(path), existing is null ? SftpPermission.Upload : SftpPermission.Overwrite);
+        if (_policy.MaxUploadFileSize > 0 && options.Offset > _policy.MaxUploadFileSize)
+        {
+            throw QuotaExceeded();
+        }
+        var scope = _policy.QuotaFor(path);
+        long oldSize = existing?.Size ?? 0;
+        long baseSize = options.Truncate ? 0 : oldSize;
+        await EnsureRoomAsync(scope, 0, newFile: existing is null, cancellationToken).ConfigureAwait(false);
+        var writer = await _inner.OpenWriteAsync(path, options, cancellationToken).ConfigureAwait(false);
+        var tracker = new UploadTracker(this, path, scope, existing is not null, oldSize, baseSize, options.Atomic);
+        return writer is IVfsRandomAccessWriter random
+            ? new PolicyRandomAccessWriter(random, tracker)
+            : new PolicyWriter(writer, tracker);
+    }
+
+    public async ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(path), SftpPermission.CreateDirs);
+        await _inner.CreateDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(path), SftpPermission.DeleteFiles);
+        RequireName(path);
+        var info = await TryGetInfoAsync(path, followLinks: false, cancellationToken).ConfigureAwait(false);
+        await _inner.DeleteFileAsync(path, cancellationToken).ConfigureAwait(false);
+        if (info is { Type: VfsFileType.File })
+        {
+            await AccountAsync(_policy.QuotaFor(path), -info.Size, -1).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(path), SftpPermission.DeleteDirs);
+        await _inner.DeleteDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken)
+    {
+        var source = await TryGetInfoAsync(from, followLinks: false, cancellationToken).ConfigureAwait(false)
+            ?? throw new VfsException(VfsError.NotFound, "No such file.");
+        bool isDir = source.Type == VfsFileType.Directory;
+        var needed = isDir ? SftpPermission.RenameDirs : SftpPermission.RenameFiles;
+        Require(DirectoryOf(from), needed);
+        Require(DirectoryOf(to), needed);
+        if (!isDir)
+        {
+            RequireName(from);
+            RequireName(to);
+        }
+        var target = await TryGetInfoAsync(to, followLinks: false, cancellationToken).ConfigureAwait(false);
+        if (target is not null && overwrite)
+        {
+            Require(DirectoryOf(to), SftpPermission.Overwrite);
+        }
+        var fromScope = _policy.QuotaFor(from);
+        var toScope = _policy.QuotaFor(to);
+        SftpQuotaUsage moved = default;
+        if (fromScope.Owner != toScope.Owner)
+        {
+            moved = isDir
+                ? await SftpQuotaScanner.MeasureAsync(_inner, from, long.MaxValue, cancellationToken).ConfigureAwait(false)
+                : source.Type == VfsFileType.File ? new SftpQuotaUsage(source.Size, 1) : default;
+            long targetFreed = target is { Type: VfsFileType.File } ? target.Size : 0;
+            await EnsureRoomAsync(toScope, Math.Max(0, moved.Size - targetFreed), newFile: false, cancellationToken, extraFiles: moved.Files).ConfigureAwait(false);
+        }
+        await _inner.RenameAsync(from, to, overwrite, cancellationToken).ConfigureAwait(false);
+        if (target is { Type: VfsFileType.File } && overwrite)
+        {
+            await AccountAsync(toScope, -target.Size, -1).ConfigureAwait(false);
+        }
+        if (fromScope.Owner != toScope.Owner && (moved.Size != 0 || moved.Files != 0))
+        {
+            await AccountAsync(fromScope, -moved.Size, -moved.Files).ConfigureAwait(false);
+            await AccountAsync(toScope, moved.Size, moved.Files).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask CreateSymbolicLinkAsync(string linkPath, string target, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(linkPath), SftpPermission.CreateSymlinks);
+        await Capability<IVfsSymbolicLinks>().CreateSymbolicLinkAsync(linkPath, target, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<string> ReadSymbolicLinkAsync(string linkPath, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(linkPath), SftpPermission.List);
+        return Capability<IVfsSymbolicLinks>().ReadSymbolicLinkAsync(linkPath, cancellationToken);
+    }
+
+    public async ValueTask CreateHardLinkAsync(string existingPath, string newPath, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(newPath), SftpPermission.CreateSymlinks);
+        RequireName(existingPath);
+        RequireName(newPath);
+        var links = Capability<IVfsHardLinks>();
+        var info = await _inner.GetInfoAsync(existingPath, followLinks: false, cancellationToken).ConfigureAwait(false);
+        var scope = _policy.QuotaFor(newPath);
+        if (info.Type == VfsFileType.File)
+        {
+            await EnsureRoomAsync(scope, info.Size, newFile: true, cancellationToken).ConfigureAwait(false);
+        }
+        await links.CreateHardLinkAsync(existingPath, newPath, cancellationToken).ConfigureAwait(false);
+        if (info.Type == VfsFileType.File)
+        {
+            await AccountAsync(scope, info.Size, 1).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<VfsSpaceInfo> GetSpaceAsync(string path, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(path), SftpPermission.List);
+        var space = await Capability<IVfsSpaceInfo>().GetSpaceAsync(path, cancellationToken).ConfigureAwait(false);
+        var scope = _policy.QuotaFor(path);
+        if (scope.SizeLimit <= 0 && scope.FilesLimit <= 0)
+        {
+            return space;
+        }
+        // With a quota, report the quota as the file system's size, as users expect from df.
+        var usage = await _ledger.Store.GetAsync(scope.Owner, cancellationToken).ConfigureAwait(false);
+        long blockSize = Math.Max(1, space.BlockSize);
+        long totalBlocks = space.TotalBlocks, freeBlocks = space.FreeBlocks, availBlocks = space.AvailableBlocks;
+        if (scope.SizeLimit > 0)
+        {
+            totalBlocks = scope.SizeLimit / blockSize;
+            long free = Math.Max(0, scope.SizeLimit - usage.Size) / blockSize;
+            freeBlocks = Math.Min(free, space.FreeBlocks);
+            availBlocks = Math.Min(free, space.AvailableBlocks);
+        }
+        long totalFiles = space.TotalFiles, freeFiles = space.FreeFiles;
+        if (scope.FilesLimit > 0)
+        {
+            totalFiles = scope.FilesLimit;
+            freeFiles = Math.Max(0, scope.FilesLimit - usage.Files);
+        }
+        return space with { TotalBlocks = totalBlocks, FreeBlocks = freeBlocks, AvailableBlocks = availBlocks, TotalFiles = totalFiles, FreeFiles = freeFiles };
+    }
+
+    public async ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(from), SftpPermission.Download);
+        Require(DirectoryOf(to), SftpPermission.Copy);
+        RequireName(from);
+        RequireName(to);
+        var copy = Capability<IVfsServerSideCopy>();
+        var source = await _inner.GetInfoAsync(from, followLinks: true, cancellationToken).ConfigureAwait(false);
+        var before = await TryGetInfoAsync(to, followLinks: true, cancellationToken).ConfigureAwait(false);
+        long end = toOffset + (length == 0 ? Math.Max(0, source.Size - fromOffset) : length);
+        long growth = Math.Max(0, end - (before?.Size ?? 0));
+        var scope = _policy.QuotaFor(to);
+        if (_policy.MaxUploadFileSize > 0 && end > _policy.MaxUploadFileSize)
+        {
+            throw QuotaExceeded();
+        }
+        await EnsureRoomAsync(scope, growth, newFile: before is null, cancellationToken).ConfigureAwait(false);
+        await copy.CopyAsync(from, fromOffset, length, to, toOffset, cancellationToken).ConfigureAwait(false);
+        var after = await TryGetInfoAsync(to, followLinks: true, CancellationToken.None).ConfigureAwait(false);
+        await AccountAsync(scope, (after?.Size ?? 0) - (before?.Size ?? 0), before is null && after is not null ? 1 : 0).ConfigureAwait(false);
+    }
+
+    internal async ValueTask EnsureRoomAsync(QuotaScope scope, long growth, bool newFile, CancellationToken cancellationToken, long extraFiles = 0)
+    {
+        if (!scope.Tracked || !scope.Limited)
+        {
+            return;
+        }
+        var usage = await _ledger.Store.GetAsync(scope.Owner, cancellationToken).ConfigureAwait(false);
+        long files = usage.Files + (newFile ? 1 : 0) + extraFiles;
+        if (scope.FilesLimit > 0 && files > scope.FilesLimit)
+        {
+            throw QuotaExceeded();
+        }
+        long size = usage.Size + _ledger.Pending(scope.Owner) + growth;
+        if (scope.SizeLimit > 0 && (size > scope.SizeLimit || (growth == 0 && usage.Size >= scope.SizeLimit)))
+        {
+            throw QuotaExceeded();
+        }
+    }
+
+    internal async ValueTask AccountAsync(QuotaScope scope, long sizeDelta, long filesDelta)
+    {
+        if (scope.Tracked && (sizeDelta != 0 || filesDelta != 0))
+        {
+            await _ledger.Store.AddAsync(scope.Owner, sizeDelta, filesDelta, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    internal SftpQuotaLedger Ledger => _ledger;
+
+    internal async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _inner.GetInfoAsync(path, followLinks, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VfsException ex) when (ex.Error is VfsError.NotFound or VfsError.NotADirectory)
+        {
+            return null;
+        }
+    }
+
+    private async IAsyncEnumerable<VfsFileInfo> FilterAsync(string directory, IAsyncEnumerable<VfsFileInfo> entries,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.Type == VfsFileType.Directory || _policy.FileNames.IsAllowed(VirtualPath.Combine(directory, entry.Name)))
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    private async ValueTask CheckNameAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_policy.FileNames.IsEmpty)
+        {
+            return;
+        }
+        var info = await TryGetInfoAsync(path, followLinks: false, cancellationToken).ConfigureAwait(false);
+        if (info is not null && info.Type != VfsFileType.Directory)
+        {
+            RequireName(path);
+        }
+    }
+
+    private void RequireName(string path)
+    {
+        if (!_policy.FileNames.IsAllowed(path))
+        {
+            throw Denied();
+        }
+    }
+
+    private void Require(string directory, SftpPermission permission)
+    {
+        if (permission != SftpPermission.None && !_policy.Permissions.Has(directory, permission))
+        {
+            throw Denied();
+        }
+    }
+
+    private T Capability<T>() where T : class =>
+        _inner as T ?? throw new VfsException(VfsError.Unsupported, "Operation unsupported.");
+
+    private static string DirectoryOf(string path) => path == VirtualPath.Root ? VirtualPath.Root : VirtualPath.GetParent(path);
+
+    private static VfsException Denied() => new(VfsError.PermissionDenied, "Permission denied.");
+
+    internal static VfsException QuotaExceeded() => new(VfsError.QuotaExceeded, "Quota exceeded.");
+}

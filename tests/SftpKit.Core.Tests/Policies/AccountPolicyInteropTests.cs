@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+using SftpKit.Accounts;
+using SftpKit.Tests.Interop;
+
+namespace SftpKit.Tests.Policies;
+
+/// <summary>Account policies observed through real clients: OpenSSH sftp/scp/ssh and SSH.NET.</summary>
+public sealed class AccountPolicyInteropTests : IClassFixture<AccountTestServer>
+{
+    private readonly AccountTestServer _server;
+
+    public AccountPolicyInteropTests(AccountTestServer server) => _server = server;
+
+    private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..6];
+
+    [Fact]
+    public async Task Denied_permissions_fail_in_every_protocol_and_change_nothing()
+    {
+        string user = Unique("perm");
+        var account = await _server.AddAccountAsync(user, a =>
+        {
+            a.Permissions["/"] = ["list", "download"];
+            a.Permissions["/incoming"] = ["list", "upload", "create_dirs"];
+        });
+        string home = account.HomeDirectory!;
+        Directory.CreateDirectory(Path.Combine(home, "incoming"));
+        await File.WriteAllTextAsync(Path.Combine(home, "keep.txt"), "original");
+        string local = _server.NewLocalDirectory();
+        await File.WriteAllTextAsync(Path.Combine(local, "up.txt"), "new data");
+
+        // SFTP: uploads to / and deletes are refused; uploads into /incoming and downloads work.
+        var denied = await _server.SftpBatchAsync(user, local, "put up.txt /up.txt");
+        Assert.NotEqual(0, denied.ExitCode);
+        Assert.Contains("Permission denied", denied.StandardError, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(Path.Combine(home, "up.txt")));
+        var rm = await _server.SftpBatchAsync(user, local, "rm /keep.txt");
+        Assert.NotEqual(0, rm.ExitCode);
+        var overwrite = await _server.SftpBatchAsync(user, local, "put up.txt /keep.txt");
+        Assert.NotEqual(0, overwrite.ExitCode);
+        var rename = await _server.SftpBatchAsync(user, local, "rename /keep.txt /incoming/moved.txt");
+        Assert.NotEqual(0, rename.ExitCode);
+        Assert.Equal("original", await File.ReadAllTextAsync(Path.Combine(home, "keep.txt")));
+
+        var ok = await _server.SftpBatchAsync(user, local, "put up.txt /incoming/up.txt", "get /keep.txt got.txt", "mkdir /incoming/sub");
+        Assert.True(ok.ExitCode == 0, ok.StandardError);
+        Assert.Equal("new data", await File.ReadAllTextAsync(Path.Combine(home, "incoming", "up.txt")));
+        Assert.Equal("original", await File.ReadAllTextAsync(Path.Combine(local, "got.txt")));
+        Assert.True(Directory.Exists(Path.Combine(home, "incoming", "sub")));
+        // Upload permission in /incoming does not include overwrite.
+        var again = await _server.SftpBatchAsync(user, local, "put up.txt /incoming/up.txt");
+        Assert.NotEqual(0, again.ExitCode);
+
+        // SCP (legacy protocol) passes the same checks.
+        var scp = await _server.ScpAsync("-O", Path.Combine(local, "up.txt"), $"{user}@127.0.0.1:/scp.txt");
+        Assert.NotEqual(0, scp.ExitCode);
+        Assert.False(File.Exists(Path.Combine(home, "scp.txt")));
+
+        // Commands read through the same layer: hashing needs download permission.
+        var hash = await _server.SshAsync(user, "sha256sum /keep.txt");
+        Assert.Equal(0, hash.ExitCode);
+        Assert.StartsWith(Convert.ToHexStringLower(SHA256.HashData("original"u8)), hash.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Denied_file_patterns_are_refused_and_hidden()
+    {
+        string user = Unique("pat");
+        var account = await _server.AddAccountAsync(user, a => a.FilePatterns.Add(new SftpPathFilter { Path = "/", DeniedPatterns = ["*.exe"] }));
+        await File.WriteAllTextAsync(Path.Combine(account.HomeDirectory!, "old.EXE"), "x");
+        await File.WriteAllTextAsync(Path.Combine(account.HomeDirectory!, "visible.txt"), "y");
+        string local = _server.NewLocalDirectory();
+        await File.WriteAllTextAsync(Path.Combine(local, "tool.exe"), "binary");
+
+        var put = await _server.SftpBatchAsync(user, local, "put tool.exe /tool.exe");
+        Assert.NotEqual(0, put.ExitCode);
+        Assert.False(File.Exists(Path.Combine(account.HomeDirectory!, "tool.exe")));
+        var ls = await _server.SftpBatchAsync(user, local, "ls -1 /");
+        Assert.Equal(0, ls.ExitCode);
+        Assert.Contains("visible.txt", ls.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("old.EXE", ls.Text, StringComparison.Ordinal);
+        var get = await _server.SftpBatchAsync(user, local, "get /old.EXE got.exe");
+        Assert.NotEqual(0, get.ExitCode);
+    }
+
+    [Fact]
+    public async Task Quota_overrun_stops_the_upload_and_usage_matches_a_scan()
+    {
+        string user = Unique("quota");
+        var account = await _server.AddAccountAsync(user, a => a.QuotaSize = 1024 * 1024);
+        string local = _server.NewLocalDirectory();
+        await File.WriteAllBytesAsync(Path.Combine(local, "a.bin"), RandomNumberGenerator.GetBytes(600 * 1024));
+        await File.WriteAllBytesAsync(Path.Combine(local, "b.bin"), RandomNumberGenerator.GetBytes(600 * 1024));
+
+        var first = await _server.SftpBatchAsync(user, local, "put a.bin /a.bin");
+        Assert.True(first.ExitCode == 0, first.StandardError);
+        var second = await _server.SftpBatchAsync(user, local, "put b.bin /b.bin");
+        Assert.NotEqual(0, second.ExitCode);
+        // Atomic mode: nothing under the target name, no temporary left behind.
+        Assert.False(File.Exists(Path.Combine(account.HomeDirectory!, "b.bin")));
+        Assert.Equal(["a.bin"], Directory.GetFileSystemEntries(account.HomeDirectory!).Select(p => Path.GetFileName(p)!).ToArray());
+
+        var quotas = _server.Services.GetRequiredService<SftpQuotaManager>();
+        var live = await quotas.GetUsageAsync(user, CancellationToken.None);
+        Assert.Equal(new SftpQuotaUsage(600 * 1024, 1), live);
+        var scanned = await quotas.ScanAsync(user, CancellationToken.None);
+        Assert.Equal(live, scanned);
+
+        // Deleting frees the quota and the second upload then fits.
+        var swap = await _server.SftpBatchAsync(user, local, "rm /a.bin", "put b.bin /b.bin");
+        Assert.True(swap.ExitCode == 0, swap.StandardError);
+        Assert.Equal(new SftpQuotaUsage(600 * 1024, 1), await quotas.GetUsageAsync(user, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task File_count_quota_and_upload_size_limit_are_enforced()
+    {
+        string user = Unique("files");
+        var account = await _server.AddAccountAsync(user, a =>
+        {
+            a.QuotaFiles = 2;
+            a.MaxUploadFileSize = 100 * 1024;
+        });
+        string local = _server.NewLocalDirectory();
+        await File.WriteAllBytesAsync(Path.Combine(local, "small.bin"), RandomNumberGenerator.GetBytes(1000));
+        await File.WriteAllBytesAsync(Path.Combine(local, "big.bin"), RandomNumberGenerator.GetBytes(200 * 1024));
+
+        var big = await _server.SftpBatchAsync(user, local, "put big.bin /big.bin");
+        Assert.NotEqual(0, big.ExitCode);
+        Assert.False(File.Exists(Path.Combine(account.HomeDirectory!, "big.bin")));
+        var two = await _server.SftpBatchAsync(user, local, "put small.bin /1.bin", "put small.bin /2.bin");
+        Assert.True(two.ExitCode == 0, two.StandardError);
+        var third = await _server.SftpBatchAsync(user, local, "put small.bin /3.bin");
+        Assert.NotEqual(0, third.ExitCode);
+        // Overwriting an existing file does not need a new file slot.
+        var overwrite = await _server.SftpBatchAsync(user, local, "put small.bin /1.bin");
+        Assert.True(overwrite.ExitCode == 0, overwrite.StandardError);
+        Assert.Equal(2, Directory.GetFiles(account.HomeDirectory!).Length);
+    }
+
+    [Fact]
+    public async Task Upload_bandwidth_limit_holds_over_a_real_transfer()
+    {
+        string user = Unique("bw");
+        await _server.AddAccountAsync(user, a => a.UploadBandwidth = 1024);
+        byte[] data = RandomNumberGenerator.GetBytes(4 * 1024 * 1024);
+        using var client = new SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password);
+        client.Connect();
+        var watch = Stopwatch.StartNew();
+        using (var stream = new MemoryStream(data))
+        {
+            client.UploadFile(stream, "/limited.bin");
+        }
+        watch.Stop();
+        double rate = data.Length / watch.Elapsed.TotalSeconds;
+        double ratio = rate / (1024 * 1024);
+        Assert.InRange(ratio, 0.8, 1.2);
+    }
+
+    [Fact]
+    public async Task Disabled_expired_and_address_restricted_accounts_cannot_log_in()
+    {
+        string disabled = Unique("off");
+        await _server.AddAccountAsync(disabled, a => a.Enabled = false);
+        string expired = Unique("old");
+        await _server.AddAccountAsync(expired, a => a.ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1));
+        string elsewhere = Unique("ip");
+        await _server.AddAccountAsync(elsewhere, a => a.AllowedIPs = ["10.0.0.0/8"]);
+        string noPassword = Unique("nopw");
+        await _server.AddAccountAsync(noPassword, a => a.DeniedLoginMethods = ["password"]);
+        string fine = Unique("ok");
+        await _server.AddAccountAsync(fine, a => a.AllowedIPs = ["127.0.0.0/8"]);
+
+        foreach (string user in new[] { disabled, expired, elsewhere })
+        {
+            var key = await _server.SshAsync(user, "pwd");
+            Assert.NotEqual(0, key.ExitCode);
+            using var client = new SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password);
+            Assert.Throws<SshAuthenticationException>(client.Connect);
+        }
+        using (var client = new SftpClient("127.0.0.1", _server.Port, noPassword, AccountTestServer.Password))
+        {
+            Assert.Throws<SshAuthenticationException>(client.Connect);
+        }
+        Assert.Equal(0, (await _server.SshAsync(noPassword, "pwd")).ExitCode);
+        Assert.Equal(0, (await _server.SshAsync(fine, "pwd")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Unknown_user_and_wrong_password_are_refused()
+    {
+        string user = Unique("pw");
+        await _server.AddAccountAsync(user);
+        using (var wrong = new SftpClient("127.0.0.1", _server.Port, user, "not the password"))
+        {
+            Assert.Throws<SshAuthenticationException>(wrong.Connect);
+        }
+        using (var unknown = new SftpClient("127.0.0.1", _server.Port, "nobody-" + user, AccountTestServer.Password))
+        {
+            Assert.Throws<SshAuthenticationException>(unknown.Connect);
+        }
+        using var right = new SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password);
+        right.Connect();
+        Assert.True(right.IsConnected);
+        var stored = await _server.Store.FindAsync(user, CancellationToken.None);
+        Assert.NotNull(stored!.LastLogin);
+    }
+}
