@@ -8,8 +8,9 @@ using SftpKit.Server;
 //   --config-dir DIR      directory with sftpkit.json and keys/ (default: ./sftpkit-data, created if missing)
 //   --port N              listen port (default 2022, on 0.0.0.0; --address to change)
 //   --address IP          listen address
-//   --user NAME:PASSWORD  add a user (repeatable); home directory DIR/home/NAME
-//   --authorized-key NAME:PATH  add a public key file (authorized_keys lines) for NAME (repeatable)
+//   --user NAME:PASSWORD  add or update an account in DIR/users.json (repeatable); home directory DIR/home/NAME
+//   --authorized-key NAME:PATH  add a public key file (authorized_keys lines) to NAME's account (repeatable)
+// Accounts live in DIR/users.json (JsonFileUserStore: edits are picked up while running).
 //   --stdio-sftp ROOT     serve one SFTP session on stdin/stdout over ROOT and exit (sftp -D "... --stdio-sftp ROOT")
 // Configuration: DIR/sftpkit.json (section "SftpKit"), then environment variables (SftpKit__Limits__IdleTimeout=...).
 if (args is ["--stdio-sftp", var stdioRoot])
@@ -35,16 +36,14 @@ builder.Services.AddSftpServer(options =>
         {
             options.HostKeyDirectory = Path.Combine(cli.ConfigDirectory, options.HostKeyDirectory);
         }
-        foreach (var user in cli.Users)
-        {
-            user.HomeDirectory ??= Path.Combine(cli.ConfigDirectory, "home", user.UserName);
-            options.Users.Add(user);
-        }
     })
+    .AddJsonFileUserStore(Path.Combine(cli.ConfigDirectory, "users.json"))
     .AddSftp()
     .AddScp()
     .AddHashCommands()
     .AddCommandHandler<CatCommandHandler>();
 
-await builder.Build().RunAsync();
+var app = builder.Build();
+await SampleAccounts.SeedAsync(app.Services, cli);
+await app.RunAsync();
 return 0;

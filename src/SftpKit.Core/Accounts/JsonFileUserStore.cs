@@ -17,6 +17,7 @@ public sealed partial class JsonFileUserStore : ISftpUserStore, ISftpQuotaStore,
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
