@@ -262,7 +262,9 @@ internal sealed class SshServerConnection
     {
         var reader = new SshReader(payload[1..]);
         string service = reader.ReadString();
-        if (service != "ssh-userauth" || userAuthRequested)
+        // A client may repeat the request before it is authenticated (paramiko does before every attempt, as
+        // OpenSSH's sshd allows); after authentication there is no service left to start.
+        if (service != "ssh-userauth" || _authenticated)
         {
             throw new SshProtocolException(SshDisconnectReason.ServiceNotAvailable, "Service not available.");
         }

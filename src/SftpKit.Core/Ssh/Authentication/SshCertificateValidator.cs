@@ -108,11 +108,16 @@ internal sealed class SshCertificateValidator
         var text = entry.AsSpan().Trim();
         int slash = text.IndexOf('/');
         var addressText = slash < 0 ? text : text[..slash];
-        if (!IPAddress.TryParse(addressText, out var address) || address.ScopeId != 0)
+        if (!IPAddress.TryParse(addressText, out var address))
         {
             return false;
         }
-        int maxPrefix = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
+        bool v4 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+        if (!v4 && address.ScopeId != 0)
+        {
+            return false; // a scoped (link-local zone) address is not a network
+        }
+        int maxPrefix = v4 ? 32 : 128;
         int prefix = maxPrefix;
         if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix)
             || prefix > maxPrefix))
@@ -122,11 +127,12 @@ internal sealed class SshCertificateValidator
         try
         {
             network = new IPNetwork(address, prefix);
-            return true;
         }
         catch (ArgumentException)
         {
-            return false; // host bits set beyond the prefix: not a network address
+            return false;
         }
+        // Host bits set beyond the prefix make the entry malformed (OpenSSH's addr_pton_cidr refuses it too).
+        return network.BaseAddress.Equals(address);
     }
 }
