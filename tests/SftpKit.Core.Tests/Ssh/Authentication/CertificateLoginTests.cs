@@ -187,6 +187,29 @@ public sealed class CertificateLoginTests : IClassFixture<CertificateLoginFixtur
         Assert.Equal("after key: password False\nwrong password refused\nafter password: 0 True\n", result.Text);
     }
 
+    [Fact]
+    public async Task Changing_the_user_between_steps_ends_the_connection()
+    {
+        string script = """
+            import sys, paramiko
+            t = paramiko.Transport(("127.0.0.1", int(sys.argv[1])))
+            t.start_client(timeout=20)
+            print("after key:", ",".join(t.auth_publickey("carol", paramiko.Ed25519Key.from_private_key_file(sys.argv[2]))))
+            try:
+                t.auth_password("alice", sys.argv[3])
+                print("switched user")
+            except (paramiko.SSHException, EOFError):
+                print("refused", t.is_active())
+            """;
+        string path = Path.Combine(_fixture.Ca.Directory, "switch.py");
+        await File.WriteAllTextAsync(path, script);
+        var result = await ProcessRunner.RunAsync("/usr/bin/python3", [path, _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _fixture.Ca.PathOf("user_ed25519"), TestServer.Password]);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal("after key: password\nrefused False\n", result.Text);
+        Assert.DoesNotContain(_fixture.Observer.Calls, c => c.Succeeded);
+    }
+
     private async Task<ProcessRunner.Result> CarolAsync(string password, string methods)
     {
         string askpass = Path.Combine(_fixture.Ca.Directory, "askpass-" + Guid.NewGuid().ToString("N")[..8]);
