@@ -21,6 +21,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     private readonly IEnumerable<ISshSubsystemHandler> _subsystems;
     private readonly IEnumerable<ISshCommandHandler> _commands;
     private readonly ILogger _logger;
+    private readonly InMemoryHostKeys? _inMemoryHostKeys;
     private readonly List<Socket> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private readonly ConcurrentDictionary<string, (SshServerConnection Connection, Task Task)> _connections = new();
@@ -29,8 +30,9 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     private long _nextId;
 
     public SftpServer(IOptions<SftpServerOptions> options, ISshAuthenticator authenticator, IEnumerable<ISshSubsystemHandler> subsystems,
-        IEnumerable<ISshCommandHandler> commands, ILogger<SftpServer> logger)
+        IEnumerable<ISshCommandHandler> commands, ILogger<SftpServer> logger, InMemoryHostKeys? inMemoryHostKeys = null)
     {
+        _inMemoryHostKeys = inMemoryHostKeys;
         _options = options.Value;
         _authenticator = authenticator;
         _subsystems = subsystems;
@@ -81,6 +83,14 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
 
     private List<SshHostKey> LoadHostKeys()
     {
+        if (_inMemoryHostKeys is not null)
+        {
+            foreach (var key in _inMemoryHostKeys.Keys)
+            {
+                Log.HostKeyLoaded(_logger, key.KeyType, key.Fingerprint);
+            }
+            return [.. _inMemoryHostKeys.Keys];
+        }
         if (_options.HostKeyFiles.Count == 0)
         {
             // LoadOrGenerate logs each key it loads or generates itself.
