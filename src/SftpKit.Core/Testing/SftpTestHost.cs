@@ -38,7 +38,7 @@ public sealed class SftpTestHost : IAsyncDisposable
         HostPublicKey = hostKey.PublicKey.ToString();
     }
 
-    /// <summary>The address to connect to: <c>127.0.0.1</c> unless the options callback listened elsewhere first.</summary>
+    /// <summary>The address to connect to: <c>127.0.0.1</c>, unless the options callback replaced the listen endpoints.</summary>
     public string Host => EndPoint.Address.ToString();
 
     /// <summary>The port the server bound (picked by the operating system).</summary>
