@@ -24,6 +24,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     private readonly IEnumerable<ISshAuthenticationObserver> _observers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly InMemoryHostKeys? _inMemoryHostKeys;
     private readonly List<Socket> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private readonly ConcurrentDictionary<string, (SshServerConnection Connection, Task Task)> _connections = new();
@@ -33,10 +34,11 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
 
     public SftpServer(IOptions<SftpServerOptions> options, ISshAuthenticator authenticator, IEnumerable<ISshSubsystemHandler> subsystems,
         IEnumerable<ISshCommandHandler> commands, ILogger<SftpServer> logger, IEnumerable<ISshAuthenticationObserver> observers,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null, InMemoryHostKeys? inMemoryHostKeys = null)
     {
         _observers = observers;
         _time = timeProvider ?? TimeProvider.System;
+        _inMemoryHostKeys = inMemoryHostKeys;
         _options = options.Value;
         _authenticator = authenticator;
         _subsystems = subsystems;
@@ -90,6 +92,14 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
 
     private List<SshHostKey> LoadHostKeys()
     {
+        if (_inMemoryHostKeys is not null)
+        {
+            foreach (var key in _inMemoryHostKeys.Keys)
+            {
+                Log.HostKeyLoaded(_logger, key.KeyType, key.Fingerprint);
+            }
+            return [.. _inMemoryHostKeys.Keys];
+        }
         if (_options.HostKeyFiles.Count == 0)
         {
             // LoadOrGenerate logs each key it loads or generates itself.
