@@ -40,7 +40,7 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         {
             return Fail(context, SshAuthFailureReason.InvalidCredentials);
         }
-        if (Refusal(account, context, "password") is { } refused)
+        if (Refusal(account, context, context.Method) is { } refused)
         {
             return refused;
         }
@@ -48,7 +48,7 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         {
             await _store.UpdatePasswordHashAsync(account.UserName, hash, SftpPasswordHasher.Hash(password), cancellationToken).ConfigureAwait(false);
         }
-        return await SucceedAsync(account, cancellationToken).ConfigureAwait(false);
+        return await SucceedAsync(account, context, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<SshAuthResult> AuthenticatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken)
@@ -60,7 +60,8 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         {
             return Fail(context, SshAuthFailureReason.UnknownUser);
         }
-        bool known = false;
+        // A certificate reaching here was already validated (trusted CA, validity, principals, critical options).
+        bool known = key.Certificate is not null;
         foreach (string line in account.PublicKeys)
         {
             if (SshPublicKey.TryParseAuthorizedKey(line, out var allowed) && allowed.Equals(key))
@@ -73,7 +74,7 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         {
             return Fail(context, SshAuthFailureReason.InvalidCredentials);
         }
-        return Refusal(account, context, "publickey") ?? await SucceedAsync(account, cancellationToken).ConfigureAwait(false);
+        return Refusal(account, context, context.Method) ?? await SucceedAsync(account, context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Why an account that proved its credentials still may not log in, or null.</summary>
@@ -104,13 +105,35 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         return SshAuthResult.Fail(SshAuthFailureReason.AccessDenied);
     }
 
-    private async ValueTask<SshAuthResult> SucceedAsync(SftpAccount account, CancellationToken cancellationToken)
+    /// <summary>
+    /// The step's credentials were right: with <see cref="SftpAccount.RequiredLoginSteps"/>, each step must use the
+    /// method required at its position and all but the last answer "continue"; otherwise the login is complete.
+    /// </summary>
+    private async ValueTask<SshAuthResult> SucceedAsync(SftpAccount account, SshAuthContext context, CancellationToken cancellationToken)
     {
+        var required = account.RequiredLoginSteps;
+        if (required.Count > 0)
+        {
+            int step = context.PassedMethods.Count;
+            if (step >= required.Count || !SameMethod(required[step], context.Method)
+                || !context.PassedMethods.Select((m, i) => SameMethod(required[i], m)).All(ok => ok))
+            {
+                LogRefused(_logger, context.ConnectionId, account.UserName, "login steps out of order");
+                return SshAuthResult.Fail(SshAuthFailureReason.AccessDenied);
+            }
+            if (step < required.Count - 1)
+            {
+                return SshAuthResult.Continue(required[step + 1]);
+            }
+        }
         await _store.RecordLoginAsync(account.UserName, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var principal = new SshPrincipal(account.UserName, account.HomeDirectory);
         principal.Properties[AccountProperty] = account;
         return SshAuthResult.Success(principal);
     }
+
+    private static bool SameMethod(string required, string used) =>
+        required == used || (required == "publickey" && used == "publickey-hostbound-v00@openssh.com");
 
     private static SshAuthResult Fail(SshAuthContext context, SshAuthFailureReason reason)
     {

@@ -34,7 +34,13 @@ public sealed class SftpAccountFileSystems
         {
             return root;
         }
-        throw new NotSupportedException("MOUNTS-PENDING");
+        var mounts = new List<VfsMount>();
+        foreach (var folder in account.VirtualFolders)
+        {
+            var fs = await CreateOneAsync(folder.FileSystem, account, cancellationToken).ConfigureAwait(false);
+            mounts.Add(new VfsMount(VirtualPath.Normalize(folder.VirtualPath), fs));
+        }
+        return new MountedFileSystem(root, mounts);
     }
 
     private ValueTask<IVirtualFileSystem> CreateOneAsync(SftpFileSystemConfig config, SftpAccount account, CancellationToken cancellationToken)

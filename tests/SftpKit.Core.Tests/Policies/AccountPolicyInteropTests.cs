@@ -209,3 +209,103 @@ public sealed class AccountPolicyInteropTests : IClassFixture<AccountTestServer>
         Assert.NotNull(stored!.LastLogin);
     }
 }
+
+/// <summary>Multi-step logins and virtual folders of store accounts, through paramiko and OpenSSH.</summary>
+public sealed class AccountLoginStepsAndFoldersTests : IClassFixture<AccountTestServer>
+{
+    private const string Script = """
+import sys, paramiko
+port, user, key, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+t = paramiko.Transport(("127.0.0.1", port))
+t.start_client(timeout=20)
+pkey = paramiko.Ed25519Key.from_private_key_file(key)
+try:
+    rest = t.auth_publickey(user, pkey)
+except paramiko.AuthenticationException:
+    print("KEY-FAILED"); sys.exit(0)
+print("AFTER-KEY", ",".join(rest))
+if rest:
+    try:
+        rest = t.auth_password(user, password)
+    except paramiko.AuthenticationException:
+        print("PASSWORD-FAILED"); sys.exit(0)
+print("AUTHENTICATED", t.is_authenticated())
+t.close()
+""";
+
+    private readonly AccountTestServer _server;
+
+    public AccountLoginStepsAndFoldersTests(AccountTestServer server) => _server = server;
+
+    private async Task<string> RunAsync(string user, string password)
+    {
+        string path = Path.Combine(_server.Directory, "steps-" + Guid.NewGuid().ToString("N")[..6] + ".py");
+        await File.WriteAllTextAsync(path, Script);
+        var result = await ProcessRunner.RunAsync("/usr/bin/python3",
+            [path, _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), user, _server.ClientKey, password]);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        return result.Text;
+    }
+
+    [Fact]
+    public async Task Required_login_steps_need_the_key_then_the_password()
+    {
+        string user = "steps" + Guid.NewGuid().ToString("N")[..6];
+        await _server.AddAccountAsync(user, a => a.RequiredLoginSteps = ["publickey", "password"]);
+
+        string ok = await RunAsync(user, AccountTestServer.Password);
+        Assert.Contains("AFTER-KEY password", ok, StringComparison.Ordinal);
+        Assert.Contains("AUTHENTICATED True", ok, StringComparison.Ordinal);
+
+        string wrong = await RunAsync(user, "wrong");
+        Assert.Contains("PASSWORD-FAILED", wrong, StringComparison.Ordinal);
+
+        // The password alone is not enough.
+        using var client = new Renci.SshNet.SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password);
+        Assert.ThrowsAny<Renci.SshNet.Common.SshException>(client.Connect);
+    }
+
+    [Fact]
+    public async Task Virtual_folders_with_their_own_quota_are_mounted_and_accounted_apart()
+    {
+        string user = "vf" + Guid.NewGuid().ToString("N")[..6];
+        string shared = Path.Combine(_server.Directory, "shared-" + user);
+        Directory.CreateDirectory(shared);
+        await File.WriteAllTextAsync(Path.Combine(shared, "existing.txt"), "from the folder");
+        var account = await _server.AddAccountAsync(user, a =>
+        {
+            a.QuotaSize = 10 * 1024 * 1024;
+            a.VirtualFolders.Add(new SftpVirtualFolder
+            {
+                Name = "shared-" + user,
+                VirtualPath = "/shared",
+                FileSystem = new SftpFileSystemConfig { Provider = "local", Root = shared },
+                QuotaFiles = 3,
+            });
+            a.Permissions["/shared"] = ["list", "download", "upload"];
+        });
+        string local = _server.NewLocalDirectory();
+        await File.WriteAllBytesAsync(Path.Combine(local, "f.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(5000));
+        var quotas = _server.Services.GetRequiredService<SftpQuotaManager>();
+        await quotas.ScanAsync(user, CancellationToken.None);
+
+        var run = await _server.SftpBatchAsync(user, local, "put f.bin /shared/a.bin", "put f.bin /shared/b.bin", "put f.bin /home.bin", "get /shared/existing.txt e.txt", "ls /");
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Contains("shared", run.Text, StringComparison.Ordinal);
+        Assert.Equal("from the folder", await File.ReadAllTextAsync(Path.Combine(local, "e.txt")));
+        Assert.True(File.Exists(Path.Combine(shared, "a.bin")));
+        Assert.True(File.Exists(Path.Combine(account.HomeDirectory!, "home.bin")));
+
+        // The folder's fourth file is over its own file quota; the account's quota is untouched by folder files.
+        var fourth = await _server.SftpBatchAsync(user, local, "put f.bin /shared/c.bin");
+        Assert.NotEqual(0, fourth.ExitCode);
+        Assert.False(File.Exists(Path.Combine(shared, "c.bin")));
+        var store = _server.Store;
+        Assert.Equal(new SftpQuotaUsage(5000, 1), await store.GetAsync(SftpQuotaOwner.User(user), CancellationToken.None));
+        Assert.Equal(3, (await store.GetAsync(SftpQuotaOwner.Folder("shared-" + user), CancellationToken.None)).Files);
+        // Folder permissions: no delete there.
+        var rm = await _server.SftpBatchAsync(user, local, "rm /shared/a.bin");
+        Assert.NotEqual(0, rm.ExitCode);
+        Assert.Equal(new SftpQuotaUsage(5000, 1), await quotas.ScanAsync(user, CancellationToken.None));
+    }
+}
