@@ -31,7 +31,9 @@ internal sealed partial class SftpSession
             case SftpExtensions.Fstatvfs:
             {
                 var handle = FindHandle<SftpHandle>(ref reader);
-                await (handle is null ? SendBadHandleAsync(packet.Id) : SendStatvfsAsync(packet.Id, handle.Path));
+                // A file handle may be an atomic upload not yet under its name: its directory is on the same storage.
+                await (handle is null ? SendBadHandleAsync(packet.Id)
+                    : SendStatvfsAsync(packet.Id, handle is SftpFileHandle ? VirtualPath.GetParent(handle.Path) : handle.Path));
                 break;
             }
             case SftpExtensions.Hardlink:
