@@ -12,6 +12,7 @@ command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v setsid >/dev/null 2>&1 || need+=(util-linux)
 command -v rclone >/dev/null 2>&1 || need+=(rclone)
 command -v lftp >/dev/null 2>&1 || need+=(lftp)
+command -v sshfs >/dev/null 2>&1 || need+=(sshfs)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
