@@ -15,7 +15,17 @@ internal sealed partial class SftpSession
     {
         var reader = packet.CreateReader();
         string path = Resolve(reader.ReadString());
-        var info = await _fs.GetInfoAsync(path, followLinks, Token);
+        VfsFileInfo info;
+        try
+        {
+            info = await _fs.GetInfoAsync(path, followLinks, Token);
+        }
+        catch (VfsException ex) when (ex.Error == VfsError.NotFound && _handles.FindUpload(path) is { Upload: { } upload })
+        {
+            // An atomic upload is not under its name until CLOSE, but this session's own client (e.g. sshfs) expects
+            // to see the file it is writing: answer with the upload's current attributes.
+            info = await upload.Writer.GetInfoAsync(Token) with { Name = VirtualPath.GetName(path) };
+        }
         await SendAttrsAsync(packet.Id, info);
     }
 
