@@ -23,6 +23,7 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
     private readonly Lock _workerLock = new();
     private Task? _worker;
     private long _dropped;
+    private int _disposed;
 
     public SftpEventDispatcher(IEnumerable<ISftpEventHandler> handlers, IOptions<SftpEventOptions> options, ILoggerFactory loggerFactory)
     {
@@ -98,10 +99,14 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
         }
     }
 
+    // The container may dispose this instance once per registration (dispatcher, interface, hosted service).
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _stopping.CancelAsync();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await _stopping.CancelAsync();
+        }
         Task? worker;
         lock (_workerLock)
         {
@@ -111,14 +116,16 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
         {
             await worker.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        _stopping.Dispose();
     }
 
     public void Dispose()
     {
         // Synchronous disposal (a ServiceProvider disposed with Dispose) does not wait for the worker.
         _queue.Writer.TryComplete();
-        _stopping.Cancel();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+        }
     }
 
     private async ValueTask<SftpEventDecision> AskAllAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
