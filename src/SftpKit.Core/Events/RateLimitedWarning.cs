@@ -17,17 +17,25 @@ internal sealed class RateLimitedWarning
     public bool ShouldWarn(out long occurrences)
     {
         long now = Environment.TickCount64;
+        long last = Interlocked.Read(ref _lastWarningAt);
+        if (last != long.MinValue && now - last < _intervalMs)
+        {
+            // Inside the quiet interval (the flood case): count without taking the lock.
+            Interlocked.Increment(ref _occurrences);
+            occurrences = 0;
+            return false;
+        }
         lock (_lock)
         {
-            _occurrences++;
-            if (_lastWarningAt != long.MinValue && now - _lastWarningAt < _intervalMs)
+            Interlocked.Increment(ref _occurrences);
+            last = Interlocked.Read(ref _lastWarningAt);
+            if (last != long.MinValue && now - last < _intervalMs)
             {
                 occurrences = 0;
                 return false;
             }
-            _lastWarningAt = now;
-            occurrences = _occurrences;
-            _occurrences = 0;
+            Interlocked.Exchange(ref _lastWarningAt, now);
+            occurrences = Interlocked.Exchange(ref _occurrences, 0);
             return true;
         }
     }

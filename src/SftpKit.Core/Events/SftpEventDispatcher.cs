@@ -196,6 +196,8 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
     private async Task DrainAsync()
     {
         var reader = _queue.Reader;
+        // One timeout source for the single worker, linked to stop and reset after each handler: no allocation per call.
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         try
         {
             while (await reader.WaitToReadAsync(_stopping.Token))
@@ -204,7 +206,12 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
                 {
                     foreach (var handler in _postHandlers)
                     {
-                        await DeliverAsync(handler, sftpEvent);
+                        await DeliverAsync(handler, sftpEvent, timeout);
+                        if (!timeout.TryReset())
+                        {
+                            timeout.Dispose();
+                            timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                        }
                     }
                 }
             }
@@ -212,11 +219,14 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
+        finally
+        {
+            timeout.Dispose();
+        }
     }
 
-    private async Task DeliverAsync(ISftpEventHandler handler, SftpEvent sftpEvent)
+    private async Task DeliverAsync(ISftpEventHandler handler, SftpEvent sftpEvent, CancellationTokenSource timeout)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         timeout.CancelAfter(_options.PostEventTimeout);
         Task? pending = null;
         try
