@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace SftpKit.Events;
 
 /// <summary>Runs an executable (no shell) per event with the event in <c>SFTPKIT_*</c> environment variables.</summary>
-internal sealed class CommandEventActionHandler : ISftpEventHandler
+internal sealed class CommandEventActionHandler : ISftpEventHandler, IEventPhaseFilter
 {
     private readonly CommandEventActionOptions _options;
     private readonly ILogger _logger;
@@ -15,6 +15,10 @@ internal sealed class CommandEventActionHandler : ISftpEventHandler
         _options = options;
         _logger = loggerFactory.CreateLogger(EventsLog.CategoryName);
     }
+
+    public bool HandlesPreEvents => _options.PreEvents;
+
+    public bool HandlesPostEvents => _options.PostEvents;
 
     public async ValueTask<SftpEventDecision> OnPreEventAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
     {

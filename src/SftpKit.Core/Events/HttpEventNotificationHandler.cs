@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace SftpKit.Events;
 
 /// <summary>POSTs events as JSON to a URL; for pre-events a non-2xx answer denies.</summary>
-internal sealed class HttpEventNotificationHandler : ISftpEventHandler
+internal sealed class HttpEventNotificationHandler : ISftpEventHandler, IEventPhaseFilter
 {
     private static readonly SocketsHttpHandler s_sharedHandler = new()
     {
@@ -29,6 +29,10 @@ internal sealed class HttpEventNotificationHandler : ISftpEventHandler
         _services = services;
         _logger = loggerFactory.CreateLogger(EventsLog.CategoryName);
     }
+
+    public bool HandlesPreEvents => _options.PreEvents;
+
+    public bool HandlesPostEvents => _options.PostEvents;
 
     public async ValueTask<SftpEventDecision> OnPreEventAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
     {

@@ -5,6 +5,14 @@ using Microsoft.Extensions.Options;
 
 namespace SftpKit.Events;
 
+/// <summary>Built-in handlers say which phases they take part in, so a disabled phase costs nothing.</summary>
+internal interface IEventPhaseFilter
+{
+    bool HandlesPreEvents { get; }
+
+    bool HandlesPostEvents { get; }
+}
+
 /// <summary>
 /// Calls pre-event handlers in order on the caller's path (first deny wins, each bounded by a timeout) and hands
 /// post-events to a bounded queue drained by one background worker, started on the first post-event. As a hosted
@@ -31,8 +39,8 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var all = handlers.ToArray();
-        _preHandlers = all.Where(h => Implements(h, nameof(ISftpEventHandler.OnPreEventAsync))).ToArray();
-        _postHandlers = all.Where(h => Implements(h, nameof(ISftpEventHandler.OnPostEventAsync))).ToArray();
+        _preHandlers = all.Where(h => h is IEventPhaseFilter f ? f.HandlesPreEvents : Implements(h, nameof(ISftpEventHandler.OnPreEventAsync))).ToArray();
+        _postHandlers = all.Where(h => h is IEventPhaseFilter f ? f.HandlesPostEvents : Implements(h, nameof(ISftpEventHandler.OnPostEventAsync))).ToArray();
         _options = options.Value;
         _logger = loggerFactory.CreateLogger(EventsLog.CategoryName);
         _dropWarning = new RateLimitedWarning(_options.WarningInterval);

@@ -99,8 +99,10 @@ public class HttpEventNotificationTests
         await using var server = new LoopbackHttpServer(_ => 200);
         await using var provider = Services(o => { o.Url = server.Url; o.Kinds.Add(SftpEventKind.Delete); });
         var dispatcher = Build(provider);
-        // Pre-events are off by default: allowed without a request.
-        Assert.True((await dispatcher.RaisePreAsync(Upload() with { Kind = SftpEventKind.Delete }, default)).IsAllowed);
+        // Pre-events are off by default: the action is left out of them, so the answer is ready at once.
+        var pre = dispatcher.RaisePreAsync(Upload() with { Kind = SftpEventKind.Delete }, default);
+        Assert.True(pre.IsCompletedSuccessfully);
+        Assert.True((await pre).IsAllowed);
         dispatcher.RaisePost(Upload("/skipped"));
         dispatcher.RaisePost(Upload("/gone") with { Kind = SftpEventKind.Delete, Size = null, Elapsed = null });
         // One worker delivers in order, so the first request seen proves the upload was filtered out.

@@ -273,6 +273,7 @@ public class SftpEventDispatcherTests
             ["SftpKit:Events:PreEventTimeout"] = "00:00:02",
             ["SftpKit:Events:AllowOnPreEventFailure"] = "true",
             ["SftpKit:Events:PostEventQueueCapacity"] = "16",
+            ["SftpKit:Listen:0:Port"] = "2200",
         }).Build());
         services.AddSftpServer();
         using (var provider = services.BuildServiceProvider())
@@ -282,6 +283,8 @@ public class SftpEventDispatcherTests
             Assert.True(options.AllowOnPreEventFailure);
             Assert.Equal(16, options.PostEventQueueCapacity);
             Assert.Equal(TimeSpan.FromSeconds(30), options.PostEventTimeout);
+            // The server's own options bind from the same "SftpKit" section and ignore "Events".
+            Assert.Equal(2200, provider.GetRequiredService<IOptions<SftpServerOptions>>().Value.Endpoints.Single().Port);
         }
 
         var bad = new ServiceCollection();
