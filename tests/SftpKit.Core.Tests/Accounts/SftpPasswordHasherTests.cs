@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using SftpKit.Accounts;
+using SftpKit.Hosting;
 using SftpKit.Ssh.Authentication;
 
 namespace SftpKit.Tests.Accounts;
@@ -200,5 +201,24 @@ public sealed class SftpPasswordHasherTests
         }
 
         static SshAuthContext Context(string user) => new(user, null, "SSH-2.0-test", "c1");
+    }
+
+    [Fact]
+    public void OptionsValidation_RefusesUnsupportedHashes_WithoutEchoingThem()
+    {
+        var options = new SftpServerOptions();
+        options.Users.Add(new SshUser { UserName = "ok", PasswordHash = "$1$saltsalt$NuzA7WTAelpl95xgBGWN60" });
+        options.Users.Add(new SshUser { UserName = "yescrypt", PasswordHash = "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7" });
+        options.Users.Add(new SshUser { UserName = "long", Password = new string('p', SftpPasswordHasher.MaxPasswordBytes + 1) });
+        options.Users.Add(new SshUser { UserName = "plain", Password = "fine" });
+
+        var result = new SftpServerOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        var failures = result.Failures!.ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("Users[1].PasswordHash", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Users[2].Password is longer", StringComparison.Ordinal));
+        Assert.DoesNotContain(failures, f => f.Contains("X3DX6M94", StringComparison.Ordinal) || f.Contains("ppp", StringComparison.Ordinal));
     }
 }
