@@ -109,7 +109,7 @@ internal sealed class Argon2PasswordHash : StoredPasswordHash
         return new Argon2PasswordHash(type, version, m, t, p, salt, expected);
     }
 
-    // PHC order is fixed: m, t, p. Argon2 needs at least 8 KiB of memory per lane.
+    // PHC order is fixed: m, t, p. Argon2 needs at least 8 KiB of memory per lane; m·t bounds the work.
     private static bool TryParseCosts(string text, out int m, out int t, out int p)
     {
         m = t = p = 0;
@@ -120,7 +120,8 @@ internal sealed class Argon2PasswordHash : StoredPasswordHash
             && costs[2].StartsWith("p=", StringComparison.Ordinal)
             && PasswordHashEncoding.TryParseCount(costs[2].AsSpan(2), 1, SftpPasswordHasher.MaxArgon2Parallelism, out p)
             && PasswordHashEncoding.TryParseCount(costs[1].AsSpan(2), 1, SftpPasswordHasher.MaxArgon2Iterations, out t)
-            && PasswordHashEncoding.TryParseCount(costs[0].AsSpan(2), 8L * p, SftpPasswordHasher.MaxArgon2MemoryKiB, out m);
+            && PasswordHashEncoding.TryParseCount(costs[0].AsSpan(2), 8L * p, SftpPasswordHasher.MaxArgon2MemoryKiB, out m)
+            && (long)m * t <= SftpPasswordHasher.MaxArgon2Work;
     }
 
     private static byte[] Compute(int type, int version, int memoryKiB, int iterations, int parallelism, byte[] salt, byte[] passwordUtf8, int length)

@@ -93,9 +93,8 @@ internal sealed class Md5CryptPasswordHash : StoredPasswordHash
                 context.AppendData(password);
             }
             context.AppendData((i & 1) != 0 ? final : password);
-            byte[] next = context.GetHashAndReset();
-            CryptographicOperations.ZeroMemory(final);
-            final = next;
+            // Writes the new digest over the previous one, which every appended input has already consumed.
+            context.GetHashAndReset(final);
         }
         return final;
     }

@@ -72,6 +72,23 @@ public sealed class PasswordHashToolTests
     }
 
     [Fact]
+    public async Task PythonBcrypt_OnlyTheFirst72BytesCount()
+    {
+        // Every bcrypt hashes at most 72 bytes of the password; newer python bcrypt refuses longer input, so the tool
+        // hashes the first 72 bytes and SftpKit must accept the long password (and any with the same prefix).
+        const string script = """
+            import bcrypt, json, sys
+            pw = sys.stdin.read().encode()[:72]
+            print(json.dumps([bcrypt.hashpw(pw, bcrypt.gensalt(rounds=4)).decode()]))
+            """;
+        string password = new string('é', 30) + "-tail-that-differs-after-byte-72";
+        string hash = JsonSerializer.Deserialize<string[]>(await RunPythonAsync(script, password))![0];
+        Assert.Equal(PasswordVerificationResult.SuccessRehashNeeded, SftpPasswordHasher.Verify(hash, password));
+        Assert.Equal(PasswordVerificationResult.SuccessRehashNeeded, SftpPasswordHasher.Verify(hash, new string('é', 30) + "-tail-that-differs-XXXXXXXXXXXXX"));
+        Assert.Equal(PasswordVerificationResult.Failed, SftpPasswordHasher.Verify(hash, new string('é', 30) + "-tail"));
+    }
+
+    [Fact]
     public async Task PythonHashlibPbkdf2_SftpGoDjangoAndPasslibForms_Verify()
     {
         const string script = """

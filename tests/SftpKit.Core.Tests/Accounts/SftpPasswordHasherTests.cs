@@ -89,7 +89,7 @@ public sealed class SftpPasswordHasherTests
         "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$AdweBLwcflnNX2HV",                               // 12-byte hash
         "$argon2x$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$AdweBLwcflnNX2HVW8i1Mtu7frrn4Ki7h/rYSGuU7Is",
         "$2b$03$abcdefghijklmnopqrstuuHNbAKRhpaujgo33bRWs.NLUTJO3lOy2",                                        // cost below 4
-        "$2b$17$abcdefghijklmnopqrstuuHNbAKRhpaujgo33bRWs.NLUTJO3lOy2",                                        // cost over the limit
+        "$2b$16$abcdefghijklmnopqrstuuHNbAKRhpaujgo33bRWs.NLUTJO3lOy2",                                        // cost over the limit
         "$2b$31$abcdefghijklmnopqrstuuHNbAKRhpaujgo33bRWs.NLUTJO3lOy2",
         "$2x$05$abcdefghijklmnopqrstuuHNbAKRhpaujgo33bRWs.NLUTJO3lOy2",                                        // buggy-variant marker
         "$2b$05$abcdefghijklmnopqrstuuHNbAKRhpaujgo33bRWs.NLUTJO3lOy",                                         // one short
@@ -140,8 +140,12 @@ public sealed class SftpPasswordHasherTests
         Assert.True(SftpPasswordHasher.IsSupported($"$pbkdf2-sha256${SftpPasswordHasher.MaxPbkdf2Iterations}$E86a9YMX3zC7$R5J62hsSq+pYw00hLLPKBbcGXmq7fj5+/M0IFoYtZbo="));
         Assert.True(SftpPasswordHasher.IsSupported($"$2b${SftpPasswordHasher.MaxBcryptCost}$abcdefghijklmnopqrstuuHNbAKRhpaujgo33bRWs.NLUTJO3lOy2"));
         Assert.True(SftpPasswordHasher.IsSupported("$2b$04$abcdefghijklmnopqrstuuHNbAKRhpaujgo33bRWs.NLUTJO3lOy2"));
-        Assert.True(SftpPasswordHasher.IsSupported(
-            $"$argon2id$v=19$m={SftpPasswordHasher.MaxArgon2MemoryKiB},t={SftpPasswordHasher.MaxArgon2Iterations},p={SftpPasswordHasher.MaxArgon2Parallelism}$c2FsdHNhbHRzYWx0c2FsdA$AdweBLwcflnNX2HVW8i1Mtu7frrn4Ki7h/rYSGuU7Is"));
+        const string argon2Tail = "$c2FsdHNhbHRzYWx0c2FsdA$AdweBLwcflnNX2HVW8i1Mtu7frrn4Ki7h/rYSGuU7Is";
+        int maxMemory = SftpPasswordHasher.MaxArgon2MemoryKiB;
+        Assert.True(SftpPasswordHasher.IsSupported($"$argon2id$v=19$m={maxMemory},t={SftpPasswordHasher.MaxArgon2Work / maxMemory},p={SftpPasswordHasher.MaxArgon2Parallelism}" + argon2Tail));
+        Assert.False(SftpPasswordHasher.IsSupported($"$argon2id$v=19$m={maxMemory},t={SftpPasswordHasher.MaxArgon2Work / maxMemory + 1},p=1" + argon2Tail));
+        Assert.True(SftpPasswordHasher.IsSupported($"$argon2id$v=19$m=65536,t={SftpPasswordHasher.MaxArgon2Iterations},p=4" + argon2Tail));
+        Assert.True(SftpPasswordHasher.IsSupported("$argon2id$v=19$m=65536,t=3,p=4" + argon2Tail));  // RFC 9106 low-memory
         Assert.True(SftpPasswordHasher.IsSupported("$1$$IfI/mw4YSCwcQoW.D.DSu1"));
     }
 
