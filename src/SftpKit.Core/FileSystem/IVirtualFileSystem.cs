@@ -119,6 +119,24 @@ public interface IVfsSpaceInfo
 /// <summary>Copies without moving bytes through the server (copy-data).</summary>
 public interface IVfsServerSideCopy
 {
-    /// <summary>Copies <paramref name="length"/> bytes (0 = to end) from one file to another at the given offsets.</summary>
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes (0 = to the end of <paramref name="from"/>) from one file to another at
+    /// the given offsets, creating <paramref name="to"/> if it is missing and writing in place (not atomically).
+    /// </summary>
     ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies between two files this file system opened (SFTP copy-data between a read handle and a write handle),
+    /// without the bytes passing through the caller. <paramref name="target"/> receives the bytes at
+    /// <paramref name="targetOffset"/> exactly as through <see cref="IVfsRandomAccessWriter.WriteAtAsync"/>, so an
+    /// atomic upload still appears only when completed. <paramref name="length"/> 0 copies to the end of the source.
+    /// Overlapping ranges of one file give unspecified content (callers refuse copying a file onto itself).
+    /// </summary>
+    /// <returns>
+    /// The number of bytes copied (fewer than <paramref name="length"/> only at the source's end), or null when these
+    /// two cannot be copied between here, in which case the caller streams the bytes itself. The default
+    /// implementation returns null.
+    /// </returns>
+    ValueTask<long?> CopyOpenAsync(IVfsReader source, long sourceOffset, long length, IVfsRandomAccessWriter target, long targetOffset, CancellationToken cancellationToken)
+        => ValueTask.FromResult<long?>(null);
 }

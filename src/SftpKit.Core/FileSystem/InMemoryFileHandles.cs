@@ -3,6 +3,10 @@ namespace SftpKit.FileSystem;
 /// <summary>An open in-memory file for reading; keeps reading the file even after it is unlinked, as POSIX does.</summary>
 internal sealed class InMemoryReader(InMemoryFileSystem owner, InMemoryFile file, string name) : IVfsReader
 {
+    public InMemoryFileSystem Owner => owner;
+
+    public InMemoryFile File => file;
+
     public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -42,6 +46,10 @@ internal sealed class InMemoryWriter : IVfsRandomAccessWriter
     }
 
     public long Position { get; private set; }
+
+    public InMemoryFileSystem Owner => _owner;
+
+    public InMemoryFile File => _file;
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -110,7 +118,7 @@ internal sealed class InMemoryWriter : IVfsRandomAccessWriter
         return ValueTask.CompletedTask;
     }
 
-    private void EnsureWritable()
+    internal void EnsureWritable()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_completed && _publishPath is not null)

@@ -485,26 +485,60 @@ public sealed class InMemoryFileSystem :
                 InMemoryDirectory => throw new VfsException(VfsError.IsADirectory, "The target is a directory."),
                 _ => throw new VfsException(VfsError.Failure, "The target is not a regular file."),
             };
-            long available = Math.Max(0, source.Length - fromOffset);
-            long count = length == 0 ? available : Math.Min(length, available);
-            // Copy out first: source and target may be the same file with overlapping ranges.
-            var bytes = new byte[count];
-            source.Read(fromOffset, bytes);
             if (target is null)
             {
                 CheckName(targetLookup.Name);
                 target = new InMemoryFile(0x1A4, Now) { Counted = true };
                 Link(targetLookup.Parent!, targetLookup.Name, target);
             }
-            long end = toOffset + count;
-            if (end > target.Length)
-            {
-                Resize(target, end);
-            }
-            target.Write(toOffset, bytes);
-            target.LastWriteTime = Now;
+            CopyRange(source, fromOffset, length, target, toOffset);
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Readers and writers of this instance only (others get null); the copy happens under the file system's lock.</remarks>
+    public ValueTask<long?> CopyOpenAsync(IVfsReader source, long sourceOffset, long length, IVfsRandomAccessWriter target, long targetOffset,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (source is not InMemoryReader reader || !ReferenceEquals(reader.Owner, this)
+            || target is not InMemoryWriter writer || !ReferenceEquals(writer.Owner, this))
+        {
+            return ValueTask.FromResult<long?>(null);
+        }
+        if (sourceOffset < 0 || length < 0 || targetOffset < 0)
+        {
+            throw new VfsException(VfsError.Failure, "Negative offset or length.");
+        }
+        writer.EnsureWritable();
+        lock (_gate)
+        {
+            return ValueTask.FromResult<long?>(CopyRange(reader.File, sourceOffset, length, writer.File, targetOffset));
+        }
+    }
+
+    /// <summary>Copies in place without an intermediate buffer (memmove semantics when source and target are one file). Caller holds the lock.</summary>
+    private long CopyRange(InMemoryFile source, long sourceOffset, long length, InMemoryFile target, long targetOffset)
+    {
+        long available = Math.Max(0, source.Length - sourceOffset);
+        long count = length == 0 ? available : Math.Min(length, available);
+        if (count == 0)
+        {
+            return 0;
+        }
+        long end = targetOffset + count;
+        if (end > Array.MaxLength)
+        {
+            throw new VfsException(VfsError.NoSpace, "File too large for memory storage.");
+        }
+        if (end > target.Length)
+        {
+            Resize(target, end);
+        }
+        target.CopyFrom(source, sourceOffset, (int)count, targetOffset);
+        target.LastWriteTime = Now;
+        return count;
     }
 
     // ---- used by the reader and writer ----

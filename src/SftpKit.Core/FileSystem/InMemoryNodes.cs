@@ -116,5 +116,19 @@ internal sealed class InMemoryFile(uint permissions, DateTimeOffset now) : InMem
         data.CopyTo(_data.AsSpan((int)offset));
     }
 
+    /// <summary>
+    /// Copies <paramref name="count"/> bytes of <paramref name="source"/> (which may be this file; overlapping ranges
+    /// copy as if through a temporary buffer) to <paramref name="targetOffset"/>. The caller has checked capacity.
+    /// </summary>
+    public void CopyFrom(InMemoryFile source, long sourceOffset, int count, long targetOffset)
+    {
+        long end = targetOffset + count;
+        if (end > Length)
+        {
+            SetLength(end);
+        }
+        source._data.AsSpan((int)sourceOffset, count).CopyTo(_data.AsSpan((int)targetOffset));
+    }
+
     public byte[] ToArray() => _data.AsSpan(0, (int)Length).ToArray();
 }

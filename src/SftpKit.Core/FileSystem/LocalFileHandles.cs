@@ -34,8 +34,12 @@ internal static class LocalHandleInfo
 }
 
 /// <summary>Positional reads of a local file through <see cref="RandomAccess"/> (no FileStream buffering).</summary>
-internal sealed class LocalReader(SafeFileHandle handle, string name) : IVfsReader
+internal sealed class LocalReader(LocalFileSystem owner, SafeFileHandle handle, string name) : IVfsReader
 {
+    public LocalFileSystem Owner => owner;
+
+    public SafeFileHandle Handle => handle;
+
     public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -87,6 +91,10 @@ internal sealed class LocalWriter : IVfsRandomAccessWriter
     }
 
     public long Position { get; private set; }
+
+    public LocalFileSystem Owner => _owner;
+
+    public SafeFileHandle Handle => _handle;
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -199,7 +207,7 @@ internal sealed class LocalWriter : IVfsRandomAccessWriter
         return ValueTask.CompletedTask;
     }
 
-    private void EnsureWritable()
+    internal void EnsureWritable()
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         if (_completed && _tempPath is not null)

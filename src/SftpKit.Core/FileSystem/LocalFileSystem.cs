@@ -166,7 +166,7 @@ public sealed class LocalFileSystem :
                 throw new VfsException(VfsError.IsADirectory, "Is a directory.");
             }
             var handle = OpenChecked(real, FileMode.Open, FileAccess.Read);
-            return new LocalReader(handle, VirtualPath.GetName(path));
+            return new LocalReader(this, handle, VirtualPath.GetName(path));
         }));
     }
 
@@ -233,7 +233,7 @@ public sealed class LocalFileSystem :
             {
                 // Resume or partial overwrite keeps POSIX meaning: start from a copy of the current content.
                 using var source = OpenChecked(real, FileMode.Open, FileAccess.Read);
-                CopyContent(source, tempHandle);
+                LocalFileCopy.CopyAll(source, tempHandle);
             }
             uint mode = existing is { } old ? old.Mode & 0xFFF : newMode;
             UnixNative.SetMode(tempHandle, mode);
@@ -446,6 +446,10 @@ public sealed class LocalFileSystem :
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Both files are opened as every other operation opens them (resolved inside the root, handles re-checked), then
+    /// copied in the kernel with copy_file_range(2) where it can, else through a 256 KiB buffer.
+    /// </remarks>
     public async ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
     {
         if (fromOffset < 0 || length < 0 || toOffset < 0)
@@ -454,35 +458,27 @@ public sealed class LocalFileSystem :
         }
         await using var reader = (LocalReader)await OpenReadAsync(from, cancellationToken);
         await using var writer = (LocalWriter)await OpenWriteAsync(to, new VfsWriteOptions { Atomic = false, Offset = toOffset }, cancellationToken);
-        var buffer = new byte[256 * 1024];
-        long copied = 0;
-        while (length == 0 || copied < length)
-        {
-            int want = length == 0 ? buffer.Length : (int)Math.Min(buffer.Length, length - copied);
-            int read = await reader.ReadAsync(fromOffset + copied, buffer.AsMemory(0, want), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-            await writer.WriteAtAsync(toOffset + copied, buffer.AsMemory(0, read), cancellationToken);
-            copied += read;
-        }
+        await LocalFileCopy.CopyAsync(reader.Handle, fromOffset, length, writer.Handle, toOffset, cancellationToken);
         await writer.CompleteAsync(cancellationToken);
     }
 
-    // ---- helpers ----
-
-    private static void CopyContent(SafeFileHandle source, SafeFileHandle target)
+    /// <inheritdoc />
+    /// <remarks>
+    /// Only a reader and a writer opened by this instance qualify (others get null); their descriptors were confined
+    /// when opened, so nothing is resolved again. Copies with copy_file_range(2), else through a 256 KiB buffer.
+    /// </remarks>
+    public async ValueTask<long?> CopyOpenAsync(IVfsReader source, long sourceOffset, long length, IVfsRandomAccessWriter target, long targetOffset,
+        CancellationToken cancellationToken)
     {
-        var buffer = new byte[256 * 1024];
-        long offset = 0;
-        int read;
-        while ((read = RandomAccess.Read(source, buffer, offset)) > 0)
+        if (source is not LocalReader reader || !ReferenceEquals(reader.Owner, this) || target is not LocalWriter writer || !ReferenceEquals(writer.Owner, this))
         {
-            RandomAccess.Write(target, buffer.AsSpan(0, read), offset);
-            offset += read;
+            return null;
         }
+        writer.EnsureWritable();
+        return await LocalFileCopy.CopyAsync(reader.Handle, sourceOffset, length, writer.Handle, targetOffset, cancellationToken);
     }
+
+    // ---- helpers ----
 
     /// <summary>Opens <paramref name="real"/> and checks the handle's real path is still inside the root.</summary>
     internal SafeFileHandle OpenChecked(string real, FileMode mode, FileAccess access)

@@ -7,6 +7,7 @@ namespace SftpKit.FileSystem;
 internal static class UnixErrno
 {
     public const int EPERM = 1;
+    public const int EBADF = 9;
     public const int ENOENT = 2;
     public const int EACCES = 13;
     public const int EEXIST = 17;
@@ -22,5 +23,6 @@ internal static class UnixErrno
     public static readonly int ENOSYS = OperatingSystem.IsLinux() ? 38 : 78;
     public static readonly int ENOTEMPTY = OperatingSystem.IsLinux() ? 39 : 66;
     public static readonly int ELOOP = OperatingSystem.IsLinux() ? 40 : 62;
+    public static readonly int EOPNOTSUPP = OperatingSystem.IsLinux() ? 95 : 45;
     public static readonly int EDQUOT = OperatingSystem.IsLinux() ? 122 : 69;
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace SftpKit.FileSystem;
 
@@ -207,6 +208,44 @@ internal static partial class UnixNative
         }
     }
 
+    /// <summary>
+    /// copy_file_range(2) (Linux 4.5+) at explicit offsets, file positions untouched: the bytes copied (0 at the
+    /// source's end), or minus the errno; minus ENOSYS where the call does not exist.
+    /// </summary>
+    public static long CopyFileRange(SafeFileHandle source, long sourceOffset, SafeFileHandle target, long targetOffset, long count)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return -UnixErrno.ENOSYS;
+        }
+        bool sourceAdded = false;
+        bool targetAdded = false;
+        try
+        {
+            source.DangerousAddRef(ref sourceAdded);
+            target.DangerousAddRef(ref targetAdded);
+            long inOffset = sourceOffset;
+            long outOffset = targetOffset;
+            nint copied = copy_file_range((int)source.DangerousGetHandle(), ref inOffset, (int)target.DangerousGetHandle(), ref outOffset, (nuint)count, 0);
+            return copied >= 0 ? copied : -Marshal.GetLastPInvokeError();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return -UnixErrno.ENOSYS;
+        }
+        finally
+        {
+            if (sourceAdded)
+            {
+                source.DangerousRelease();
+            }
+            if (targetAdded)
+            {
+                target.DangerousRelease();
+            }
+        }
+    }
+
     private static byte[] ToCString(string path)
     {
         var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
@@ -247,5 +286,8 @@ internal static partial class UnixNative
 
     [DllImport("libc")]
     private static extern uint geteuid();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint copy_file_range(int fdIn, ref long offIn, int fdOut, ref long offOut, nuint length, uint flags);
 #pragma warning restore SYSLIB1054
 }

@@ -18,7 +18,15 @@ internal static class SftpExtensions
     public const string HomeDirectory = "home-directory";
     public const string UsersGroupsById = "users-groups-by-id@openssh.com";
 
-    /// <summary>Name and version pairs, in the order OpenSSH's sftp-server sends them.</summary>
+    /// <summary>Announced with the hash list; also the first field of every check-file reply.</summary>
+    public const string CheckFile = "check-file";
+    public const string CheckFileHandle = "check-file-handle";
+    public const string CheckFileName = "check-file-name";
+
+    /// <summary>
+    /// Name and version pairs, in the order OpenSSH's sftp-server sends them, then check-file with the hash algorithms
+    /// it serves as its data (WinSCP looks for the name).
+    /// </summary>
     public static readonly (string Name, string Version)[] Announced =
     [
         (PosixRename, "1"),
@@ -32,6 +40,7 @@ internal static class SftpExtensions
         (CopyData, "1"),
         (HomeDirectory, "1"),
         (UsersGroupsById, "1"),
+        (CheckFile, string.Join(',', SftpCheckFileHash.Supported)),
     ];
 
     public static SftpResponse CreateVersionReply()
@@ -52,6 +61,8 @@ internal static class SftpExtensions
         {
             case Fstatvfs:
             case Fsync:
+            case CheckFile:
+            case CheckFileHandle:
                 return reader.ReadBytes();
             case CopyData:
                 reader.ReadBytes();

@@ -3,7 +3,7 @@ using SftpKit.FileSystem;
 
 namespace SftpKit.Sftp;
 
-/// <summary>EXTENDED requests: the OpenSSH extensions plus copy-data and home-directory.</summary>
+/// <summary>EXTENDED requests: the OpenSSH extensions plus copy-data, home-directory and check-file.</summary>
 internal sealed partial class SftpSession
 {
     /// <summary>Largest packet a client may send (advertised through limits@openssh.com, as OpenSSH).</summary>
@@ -31,7 +31,9 @@ internal sealed partial class SftpSession
             case SftpExtensions.Fstatvfs:
             {
                 var handle = FindHandle<SftpHandle>(ref reader);
-                await (handle is null ? SendBadHandleAsync(packet.Id) : SendStatvfsAsync(packet.Id, handle.Path));
+                // A file handle may be an atomic upload not yet under its name: its directory is on the same storage.
+                await (handle is null ? SendBadHandleAsync(packet.Id)
+                    : SendStatvfsAsync(packet.Id, handle is SftpFileHandle ? VirtualPath.GetParent(handle.Path) : handle.Path));
                 break;
             }
             case SftpExtensions.Hardlink:
@@ -76,6 +78,13 @@ internal sealed partial class SftpSession
                 break;
             case SftpExtensions.UsersGroupsById:
                 await SendUsersGroupsAsync(packet.Id, reader);
+                break;
+            case SftpExtensions.CheckFile:
+            case SftpExtensions.CheckFileHandle:
+                await CheckFileAsync(packet.Id, reader, byHandle: true);
+                break;
+            case SftpExtensions.CheckFileName:
+                await CheckFileAsync(packet.Id, reader, byHandle: false);
                 break;
             default:
                 await SendStatusAsync(packet.Id, SftpStatusCode.OpUnsupported);
@@ -157,7 +166,12 @@ internal sealed partial class SftpSession
         return _output.SendAsync(response, Token);
     }
 
-    /// <summary>copy-data: read handle, offset, length (0 = to end), write handle, offset → STATUS.</summary>
+    /// <summary>
+    /// copy-data: read handle, offset, length (0 = to end), write handle, offset → STATUS. As OpenSSH, a handle (or
+    /// path) cannot be copied onto itself. When the file system has <see cref="IVfsServerSideCopy"/> and both ends are
+    /// plain open files of it, the copy never passes through the session; otherwise it streams through one pooled
+    /// 64 KiB buffer.
+    /// </summary>
     private async Task CopyDataAsync(uint id, SftpPayloadReader reader)
     {
         var source = FindHandle<SftpFileHandle>(ref reader);
@@ -172,26 +186,77 @@ internal sealed partial class SftpSession
         }
         if (!source.CanRead || !target.CanWrite || readOffset > long.MaxValue || writeOffset > long.MaxValue)
         {
+            SftpLog.CopyDataRefused(_logger, _sessionId, "handle mode or offset");
             await SendStatusAsync(id, SftpStatusCode.PermissionDenied);
             return;
         }
-        long remaining = length == 0 || length > long.MaxValue ? long.MaxValue : (long)length;
+        if (ReferenceEquals(source, target) || string.Equals(source.Path, target.Path, StringComparison.Ordinal))
+        {
+            SftpLog.CopyDataRefused(_logger, _sessionId, "source and target are the same file");
+            await SendStatusAsync(id, SftpStatusCode.Failure, "Cannot copy a file onto itself");
+            return;
+        }
+        long limit = length == 0 || length > long.MaxValue ? 0 : (long)length;
         long from = (long)readOffset;
         long to = (long)writeOffset;
+        target.Upload ??= await OpenDeferredUploadAsync(target, to);
+        var upload = target.Upload;
+        if ((target.Flags & SftpOpenFlags.Append) != 0 && to < target.AppendBase)
+        {
+            to = upload.End; // O_APPEND, as WRITE does
+        }
+        long copied;
+        string how;
+        if (await TryCopyServerSideAsync(source, from, limit, upload, to) is { } direct)
+        {
+            copied = direct;
+            how = "server-side";
+        }
+        else
+        {
+            copied = await CopyStreamedAsync(source, from, limit == 0 ? long.MaxValue : limit, target, to);
+            how = "streamed";
+        }
+        SftpLog.CopyDataCompleted(_logger, _sessionId, source.Path, target.Path, copied, how);
+        await SendOkAsync(id);
+    }
+
+    /// <summary>The file system's own copy between the two open files, or null when it has none for them.</summary>
+    private async ValueTask<long?> TryCopyServerSideAsync(SftpFileHandle source, long from, long length, SftpUpload upload, long to)
+    {
+        if (_fs is not IVfsServerSideCopy copier || source.Upload is not null || source.Reader is not { } sourceReader)
+        {
+            return null;
+        }
+        var writer = await upload.BeginDirectWriteAsync(Token);
+        if (writer is null)
+        {
+            return null;
+        }
+        long? copied = await copier.CopyOpenAsync(sourceReader, from, length, writer, to, Token);
+        if (copied is { } count)
+        {
+            upload.NoteDirectWrite(to, count);
+        }
+        return copied;
+    }
+
+    private async ValueTask<long> CopyStreamedAsync(SftpFileHandle source, long from, long remaining, SftpFileHandle target, long to)
+    {
+        long copied = 0;
         byte[] chunk = ArrayPool<byte>.Shared.Rent(CopyChunk);
         try
         {
             while (remaining > 0)
             {
                 int want = (int)Math.Min(CopyChunk, remaining);
-                int read = await ReadFromHandleAsync(source, from, chunk.AsMemory(0, want));
+                int read = await ReadFromHandleAsync(source, from + copied, chunk.AsMemory(0, want));
                 if (read == 0)
                 {
                     break;
                 }
-                await WriteToHandleAsync(target, to, chunk.AsMemory(0, read));
-                from += read;
-                to += read;
+                await target.Upload!.WriteAsync(to + copied, chunk.AsMemory(0, read), Token);
+                copied += read;
                 remaining -= read;
             }
         }
@@ -199,6 +264,6 @@ internal sealed partial class SftpSession
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
-        await SendOkAsync(id);
+        return copied;
     }
 }

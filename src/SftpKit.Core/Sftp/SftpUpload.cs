@@ -97,6 +97,35 @@ internal sealed class SftpUpload : IAsyncDisposable
         await WriteAsync(offset, data, cancellationToken);
     }
 
+    /// <summary>
+    /// Hands the writer to a copy that writes by itself (server-side copy-data): data held back for reordering is
+    /// written first and the upload goes positional from here on. Null when the writer is sequential-only or data has
+    /// spilled to a temporary file; the caller then writes through <see cref="WriteAsync"/>.
+    /// </summary>
+    public async ValueTask<IVfsRandomAccessWriter?> BeginDirectWriteAsync(CancellationToken cancellationToken)
+    {
+        if (Writer is not IVfsRandomAccessWriter randomWriter || _spill is not null)
+        {
+            return null;
+        }
+        _randomAccess = true;
+        foreach (var (pendingOffset, pendingData) in _pending)
+        {
+            await randomWriter.WriteAtAsync(pendingOffset, pendingData, cancellationToken);
+        }
+        ClearPending();
+        return randomWriter;
+    }
+
+    /// <summary>Records <paramref name="count"/> bytes written at <paramref name="offset"/> by a direct copy.</summary>
+    public void NoteDirectWrite(long offset, long count)
+    {
+        if (count > 0)
+        {
+            _end = Math.Max(_end, offset + count);
+        }
+    }
+
     /// <summary>Reads back what was written, where the writer can (a handle opened read-write).</summary>
     public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
     {

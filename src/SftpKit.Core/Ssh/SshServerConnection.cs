@@ -18,7 +18,8 @@ internal sealed record SshServerContext(
     ISshAuthenticator Authenticator,
     IReadOnlyList<ISshSubsystemHandler> Subsystems,
     IReadOnlyList<ISshCommandHandler> Commands,
-    ILogger Logger);
+    ILogger Logger,
+    UserAuthSettings Auth);
 
 /// <summary>
 /// One server-side SSH connection over any duplex byte stream: version exchange, then a single read loop that
@@ -91,8 +92,8 @@ internal sealed class SshServerConnection
             _transport.StartWriter();
             kex = new KeyExchangeHandler(_transport, options.Algorithms, _server.HostKeys, clientVersion, ServerVersionLine);
             kex.Begin();
-            var auth = new UserAuthService(_transport, _server.Authenticator, logger, limits.MaxAuthAttempts,
-                () => kex.SessionId!, () => kex.HostKeyBlob, user => new SshAuthContext(user, _remoteEndPoint, clientVersion, Id));
+            var auth = new UserAuthService(_transport, _server.Auth, () => kex.SessionId!, () => kex.HostKeyBlob,
+                (user, method, passed) => new SshAuthContext(user, _remoteEndPoint, clientVersion, Id, method, passed));
 
             bool userAuthRequested = false;
             long packets = 0;
@@ -261,7 +262,9 @@ internal sealed class SshServerConnection
     {
         var reader = new SshReader(payload[1..]);
         string service = reader.ReadString();
-        if (service != "ssh-userauth" || userAuthRequested)
+        // A client may repeat the request before it is authenticated (paramiko does before every attempt, as
+        // OpenSSH's sshd allows); after authentication there is no service left to start.
+        if (service != "ssh-userauth" || _authenticated)
         {
             throw new SshProtocolException(SshDisconnectReason.ServiceNotAvailable, "Service not available.");
         }

@@ -10,7 +10,7 @@ namespace SftpKit.Tests.Interop;
 /// A real SftpKit server with the <c>sftp</c> subsystem on 127.0.0.1; the user's home is a temp directory served
 /// by the default provider (LocalFileSystem). Helpers run OpenSSH's sftp and scp against it.
 /// </summary>
-public sealed class SftpTestServer : IAsyncLifetime
+public class SftpTestServer : IAsyncLifetime
 {
     public const string UserName = "alice";
     public const string Password = "correct horse battery";
@@ -26,6 +26,9 @@ public sealed class SftpTestServer : IAsyncLifetime
     public string KnownHostsFile => Path.Combine(Directory, "known_hosts");
 
     public int Port { get; private set; }
+
+    /// <summary>The subsystem's upload mode (defaults to atomic, as the library's default).</summary>
+    protected virtual SftpKit.Sftp.SftpUploadMode UploadMode => SftpKit.Sftp.SftpUploadMode.Atomic;
 
     public async Task InitializeAsync()
     {
@@ -49,7 +52,7 @@ public sealed class SftpTestServer : IAsyncLifetime
                     AuthorizedKeys = [File.ReadAllText(ClientKey + ".pub").Trim()],
                 });
             })
-            .AddSftp()
+            .AddSftp(o => o.UploadMode = UploadMode)
             .AddScp()
             .AddHashCommands();
         _host = builder.Build();

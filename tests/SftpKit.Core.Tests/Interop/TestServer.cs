@@ -29,6 +29,9 @@ public sealed class TestServer : IAsyncLifetime
 
     public Action<SftpServerOptions>? Configure { get; init; }
 
+    /// <summary>Registers more seams (authenticator, observers…) after the defaults.</summary>
+    public Action<ISftpServerBuilder>? ConfigureServer { get; init; }
+
     public async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
@@ -59,7 +62,7 @@ public sealed class TestServer : IAsyncLifetime
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSftpServer(o =>
+        var server = builder.Services.AddSftpServer(o =>
             {
                 o.Listen(IPAddress.Loopback, 0);
                 foreach (var key in hostKeys)
@@ -81,6 +84,7 @@ public sealed class TestServer : IAsyncLifetime
                 Configure?.Invoke(o);
             })
             .AddCommandHandler<TestCommands>();
+        ConfigureServer?.Invoke(server);
         return builder.Build();
     }
 

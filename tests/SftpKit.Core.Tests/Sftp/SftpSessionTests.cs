@@ -27,6 +27,7 @@ public class SftpSessionTests
             ("hardlink@openssh.com", "1"), ("fsync@openssh.com", "1"), ("lsetstat@openssh.com", "1"),
             ("limits@openssh.com", "1"), ("expand-path@openssh.com", "1"), ("copy-data", "1"),
             ("home-directory", "1"), ("users-groups-by-id@openssh.com", "1"),
+            ("check-file", "md5,sha1,sha224,sha256,sha384,sha512"),
         ], pairs);
     }
 

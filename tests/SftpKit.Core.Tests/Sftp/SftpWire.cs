@@ -93,6 +93,8 @@ internal sealed class SftpReply
 
     public bool AtEnd => _pos >= _body.Length;
 
+    public byte Byte() => _body[_pos++];
+
     public uint UInt32()
     {
         uint v = BinaryPrimitives.ReadUInt32BigEndian(_body.AsSpan(_pos));
