@@ -12,6 +12,9 @@ command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v setsid >/dev/null 2>&1 || need+=(util-linux)
 command -v rclone >/dev/null 2>&1 || need+=(rclone)
 command -v lftp >/dev/null 2>&1 || need+=(lftp)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import bcrypt' 2>/dev/null || need+=(python3-bcrypt)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import argon2' 2>/dev/null || need+=(python3-argon2)
 command -v sshfs >/dev/null 2>&1 || need+=(sshfs)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"

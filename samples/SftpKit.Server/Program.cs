@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SftpKit;
 using SftpKit.Server;
 
@@ -24,6 +25,9 @@ Directory.CreateDirectory(cli.ConfigDirectory);
 var builder = Host.CreateApplicationBuilder(cli.RemainingArgs);
 builder.Configuration.AddJsonFile(Path.Combine(cli.ConfigDirectory, "sftpkit.json"), optional: true, reloadOnChange: false);
 builder.Configuration.AddEnvironmentVariables();
+// Logs are JSON lines on stdout: transfer, command and login records carry elapsed_ms, size_bytes, username, ...
+builder.Logging.ClearProviders();
+builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
 
 builder.Services.AddSftpServer(options =>
     {

@@ -147,6 +147,15 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
             {
                 errors.Add($"Users[{i}].AuthorizedKeys has an unreadable key: '{(line.Length > 40 ? line[..40] + "…" : line)}'.");
             }
+            // The hash itself is never echoed: it is a secret too.
+            if (user.PasswordHash is not null && !SftpKit.Accounts.SftpPasswordHasher.IsSupported(user.PasswordHash))
+            {
+                errors.Add($"Users[{i}].PasswordHash is not a supported hash (argon2, bcrypt, pbkdf2, sha256/512-crypt, md5crypt) or exceeds its limits.");
+            }
+            if (user.PasswordHash is null && user.Password is not null && System.Text.Encoding.UTF8.GetByteCount(user.Password) > SftpKit.Accounts.SftpPasswordHasher.MaxPasswordBytes)
+            {
+                errors.Add($"Users[{i}].Password is longer than {SftpKit.Accounts.SftpPasswordHasher.MaxPasswordBytes} UTF-8 bytes.");
+            }
         }
         for (int i = 0; i < options.TrustedUserCaKeys.Count; i++)
         {

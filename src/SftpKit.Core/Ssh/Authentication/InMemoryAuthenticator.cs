@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Options;
+using SftpKit.Accounts;
 
 namespace SftpKit.Ssh.Authentication;
 
 /// <summary>
 /// The default <see cref="ISshAuthenticator"/>: users from <see cref="SftpServerOptions.Users"/>. Passwords are
-/// verified against argon2id hashes; an unknown user or a user without a password verifies a dummy hash so every
-/// failure costs the same time. A public key logs in when it is one of the user's authorized keys, or when it is a
+/// verified by <see cref="SftpPasswordHasher"/> (argon2id, bcrypt, PBKDF2, SHA-crypt, md5crypt); an unknown user or a
+/// user without a password runs <see cref="SftpPasswordHasher.VerifyDummy"/> so such failures cost what a wrong
+/// password costs against a default hash. A public key logs in when it is one of the user's authorized keys, or when it is a
 /// certificate (the server has already checked its CA, validity, principals and options). A user with
 /// <see cref="SshUser.RequiredAuthenticationMethods"/> passes them in order, each but the last answered with
 /// <see cref="SshAuthResult.Continue"/>.
@@ -19,7 +21,7 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
         _users = new Dictionary<string, Entry>(StringComparer.Ordinal);
         foreach (var user in options.Value.Users)
         {
-            string? hash = user.PasswordHash ?? (user.Password is { Length: > 0 } plain ? SshPasswordHasher.Hash(plain) : null);
+            string? hash = user.PasswordHash ?? (user.Password is { Length: > 0 } plain ? SftpPasswordHasher.Hash(plain) : null);
             var keys = user.AuthorizedKeys
                 .Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null)
                 .OfType<SshPublicKey>()
@@ -30,8 +32,16 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
 
     public ValueTask<SshAuthResult> AuthenticatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken)
     {
-        _users.TryGetValue(context.UserName, out var entry);
-        bool ok = SshPasswordHasher.Verify(entry?.PasswordHash ?? SshPasswordHasher.DummyHash, password) && entry?.PasswordHash is not null;
+        bool ok = false;
+        if (_users.TryGetValue(context.UserName, out var entry) && entry.PasswordHash is { } hash)
+        {
+            // Any success counts: this store cannot persist a rehash, and imported hashes stay as configured.
+            ok = SftpPasswordHasher.Verify(hash, password) != PasswordVerificationResult.Failed;
+        }
+        else
+        {
+            SftpPasswordHasher.VerifyDummy(password);
+        }
         return ValueTask.FromResult(ok ? Passed(context, entry!) : SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials));
     }
 

@@ -7,7 +7,8 @@ public sealed class SshUser
     public string UserName { get; set; } = string.Empty;
 
     /// <summary>
-    /// The password hash in PHC form as produced by <see cref="SshPasswordHasher.Hash"/> (argon2id). Null disables
+    /// The password hash: argon2id as produced by <see cref="Accounts.SftpPasswordHasher.Hash"/>, or any format
+    /// <see cref="Accounts.SftpPasswordHasher.Verify"/> reads (bcrypt, PBKDF2, SHA-crypt, md5crypt). Null disables
     /// password login for this user.
     /// </summary>
     public string? PasswordHash { get; set; }

@@ -1,0 +1,69 @@
+namespace SftpKit.Events;
+
+/// <summary>What happened (or is about to happen) in an <see cref="SftpEvent"/>.</summary>
+public enum SftpEventKind
+{
+    /// <summary>A file was written by the client (SFTP write handle, SCP sink). <see cref="SftpEvent.Size"/> is the bytes written.</summary>
+    Upload,
+
+    /// <summary>A file was read by the client. <see cref="SftpEvent.Size"/> is the bytes read.</summary>
+    Download,
+
+    /// <summary>A file was removed.</summary>
+    Delete,
+
+    /// <summary>A file or directory was renamed to <see cref="SftpEvent.TargetPath"/>.</summary>
+    Rename,
+
+    /// <summary>A directory was created.</summary>
+    Mkdir,
+
+    /// <summary>A directory was removed.</summary>
+    Rmdir,
+
+    /// <summary>A symbolic link <see cref="SftpEvent.Path"/> pointing to <see cref="SftpEvent.TargetPath"/> was created.</summary>
+    Symlink,
+
+    /// <summary>Permission bits were changed.</summary>
+    Chmod,
+
+    /// <summary>Owner or group was changed.</summary>
+    Chown,
+
+    /// <summary>Access or modification times were changed.</summary>
+    Chtimes,
+
+    /// <summary>A file was truncated to <see cref="SftpEvent.Size"/> bytes.</summary>
+    Truncate,
+
+    /// <summary>A server-side copy of <see cref="SftpEvent.Path"/> to <see cref="SftpEvent.TargetPath"/>.</summary>
+    Copy,
+
+    /// <summary>An exec request; <see cref="SftpEvent.Path"/> holds the command line.</summary>
+    SshCommand,
+
+    /// <summary>A user logged in.</summary>
+    Login,
+
+    /// <summary>A login attempt failed.</summary>
+    LoginFailed,
+
+    /// <summary>A client connected (before authentication).</summary>
+    Connect,
+
+    /// <summary>A connection ended; <see cref="SftpEvent.Elapsed"/> is its duration.</summary>
+    Disconnect,
+}
+
+/// <summary>The outcome carried by an <see cref="SftpEvent"/>.</summary>
+public enum SftpEventStatus
+{
+    /// <summary>The operation succeeded (pre-events always carry this status).</summary>
+    Ok,
+
+    /// <summary>The operation failed; <see cref="SftpEvent.Error"/> holds a generic reason.</summary>
+    Failed,
+
+    /// <summary>The operation was refused by a permission, a policy or a pre-event handler.</summary>
+    Denied,
+}
