@@ -18,12 +18,14 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
     private readonly ISftpUserStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Events.ISftpEventDispatcher? _events;
 
-    public AccountAuthenticator(ISftpUserStore store, ILogger<AccountAuthenticator> logger, TimeProvider? time = null)
+    public AccountAuthenticator(ISftpUserStore store, ILogger<AccountAuthenticator> logger, TimeProvider? time = null, Events.ISftpEventDispatcher? events = null)
     {
         _store = store;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _events = events;
     }
 
     public async ValueTask<SshAuthResult> AuthenticatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken)
@@ -124,6 +126,25 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
             if (step < required.Count - 1)
             {
                 return SshAuthResult.Continue(required[step + 1]);
+            }
+        }
+        if (_events is not null)
+        {
+            // The pre-login event: a handler may still refuse an account that proved its credentials.
+            var decision = await _events.RaisePreAsync(new Events.SftpEvent
+            {
+                Kind = Events.SftpEventKind.Login,
+                Protocol = Events.SftpEventProtocol.Ssh,
+                UserName = account.UserName,
+                RemoteAddress = context.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : context.RemoteEndPoint?.ToString(),
+                ConnectionId = context.ConnectionId,
+                SessionId = context.ConnectionId,
+                Properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["method"] = context.Method },
+            }, cancellationToken).ConfigureAwait(false);
+            if (!decision.IsAllowed)
+            {
+                LogRefused(_logger, context.ConnectionId, account.UserName, "refused by an event handler");
+                return SshAuthResult.Fail(SshAuthFailureReason.AccessDenied);
             }
         }
         await _store.RecordLoginAsync(account.UserName, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);

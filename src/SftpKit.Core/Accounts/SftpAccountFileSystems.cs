@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SftpKit.Events;
 using SftpKit.FileSystem;
 using SftpKit.Policies;
 using SftpKit.Sftp;
@@ -66,43 +67,62 @@ internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
     private readonly SftpPolicyOptions _options;
     private readonly SftpBandwidthLimiter _bandwidth;
     private readonly SftpQuotaLedger _ledger;
+    private readonly ISftpEventDispatcher? _events;
     private readonly PrincipalFileSystemProvider _fallback = new();
 
-    public AccountFileSystemProvider(SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options, SftpBandwidthLimiter bandwidth, SftpQuotaLedger ledger)
+    public AccountFileSystemProvider(SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options, SftpBandwidthLimiter bandwidth,
+        SftpQuotaLedger ledger, ISftpEventDispatcher? events = null)
     {
         _storage = storage;
         _options = options.Value;
         _bandwidth = bandwidth;
         _ledger = ledger;
+        _events = events;
     }
 
-    public async ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshPrincipal principal, CancellationToken ct)
+    public ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshPrincipal principal, CancellationToken ct) =>
+        CreateAsync(principal, SftpEventProtocol.Sftp, null, null, ct);
+
+    public ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshChannelContext channel, string protocol, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        string? remote = channel.RemoteEndPoint is System.Net.IPEndPoint ip ? ip.Address.ToString() : channel.RemoteEndPoint?.ToString();
+        return CreateAsync(channel.Principal, protocol, channel.ConnectionId, remote, ct);
+    }
+
+    /// <summary>
+    /// One policy layer per channel (it carries the channel's protocol for events) over storage and policies built
+    /// once per connection.
+    /// </summary>
+    private async ValueTask<IVirtualFileSystem> CreateAsync(SshPrincipal principal, string protocol, string? connectionId, string? remote, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(principal);
         if (!principal.Properties.TryGetValue(AccountAuthenticator.AccountProperty, out var value) || value is not SftpAccount account)
         {
             return await _fallback.GetFileSystemAsync(principal, ct).ConfigureAwait(false);
         }
+        SessionStorage? session;
         lock (principal.Properties)
         {
-            if (principal.Properties.TryGetValue(SessionFileSystemProperty, out var cached) && cached is IVirtualFileSystem fs)
-            {
-                return fs;
-            }
+            session = principal.Properties.TryGetValue(SessionFileSystemProperty, out var cached) ? cached as SessionStorage : null;
         }
-        var storage = await _storage.CreateAsync(account, ct).ConfigureAwait(false);
-        var policy = new SftpAccountPolicy(account, _options, _bandwidth);
-        IVirtualFileSystem created = new PolicyFileSystem(storage, policy, _ledger);
-        lock (principal.Properties)
+        if (session is null)
         {
-            if (principal.Properties.TryGetValue(SessionFileSystemProperty, out var cached) && cached is IVirtualFileSystem fs)
+            var storage = await _storage.CreateAsync(account, ct).ConfigureAwait(false);
+            var created = new SessionStorage(storage, new SftpAccountPolicy(account, _options, _bandwidth));
+            lock (principal.Properties)
             {
-                return fs;
+                session = principal.Properties.TryGetValue(SessionFileSystemProperty, out var cached) && cached is SessionStorage existing
+                    ? existing
+                    : created;
+                principal.Properties[SessionFileSystemProperty] = session;
             }
-            principal.Properties[SessionFileSystemProperty] = created;
         }
-        return created;
+        var events = new PolicyEvents(_events, account.UserName, protocol, connectionId, remote);
+        return new PolicyFileSystem(session.Storage, session.Policy, _ledger, events);
     }
+
+    private sealed record SessionStorage(IVirtualFileSystem Storage, SftpAccountPolicy Policy);
 }
 
 /// <summary>

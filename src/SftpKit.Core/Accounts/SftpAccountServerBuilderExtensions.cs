@@ -48,7 +48,8 @@ public static partial class SftpServerBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<ISshAuthenticator>(sp => new AccountAuthenticator(
             sp.GetRequiredService<ISftpUserStore>(),
             sp.GetRequiredService<ILogger<AccountAuthenticator>>(),
-            sp.GetService<TimeProvider>())));
+            sp.GetService<TimeProvider>(),
+            sp.GetService<Events.ISftpEventDispatcher>())));
         services.Replace(ServiceDescriptor.Singleton<ISftpFileSystemProvider, AccountFileSystemProvider>());
         return builder;
     }

@@ -65,7 +65,7 @@ internal sealed class ShellFreeCommandHandler : ISshCommandHandler
             {
                 try
                 {
-                    fs = await _fileSystems.GetFileSystemAsync(context.Principal, cancellationToken).ConfigureAwait(false);
+                    fs = await _fileSystems.GetFileSystemAsync(context, SftpKit.Events.SftpEventProtocol.Ssh, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

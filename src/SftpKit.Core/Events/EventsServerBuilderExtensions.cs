@@ -95,5 +95,6 @@ public static partial class SftpServerBuilderExtensions
         services.TryAddSingleton<SftpEventDispatcher>();
         services.TryAddSingleton<ISftpEventDispatcher>(sp => sp.GetRequiredService<SftpEventDispatcher>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SftpEventDispatcher>(sp => sp.GetRequiredService<SftpEventDispatcher>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshAuthenticationObserver, LoginEventObserver>());
     }
 }

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Diagnostics;
 using SftpKit.Accounts;
+using SftpKit.Events;
 using SftpKit.FileSystem;
 
 namespace SftpKit.Policies;
@@ -16,13 +18,17 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
     private readonly IVirtualFileSystem _inner;
     private readonly SftpAccountPolicy _policy;
     private readonly SftpQuotaLedger _ledger;
+    private readonly PolicyEvents _events;
 
-    public PolicyFileSystem(IVirtualFileSystem inner, SftpAccountPolicy policy, SftpQuotaLedger ledger)
+    public PolicyFileSystem(IVirtualFileSystem inner, SftpAccountPolicy policy, SftpQuotaLedger ledger, PolicyEvents? events = null)
     {
         _inner = inner;
         _policy = policy;
         _ledger = ledger;
+        _events = events ?? new PolicyEvents(null, policy.UserName, SftpEventProtocol.Sftp, null, null);
     }
+
+    internal PolicyEvents Events => _events;
 
     public IVirtualFileSystem Inner => _inner;
 
@@ -39,9 +45,20 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         return info;
     }
 
-    public async ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
+    public ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
+        var kind = change.Size is not null ? SftpEventKind.Truncate
+            : change.Permissions is not null ? SftpEventKind.Chmod
+            : change.Owner is not null ? SftpEventKind.Chown
+            : SftpEventKind.Chtimes;
+        return _events.Enabled
+            ? _events.RunAsync(kind, path, null, pre: false, () => SetInfoCoreAsync(path, change, followLinks, cancellationToken), cancellationToken)
+            : SetInfoCoreAsync(path, change, followLinks, cancellationToken);
+    }
+
+    private async ValueTask SetInfoCoreAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
+    {
         string dir = DirectoryOf(path);
         var required = SftpPermission.None;
         if (change.Size is not null)
@@ -94,15 +111,42 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
 
     public async ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
     {
-        Require(DirectoryOf(path), SftpPermission.Download);
-        RequireName(path);
-        var reader = await _inner.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
-        return _policy.DownloadBuckets.Length == 0 ? reader : new ThrottledReader(reader, _policy.DownloadBuckets);
+        long start = Stopwatch.GetTimestamp();
+        IVfsReader reader;
+        try
+        {
+            Require(DirectoryOf(path), SftpPermission.Download);
+            RequireName(path);
+            await _events.PreAsync(SftpEventKind.Download, path, null, cancellationToken).ConfigureAwait(false);
+            reader = await _inner.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_events.Enabled && ex is VfsException)
+        {
+            _events.Post(SftpEventKind.Download, path, null, null, start, ex);
+            throw;
+        }
+        return _policy.DownloadBuckets.Length == 0 && !_events.Enabled
+            ? reader
+            : new PolicyReader(reader, _policy.DownloadBuckets, _events, path, start);
     }
 
     public async ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            return await OpenWriteCoreAsync(path, options, start, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_events.Enabled && ex is VfsException)
+        {
+            _events.Post(SftpEventKind.Upload, path, null, null, start, ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<IVfsWriter> OpenWriteCoreAsync(string path, VfsWriteOptions options, long start, CancellationToken cancellationToken)
+    {
         RequireName(path);
         VfsFileInfo? existing = await TryGetInfoAsync(path, followLinks: true, cancellationToken).ConfigureAwait(false);
         if (existing is { Type: VfsFileType.Directory })
@@ -118,20 +162,31 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         long oldSize = existing?.Size ?? 0;
         long baseSize = options.Truncate ? 0 : oldSize;
         await EnsureRoomAsync(scope, 0, newFile: existing is null, cancellationToken).ConfigureAwait(false);
+        await _events.PreAsync(SftpEventKind.Upload, path, null, cancellationToken).ConfigureAwait(false);
         var writer = await _inner.OpenWriteAsync(path, options, cancellationToken).ConfigureAwait(false);
-        var tracker = new UploadTracker(this, path, scope, existing is not null, oldSize, baseSize, options.Atomic);
+        var tracker = new UploadTracker(this, path, scope, existing is not null, oldSize, baseSize, options.Atomic, start);
         return writer is IVfsRandomAccessWriter random
             ? new PolicyRandomAccessWriter(random, tracker)
             : new PolicyWriter(writer, tracker);
     }
 
-    public async ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
+    public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken) =>
+        _events.Enabled
+            ? _events.RunAsync(SftpEventKind.Mkdir, path, null, pre: true, () => CreateDirectoryCoreAsync(path, cancellationToken), cancellationToken)
+            : CreateDirectoryCoreAsync(path, cancellationToken);
+
+    private async ValueTask CreateDirectoryCoreAsync(string path, CancellationToken cancellationToken)
     {
         Require(DirectoryOf(path), SftpPermission.CreateDirs);
         await _inner.CreateDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
+    public ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken) =>
+        _events.Enabled
+            ? _events.RunAsync(SftpEventKind.Delete, path, null, pre: true, () => DeleteFileCoreAsync(path, cancellationToken), cancellationToken)
+            : DeleteFileCoreAsync(path, cancellationToken);
+
+    private async ValueTask DeleteFileCoreAsync(string path, CancellationToken cancellationToken)
     {
         Require(DirectoryOf(path), SftpPermission.DeleteFiles);
         RequireName(path);
@@ -143,13 +198,23 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         }
     }
 
-    public async ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
+    public ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken) =>
+        _events.Enabled
+            ? _events.RunAsync(SftpEventKind.Rmdir, path, null, pre: true, () => DeleteDirectoryCoreAsync(path, cancellationToken), cancellationToken)
+            : DeleteDirectoryCoreAsync(path, cancellationToken);
+
+    private async ValueTask DeleteDirectoryCoreAsync(string path, CancellationToken cancellationToken)
     {
         Require(DirectoryOf(path), SftpPermission.DeleteDirs);
         await _inner.DeleteDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken)
+    public ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken) =>
+        _events.Enabled
+            ? _events.RunAsync(SftpEventKind.Rename, from, to, pre: true, () => RenameCoreAsync(from, to, overwrite, cancellationToken), cancellationToken)
+            : RenameCoreAsync(from, to, overwrite, cancellationToken);
+
+    private async ValueTask RenameCoreAsync(string from, string to, bool overwrite, CancellationToken cancellationToken)
     {
         var source = await TryGetInfoAsync(from, followLinks: false, cancellationToken).ConfigureAwait(false)
             ?? throw new VfsException(VfsError.NotFound, "No such file.");
@@ -190,7 +255,12 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         }
     }
 
-    public async ValueTask CreateSymbolicLinkAsync(string linkPath, string target, CancellationToken cancellationToken)
+    public ValueTask CreateSymbolicLinkAsync(string linkPath, string target, CancellationToken cancellationToken) =>
+        _events.Enabled
+            ? _events.RunAsync(SftpEventKind.Symlink, linkPath, target, pre: false, () => CreateSymbolicLinkCoreAsync(linkPath, target, cancellationToken), cancellationToken)
+            : CreateSymbolicLinkCoreAsync(linkPath, target, cancellationToken);
+
+    private async ValueTask CreateSymbolicLinkCoreAsync(string linkPath, string target, CancellationToken cancellationToken)
     {
         Require(DirectoryOf(linkPath), SftpPermission.CreateSymlinks);
         await Capability<IVfsSymbolicLinks>().CreateSymbolicLinkAsync(linkPath, target, cancellationToken).ConfigureAwait(false);
@@ -202,7 +272,12 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         return Capability<IVfsSymbolicLinks>().ReadSymbolicLinkAsync(linkPath, cancellationToken);
     }
 
-    public async ValueTask CreateHardLinkAsync(string existingPath, string newPath, CancellationToken cancellationToken)
+    public ValueTask CreateHardLinkAsync(string existingPath, string newPath, CancellationToken cancellationToken) =>
+        _events.Enabled
+            ? _events.RunAsync(SftpEventKind.Symlink, newPath, existingPath, pre: false, () => CreateHardLinkCoreAsync(existingPath, newPath, cancellationToken), cancellationToken)
+            : CreateHardLinkCoreAsync(existingPath, newPath, cancellationToken);
+
+    private async ValueTask CreateHardLinkCoreAsync(string existingPath, string newPath, CancellationToken cancellationToken)
     {
         Require(DirectoryOf(newPath), SftpPermission.CreateSymlinks);
         RequireName(existingPath);
@@ -250,7 +325,12 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         return space with { TotalBlocks = totalBlocks, FreeBlocks = freeBlocks, AvailableBlocks = availBlocks, TotalFiles = totalFiles, FreeFiles = freeFiles };
     }
 
-    public async ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
+    public ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken) =>
+        _events.Enabled
+            ? _events.RunAsync(SftpEventKind.Copy, from, to, pre: false, () => CopyCoreAsync(from, fromOffset, length, to, toOffset, cancellationToken), cancellationToken)
+            : CopyCoreAsync(from, fromOffset, length, to, toOffset, cancellationToken);
+
+    private async ValueTask CopyCoreAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
     {
         Require(DirectoryOf(from), SftpPermission.Download);
         Require(DirectoryOf(to), SftpPermission.Copy);

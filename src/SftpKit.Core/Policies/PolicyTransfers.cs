@@ -17,14 +17,16 @@ internal sealed class UploadTracker
     private readonly bool _existed;
     private readonly long _oldSize;
     private readonly bool _atomic;
+    private readonly long _start;
     private readonly object _gate = new();
     private long _highWater;
     private long _reserved;
     private long _storedSize = -1;
     private bool _finished;
 
-    public UploadTracker(PolicyFileSystem fs, string path, QuotaScope scope, bool existed, long oldSize, long baseSize, bool atomic)
+    public UploadTracker(PolicyFileSystem fs, string path, QuotaScope scope, bool existed, long oldSize, long baseSize, bool atomic, long startTimestamp)
     {
+        _start = startTimestamp;
         _fs = fs;
         _path = path;
         _scope = scope;
@@ -76,11 +78,17 @@ internal sealed class UploadTracker
     {
         Release();
         await _fs.AccountAsync(_scope, finalSize - (_existed ? _oldSize : 0), _existed ? 0 : 1).ConfigureAwait(false);
+        _fs.Events.Post(Events.SftpEventKind.Upload, _path, null, finalSize, _start, null);
     }
 
     public async ValueTask AbandonedAsync()
     {
-        if (!Release() || _atomic)
+        if (!Release())
+        {
+            return;
+        }
+        _fs.Events.Post(Events.SftpEventKind.Upload, _path, null, HighWater, _start, new VfsException(VfsError.Failure, "Upload not completed."));
+        if (_atomic)
         {
             return;
         }
@@ -202,28 +210,50 @@ internal sealed class PolicyRandomAccessWriter : PolicyWriter, IVfsRandomAccessW
         _inner.ReadAtAsync(offset, buffer, cancellationToken);
 }
 
-/// <summary>A download throttled by the account's and the server's download buckets.</summary>
-internal sealed class ThrottledReader : IVfsReader
+/// <summary>
+/// A download under the account's policies: throttled by the account's and the server's download buckets, and
+/// reported as a Download post-event (bytes read, elapsed) when closed.
+/// </summary>
+internal sealed class PolicyReader : IVfsReader
 {
     private readonly IVfsReader _inner;
     private readonly SftpTokenBucket[] _buckets;
+    private readonly PolicyEvents _events;
+    private readonly string _path;
+    private readonly long _start;
+    private long _bytes;
+    private int _disposed;
 
-    public ThrottledReader(IVfsReader inner, SftpTokenBucket[] buckets)
+    public PolicyReader(IVfsReader inner, SftpTokenBucket[] buckets, PolicyEvents events, string path, long startTimestamp)
     {
         _inner = inner;
         _buckets = buckets;
+        _events = events;
+        _path = path;
+        _start = startTimestamp;
     }
 
     public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         int read = await _inner.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false);
-        await UploadTracker.ThrottleAsync(_buckets, read, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _bytes, read);
+        if (_buckets.Length > 0)
+        {
+            await UploadTracker.ThrottleAsync(_buckets, read, cancellationToken).ConfigureAwait(false);
+        }
         return read;
     }
 
     public ValueTask<VfsFileInfo> GetInfoAsync(CancellationToken cancellationToken) => _inner.GetInfoAsync(cancellationToken);
 
-    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _events.Post(Events.SftpEventKind.Download, _path, null, Interlocked.Read(ref _bytes), _start, null);
+        }
+        return _inner.DisposeAsync();
+    }
 }
 
 /// <summary>Recomputes quota usage by walking a file system: regular files count, directories and links do not.</summary>

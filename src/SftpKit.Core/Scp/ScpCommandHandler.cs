@@ -49,7 +49,7 @@ internal sealed class ScpCommandHandler : ISshCommandHandler
         IVirtualFileSystem fs;
         try
         {
-            fs = await _fileSystems.GetFileSystemAsync(context.Principal, cancellationToken).ConfigureAwait(false);
+            fs = await _fileSystems.GetFileSystemAsync(context, SftpKit.Events.SftpEventProtocol.Scp, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

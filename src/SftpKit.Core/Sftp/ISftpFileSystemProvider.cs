@@ -11,4 +11,14 @@ public interface ISftpFileSystemProvider
 {
     /// <summary>The file system <paramref name="principal"/>'s session works on.</summary>
     ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshPrincipal principal, CancellationToken ct);
+
+    /// <summary>
+    /// The file system one channel works on, knowing the channel and its protocol (<c>SFTP</c>, <c>SCP</c>,
+    /// <c>SSH</c> for commands) — used to label events. Defaults to <see cref="GetFileSystemAsync(SshPrincipal, CancellationToken)"/>.
+    /// </summary>
+    ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshChannelContext channel, string protocol, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        return GetFileSystemAsync(channel.Principal, ct);
+    }
 }

@@ -35,7 +35,7 @@ public sealed class SftpSubsystemHandler : ISshSubsystemHandler
         FileSystem.IVirtualFileSystem fs;
         try
         {
-            fs = await _fileSystems.GetFileSystemAsync(context.Principal, cancellationToken);
+            fs = await _fileSystems.GetFileSystemAsync(context, SftpKit.Events.SftpEventProtocol.Sftp, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -309,3 +309,58 @@ t.close()
         Assert.Equal(new SftpQuotaUsage(5000, 1), await quotas.ScanAsync(user, CancellationToken.None));
     }
 }
+
+/// <summary>Events raised by real client sessions through the policy layer.</summary>
+public sealed class AccountEventTests : IClassFixture<AccountTestServer>
+{
+    private readonly AccountTestServer _server;
+
+    public AccountEventTests(AccountTestServer server) => _server = server;
+
+    [Fact]
+    public async Task File_operations_raise_post_events_and_pre_events_can_veto()
+    {
+        string user = "ev" + Guid.NewGuid().ToString("N")[..6];
+        var account = await _server.AddAccountAsync(user);
+        string local = _server.NewLocalDirectory();
+        await File.WriteAllBytesAsync(Path.Combine(local, "f.bin"), new byte[12345]);
+
+        var run = await _server.SftpBatchAsync(user, local, "put f.bin /a.bin", "get /a.bin back.bin", "mkdir /d", "rename /a.bin /d/b.bin", "rm /d/b.bin", "rmdir /d");
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        var blocked = await _server.SftpBatchAsync(user, local, "put f.bin /blocked.bin");
+        Assert.NotEqual(0, blocked.ExitCode);
+        Assert.False(File.Exists(Path.Combine(account.HomeDirectory!, "blocked.bin")));
+        var scp = await _server.ScpAsync("-O", Path.Combine(local, "f.bin"), $"{user}@127.0.0.1:/scp.bin");
+        Assert.True(scp.ExitCode == 0, scp.StandardError);
+
+        var events = await _server.Events.WaitForAsync(user, list => list.Count(e => e.Kind == SftpKit.Events.SftpEventKind.Upload) >= 3
+            && list.Any(e => e.Kind == SftpKit.Events.SftpEventKind.Rmdir));
+        var upload = Assert.Single(events, e => e.Kind == SftpKit.Events.SftpEventKind.Upload && e.Path == "/a.bin");
+        Assert.Equal(SftpKit.Events.SftpEventStatus.Ok, upload.Status);
+        Assert.Equal(12345, upload.Size);
+        Assert.Equal("SFTP", upload.Protocol);
+        Assert.Equal("127.0.0.1", upload.RemoteAddress);
+        Assert.NotNull(upload.ConnectionId);
+        var download = Assert.Single(events, e => e.Kind == SftpKit.Events.SftpEventKind.Download);
+        Assert.Equal(12345, download.Size);
+        var rename = Assert.Single(events, e => e.Kind == SftpKit.Events.SftpEventKind.Rename);
+        Assert.Equal(("/a.bin", "/d/b.bin"), (rename.Path, rename.TargetPath));
+        Assert.Contains(events, e => e.Kind == SftpKit.Events.SftpEventKind.Mkdir && e.Path == "/d");
+        Assert.Contains(events, e => e.Kind == SftpKit.Events.SftpEventKind.Delete && e.Path == "/d/b.bin");
+        Assert.Contains(events, e => e.Kind == SftpKit.Events.SftpEventKind.Upload && e.Path == "/blocked.bin" && e.Status == SftpKit.Events.SftpEventStatus.Denied);
+        Assert.Contains(events, e => e.Kind == SftpKit.Events.SftpEventKind.Upload && e.Path == "/scp.bin" && e.Protocol == "SCP" && e.Size == 12345);
+        Assert.Contains(events, e => e.Kind == SftpKit.Events.SftpEventKind.Login && e.Properties["method"] == "publickey");
+    }
+
+    [Fact]
+    public async Task A_pre_login_veto_refuses_the_login()
+    {
+        string user = "vetoed" + Guid.NewGuid().ToString("N")[..6];
+        await _server.AddAccountAsync(user);
+        var result = await _server.SshAsync(user, "pwd");
+        Assert.NotEqual(0, result.ExitCode);
+        var events = await _server.Events.WaitForAsync(user, list => list.Any(e => e.Kind == SftpKit.Events.SftpEventKind.LoginFailed));
+        Assert.Contains(events, e => e.Kind == SftpKit.Events.SftpEventKind.LoginFailed && e.Status == SftpKit.Events.SftpEventStatus.Denied);
+        Assert.DoesNotContain(events, e => e.Kind == SftpKit.Events.SftpEventKind.Login);
+    }
+}

@@ -26,6 +26,8 @@ public sealed class AccountTestServer : IAsyncLifetime
 
     public InMemoryUserStore Store { get; } = new();
 
+    public RecordingEventHandler Events { get; } = new();
+
     public int Port { get; private set; }
 
     public IServiceProvider Services => _host!.Services;
@@ -45,6 +47,7 @@ public sealed class AccountTestServer : IAsyncLifetime
                 o.Limits.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
             })
             .AddUserStore(_ => Store)
+            .AddEventHandler(Events)
             .AddSftp()
             .AddScp()
             .AddHashCommands();
@@ -133,5 +136,38 @@ public sealed class AccountTestServer : IAsyncLifetime
         catch (IOException)
         {
         }
+    }
+}
+
+/// <summary>Records post-events; vetoes uploads whose path contains "blocked" and logins of users named "vetoed*".</summary>
+public sealed class RecordingEventHandler : SftpKit.Events.ISftpEventHandler
+{
+    public System.Collections.Concurrent.ConcurrentQueue<SftpKit.Events.SftpEvent> Posted { get; } = new();
+
+    public ValueTask<SftpKit.Events.SftpEventDecision> OnPreEventAsync(SftpKit.Events.SftpEvent sftpEvent, CancellationToken cancellationToken)
+    {
+        bool deny = (sftpEvent.Kind == SftpKit.Events.SftpEventKind.Upload && sftpEvent.Path!.Contains("blocked", StringComparison.Ordinal))
+            || (sftpEvent.Kind == SftpKit.Events.SftpEventKind.Login && sftpEvent.UserName!.StartsWith("vetoed", StringComparison.Ordinal));
+        return ValueTask.FromResult(deny ? SftpKit.Events.SftpEventDecision.Deny("test veto") : SftpKit.Events.SftpEventDecision.Allow);
+    }
+
+    public ValueTask OnPostEventAsync(SftpKit.Events.SftpEvent sftpEvent, CancellationToken cancellationToken)
+    {
+        Posted.Enqueue(sftpEvent);
+        return ValueTask.CompletedTask;
+    }
+
+    public async Task<List<SftpKit.Events.SftpEvent>> WaitForAsync(string userName, Func<List<SftpKit.Events.SftpEvent>, bool> done)
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            var mine = Posted.Where(e => e.UserName == userName).ToList();
+            if (done(mine))
+            {
+                return mine;
+            }
+            await Task.Delay(50);
+        }
+        return Posted.Where(e => e.UserName == userName).ToList();
     }
 }
