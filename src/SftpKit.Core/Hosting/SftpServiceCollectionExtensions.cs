@@ -34,6 +34,7 @@ public static class SftpServiceCollectionExtensions
         services.TryAddSingleton<ILoggerFactory, NullLoggerFactory>();
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
         services.TryAddSingleton<ISshAuthenticator, InMemoryAuthenticator>();
+        ConnectionPoliciesRegistration.AddConnectionPolicies(services);
         services.TryAddSingleton<SftpServer>();
         services.TryAddSingleton<ISftpServer>(sp => sp.GetRequiredService<SftpServer>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SftpServer>(sp => sp.GetRequiredService<SftpServer>()));

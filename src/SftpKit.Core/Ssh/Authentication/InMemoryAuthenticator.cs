@@ -21,7 +21,7 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
                 .Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null)
                 .OfType<SshPublicKey>()
                 .ToList();
-            _users[user.UserName] = new Entry(user.UserName, hash, keys, user.HomeDirectory);
+            _users[user.UserName] = new Entry(user.UserName, hash, keys, user.HomeDirectory, user.MaxSessions);
         }
     }
 
@@ -29,17 +29,20 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
     {
         _users.TryGetValue(context.UserName, out var entry);
         bool ok = SshPasswordHasher.Verify(entry?.PasswordHash ?? SshPasswordHasher.DummyHash, password) && entry?.PasswordHash is not null;
-        return ValueTask.FromResult(ok ? SshAuthResult.Success(new SshPrincipal(entry!.UserName, entry.HomeDirectory)) : SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials));
+        return ValueTask.FromResult(ok ? SshAuthResult.Success(entry!.ToPrincipal()) : SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials));
     }
 
     public ValueTask<SshAuthResult> AuthenticatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken)
     {
         if (_users.TryGetValue(context.UserName, out var entry) && entry.Keys.Contains(key))
         {
-            return ValueTask.FromResult(SshAuthResult.Success(new SshPrincipal(entry.UserName, entry.HomeDirectory)));
+            return ValueTask.FromResult(SshAuthResult.Success(entry.ToPrincipal()));
         }
         return ValueTask.FromResult(SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials));
     }
 
-    private sealed record Entry(string UserName, string? PasswordHash, List<SshPublicKey> Keys, string? HomeDirectory);
+    private sealed record Entry(string UserName, string? PasswordHash, List<SshPublicKey> Keys, string? HomeDirectory, int MaxSessions)
+    {
+        public SshPrincipal ToPrincipal() => new(UserName, HomeDirectory) { MaxSessions = MaxSessions };
+    }
 }

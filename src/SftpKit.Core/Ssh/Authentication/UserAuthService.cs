@@ -22,12 +22,14 @@ internal sealed class UserAuthService
     private readonly Func<byte[]> _sessionId;
     private readonly Func<byte[]?> _hostKeyBlob;
     private readonly SshAuthContextFactory _contextFactory;
+    private readonly UserAuthHooks? _hooks;
     private int _failures;
     private string? _keyboardInteractiveUser;
 
     public UserAuthService(SshTransport transport, ISshAuthenticator authenticator, ILogger logger, int maxAttempts,
-        Func<byte[]> sessionId, Func<byte[]?> hostKeyBlob, SshAuthContextFactory contextFactory)
+        Func<byte[]> sessionId, Func<byte[]?> hostKeyBlob, SshAuthContextFactory contextFactory, UserAuthHooks? hooks = null)
     {
+        _hooks = hooks;
         _transport = transport;
         _authenticator = authenticator;
         _logger = logger;
@@ -97,7 +99,7 @@ internal sealed class UserAuthService
             password = reader.ReadString();
         }
         var result = await _authenticator.AuthenticatePasswordAsync(context, password, cancellationToken).ConfigureAwait(false);
-        return result.Succeeded ? Succeed(context, "password", result.Principal!) : await FailAsync(context, "password", cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(context, "password", result, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<SshPrincipal?> OnPublicKeyAsync(SshAuthContext context, ReadOnlyMemory<byte> payload, bool hostbound, CancellationToken cancellationToken)
@@ -169,7 +171,7 @@ internal sealed class UserAuthService
             }
         }
         var result = await _authenticator.AuthenticatePublicKeyAsync(context, key, cancellationToken).ConfigureAwait(false);
-        return result.Succeeded ? Succeed(context, "publickey", result.Principal!) : await FailAsync(context, "publickey", cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(context, "publickey", result, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<SshPrincipal?> OnInfoResponseAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -192,9 +194,7 @@ internal sealed class UserAuthService
             return await FailAsync(context, "keyboard-interactive", cancellationToken).ConfigureAwait(false);
         }
         var result = await _authenticator.AuthenticatePasswordAsync(context, answer, cancellationToken).ConfigureAwait(false);
-        return result.Succeeded
-            ? Succeed(context, "keyboard-interactive", result.Principal!)
-            : await FailAsync(context, "keyboard-interactive", cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(context, "keyboard-interactive", result, cancellationToken).ConfigureAwait(false);
     }
 
     private static SshReader SkipHeader(ReadOnlySpan<byte> payload)
@@ -210,23 +210,49 @@ internal sealed class UserAuthService
         ? algorithm is "rsa-sha2-256" or "rsa-sha2-512"
         : algorithm == keyType;
 
+    /// <summary>
+    /// Turns the authenticator's decision into the answer; a success must still pass the session gate (maximum
+    /// sessions) before USERAUTH_SUCCESS is sent, else it is a failure with reason LimitReached.
+    /// </summary>
+    private async ValueTask<SshPrincipal?> CompleteAsync(SshAuthContext context, string method, SshAuthResult result, CancellationToken cancellationToken)
+    {
+        if (!result.Succeeded)
+        {
+            return await FailAsync(context, method, cancellationToken, result.FailureReason).ConfigureAwait(false);
+        }
+        if (_hooks is not null && !await _hooks.AdmitAsync(context, result.Principal!, cancellationToken).ConfigureAwait(false))
+        {
+            return await FailAsync(context, method, cancellationToken, SshAuthFailureReason.LimitReached).ConfigureAwait(false);
+        }
+        return Succeed(context, method, result.Principal!);
+    }
+
     private SshPrincipal Succeed(SshAuthContext context, string method, SshPrincipal principal)
     {
         Log.AuthenticationSucceeded(_logger, context.ConnectionId, context.UserName, method, context.RemoteEndPoint?.ToString());
+        // sessions branch: minimal observer loop, to be merged with the observer work on UserAuthService.
+        _hooks?.NotifySucceeded(_logger, context, method, principal);
         _transport.Enqueue([(byte)SshMessageNumber.UserAuthSuccess]);
         return principal;
     }
 
-    private ValueTask<SshPrincipal?> FailAsync(SshAuthContext context, string method, CancellationToken cancellationToken)
+    private async ValueTask<SshPrincipal?> FailAsync(SshAuthContext context, string method, CancellationToken cancellationToken,
+        SshAuthFailureReason reason = SshAuthFailureReason.InvalidCredentials)
     {
-        _ = cancellationToken;
         Log.AuthenticationFailed(_logger, context.ConnectionId, context.UserName, method, context.RemoteEndPoint?.ToString());
+        // sessions branch: minimal observer loop, to be merged with the observer work on UserAuthService.
+        _hooks?.NotifyFailed(_logger, context, method, reason);
+        if (_hooks is { FailedPasswordDelay: var delay } && delay > TimeSpan.Zero && method is "password" or "keyboard-interactive")
+        {
+            // Slows password guessing on one connection (the defender's job across connections).
+            await Task.Delay(delay, _hooks.Time, cancellationToken).ConfigureAwait(false);
+        }
         if (++_failures >= _maxAttempts)
         {
             throw new SshProtocolException(SshDisconnectReason.NoMoreAuthMethodsAvailable, "Too many authentication failures.");
         }
         SendFailure();
-        return ValueTask.FromResult<SshPrincipal?>(null);
+        return null;
     }
 
     private void SendFailure()
