@@ -27,6 +27,12 @@ public sealed class SftpTestServer : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>Extra option settings, applied after the defaults above.</summary>
+    public Action<SftpServerOptions>? Configure { get; init; }
+
+    /// <summary>The running host's services (registry, defender, metrics).</summary>
+    public IServiceProvider Services => _host!.Services;
+
     public async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Home);
@@ -48,6 +54,7 @@ public sealed class SftpTestServer : IAsyncLifetime
                     HomeDirectory = Home,
                     AuthorizedKeys = [File.ReadAllText(ClientKey + ".pub").Trim()],
                 });
+                Configure?.Invoke(o);
             })
             .AddSftp()
             .AddScp()

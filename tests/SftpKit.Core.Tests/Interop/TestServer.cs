@@ -29,6 +29,12 @@ public sealed class TestServer : IAsyncLifetime
 
     public Action<SftpServerOptions>? Configure { get; init; }
 
+    /// <summary>Extra service registrations (e.g. a fake TimeProvider), applied before AddSftpServer.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
+    /// <summary>The running host's services (registry, defender, metrics).</summary>
+    public IServiceProvider Services => _host!.Services;
+
     public async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
@@ -59,6 +65,7 @@ public sealed class TestServer : IAsyncLifetime
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        ConfigureServices?.Invoke(builder.Services);
         builder.Services.AddSftpServer(o =>
             {
                 o.Listen(IPAddress.Loopback, 0);
