@@ -162,3 +162,45 @@ public sealed class DefenderListTests
         public async ValueTask DisposeAsync() => await server.DisposeAsync();
     }
 }
+
+/// <summary>The pause after a failed password, on a fake clock: no answer reaches the client until it has passed.</summary>
+public sealed class FailedPasswordDelayTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly TestServer _server;
+
+    public FailedPasswordDelayTests()
+    {
+        _server = new TestServer
+        {
+            ConfigureServices = s => s.AddSingleton<TimeProvider>(_time),
+            Configure = o => o.Defender.FailedPasswordDelay = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task Failure_answer_waits_for_the_delay()
+    {
+        var login = Task.Run(() =>
+        {
+            var info = new ConnectionInfo("127.0.0.1", _server.Port, TestServer.UserName, new PasswordAuthenticationMethod(TestServer.UserName, "wrong"))
+            {
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            using var client = new SshClient(info);
+            client.HostKeyReceived += (_, e) => e.CanTrust = true;
+            client.Connect();
+        });
+        var defender = _server.Services.GetRequiredService<ISftpDefender>();
+        // The defender scores the failure before the pause begins; the client cannot have its answer yet.
+        Assert.True(await Eventually.TrueAsync(async () => (await defender.GetHostAsync(IPAddress.Loopback))?.Score == 1));
+        Assert.False(login.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await Assert.ThrowsAsync<SshAuthenticationException>(() => login.WaitAsync(TimeSpan.FromSeconds(60)));
+    }
+}
