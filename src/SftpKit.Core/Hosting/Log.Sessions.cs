@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(1080, LogLevel.Warning, "Connection {ConnectionId}: the session limiter failed", EventName = "SessionLimiterFailed")]
     public static partial void SessionLimiterFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(1081, LogLevel.Warning, "Admission of an accepted connection failed; the connection was dropped", EventName = "AdmissionFailed")]
+    public static partial void AdmissionFailed(ILogger logger, Exception exception);
 }

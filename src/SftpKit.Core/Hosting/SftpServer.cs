@@ -126,8 +126,14 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
             {
                 await AdmitAsync(socket).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+#pragma warning disable CA1031 // A failing admission (e.g. a defender store) drops that socket, never the accept loop.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
+                if (ex is not (SocketException or ObjectDisposedException or OperationCanceledException))
+                {
+                    Log.AdmissionFailed(_logger, ex);
+                }
                 socket.Dispose();
             }
         }
@@ -139,6 +145,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     /// </summary>
     private async Task AdmitAsync(Socket socket)
     {
+        socket.NoDelay = true; // throws here, before anything is registered, when the peer is already gone
         var remote = socket.RemoteEndPoint;
         var address = (remote as IPEndPoint)?.Address is { } a ? Policies.IpNetworkList.Normalize(a) : null;
         if (address is not null && !await _policies.Defender.AdmitConnectionAsync(address, _stopping.Token).ConfigureAwait(false))
@@ -178,7 +185,6 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
             return;
         }
 
-        socket.NoDelay = true;
         var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), remote, _context!, id, info);
         Log.ConnectionAccepted(_logger, id, remote?.ToString());
         _policies.Metrics.ConnectionOpened();
