@@ -3,20 +3,19 @@ namespace SftpKit.Hosting;
 
 /// <summary>
 /// What the server consults around each connection: the registry (with the connection caps), the defender, the
-/// session limiter, the authentication observers, metrics and the clock. One DI singleton, so the server's
+/// session limiter, metrics and the clock. One DI singleton, so the server's
 /// constructor does not grow with every policy.
 /// </summary>
 internal sealed class ConnectionPolicies
 {
     public ConnectionPolicies(SftpConnectionRegistry registry, ISftpDefender defender, ISftpSessionLimiter sessionLimiter,
-        SftpMetrics metrics, TimeProvider time, IEnumerable<ISshAuthenticationObserver> observers)
+        SftpMetrics metrics, TimeProvider time)
     {
         Registry = registry;
         Defender = defender;
         SessionLimiter = sessionLimiter;
         Metrics = metrics;
         Time = time;
-        Observers = observers.ToList();
     }
 
     public SftpConnectionRegistry Registry { get; }
@@ -28,6 +27,4 @@ internal sealed class ConnectionPolicies
     public SftpMetrics Metrics { get; }
 
     public TimeProvider Time { get; }
-
-    public IReadOnlyList<ISshAuthenticationObserver> Observers { get; }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SftpKit.Ssh;
+using SftpKit.Ssh.Authentication;
 using SftpKit.Ssh.Keys;
 
 namespace SftpKit.Hosting;
@@ -20,7 +21,10 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     private readonly ISshAuthenticator _authenticator;
     private readonly IEnumerable<ISshSubsystemHandler> _subsystems;
     private readonly IEnumerable<ISshCommandHandler> _commands;
+    private readonly IEnumerable<ISshAuthenticationObserver> _observers;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly InMemoryHostKeys? _inMemoryHostKeys;
     private readonly List<Socket> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private readonly ConcurrentDictionary<string, (SshServerConnection Connection, Task Task)> _connections = new();
@@ -34,8 +38,12 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     private const int MaxConcurrentRefusals = 64;
 
     public SftpServer(IOptions<SftpServerOptions> options, ISshAuthenticator authenticator, IEnumerable<ISshSubsystemHandler> subsystems,
-        IEnumerable<ISshCommandHandler> commands, ILogger<SftpServer> logger, ConnectionPolicies policies)
+        IEnumerable<ISshCommandHandler> commands, ILogger<SftpServer> logger, IEnumerable<ISshAuthenticationObserver> observers,
+        ConnectionPolicies policies, TimeProvider? timeProvider = null, InMemoryHostKeys? inMemoryHostKeys = null)
     {
+        _observers = observers;
+        _time = timeProvider ?? TimeProvider.System;
+        _inMemoryHostKeys = inMemoryHostKeys;
         _options = options.Value;
         _authenticator = authenticator;
         _subsystems = subsystems;
@@ -51,7 +59,10 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var hostKeys = LoadHostKeys();
-        _context = new SshServerContext(_options, hostKeys, _authenticator, _subsystems.ToList(), _commands.ToList(), _logger, _policies);
+        var trustedCas = _options.TrustedUserCaKeys.Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null).OfType<SshPublicKey>();
+        var auth = new UserAuthSettings(_authenticator, _observers.ToList(), new SshCertificateValidator(trustedCas, _time), _logger,
+            _options.Limits.MaxAuthAttempts);
+        _context = new SshServerContext(_options, hostKeys, _authenticator, _subsystems.ToList(), _commands.ToList(), _logger, auth, _policies);
         var endpoints = _options.Endpoints.Count > 0 ? _options.Endpoints : [new SshEndpoint()];
         var bound = new List<EndPoint>();
         try
@@ -87,6 +98,14 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
 
     private List<SshHostKey> LoadHostKeys()
     {
+        if (_inMemoryHostKeys is not null)
+        {
+            foreach (var key in _inMemoryHostKeys.Keys)
+            {
+                Log.HostKeyLoaded(_logger, key.KeyType, key.Fingerprint);
+            }
+            return [.. _inMemoryHostKeys.Keys];
+        }
         if (_options.HostKeyFiles.Count == 0)
         {
             // LoadOrGenerate logs each key it loads or generates itself.

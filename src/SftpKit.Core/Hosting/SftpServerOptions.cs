@@ -51,6 +51,19 @@ public sealed class SftpServerOptions
 
     /// <summary>The built-in defender (per-IP scores and bans, safe and block lists); see <see cref="SftpDefenderOptions"/>.</summary>
     public SftpDefenderOptions Defender { get; } = new();
+
+    /// <summary>
+    /// Certificate authorities trusted to sign OpenSSH user certificates (as sshd's TrustedUserCAKeys), one
+    /// authorized_keys-style line each: <c>type base64 [comment]</c> (configuration key <c>TrustedUserCaKeys</c>, an
+    /// array). A CA key may be ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa (signing with rsa-sha2-256/512;
+    /// SHA-1 CA signatures are refused) and must not itself be a certificate. A user certificate logs in only when it is
+    /// signed by one of these keys, is of type user, is inside its validity window (clock:
+    /// <see cref="TimeProvider"/> from DI, else the system clock), lists the login name among its principals (an empty
+    /// list is refused) and carries no critical option other than <c>source-address</c>, which is enforced against the
+    /// client's address; <c>force-command</c>, <c>verify-required</c> and unknown critical options refuse the
+    /// certificate. The authenticator then decides as for a plain key. Defaults to empty: certificates are refused.
+    /// </summary>
+    public IList<string> TrustedUserCaKeys { get; } = new List<string>();
 }
 
 /// <summary>One listening endpoint.</summary>

@@ -138,9 +138,26 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
             {
                 errors.Add($"Users[{i}].UserName is required.");
             }
+            if (user.RequiredAuthenticationMethods.Count > Ssh.Authentication.UserAuthService.MaxSteps
+                || user.RequiredAuthenticationMethods.Any(m => !SshAuthResult.KnownMethods.Contains(m)))
+            {
+                errors.Add($"Users[{i}].RequiredAuthenticationMethods must list at most {Ssh.Authentication.UserAuthService.MaxSteps} of publickey, password, keyboard-interactive.");
+            }
             foreach (var line in user.AuthorizedKeys.Where(l => !SshPublicKey.TryParseAuthorizedKey(l, out _)))
             {
                 errors.Add($"Users[{i}].AuthorizedKeys has an unreadable key: '{(line.Length > 40 ? line[..40] + "…" : line)}'.");
+            }
+        }
+        for (int i = 0; i < options.TrustedUserCaKeys.Count; i++)
+        {
+            string line = options.TrustedUserCaKeys[i];
+            if (!SshPublicKey.TryParseAuthorizedKey(line, out var ca))
+            {
+                errors.Add($"TrustedUserCaKeys[{i}] is not a readable public key line: '{(line.Length > 40 ? line[..40] + "…" : line)}'.");
+            }
+            else if (ca.Certificate is not null)
+            {
+                errors.Add($"TrustedUserCaKeys[{i}] is a certificate; a CA key must be a plain public key.");
             }
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

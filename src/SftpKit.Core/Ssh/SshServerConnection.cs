@@ -20,6 +20,7 @@ internal sealed record SshServerContext(
     IReadOnlyList<ISshSubsystemHandler> Subsystems,
     IReadOnlyList<ISshCommandHandler> Commands,
     ILogger Logger,
+    UserAuthSettings Auth,
     ConnectionPolicies? Policies = null);
 
 /// <summary>
@@ -39,6 +40,7 @@ internal sealed class SshServerConnection
     private long _lastActivityTicks = Environment.TickCount64;
     private volatile bool _authenticated;
     private volatile string? _closeDescription;
+    private volatile bool _disconnectSent;
     private ISftpSessionLease? _sessionLease;
 
     public SshServerConnection(Stream stream, EndPoint? remoteEndPoint, SshServerContext server, string id, SftpConnection? info = null)
@@ -81,6 +83,12 @@ internal sealed class SshServerConnection
     private void Close(string description)
     {
         _closeDescription = description;
+        // DISCONNECT goes out first: the handlers cancelled by Abort would otherwise close their channels before it,
+        // and the client would see a plain channel close instead of the reason.
+        if (_authenticated)
+        {
+            SendDisconnect(SshDisconnectReason.ByApplication, description);
+        }
         Abort();
     }
 
@@ -119,10 +127,9 @@ internal sealed class SshServerConnection
             kex = new KeyExchangeHandler(_transport, options.Algorithms, _server.HostKeys, clientVersion, ServerVersionLine);
             kex.Begin();
             var policies = _server.Policies;
-            var hooks = policies is null ? null
-                : new UserAuthHooks(policies.Observers, AdmitSessionAsync, options.Defender.FailedPasswordDelay, policies.Time);
-            var auth = new UserAuthService(_transport, _server.Authenticator, logger, limits.MaxAuthAttempts,
-                () => kex.SessionId!, () => kex.HostKeyBlob, user => new SshAuthContext(user, _remoteEndPoint, clientVersion, Id), hooks);
+            var hooks = policies is null ? null : new UserAuthHooks(AdmitSessionAsync, options.Defender.FailedPasswordDelay, policies.Time);
+            var auth = new UserAuthService(_transport, _server.Auth, () => kex.SessionId!, () => kex.HostKeyBlob,
+                (user, method, passed) => new SshAuthContext(user, _remoteEndPoint, clientVersion, Id, method, passed), hooks);
 
             bool userAuthRequested = false;
             long packets = 0;
@@ -236,7 +243,10 @@ internal sealed class SshServerConnection
             else if (_closeDescription is { } description)
             {
                 Log.ConnectionClosedByApplication(logger, Id);
-                SendDisconnect(SshDisconnectReason.ByApplication, description);
+                if (!_disconnectSent)
+                {
+                    SendDisconnect(SshDisconnectReason.ByApplication, description);
+                }
             }
             else
             {
@@ -261,7 +271,9 @@ internal sealed class SshServerConnection
             connection?.Dispose();
             if (_transport is not null)
             {
-                await _transport.StopWriterAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                // Only a DISCONNECT of ours is worth waiting for; when the peer left, the writer has nothing to deliver
+                // and waiting would keep the connection counted against the limits for nothing.
+                await _transport.StopWriterAsync(_disconnectSent ? TimeSpan.FromSeconds(2) : TimeSpan.Zero).ConfigureAwait(false);
             }
             if (connection is not null)
             {
@@ -396,7 +408,9 @@ internal sealed class SshServerConnection
     {
         var reader = new SshReader(payload[1..]);
         string service = reader.ReadString();
-        if (service != "ssh-userauth" || userAuthRequested)
+        // A client may repeat the request before it is authenticated (paramiko does before every attempt, as
+        // OpenSSH's sshd allows); after authentication there is no service left to start.
+        if (service != "ssh-userauth" || _authenticated)
         {
             throw new SshProtocolException(SshDisconnectReason.ServiceNotAvailable, "Service not available.");
         }
@@ -449,9 +463,11 @@ internal sealed class SshServerConnection
             using var writer = new SshWriter(64);
             writer.WriteMessage(SshMessageNumber.Disconnect).WriteUInt32((uint)reason).WriteString(description).WriteString(string.Empty);
             _transport.Enqueue(writer.WrittenSpan, OutboundKind.Disconnect);
+            _disconnectSent = true;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
+            // The connection is already gone (a registry close can race with its end).
         }
     }
 

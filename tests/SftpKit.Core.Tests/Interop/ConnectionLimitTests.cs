@@ -13,6 +13,7 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
         {
             o.Limits.MaxConnections = 3;
             o.Limits.MaxConnectionsPerHost = 2;
+            o.Defender.Enabled = true;
         },
     };
 

@@ -17,7 +17,7 @@ public sealed class DefenderTests : IAsyncLifetime
         _server = new TestServer
         {
             ConfigureServices = s => s.AddSingleton<TimeProvider>(_time),
-            Configure = o => o.Defender.FailedPasswordDelay = TimeSpan.Zero,
+            Configure = o => o.Defender.Enabled = true,
         };
     }
 
@@ -142,7 +142,7 @@ public sealed class DefenderListTests
         {
             Configure = o =>
             {
-                o.Defender.FailedPasswordDelay = TimeSpan.Zero;
+                o.Defender.Enabled = true;
                 configure(o);
             },
         };
@@ -174,7 +174,11 @@ public sealed class FailedPasswordDelayTests : IAsyncLifetime
         _server = new TestServer
         {
             ConfigureServices = s => s.AddSingleton<TimeProvider>(_time),
-            Configure = o => o.Defender.FailedPasswordDelay = TimeSpan.FromSeconds(30),
+            Configure = o =>
+            {
+                o.Defender.Enabled = true;
+                o.Defender.FailedPasswordDelay = TimeSpan.FromSeconds(30);
+            },
         };
     }
 

@@ -17,7 +17,7 @@ public sealed class MetricsAndTransferTests : IAsyncLifetime
     private readonly TestServer _server = new()
     {
         ConfigureServices = s => s.AddSingleton<ISshCommandHandler, CountingUpload>(),
-        Configure = o => o.Defender.FailedPasswordDelay = TimeSpan.Zero,
+        Configure = o => o.Defender.Enabled = true,
     };
 
     private readonly ConcurrentQueue<(string Name, long Value, Dictionary<string, object?> Tags)> _measurements = new();

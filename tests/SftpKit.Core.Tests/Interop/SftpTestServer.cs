@@ -47,6 +47,8 @@ public sealed class SftpTestServer : IAsyncLifetime
                 o.Listen(IPAddress.Loopback, 0);
                 o.HostKeyFiles.Add(hostKey);
                 o.Limits.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+                o.Defender.Enabled = false;
+                o.Defender.FailedPasswordDelay = TimeSpan.Zero;
                 o.Users.Add(new SshUser
                 {
                     UserName = UserName,

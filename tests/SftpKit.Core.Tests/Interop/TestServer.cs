@@ -35,6 +35,9 @@ public sealed class TestServer : IAsyncLifetime
     /// <summary>The running host's services (registry, defender, metrics).</summary>
     public IServiceProvider Services => _host!.Services;
 
+    /// <summary>Registers more seams (authenticator, observers…) after the defaults.</summary>
+    public Action<ISftpServerBuilder>? ConfigureServer { get; init; }
+
     public async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
@@ -66,7 +69,7 @@ public sealed class TestServer : IAsyncLifetime
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         ConfigureServices?.Invoke(builder.Services);
-        builder.Services.AddSftpServer(o =>
+        var server = builder.Services.AddSftpServer(o =>
             {
                 o.Listen(IPAddress.Loopback, 0);
                 foreach (var key in hostKeys)
@@ -79,6 +82,9 @@ public sealed class TestServer : IAsyncLifetime
                 Replace(o.Algorithms.Ciphers, all.Ciphers);
                 Replace(o.Algorithms.Macs, all.Macs);
                 o.Limits.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+                // Many tests fail logins on purpose from 127.0.0.1: the defender is off unless a test turns it on.
+                o.Defender.Enabled = false;
+                o.Defender.FailedPasswordDelay = TimeSpan.Zero;
                 o.Users.Add(new SshUser
                 {
                     UserName = UserName,
@@ -88,6 +94,7 @@ public sealed class TestServer : IAsyncLifetime
                 Configure?.Invoke(o);
             })
             .AddCommandHandler<TestCommands>();
+        ConfigureServer?.Invoke(server);
         return builder.Build();
     }
 

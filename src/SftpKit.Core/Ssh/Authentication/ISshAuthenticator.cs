@@ -22,13 +22,30 @@ public interface ISshAuthenticator
 /// <summary>What the server knows about the client when it asks for an authentication decision.</summary>
 public sealed class SshAuthContext
 {
-    /// <summary>Creates a context.</summary>
+    /// <summary>Creates a context for a first authentication step with an unnamed method.</summary>
     public SshAuthContext(string userName, EndPoint? remoteEndPoint, string clientVersion, string connectionId)
+        : this(userName, remoteEndPoint, clientVersion, connectionId, string.Empty, [])
     {
+    }
+
+    /// <summary>Creates a context.</summary>
+    /// <param name="userName">The user name the client asked for.</param>
+    /// <param name="remoteEndPoint">The client's address, when known.</param>
+    /// <param name="clientVersion">The client's identification string.</param>
+    /// <param name="connectionId">The server-assigned id of the connection.</param>
+    /// <param name="method">The method of this attempt: <c>publickey</c>, <c>password</c> or <c>keyboard-interactive</c>.</param>
+    /// <param name="passedMethods">Methods that already passed in this login (see <see cref="SshAuthResult.Continue"/>).</param>
+    public SshAuthContext(string userName, EndPoint? remoteEndPoint, string clientVersion, string connectionId, string method,
+        IReadOnlyList<string> passedMethods)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(passedMethods);
         UserName = userName;
         RemoteEndPoint = remoteEndPoint;
         ClientVersion = clientVersion;
         ConnectionId = connectionId;
+        Method = method;
+        PassedMethods = passedMethods;
     }
 
     /// <summary>The user name the client asked for.</summary>
@@ -42,6 +59,18 @@ public sealed class SshAuthContext
 
     /// <summary>The server-assigned id of the connection.</summary>
     public string ConnectionId { get; }
+
+    /// <summary>
+    /// The method of this attempt: <c>publickey</c> (also for publickey-hostbound and certificates), <c>password</c>
+    /// or <c>keyboard-interactive</c>; empty when the context was made without one.
+    /// </summary>
+    public string Method { get; }
+
+    /// <summary>
+    /// The methods that already passed in this login, in order, each one answered with
+    /// <see cref="SshAuthResult.Continue"/>. Empty for the first step.
+    /// </summary>
+    public IReadOnlyList<string> PassedMethods { get; }
 }
 
 /// <summary>Why an authentication attempt failed; logged and scored by the defender, never sent to the client.</summary>
@@ -63,27 +92,40 @@ public enum SshAuthFailureReason
     LimitReached,
 }
 
-/// <summary>The outcome of one authentication attempt.</summary>
+/// <summary>
+/// The outcome of one authentication attempt: success (logs the user in), partial success
+/// (<see cref="Continue"/>: this step passed, another method must follow) or failure.
+/// </summary>
 public sealed class SshAuthResult
 {
-    private static readonly SshAuthResult s_invalid = new(null, SshAuthFailureReason.InvalidCredentials);
-    private static readonly SshAuthResult s_unknown = new(null, SshAuthFailureReason.UnknownUser);
-    private static readonly SshAuthResult s_denied = new(null, SshAuthFailureReason.AccessDenied);
-    private static readonly SshAuthResult s_limit = new(null, SshAuthFailureReason.LimitReached);
+    /// <summary>The method names a login step may require next.</summary>
+    internal static readonly string[] KnownMethods = ["publickey", "password", "keyboard-interactive"];
 
-    private SshAuthResult(SshPrincipal? principal, SshAuthFailureReason reason)
+    private static readonly SshAuthResult s_invalid = new(null, SshAuthFailureReason.InvalidCredentials, []);
+    private static readonly SshAuthResult s_unknown = new(null, SshAuthFailureReason.UnknownUser, []);
+    private static readonly SshAuthResult s_denied = new(null, SshAuthFailureReason.AccessDenied, []);
+    private static readonly SshAuthResult s_limit = new(null, SshAuthFailureReason.LimitReached, []);
+
+    private SshAuthResult(SshPrincipal? principal, SshAuthFailureReason reason, IReadOnlyList<string> nextMethods)
     {
         Principal = principal;
         FailureReason = reason;
+        NextMethods = nextMethods;
     }
 
-    /// <summary>The authenticated principal; null for a failure.</summary>
+    /// <summary>The authenticated principal; null for a failure or a partial success.</summary>
     public SshPrincipal? Principal { get; }
 
-    /// <summary>True when the attempt succeeded.</summary>
+    /// <summary>True when the attempt succeeded and the user is logged in.</summary>
     public bool Succeeded => Principal is not null;
 
-    /// <summary>Why the attempt failed; <see cref="SshAuthFailureReason.None"/> on success.</summary>
+    /// <summary>True when this step passed but the login needs one of <see cref="NextMethods"/> too.</summary>
+    public bool IsPartialSuccess => NextMethods.Count > 0;
+
+    /// <summary>The methods the client may use for the next step of a partial success; empty otherwise.</summary>
+    public IReadOnlyList<string> NextMethods { get; }
+
+    /// <summary>Why the attempt failed; <see cref="SshAuthFailureReason.None"/> on success or partial success.</summary>
     public SshAuthFailureReason FailureReason { get; }
 
     /// <summary>A failed attempt with wrong credentials.</summary>
@@ -102,7 +144,26 @@ public sealed class SshAuthResult
     public static SshAuthResult Success(SshPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return new SshAuthResult(principal, SshAuthFailureReason.None);
+        return new SshAuthResult(principal, SshAuthFailureReason.None, []);
+    }
+
+    /// <summary>
+    /// A partial success (RFC 4252 §5.1): this step passed, and the user must still pass one of
+    /// <paramref name="nextMethods"/>. The client receives USERAUTH_FAILURE with partial success true and exactly these
+    /// methods; attempts with other methods fail without asking the authenticator, and
+    /// <see cref="SshAuthContext.PassedMethods"/> lists the steps passed so far. The login ends when a step returns
+    /// <see cref="Success"/>. A login may pass at most 8 steps (further partial successes are failures).
+    /// </summary>
+    /// <param name="nextMethods">One or more of <c>publickey</c>, <c>password</c>, <c>keyboard-interactive</c>.</param>
+    /// <exception cref="ArgumentException">The list is empty or names another method.</exception>
+    public static SshAuthResult Continue(params string[] nextMethods)
+    {
+        ArgumentNullException.ThrowIfNull(nextMethods);
+        if (nextMethods.Length == 0 || nextMethods.Any(m => !KnownMethods.Contains(m)))
+        {
+            throw new ArgumentException("Name one or more of publickey, password, keyboard-interactive.", nameof(nextMethods));
+        }
+        return new SshAuthResult(null, SshAuthFailureReason.None, nextMethods.Distinct(StringComparer.Ordinal).ToArray());
     }
 }
 
@@ -134,8 +195,9 @@ public sealed class SshPrincipal
 }
 
 /// <summary>
-/// Observes every authentication outcome (register any number in DI). Called on the connection's own loop, so
-/// implementations must be fast and must not throw; hand slow work to a queue.
+/// Observes every authentication outcome (register any number in DI as <c>ISshAuthenticationObserver</c>). Called on
+/// the connection's own loop, so implementations must be fast; hand slow work to a queue. Exceptions are logged and
+/// swallowed. The <c>none</c> method and partial successes of a multi-step login are not reported.
 /// </summary>
 public interface ISshAuthenticationObserver
 {

@@ -5,7 +5,10 @@ namespace SftpKit.Ssh.Authentication;
 /// <summary>
 /// The default <see cref="ISshAuthenticator"/>: users from <see cref="SftpServerOptions.Users"/>. Passwords are
 /// verified against argon2id hashes; an unknown user or a user without a password verifies a dummy hash so every
-/// failure costs the same time.
+/// failure costs the same time. A public key logs in when it is one of the user's authorized keys, or when it is a
+/// certificate (the server has already checked its CA, validity, principals and options). A user with
+/// <see cref="SshUser.RequiredAuthenticationMethods"/> passes them in order, each but the last answered with
+/// <see cref="SshAuthResult.Continue"/>.
 /// </summary>
 internal sealed class InMemoryAuthenticator : ISshAuthenticator
 {
@@ -21,7 +24,7 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
                 .Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null)
                 .OfType<SshPublicKey>()
                 .ToList();
-            _users[user.UserName] = new Entry(user.UserName, hash, keys, user.HomeDirectory, user.MaxSessions);
+            _users[user.UserName] = new Entry(user.UserName, hash, keys, user.HomeDirectory, [.. user.RequiredAuthenticationMethods], user.MaxSessions);
         }
     }
 
@@ -29,19 +32,38 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
     {
         _users.TryGetValue(context.UserName, out var entry);
         bool ok = SshPasswordHasher.Verify(entry?.PasswordHash ?? SshPasswordHasher.DummyHash, password) && entry?.PasswordHash is not null;
-        return ValueTask.FromResult(ok ? SshAuthResult.Success(entry!.ToPrincipal()) : SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials));
+        return ValueTask.FromResult(ok ? Passed(context, entry!) : SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials));
     }
 
     public ValueTask<SshAuthResult> AuthenticatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken)
     {
-        if (_users.TryGetValue(context.UserName, out var entry) && entry.Keys.Contains(key))
+        if (_users.TryGetValue(context.UserName, out var entry) && (key.Certificate is not null || entry.Keys.Contains(key)))
         {
-            return ValueTask.FromResult(SshAuthResult.Success(entry.ToPrincipal()));
+            return ValueTask.FromResult(Passed(context, entry));
         }
         return ValueTask.FromResult(SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials));
     }
 
-    private sealed record Entry(string UserName, string? PasswordHash, List<SshPublicKey> Keys, string? HomeDirectory, int MaxSessions)
+    /// <summary>The credentials were right: log in, or ask for the next required method.</summary>
+    private static SshAuthResult Passed(SshAuthContext context, Entry entry)
+    {
+        var required = entry.RequiredMethods;
+        if (required.Length == 0)
+        {
+            return SshAuthResult.Success(entry.ToPrincipal());
+        }
+        int step = context.PassedMethods.Count;
+        // The method of each step must be the one required at that position (the server only offers that one).
+        if (step >= required.Length || required[step] != context.Method || !context.PassedMethods.SequenceEqual(required[..step]))
+        {
+            return SshAuthResult.Fail(SshAuthFailureReason.AccessDenied);
+        }
+        return step == required.Length - 1
+            ? SshAuthResult.Success(entry.ToPrincipal())
+            : SshAuthResult.Continue(required[step + 1]);
+    }
+
+    private sealed record Entry(string UserName, string? PasswordHash, List<SshPublicKey> Keys, string? HomeDirectory, string[] RequiredMethods, int MaxSessions)
     {
         public SshPrincipal ToPrincipal() => new(UserName, HomeDirectory) { MaxSessions = MaxSessions };
     }

@@ -21,6 +21,14 @@ public sealed class SshUser
     /// <summary>Authorized public keys as authorized_keys lines (<c>type base64 [comment]</c>).</summary>
     public IList<string> AuthorizedKeys { get; set; } = new List<string>();
 
+    /// <summary>
+    /// Methods this user must pass one after another, as OpenSSH's <c>AuthenticationMethods publickey,password</c>:
+    /// e.g. <c>["publickey", "password"]</c> asks for a key, then a password. Each entry is <c>publickey</c> (a listed
+    /// key or a valid certificate), <c>password</c> or <c>keyboard-interactive</c>; at most 8 entries. Defaults to
+    /// empty: any one method logs the user in.
+    /// </summary>
+    public IList<string> RequiredAuthenticationMethods { get; set; } = new List<string>();
+
     /// <summary>The user's home directory.</summary>
     public string? HomeDirectory { get; set; }
 

@@ -4,36 +4,50 @@ using SftpKit.Ssh.Transport;
 
 namespace SftpKit.Ssh.Authentication;
 
+/// <summary>What the ssh-userauth service of every connection of one server shares.</summary>
+internal sealed record UserAuthSettings(
+    ISshAuthenticator Authenticator,
+    IReadOnlyList<ISshAuthenticationObserver> Observers,
+    SshCertificateValidator Certificates,
+    ILogger Logger,
+    int MaxAttempts);
+
 /// <summary>
-/// The ssh-userauth service (RFC 4252, RFC 4256, OpenSSH publickey-hostbound). Verifies public-key signatures itself
-/// and asks <see cref="ISshAuthenticator"/> for decisions; counts failures against the per-connection limit and
-/// gives the client one generic failure answer.
+/// The ssh-userauth service (RFC 4252, RFC 4256, OpenSSH publickey-hostbound and certificates). Verifies public-key
+/// and certificate signatures itself and asks <see cref="ISshAuthenticator"/> for decisions; runs multi-step logins
+/// (partial success), counts failures against the per-connection limit, reports outcomes to every
+/// <see cref="ISshAuthenticationObserver"/> and gives the client one generic failure answer.
 /// </summary>
-internal sealed class UserAuthService
+internal sealed partial class UserAuthService
 {
+    /// <summary>Most steps one login may pass before the final success (each a <see cref="SshAuthResult.Continue"/>).</summary>
+    public const int MaxSteps = 8;
+
     private const string ConnectionService = "ssh-connection";
     private const string HostboundMethod = "publickey-hostbound-v00@openssh.com";
-    private static readonly string[] Methods = ["publickey", "password", "keyboard-interactive"];
 
     private readonly SshTransport _transport;
+    private readonly UserAuthSettings _settings;
     private readonly ISshAuthenticator _authenticator;
     private readonly ILogger _logger;
-    private readonly int _maxAttempts;
     private readonly Func<byte[]> _sessionId;
     private readonly Func<byte[]?> _hostKeyBlob;
     private readonly SshAuthContextFactory _contextFactory;
-    private readonly UserAuthHooks? _hooks;
+    private readonly List<string> _passed = [];
+    private IReadOnlyList<string> _allowed = SshAuthResult.KnownMethods;
+    private string? _loginUser;
     private int _failures;
-    private string? _keyboardInteractiveUser;
+    private readonly UserAuthHooks? _hooks;
+    private CancellationToken _cancellation;
 
-    public UserAuthService(SshTransport transport, ISshAuthenticator authenticator, ILogger logger, int maxAttempts,
-        Func<byte[]> sessionId, Func<byte[]?> hostKeyBlob, SshAuthContextFactory contextFactory, UserAuthHooks? hooks = null)
+    public UserAuthService(SshTransport transport, UserAuthSettings settings, Func<byte[]> sessionId, Func<byte[]?> hostKeyBlob,
+        SshAuthContextFactory contextFactory, UserAuthHooks? hooks = null)
     {
         _hooks = hooks;
         _transport = transport;
-        _authenticator = authenticator;
-        _logger = logger;
-        _maxAttempts = maxAttempts;
+        _settings = settings;
+        _authenticator = settings.Authenticator;
+        _logger = settings.Logger;
         _sessionId = sessionId;
         _hostKeyBlob = hostKeyBlob;
         _contextFactory = contextFactory;
@@ -42,6 +56,7 @@ internal sealed class UserAuthService
     /// <summary>Handles USERAUTH_REQUEST or INFO_RESPONSE; returns the principal once authentication succeeds.</summary>
     public async ValueTask<SshPrincipal?> HandleAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        _cancellation = cancellationToken; // for the hooks; one connection's loop calls this one message at a time
         var number = (SshMessageNumber)payload.Span[0];
         if (number == SshMessageNumber.UserAuthInfoResponse)
         {
@@ -52,38 +67,47 @@ internal sealed class UserAuthService
             throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Unexpected message during authentication.");
         }
 
-        string user, service, method;
+        string user, service, method, submethods = string.Empty;
         {
             var reader = new SshReader(payload.Span[1..]);
             user = reader.ReadString();
             service = reader.ReadString();
             method = reader.ReadString();
+            if (method == "keyboard-interactive")
+            {
+                reader.ReadString(); // language tag, deprecated (RFC 4256 §3.1)
+                submethods = reader.ReadString();
+            }
         }
         if (service != ConnectionService)
         {
             throw new SshProtocolException(SshDisconnectReason.ServiceNotAvailable, "Service not available.");
         }
-        _keyboardInteractiveUser = null;
-        var context = _contextFactory(user);
-
-        switch (method)
+        // Steps of one login must all be for the same user (as OpenSSH, which disconnects on a change).
+        if (_loginUser is not null && user != _loginUser)
         {
-            case "none":
-                SendFailure();
-                return null;
-            case "password":
-                return await OnPasswordAsync(context, payload, cancellationToken).ConfigureAwait(false);
-            case "publickey":
-            case HostboundMethod:
-                return await OnPublicKeyAsync(context, payload, method == HostboundMethod, cancellationToken).ConfigureAwait(false);
-            case "keyboard-interactive":
-                _keyboardInteractiveUser = user;
-                SendPasswordPrompt();
-                return null;
-            default:
-                SendFailure();
-                return null;
+            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "User name changed during a multi-step login.");
         }
+        _conversation = null;
+        string normalized = method == HostboundMethod ? "publickey" : method;
+        var context = _contextFactory(user, normalized, _passed.ToArray());
+
+        if (method == "none" || !SshAuthResult.KnownMethods.Contains(normalized))
+        {
+            SendFailure(partialSuccess: false);
+            return null;
+        }
+        if (!_allowed.Contains(normalized))
+        {
+            AuthLog.MethodNotAllowed(_logger, context.ConnectionId, user, normalized);
+            return await FailAsync(context, SshAuthFailureReason.AccessDenied).ConfigureAwait(false);
+        }
+        return normalized switch
+        {
+            "password" => await OnPasswordAsync(context, payload, cancellationToken).ConfigureAwait(false),
+            "publickey" => await OnPublicKeyAsync(context, payload, method == HostboundMethod, cancellationToken).ConfigureAwait(false),
+            _ => await OnKeyboardInteractiveAsync(context, submethods, cancellationToken).ConfigureAwait(false),
+        };
     }
 
     private async ValueTask<SshPrincipal?> OnPasswordAsync(SshAuthContext context, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -94,107 +118,12 @@ internal sealed class UserAuthService
             if (reader.ReadBoolean())
             {
                 // Password change requests are not supported; treat as a failed attempt.
-                return await FailAsync(context, "password", cancellationToken).ConfigureAwait(false);
+                return await FailAsync(context, SshAuthFailureReason.InvalidCredentials).ConfigureAwait(false);
             }
             password = reader.ReadString();
         }
         var result = await _authenticator.AuthenticatePasswordAsync(context, password, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(context, "password", result, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask<SshPrincipal?> OnPublicKeyAsync(SshAuthContext context, ReadOnlyMemory<byte> payload, bool hostbound, CancellationToken cancellationToken)
-    {
-        bool hasSignature;
-        string algorithm;
-        byte[] blob;
-        byte[]? signature = null;
-        int signedLength;
-        {
-            var span = payload.Span;
-            var reader = SkipHeader(span);
-            hasSignature = reader.ReadBoolean();
-            algorithm = reader.ReadString();
-            blob = reader.ReadBinary().ToArray();
-            if (hostbound)
-            {
-                var boundKey = reader.ReadBinary();
-                if (_hostKeyBlob() is not { } ours || !boundKey.SequenceEqual(ours))
-                {
-                    throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Host key binding mismatch.");
-                }
-            }
-            signedLength = 1 + reader.Position;
-            if (hasSignature)
-            {
-                signature = reader.ReadBinary().ToArray();
-            }
-        }
-
-        SshPublicKey key;
-        try
-        {
-            key = SshPublicKey.FromBlob(blob);
-        }
-        catch (FormatException)
-        {
-            return await FailAsync(context, "publickey", cancellationToken).ConfigureAwait(false);
-        }
-        if (!AlgorithmMatchesKey(algorithm, key.KeyType))
-        {
-            return await FailAsync(context, "publickey", cancellationToken).ConfigureAwait(false);
-        }
-
-        if (!hasSignature)
-        {
-            var query = await _authenticator.AuthenticatePublicKeyAsync(context, key, cancellationToken).ConfigureAwait(false);
-            if (query.Succeeded)
-            {
-                using var ok = new SshWriter(blob.Length + 64);
-                ok.WriteMessage(SshMessageNumber.UserAuthPkOk).WriteString(algorithm).WriteBinary(blob);
-                _transport.Enqueue(ok.WrittenSpan);
-            }
-            else
-            {
-                SendFailure();
-            }
-            return null;
-        }
-
-        using (var signed = new SshWriter(signedLength + 64))
-        {
-            signed.WriteBinary(_sessionId());
-            signed.WriteRaw(payload.Span[..signedLength]);
-            if (!key.VerifySignature(signed.WrittenSpan, signature!, out string signatureAlgorithm) || signatureAlgorithm != algorithm)
-            {
-                Log.PublicKeySignatureInvalid(_logger, context.ConnectionId, context.UserName);
-                return await FailAsync(context, "publickey", cancellationToken).ConfigureAwait(false);
-            }
-        }
-        var result = await _authenticator.AuthenticatePublicKeyAsync(context, key, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(context, "publickey", result, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask<SshPrincipal?> OnInfoResponseAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        string? user = _keyboardInteractiveUser;
-        _keyboardInteractiveUser = null;
-        if (user is null)
-        {
-            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Unexpected keyboard-interactive response.");
-        }
-        string? answer;
-        {
-            var reader = new SshReader(payload.Span[1..]);
-            uint count = reader.ReadUInt32();
-            answer = count == 1 ? reader.ReadString() : null;
-        }
-        var context = _contextFactory(user);
-        if (answer is null)
-        {
-            return await FailAsync(context, "keyboard-interactive", cancellationToken).ConfigureAwait(false);
-        }
-        var result = await _authenticator.AuthenticatePasswordAsync(context, answer, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(context, "keyboard-interactive", result, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(context, result).ConfigureAwait(false);
     }
 
     private static SshReader SkipHeader(ReadOnlySpan<byte> payload)
@@ -206,75 +135,90 @@ internal sealed class UserAuthService
         return reader;
     }
 
-    private static bool AlgorithmMatchesKey(string algorithm, string keyType) => keyType == "ssh-rsa"
-        ? algorithm is "rsa-sha2-256" or "rsa-sha2-512"
-        : algorithm == keyType;
-
-    /// <summary>
-    /// Turns the authenticator's decision into the answer; a success must still pass the session gate (maximum
-    /// sessions) before USERAUTH_SUCCESS is sent, else it is a failure with reason LimitReached.
-    /// </summary>
-    private async ValueTask<SshPrincipal?> CompleteAsync(SshAuthContext context, string method, SshAuthResult result, CancellationToken cancellationToken)
+    /// <summary>Turns an authenticator's decision into success, a next step or a failure answer.</summary>
+    private async ValueTask<SshPrincipal?> CompleteAsync(SshAuthContext context, SshAuthResult result)
     {
-        if (!result.Succeeded)
+        if (result.Succeeded && _hooks is not null && !await _hooks.AdmitAsync(context, result.Principal!, _cancellation).ConfigureAwait(false))
         {
-            return await FailAsync(context, method, cancellationToken, result.FailureReason).ConfigureAwait(false);
+            // The session gate (maximum sessions) runs before USERAUTH_SUCCESS; a refusal is an ordinary failure.
+            return await FailAsync(context, SshAuthFailureReason.LimitReached).ConfigureAwait(false);
         }
-        if (_hooks is not null && !await _hooks.AdmitAsync(context, result.Principal!, cancellationToken).ConfigureAwait(false))
+        if (result.Succeeded)
         {
-            return await FailAsync(context, method, cancellationToken, SshAuthFailureReason.LimitReached).ConfigureAwait(false);
+            Log.AuthenticationSucceeded(_logger, context.ConnectionId, context.UserName, context.Method, context.RemoteEndPoint?.ToString());
+            foreach (var observer in _settings.Observers)
+            {
+                try
+                {
+                    observer.OnSucceeded(context, context.Method, result.Principal!);
+                }
+#pragma warning disable CA1031 // An observer's bug must not fail the login it observes.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    AuthLog.ObserverFailed(_logger, observer.GetType().Name, ex);
+                }
+            }
+            _transport.Enqueue([(byte)SshMessageNumber.UserAuthSuccess]);
+            return result.Principal;
         }
-        return Succeed(context, method, result.Principal!);
-    }
-
-    private SshPrincipal Succeed(SshAuthContext context, string method, SshPrincipal principal)
-    {
-        Log.AuthenticationSucceeded(_logger, context.ConnectionId, context.UserName, method, context.RemoteEndPoint?.ToString());
-        // sessions branch: minimal observer loop, to be merged with the observer work on UserAuthService.
-        _hooks?.NotifySucceeded(_logger, context, method, principal);
-        _transport.Enqueue([(byte)SshMessageNumber.UserAuthSuccess]);
-        return principal;
-    }
-
-    private async ValueTask<SshPrincipal?> FailAsync(SshAuthContext context, string method, CancellationToken cancellationToken,
-        SshAuthFailureReason reason = SshAuthFailureReason.InvalidCredentials)
-    {
-        Log.AuthenticationFailed(_logger, context.ConnectionId, context.UserName, method, context.RemoteEndPoint?.ToString());
-        // sessions branch: minimal observer loop, to be merged with the observer work on UserAuthService.
-        _hooks?.NotifyFailed(_logger, context, method, reason);
-        if (_hooks is { FailedPasswordDelay: var delay } && delay > TimeSpan.Zero && method is "password" or "keyboard-interactive")
+        if (!result.IsPartialSuccess)
         {
-            // Slows password guessing on one connection (the defender's job across connections).
-            await Task.Delay(delay, _hooks.Time, cancellationToken).ConfigureAwait(false);
+            return await FailAsync(context, result.FailureReason).ConfigureAwait(false);
         }
-        if (++_failures >= _maxAttempts)
+        if (_passed.Count + 1 >= MaxSteps)
         {
-            throw new SshProtocolException(SshDisconnectReason.NoMoreAuthMethodsAvailable, "Too many authentication failures.");
+            return await FailAsync(context, SshAuthFailureReason.AccessDenied).ConfigureAwait(false);
         }
-        SendFailure();
+        _passed.Add(context.Method);
+        _loginUser = context.UserName;
+        _allowed = result.NextMethods;
+        AuthLog.PartialSuccess(_logger, context.ConnectionId, context.UserName, context.Method, string.Join(',', _allowed));
+        SendFailure(partialSuccess: true);
         return null;
     }
 
-    private void SendFailure()
+    private async ValueTask<SshPrincipal?> FailAsync(SshAuthContext context, SshAuthFailureReason reason)
     {
-        using var writer = new SshWriter(64);
-        writer.WriteMessage(SshMessageNumber.UserAuthFailure).WriteNameList(Methods).WriteBoolean(false);
-        _transport.Enqueue(writer.WrittenSpan);
+        if (reason == SshAuthFailureReason.None)
+        {
+            reason = SshAuthFailureReason.InvalidCredentials;
+        }
+        Log.AuthenticationFailed(_logger, context.ConnectionId, context.UserName, context.Method, context.RemoteEndPoint?.ToString());
+        foreach (var observer in _settings.Observers)
+        {
+            try
+            {
+                observer.OnFailed(context, context.Method, reason);
+            }
+#pragma warning disable CA1031 // An observer's bug must not change the answer to the client.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                AuthLog.ObserverFailed(_logger, observer.GetType().Name, ex);
+            }
+        }
+        if (_hooks is { FailedPasswordDelay: var delay } && delay > TimeSpan.Zero && context.Method is "password" or "keyboard-interactive")
+        {
+            // Slows password guessing on one connection (the defender's job across connections).
+            await Task.Delay(delay, _hooks.Time, _cancellation).ConfigureAwait(false);
+        }
+        if (++_failures >= _settings.MaxAttempts)
+        {
+            throw new SshProtocolException(SshDisconnectReason.NoMoreAuthMethodsAvailable, "Too many authentication failures.");
+        }
+        SendFailure(partialSuccess: false);
+        return null;
     }
 
-    private void SendPasswordPrompt()
+    /// <summary>USERAUTH_FAILURE naming the methods the user may still use: all of them, or a partial success's next ones.</summary>
+    private void SendFailure(bool partialSuccess)
     {
         using var writer = new SshWriter(64);
-        writer.WriteMessage(SshMessageNumber.UserAuthInfoRequest)
-            .WriteString(string.Empty)
-            .WriteString(string.Empty)
-            .WriteString(string.Empty)
-            .WriteUInt32(1)
-            .WriteString("Password: ")
-            .WriteBoolean(false);
+        writer.WriteMessage(SshMessageNumber.UserAuthFailure).WriteNameList(_allowed).WriteBoolean(partialSuccess);
         _transport.Enqueue(writer.WrittenSpan);
     }
 }
 
-/// <summary>Builds the context of one authentication attempt for a user name.</summary>
-internal delegate SshAuthContext SshAuthContextFactory(string userName);
+/// <summary>Builds the context of one authentication attempt.</summary>
+internal delegate SshAuthContext SshAuthContextFactory(string userName, string method, IReadOnlyList<string> passedMethods);

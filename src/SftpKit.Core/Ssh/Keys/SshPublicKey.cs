@@ -7,7 +7,8 @@ using SftpKit.Ssh.Keys;
 namespace SftpKit;
 
 /// <summary>
-/// An SSH public key (RFC 4253 §6.6) of type ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa, as found in an
+/// An SSH public key (RFC 4253 §6.6) of type ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa, or an OpenSSH
+/// certificate of one of those types (<c>*-cert-v01@openssh.com</c>, see <see cref="Certificate"/>), as found in an
 /// authorized_keys file or offered by a client during public key authentication. Two keys are equal when their blobs are.
 /// </summary>
 public sealed class SshPublicKey : IEquatable<SshPublicKey>
@@ -16,16 +17,26 @@ public sealed class SshPublicKey : IEquatable<SshPublicKey>
     private readonly SshSignatureVerifier _verifier;
     private string? _fingerprint;
 
-    private SshPublicKey(byte[] blob, string keyType, SshSignatureVerifier verifier, string? comment)
+    private SshPublicKey(byte[] blob, string keyType, SshSignatureVerifier verifier, string? comment, SshCertificate? certificate)
     {
         _blob = blob;
         KeyType = keyType;
         _verifier = verifier;
         Comment = comment;
+        Certificate = certificate;
     }
 
-    /// <summary>The key type, e.g. <c>ssh-ed25519</c>, <c>ecdsa-sha2-nistp256</c> or <c>ssh-rsa</c>.</summary>
+    /// <summary>
+    /// The key type, e.g. <c>ssh-ed25519</c>, <c>ecdsa-sha2-nistp256</c>, <c>ssh-rsa</c> or, for a certificate,
+    /// <c>ssh-ed25519-cert-v01@openssh.com</c>.
+    /// </summary>
     public string KeyType { get; }
+
+    /// <summary>
+    /// The OpenSSH certificate this blob carries; <see langword="null"/> for a plain key. Signatures made with a
+    /// certificate are made by <see cref="SshCertificate.Key"/>.
+    /// </summary>
+    public SshCertificate? Certificate { get; }
 
     /// <summary>The key in SSH wire form, as it appears base64-encoded in authorized_keys.</summary>
     public ReadOnlyMemory<byte> Blob => _blob;
@@ -42,8 +53,30 @@ public sealed class SshPublicKey : IEquatable<SshPublicKey>
 
     internal static SshPublicKey FromBlob(ReadOnlySpan<byte> blob, string? comment)
     {
+        if (CertificateTypeName(blob, out string? plainType) is { } certType)
+        {
+            var certificate = SshCertificate.Parse(blob, plainType!);
+            return new SshPublicKey(blob.ToArray(), certType, certificate.Key._verifier, comment, certificate);
+        }
         var verifier = SshSignatureVerifier.Parse(blob, out string keyType);
-        return new SshPublicKey(blob.ToArray(), keyType, verifier, comment);
+        return new SshPublicKey(blob.ToArray(), keyType, verifier, comment, certificate: null);
+    }
+
+    /// <summary>The certificate type name at the start of the blob, or null when the blob is not a supported certificate.</summary>
+    private static string? CertificateTypeName(ReadOnlySpan<byte> blob, out string? plainType)
+    {
+        plainType = null;
+        try
+        {
+            var reader = new SshReader(blob);
+            var name = reader.ReadBinary();
+            plainType = SshCertificate.PlainKeyType(name);
+            return plainType is null ? null : System.Text.Encoding.ASCII.GetString(name);
+        }
+        catch (SshProtocolException)
+        {
+            return null; // SshSignatureVerifier.Parse reports the malformed blob.
+        }
     }
 
     /// <summary>Parses an authorized_keys line of the form <c>type base64 [comment]</c>.</summary>
