@@ -29,12 +29,17 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     private readonly List<Task> _acceptLoops = [];
     private readonly ConcurrentDictionary<string, (SshServerConnection Connection, Task Task)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConnectionPolicies _policies;
     private SshServerContext? _context;
     private long _nextId;
+    private int _refusing;
+
+    /// <summary>Refusals (banner + DISCONNECT) in progress at once; past it refused sockets are simply closed.</summary>
+    private const int MaxConcurrentRefusals = 64;
 
     public SftpServer(IOptions<SftpServerOptions> options, ISshAuthenticator authenticator, IEnumerable<ISshSubsystemHandler> subsystems,
         IEnumerable<ISshCommandHandler> commands, ILogger<SftpServer> logger, IEnumerable<ISshAuthenticationObserver> observers,
-        TimeProvider? timeProvider = null, InMemoryHostKeys? inMemoryHostKeys = null)
+        ConnectionPolicies policies, TimeProvider? timeProvider = null, InMemoryHostKeys? inMemoryHostKeys = null)
     {
         _observers = observers;
         _time = timeProvider ?? TimeProvider.System;
@@ -44,11 +49,12 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
         _subsystems = subsystems;
         _commands = commands;
         _logger = logger;
+        _policies = policies;
     }
 
     public IReadOnlyList<EndPoint> EndPoints { get; private set; } = [];
 
-    public int ConnectionCount => _connections.Count;
+    public int ConnectionCount => _policies.Registry.Count;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +62,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
         var trustedCas = _options.TrustedUserCaKeys.Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null).OfType<SshPublicKey>();
         var auth = new UserAuthSettings(_authenticator, _observers.ToList(), new SshCertificateValidator(trustedCas, _time), _logger,
             _options.Limits.MaxAuthAttempts);
-        _context = new SshServerContext(_options, hostKeys, _authenticator, _subsystems.ToList(), _commands.ToList(), _logger, auth);
+        _context = new SshServerContext(_options, hostKeys, _authenticator, _subsystems.ToList(), _commands.ToList(), _logger, auth, _policies);
         var endpoints = _options.Endpoints.Count > 0 ? _options.Endpoints : [new SshEndpoint()];
         var bound = new List<EndPoint>();
         try
@@ -135,32 +141,114 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
                 continue;
             }
 
-            if (_connections.Count >= _options.Limits.MaxConnections)
+            try
             {
-                Log.ConnectionLimitReached(_logger, socket.RemoteEndPoint?.ToString(), _options.Limits.MaxConnections);
-                socket.Dispose();
-                continue;
+                await AdmitAsync(socket).ConfigureAwait(false);
             }
-            socket.NoDelay = true;
-            string id = Interlocked.Increment(ref _nextId).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
-            var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), socket.RemoteEndPoint, _context!, id);
-            Log.ConnectionAccepted(_logger, id, socket.RemoteEndPoint?.ToString());
-            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var task = Task.Run(async () =>
+#pragma warning disable CA1031 // A failing admission (e.g. a defender store) drops that socket, never the accept loop.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
-                await gate.Task.ConfigureAwait(false);
-                try
+                if (ex is not (SocketException or ObjectDisposedException or OperationCanceledException))
                 {
-                    await connection.RunAsync().ConfigureAwait(false);
+                    Log.AdmissionFailed(_logger, ex);
                 }
-                finally
-                {
-                    _connections.TryRemove(id, out _);
-                }
-            }, CancellationToken.None);
-            _connections[id] = (connection, task);
-            gate.SetResult();
+                socket.Dispose();
+            }
         }
+    }
+
+    /// <summary>
+    /// Admission of one accepted socket: banned and block-listed hosts are dropped before our banner; past the
+    /// overall or per-host cap the client gets a clean DISCONNECT TOO_MANY_CONNECTIONS; the rest run.
+    /// </summary>
+    private async Task AdmitAsync(Socket socket)
+    {
+        socket.NoDelay = true; // throws here, before anything is registered, when the peer is already gone
+        var remote = socket.RemoteEndPoint;
+        var address = (remote as IPEndPoint)?.Address is { } a ? Policies.IpNetworkList.Normalize(a) : null;
+        if (address is not null && !await _policies.Defender.AdmitConnectionAsync(address, _stopping.Token).ConfigureAwait(false))
+        {
+            bool banned = await _policies.Defender.IsBannedAsync(address, _stopping.Token).ConfigureAwait(false);
+            if (banned)
+            {
+                Log.BannedHostDropped(_logger, address.ToString());
+            }
+            else
+            {
+                Log.BlockedHostDropped(_logger, address.ToString());
+            }
+            _policies.Metrics.ConnectionRefused(banned ? "banned" : "blocked");
+            socket.Dispose();
+            return;
+        }
+
+        string id = Interlocked.Increment(ref _nextId).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+        var info = new SftpConnection(id, remote, _policies.Time, _policies.Metrics);
+        var limits = _options.Limits;
+        var refusal = _policies.Registry.TryAdd(info, limits.MaxConnections, limits.MaxConnectionsPerHost);
+        if (refusal != ConnectionRefusal.None)
+        {
+            if (refusal == ConnectionRefusal.ServerFull)
+            {
+                Log.ConnectionLimitReached(_logger, remote?.ToString(), limits.MaxConnections);
+                _policies.Metrics.ConnectionRefused("server_full");
+            }
+            else
+            {
+                Log.HostConnectionLimitReached(_logger, remote?.ToString(), limits.MaxConnectionsPerHost);
+                _policies.Metrics.ConnectionRefused("host_full");
+                await _policies.Defender.AddEventAsync(address!, SftpDefenderEvent.LimitExceeded, _stopping.Token).ConfigureAwait(false);
+            }
+            Refuse(socket, id);
+            return;
+        }
+
+        var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), remote, _context!, id, info);
+        Log.ConnectionAccepted(_logger, id, remote?.ToString());
+        _policies.Metrics.ConnectionOpened();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = Task.Run(async () =>
+        {
+            await gate.Task.ConfigureAwait(false);
+            try
+            {
+                await connection.RunAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _connections.TryRemove(id, out _);
+                _policies.Registry.Remove(info);
+                _policies.Metrics.ConnectionClosed();
+                info.MarkEnded();
+            }
+        }, CancellationToken.None);
+        _connections[id] = (connection, task);
+        gate.SetResult();
+    }
+
+    /// <summary>Sends the refusal off the accept loop; a flood of refusals beyond the bound is just closed.</summary>
+    private void Refuse(Socket socket, string id)
+    {
+        if (Interlocked.Increment(ref _refusing) > MaxConcurrentRefusals)
+        {
+            Interlocked.Decrement(ref _refusing);
+            Log.RefusalDropped(_logger, socket.RemoteEndPoint?.ToString());
+            socket.Dispose();
+            return;
+        }
+        var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), socket.RemoteEndPoint, _context!, id);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await connection.RefuseAsync(SshDisconnectReason.TooManyConnections, "Too many connections.").ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _refusing);
+            }
+        }, CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

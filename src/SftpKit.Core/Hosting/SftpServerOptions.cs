@@ -49,6 +49,9 @@ public sealed class SftpServerOptions
     /// <summary>Users for the built-in in-memory authenticator. Defaults to empty.</summary>
     public IList<SshUser> Users { get; } = new List<SshUser>();
 
+    /// <summary>The built-in defender (per-IP scores and bans, safe and block lists); see <see cref="SftpDefenderOptions"/>.</summary>
+    public SftpDefenderOptions Defender { get; } = new();
+
     /// <summary>
     /// Certificate authorities trusted to sign OpenSSH user certificates (as sshd's TrustedUserCAKeys), one
     /// authorized_keys-style line each: <c>type base64 [comment]</c> (configuration key <c>TrustedUserCaKeys</c>, an
@@ -100,8 +103,18 @@ public sealed class SftpServerLimits
     /// <summary>Open channels allowed per connection. Defaults to 10 (OpenSSH MaxSessions).</summary>
     public int MaxChannelsPerConnection { get; set; } = 10;
 
-    /// <summary>Concurrent connections allowed per server; more are refused at accept. Defaults to 10000.</summary>
+    /// <summary>
+    /// Concurrent connections allowed per server, authenticated or not; more are refused at accept with
+    /// SSH_MSG_DISCONNECT (SSH_DISCONNECT_TOO_MANY_CONNECTIONS). Defaults to 10000.
+    /// </summary>
     public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>
+    /// Concurrent connections allowed from one IP address; more are refused like <see cref="MaxConnections"/> and
+    /// scored by the defender (<see cref="SftpDefenderOptions.ScoreLimitExceeded"/>). 0 means unlimited.
+    /// Defaults to 20 (as SFTPGo's max_per_host_connections).
+    /// </summary>
+    public int MaxConnectionsPerHost { get; set; } = 20;
 
     /// <summary>Bytes (sent plus received) after which the server starts a rekey. Defaults to 1 GiB.</summary>
     public long RekeyBytes { get; set; } = 1L << 30;

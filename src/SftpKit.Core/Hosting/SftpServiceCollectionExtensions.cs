@@ -35,6 +35,7 @@ public static class SftpServiceCollectionExtensions
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
         services.TryAddSingleton<ISshAuthenticator, InMemoryAuthenticator>();
         SftpServerBuilderExtensions.AddSftpEvents(services); // before the server: hosted services stop in reverse order
+        ConnectionPoliciesRegistration.AddConnectionPolicies(services);
         services.TryAddSingleton<SftpServer>();
         services.TryAddSingleton<ISftpServer>(sp => sp.GetRequiredService<SftpServer>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SftpServer>(sp => sp.GetRequiredService<SftpServer>()));

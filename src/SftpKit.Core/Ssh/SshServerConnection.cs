@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SftpKit.Hosting;
@@ -19,7 +20,8 @@ internal sealed record SshServerContext(
     IReadOnlyList<ISshSubsystemHandler> Subsystems,
     IReadOnlyList<ISshCommandHandler> Commands,
     ILogger Logger,
-    UserAuthSettings Auth);
+    UserAuthSettings Auth,
+    ConnectionPolicies? Policies = null);
 
 /// <summary>
 /// One server-side SSH connection over any duplex byte stream: version exchange, then a single read loop that
@@ -37,14 +39,22 @@ internal sealed class SshServerConnection
     private SshTransport? _transport;
     private long _lastActivityTicks = Environment.TickCount64;
     private volatile bool _authenticated;
+    private volatile string? _closeDescription;
+    private volatile bool _disconnectSent;
+    private ISftpSessionLease? _sessionLease;
 
-    public SshServerConnection(Stream stream, EndPoint? remoteEndPoint, SshServerContext server, string id)
+    public SshServerConnection(Stream stream, EndPoint? remoteEndPoint, SshServerContext server, string id, SftpConnection? info = null)
     {
         _stream = stream;
         _remoteEndPoint = remoteEndPoint;
         _server = server;
         Id = id;
+        Info = info ?? new SftpConnection(id, remoteEndPoint, TimeProvider.System, metrics: null);
+        Info.OnCloseRequested(Close);
     }
+
+    /// <summary>The connection as the registry and channel handlers see it.</summary>
+    public SftpConnection Info { get; }
 
     public string Id { get; }
 
@@ -57,7 +67,30 @@ internal sealed class SshServerConnection
     private string ServerVersionLine => "SSH-2.0-" + _server.Options.ServerVersion;
 
     /// <summary>Asks the connection to end with a DISCONNECT (used at server shutdown).</summary>
-    public void Abort() => _aborted.Cancel();
+    public void Abort()
+    {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already ended.
+        }
+    }
+
+    /// <summary>Ends the connection with DISCONNECT BY_APPLICATION and <paramref name="description"/> (registry close).</summary>
+    private void Close(string description)
+    {
+        _closeDescription = description;
+        // DISCONNECT goes out first: the handlers cancelled by Abort would otherwise close their channels before it,
+        // and the client would see a plain channel close instead of the reason.
+        if (_authenticated)
+        {
+            SendDisconnect(SshDisconnectReason.ByApplication, description);
+        }
+        Abort();
+    }
 
     public async Task RunAsync()
     {
@@ -87,13 +120,16 @@ internal sealed class SshServerConnection
                 return;
             }
             Log.ClientVersion(logger, Id, clientVersion);
+            Info.SetClientVersion(clientVersion);
 
             _transport = new SshTransport(input, output, limits.MaxPacketSize, limits.OutboundDataSlots, limits.MaxQueuedMessages);
             _transport.StartWriter();
             kex = new KeyExchangeHandler(_transport, options.Algorithms, _server.HostKeys, clientVersion, ServerVersionLine);
             kex.Begin();
+            var policies = _server.Policies;
+            var hooks = policies is null ? null : new UserAuthHooks(AdmitSessionAsync, options.Defender.FailedPasswordDelay, policies.Time);
             var auth = new UserAuthService(_transport, _server.Auth, () => kex.SessionId!, () => kex.HostKeyBlob,
-                (user, method, passed) => new SshAuthContext(user, _remoteEndPoint, clientVersion, Id, method, passed));
+                (user, method, passed) => new SshAuthContext(user, _remoteEndPoint, clientVersion, Id, method, passed), hooks);
 
             bool userAuthRequested = false;
             long packets = 0;
@@ -146,9 +182,11 @@ internal sealed class SshServerConnection
                         {
                             UserName = principal.UserName;
                             _authenticated = true;
+                            Info.SetAuthenticated(principal);
+                            policies?.Metrics.SessionStarted();
                             Touch();
                             connection = new ConnectionService(_transport, principal, _remoteEndPoint, Id, _server.Subsystems, _server.Commands, logger,
-                                limits.MaxChannelsPerConnection, (uint)limits.ChannelWindowSize, limits.ChannelMaxPacket, _aborted.Token);
+                                limits.MaxChannelsPerConnection, (uint)limits.ChannelWindowSize, limits.ChannelMaxPacket, _aborted.Token, Info);
                         }
                         break;
                     case >= SshMessageNumber.GlobalRequest and <= (SshMessageNumber)127:
@@ -202,6 +240,14 @@ internal sealed class SshServerConnection
                 Log.Timeout(logger, Id, _authenticated ? "idle" : "login grace");
                 SendDisconnect(SshDisconnectReason.ByApplication, "Timeout.");
             }
+            else if (_closeDescription is { } description)
+            {
+                Log.ConnectionClosedByApplication(logger, Id);
+                if (!_disconnectSent)
+                {
+                    SendDisconnect(SshDisconnectReason.ByApplication, description);
+                }
+            }
             else
             {
                 SendDisconnect(SshDisconnectReason.ByApplication, "Server shutting down.");
@@ -225,13 +271,113 @@ internal sealed class SshServerConnection
             connection?.Dispose();
             if (_transport is not null)
             {
-                await _transport.StopWriterAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                // Only a DISCONNECT of ours is worth waiting for; when the peer left, the writer has nothing to deliver
+                // and waiting would keep the connection counted against the limits for nothing.
+                await _transport.StopWriterAsync(_disconnectSent ? TimeSpan.FromSeconds(2) : TimeSpan.Zero).ConfigureAwait(false);
             }
             if (connection is not null)
             {
                 await Task.WhenAny(connection.WhenHandlersDoneAsync(), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
             }
             kex?.Dispose();
+            if (_transport is not null)
+            {
+                await _transport.DisposeAsync().ConfigureAwait(false);
+            }
+            await input.CompleteAsync().ConfigureAwait(false);
+            await output.CompleteAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            if (_authenticated)
+            {
+                _server.Policies?.Metrics.SessionEnded();
+            }
+            if (_sessionLease is { } lease)
+            {
+                await ReleaseLeaseAsync(lease).ConfigureAwait(false);
+            }
+            _aborted.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The session gate: takes one of the account's session slots before USERAUTH_SUCCESS is sent. A limiter that
+    /// fails refuses the login (fail closed) and is logged.
+    /// </summary>
+    private async ValueTask<bool> AdmitSessionAsync(SshAuthContext context, SshPrincipal principal, CancellationToken cancellationToken)
+    {
+        var policies = _server.Policies!;
+        ISftpSessionLease? lease;
+        try
+        {
+            lease = await policies.SessionLimiter.TryAcquireAsync(principal.UserName, principal.MaxSessions, Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.SessionLimiterFailed(_server.Logger, Id, ex);
+            return false;
+        }
+        if (lease is null)
+        {
+            Log.SessionLimitReached(_server.Logger, Id, principal.UserName, principal.MaxSessions);
+            return false;
+        }
+        _sessionLease = lease;
+        return true;
+    }
+
+    private async Task ReleaseLeaseAsync(ISftpSessionLease lease)
+    {
+        try
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failing limiter store must not take the server down; it is logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.SessionLimiterFailed(_server.Logger, Id, ex);
+        }
+    }
+
+    /// <summary>
+    /// Refuses the connection cleanly: our banner, then a clear-text SSH_MSG_DISCONNECT with <paramref name="reason"/>,
+    /// then a short wait for the client to close so it reads the message instead of a reset. Bounded by 10 seconds.
+    /// </summary>
+    public async Task RefuseAsync(SshDisconnectReason reason, string description)
+    {
+        var limits = _server.Options.Limits;
+        var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
+        var output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await output.WriteAsync(Encoding.ASCII.GetBytes(ServerVersionLine + "\r\n"), timeout.Token).ConfigureAwait(false);
+            _transport = new SshTransport(input, output, limits.MaxPacketSize, 1, 16);
+            _transport.StartWriter();
+            SendDisconnect(reason, description);
+            await _transport.StopWriterAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            if (_stream is NetworkStream network)
+            {
+                network.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            }
+            long drained = 0;
+            while (drained < 64 * 1024)
+            {
+                var read = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                drained += read.Buffer.Length;
+                input.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // The client went away or stayed silent; either way the refusal is done.
+        }
+        finally
+        {
             if (_transport is not null)
             {
                 await _transport.DisposeAsync().ConfigureAwait(false);
@@ -317,9 +463,11 @@ internal sealed class SshServerConnection
             using var writer = new SshWriter(64);
             writer.WriteMessage(SshMessageNumber.Disconnect).WriteUInt32((uint)reason).WriteString(description).WriteString(string.Empty);
             _transport.Enqueue(writer.WrittenSpan, OutboundKind.Disconnect);
+            _disconnectSent = true;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
+            // The connection is already gone (a registry close can race with its end).
         }
     }
 

@@ -93,6 +93,9 @@ public sealed class SftpTestHost : IAsyncDisposable
         {
             o.Listen(IPAddress.Loopback, 0);
             o.Limits.ShutdownTimeout = TimeSpan.FromSeconds(1);
+            // Tests log in with wrong passwords on purpose, all from 127.0.0.1: no bans, no failure pause.
+            o.Defender.Enabled = false;
+            o.Defender.FailedPasswordDelay = TimeSpan.Zero;
             configureOptions?.Invoke(o);
         });
         builder.AddSftp().AddScp().AddHashCommands();

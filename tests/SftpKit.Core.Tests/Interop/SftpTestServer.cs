@@ -29,6 +29,11 @@ public class SftpTestServer : IAsyncLifetime
 
     /// <summary>The subsystem's upload mode (defaults to atomic, as the library's default).</summary>
     protected virtual SftpKit.Sftp.SftpUploadMode UploadMode => SftpKit.Sftp.SftpUploadMode.Atomic;
+    /// <summary>Extra option settings, applied after the defaults above.</summary>
+    public Action<SftpServerOptions>? Configure { get; init; }
+
+    /// <summary>The running host's services (registry, defender, metrics).</summary>
+    public IServiceProvider Services => _host!.Services;
 
     public async Task InitializeAsync()
     {
@@ -44,6 +49,8 @@ public class SftpTestServer : IAsyncLifetime
                 o.Listen(IPAddress.Loopback, 0);
                 o.HostKeyFiles.Add(hostKey);
                 o.Limits.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+                o.Defender.Enabled = false;
+                o.Defender.FailedPasswordDelay = TimeSpan.Zero;
                 o.Users.Add(new SshUser
                 {
                     UserName = UserName,
@@ -51,6 +58,7 @@ public class SftpTestServer : IAsyncLifetime
                     HomeDirectory = Home,
                     AuthorizedKeys = [File.ReadAllText(ClientKey + ".pub").Trim()],
                 });
+                Configure?.Invoke(o);
             })
             .AddSftp(o => o.UploadMode = UploadMode)
             .AddScp()

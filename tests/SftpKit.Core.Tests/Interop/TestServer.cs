@@ -29,6 +29,12 @@ public sealed class TestServer : IAsyncLifetime
 
     public Action<SftpServerOptions>? Configure { get; init; }
 
+    /// <summary>Extra service registrations (e.g. a fake TimeProvider), applied before AddSftpServer.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
+    /// <summary>The running host's services (registry, defender, metrics).</summary>
+    public IServiceProvider Services => _host!.Services;
+
     /// <summary>Registers more seams (authenticator, observers…) after the defaults.</summary>
     public Action<ISftpServerBuilder>? ConfigureServer { get; init; }
 
@@ -62,6 +68,7 @@ public sealed class TestServer : IAsyncLifetime
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        ConfigureServices?.Invoke(builder.Services);
         var server = builder.Services.AddSftpServer(o =>
             {
                 o.Listen(IPAddress.Loopback, 0);
@@ -75,6 +82,9 @@ public sealed class TestServer : IAsyncLifetime
                 Replace(o.Algorithms.Ciphers, all.Ciphers);
                 Replace(o.Algorithms.Macs, all.Macs);
                 o.Limits.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+                // Many tests fail logins on purpose from 127.0.0.1: the defender is off unless a test turns it on.
+                o.Defender.Enabled = false;
+                o.Defender.FailedPasswordDelay = TimeSpan.Zero;
                 o.Users.Add(new SshUser
                 {
                     UserName = UserName,

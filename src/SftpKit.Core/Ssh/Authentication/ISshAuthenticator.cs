@@ -184,6 +184,12 @@ public sealed class SshPrincipal
     /// <summary>The user's home (root) directory, when the store has one.</summary>
     public string? HomeDirectory { get; }
 
+    /// <summary>
+    /// Sessions (authenticated connections) the account may hold at once, enforced by <see cref="ISftpSessionLimiter"/>
+    /// before the login completes; 0 means unlimited. Defaults to 0.
+    /// </summary>
+    public int MaxSessions { get; init; }
+
     /// <summary>Free-form values the authenticator attaches for handlers (e.g. the account record).</summary>
     public IDictionary<string, object?> Properties { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
 }

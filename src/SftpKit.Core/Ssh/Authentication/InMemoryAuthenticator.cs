@@ -26,7 +26,7 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
                 .Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null)
                 .OfType<SshPublicKey>()
                 .ToList();
-            _users[user.UserName] = new Entry(user.UserName, hash, keys, user.HomeDirectory, [.. user.RequiredAuthenticationMethods]);
+            _users[user.UserName] = new Entry(user.UserName, hash, keys, user.HomeDirectory, [.. user.RequiredAuthenticationMethods], user.MaxSessions);
         }
     }
 
@@ -60,7 +60,7 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
         var required = entry.RequiredMethods;
         if (required.Length == 0)
         {
-            return SshAuthResult.Success(new SshPrincipal(entry.UserName, entry.HomeDirectory));
+            return SshAuthResult.Success(entry.ToPrincipal());
         }
         int step = context.PassedMethods.Count;
         // The method of each step must be the one required at that position (the server only offers that one).
@@ -69,9 +69,12 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
             return SshAuthResult.Fail(SshAuthFailureReason.AccessDenied);
         }
         return step == required.Length - 1
-            ? SshAuthResult.Success(new SshPrincipal(entry.UserName, entry.HomeDirectory))
+            ? SshAuthResult.Success(entry.ToPrincipal())
             : SshAuthResult.Continue(required[step + 1]);
     }
 
-    private sealed record Entry(string UserName, string? PasswordHash, List<SshPublicKey> Keys, string? HomeDirectory, string[] RequiredMethods);
+    private sealed record Entry(string UserName, string? PasswordHash, List<SshPublicKey> Keys, string? HomeDirectory, string[] RequiredMethods, int MaxSessions)
+    {
+        public SshPrincipal ToPrincipal() => new(UserName, HomeDirectory) { MaxSessions = MaxSessions };
+    }
 }

@@ -32,4 +32,7 @@ public sealed class SshUser
 
     /// <summary>The user's home directory.</summary>
     public string? HomeDirectory { get; set; }
+
+    /// <summary>Sessions the user may hold at once (<see cref="SshPrincipal.MaxSessions"/>); 0 means unlimited. Defaults to 0.</summary>
+    public int MaxSessions { get; set; }
 }

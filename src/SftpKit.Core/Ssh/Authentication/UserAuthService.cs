@@ -37,10 +37,13 @@ internal sealed partial class UserAuthService
     private IReadOnlyList<string> _allowed = SshAuthResult.KnownMethods;
     private string? _loginUser;
     private int _failures;
+    private readonly UserAuthHooks? _hooks;
+    private CancellationToken _cancellation;
 
     public UserAuthService(SshTransport transport, UserAuthSettings settings, Func<byte[]> sessionId, Func<byte[]?> hostKeyBlob,
-        SshAuthContextFactory contextFactory)
+        SshAuthContextFactory contextFactory, UserAuthHooks? hooks = null)
     {
+        _hooks = hooks;
         _transport = transport;
         _settings = settings;
         _authenticator = settings.Authenticator;
@@ -53,6 +56,7 @@ internal sealed partial class UserAuthService
     /// <summary>Handles USERAUTH_REQUEST or INFO_RESPONSE; returns the principal once authentication succeeds.</summary>
     public async ValueTask<SshPrincipal?> HandleAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        _cancellation = cancellationToken; // for the hooks; one connection's loop calls this one message at a time
         var number = (SshMessageNumber)payload.Span[0];
         if (number == SshMessageNumber.UserAuthInfoResponse)
         {
@@ -134,6 +138,11 @@ internal sealed partial class UserAuthService
     /// <summary>Turns an authenticator's decision into success, a next step or a failure answer.</summary>
     private async ValueTask<SshPrincipal?> CompleteAsync(SshAuthContext context, SshAuthResult result)
     {
+        if (result.Succeeded && _hooks is not null && !await _hooks.AdmitAsync(context, result.Principal!, _cancellation).ConfigureAwait(false))
+        {
+            // The session gate (maximum sessions) runs before USERAUTH_SUCCESS; a refusal is an ordinary failure.
+            return await FailAsync(context, SshAuthFailureReason.LimitReached).ConfigureAwait(false);
+        }
         if (result.Succeeded)
         {
             Log.AuthenticationSucceeded(_logger, context.ConnectionId, context.UserName, context.Method, context.RemoteEndPoint?.ToString());
@@ -169,7 +178,7 @@ internal sealed partial class UserAuthService
         return null;
     }
 
-    private ValueTask<SshPrincipal?> FailAsync(SshAuthContext context, SshAuthFailureReason reason)
+    private async ValueTask<SshPrincipal?> FailAsync(SshAuthContext context, SshAuthFailureReason reason)
     {
         if (reason == SshAuthFailureReason.None)
         {
@@ -189,12 +198,17 @@ internal sealed partial class UserAuthService
                 AuthLog.ObserverFailed(_logger, observer.GetType().Name, ex);
             }
         }
+        if (_hooks is { FailedPasswordDelay: var delay } && delay > TimeSpan.Zero && context.Method is "password" or "keyboard-interactive")
+        {
+            // Slows password guessing on one connection (the defender's job across connections).
+            await Task.Delay(delay, _hooks.Time, _cancellation).ConfigureAwait(false);
+        }
         if (++_failures >= _settings.MaxAttempts)
         {
             throw new SshProtocolException(SshDisconnectReason.NoMoreAuthMethodsAvailable, "Too many authentication failures.");
         }
         SendFailure(partialSuccess: false);
-        return ValueTask.FromResult<SshPrincipal?>(null);
+        return null;
     }
 
     /// <summary>USERAUTH_FAILURE naming the methods the user may still use: all of them, or a partial success's next ones.</summary>

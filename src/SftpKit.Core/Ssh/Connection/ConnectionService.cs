@@ -28,11 +28,13 @@ internal sealed class ConnectionService : IDisposable
     private readonly uint _windowSize;
     private readonly int _maxChunk;
     private readonly CancellationToken _connectionAborted;
+    private readonly SftpConnection? _connection;
 
     public ConnectionService(SshTransport transport, SshPrincipal principal, EndPoint? remoteEndPoint, string connectionId,
         IReadOnlyList<ISshSubsystemHandler> subsystems, IReadOnlyList<ISshCommandHandler> commands, ILogger logger,
-        int maxChannels, uint windowSize, int maxChunk, CancellationToken connectionAborted)
+        int maxChannels, uint windowSize, int maxChunk, CancellationToken connectionAborted, SftpConnection? connection = null)
     {
+        _connection = connection;
         _transport = transport;
         _principal = principal;
         _remoteEndPoint = remoteEndPoint;
@@ -214,7 +216,7 @@ internal sealed class ConnectionService : IDisposable
     private void Start(SshChannel channel, Func<SshChannelContext, CancellationToken, Task<int>> run)
     {
         channel.Started = true;
-        var context = new SshChannelContext(_principal, _remoteEndPoint, _connectionId, channel.Input, channel.Output, channel.Error);
+        var context = new SshChannelContext(_principal, _remoteEndPoint, _connectionId, channel.Input, channel.Output, channel.Error, _connection);
         channel.HandlerTask = Task.Run(async () =>
         {
             int status = 1;

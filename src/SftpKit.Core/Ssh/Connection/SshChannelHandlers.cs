@@ -32,8 +32,16 @@ public interface ISshCommandHandler
 /// <summary>One session channel as a handler sees it: the user, and the channel's three byte streams.</summary>
 public sealed class SshChannelContext
 {
-    internal SshChannelContext(SshPrincipal principal, EndPoint? remoteEndPoint, string connectionId, Stream input, Stream output, Stream error)
+    internal SshChannelContext(SshPrincipal principal, EndPoint? remoteEndPoint, string connectionId, Stream input, Stream output, Stream error,
+        SftpConnection? connection = null)
     {
+        if (connection is null)
+        {
+            // A channel served outside a server (tests, stdio): counters still work, nothing is registered.
+            connection = new SftpConnection(connectionId, remoteEndPoint, TimeProvider.System, metrics: null);
+            connection.SetAuthenticated(principal);
+        }
+        Connection = connection;
         Principal = principal;
         RemoteEndPoint = remoteEndPoint;
         ConnectionId = connectionId;
@@ -50,6 +58,12 @@ public sealed class SshChannelContext
 
     /// <summary>The server-assigned connection id (also in log scopes).</summary>
     public string ConnectionId { get; }
+
+    /// <summary>
+    /// The connection this channel belongs to, as <see cref="ISftpConnectionRegistry"/> lists it: report file
+    /// transfers here with <see cref="SftpConnection.BeginTransfer"/> so counters and metrics see them.
+    /// </summary>
+    public SftpConnection Connection { get; }
 
     /// <summary>Bytes the client sends; reads return 0 after the client's EOF.</summary>
     public Stream Input { get; }

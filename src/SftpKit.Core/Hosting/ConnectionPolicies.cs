@@ -1,0 +1,30 @@
+
+namespace SftpKit.Hosting;
+
+/// <summary>
+/// What the server consults around each connection: the registry (with the connection caps), the defender, the
+/// session limiter, metrics and the clock. One DI singleton, so the server's
+/// constructor does not grow with every policy.
+/// </summary>
+internal sealed class ConnectionPolicies
+{
+    public ConnectionPolicies(SftpConnectionRegistry registry, ISftpDefender defender, ISftpSessionLimiter sessionLimiter,
+        SftpMetrics metrics, TimeProvider time)
+    {
+        Registry = registry;
+        Defender = defender;
+        SessionLimiter = sessionLimiter;
+        Metrics = metrics;
+        Time = time;
+    }
+
+    public SftpConnectionRegistry Registry { get; }
+
+    public ISftpDefender Defender { get; }
+
+    public ISftpSessionLimiter SessionLimiter { get; }
+
+    public SftpMetrics Metrics { get; }
+
+    public TimeProvider Time { get; }
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Net;
+using SftpKit.Hosting;
+
+namespace SftpKit;
+
+/// <summary>
+/// One live connection as <see cref="ISftpConnectionRegistry"/> and channel handlers
+/// (<see cref="SshChannelContext.Connection"/>) see it: who, from where, since when, and what it transfers. Counters
+/// are updated atomically and may be read from any thread.
+/// </summary>
+public sealed class SftpConnection
+{
+    private readonly ConcurrentDictionary<long, SftpTransfer> _transfers = new();
+    private readonly SftpMetrics? _metrics;
+    private readonly TimeProvider _time;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _bytesUploaded;
+    private long _bytesDownloaded;
+    private long _nextTransferId;
+    private string? _clientVersion;
+    private SshPrincipal? _principal;
+    private Action<string>? _close;
+
+    internal SftpConnection(string id, EndPoint? remoteEndPoint, TimeProvider time, SftpMetrics? metrics)
+    {
+        Id = id;
+        RemoteEndPoint = remoteEndPoint;
+        RemoteAddress = (remoteEndPoint as IPEndPoint)?.Address is { } address && address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : (remoteEndPoint as IPEndPoint)?.Address;
+        _time = time;
+        _metrics = metrics;
+        StartedAt = time.GetUtcNow();
+    }
+
+    /// <summary>The server-assigned connection id (also in every log event of the connection).</summary>
+    public string Id { get; }
+
+    /// <summary>The client's address and port, when known.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The client's IP address (IPv4-mapped IPv6 addresses unmapped), when known.</summary>
+    public IPAddress? RemoteAddress { get; }
+
+    /// <summary>When the connection was accepted (UTC).</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>The client's identification string (e.g. <c>SSH-2.0-OpenSSH_9.2p1</c>); null until the client sent it.</summary>
+    public string? ClientVersion => Volatile.Read(ref _clientVersion);
+
+    /// <summary>The authenticated user's name; null before authentication.</summary>
+    public string? UserName => Volatile.Read(ref _principal)?.UserName;
+
+    /// <summary>The authenticated principal; null before authentication.</summary>
+    public SshPrincipal? Principal => Volatile.Read(ref _principal);
+
+    /// <summary>When the user authenticated (UTC); null before authentication.</summary>
+    public DateTimeOffset? AuthenticatedAt { get; private set; }
+
+    /// <summary>Bytes received from the client by file transfers (reported through <see cref="SftpTransfer.AddBytes"/>).</summary>
+    public long BytesUploaded => Interlocked.Read(ref _bytesUploaded);
+
+    /// <summary>Bytes sent to the client by file transfers (reported through <see cref="SftpTransfer.AddBytes"/>).</summary>
+    public long BytesDownloaded => Interlocked.Read(ref _bytesDownloaded);
+
+    /// <summary>A snapshot of the transfers begun and not yet disposed.</summary>
+    public IReadOnlyList<SftpTransfer> ActiveTransfers => _transfers.Values.OrderBy(t => t.Id).ToList();
+
+    /// <summary>Completes when the connection has ended.</summary>
+    internal Task Ended => _ended.Task;
+
+    /// <summary>
+    /// Registers an active transfer of <paramref name="path"/>. Dispose the returned handle when the transfer ends
+    /// (after <see cref="SftpTransfer.Complete"/> if it succeeded); undisposed handles are dropped with the connection.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    public SftpTransfer BeginTransfer(string path, SftpTransferDirection direction)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var transfer = new SftpTransfer(this, Interlocked.Increment(ref _nextTransferId), path, direction, _time.GetUtcNow());
+        _transfers[transfer.Id] = transfer;
+        return transfer;
+    }
+
+    internal void AddBytes(SftpTransferDirection direction, long count)
+    {
+        Interlocked.Add(ref direction == SftpTransferDirection.Upload ? ref _bytesUploaded : ref _bytesDownloaded, count);
+        _metrics?.RecordBytes(direction, count);
+    }
+
+    internal void EndTransfer(SftpTransfer transfer)
+    {
+        _transfers.TryRemove(transfer.Id, out _);
+        _metrics?.RecordTransfer(transfer.Direction, transfer.Succeeded);
+    }
+
+    internal void SetClientVersion(string clientVersion) => Volatile.Write(ref _clientVersion, clientVersion);
+
+    internal void SetAuthenticated(SshPrincipal principal)
+    {
+        AuthenticatedAt = _time.GetUtcNow();
+        Volatile.Write(ref _principal, principal);
+    }
+
+    /// <summary>Connects the registry's close request to the running connection.</summary>
+    internal void OnCloseRequested(Action<string> close) => Volatile.Write(ref _close, close);
+
+    internal bool RequestClose(string description)
+    {
+        if (Volatile.Read(ref _close) is not { } close)
+        {
+            return false;
+        }
+        close(description);
+        return true;
+    }
+
+    internal void MarkEnded()
+    {
+        foreach (var transfer in _transfers.Values)
+        {
+            transfer.Dispose();
+        }
+        _ended.TrySetResult();
+    }
+}

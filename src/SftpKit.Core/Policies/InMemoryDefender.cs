@@ -1,0 +1,255 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SftpKit.Hosting;
+
+namespace SftpKit.Policies;
+
+/// <summary>
+/// The default <see cref="ISftpDefender"/>: scores and bans in two maps under one lock, each bounded by
+/// <see cref="SftpDefenderOptions.EntriesHardLimit"/>. A host keeps at most one event per score point of the
+/// threshold (it is banned, and its events dropped, once they add up), so memory per host is bounded too.
+/// </summary>
+internal sealed class InMemoryDefender : ISftpDefender
+{
+    private readonly SftpDefenderOptions _options;
+    private readonly IpNetworkList _safeList;
+    private readonly IpNetworkList _blockList;
+    private readonly TimeProvider _time;
+    private readonly SftpMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<IPAddress, HostScore> _hosts = new();
+    private readonly Dictionary<IPAddress, DateTimeOffset> _bans = new();
+
+    public InMemoryDefender(IOptions<SftpServerOptions> options, TimeProvider time, SftpMetrics metrics, ILogger<InMemoryDefender> logger)
+    {
+        _options = options.Value.Defender;
+        _safeList = new IpNetworkList(_options.SafeList);
+        _blockList = new IpNetworkList(_options.BlockList);
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public ValueTask<bool> AdmitConnectionAsync(IPAddress address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        address = IpNetworkList.Normalize(address);
+        if (_blockList.Contains(address))
+        {
+            return ValueTask.FromResult(false);
+        }
+        if (!_options.Enabled)
+        {
+            return ValueTask.FromResult(true);
+        }
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            if (!_bans.TryGetValue(address, out var until))
+            {
+                return ValueTask.FromResult(true);
+            }
+            if (until <= now)
+            {
+                _bans.Remove(address);
+                return ValueTask.FromResult(true);
+            }
+            var increment = _options.BanTime * _options.BanTimeIncrement / 100;
+            if (_options.BanTimeIncrement > 0 && increment < TimeSpan.FromMinutes(1))
+            {
+                increment = TimeSpan.FromMinutes(1);
+            }
+            _bans[address] = until + increment;
+            return ValueTask.FromResult(false);
+        }
+    }
+
+    public ValueTask AddEventAsync(IPAddress address, SftpDefenderEvent kind, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        AddEvent(IpNetworkList.Normalize(address), kind);
+        return ValueTask.CompletedTask;
+    }
+
+    private void AddEvent(IPAddress address, SftpDefenderEvent kind)
+    {
+        int score = kind switch
+        {
+            SftpDefenderEvent.UnknownUser => _options.ScoreUnknownUser,
+            SftpDefenderEvent.LimitExceeded => _options.ScoreLimitExceeded,
+            _ => _options.ScoreInvalidCredentials,
+        };
+        if (!_options.Enabled || score <= 0 || _safeList.Contains(address))
+        {
+            return;
+        }
+        var now = _time.GetUtcNow();
+        DateTimeOffset? bannedUntil = null;
+        int total;
+        lock (_lock)
+        {
+            if (_bans.TryGetValue(address, out var until))
+            {
+                if (until > now)
+                {
+                    return; // A banned host has no score; its attempts only extend the ban at accept.
+                }
+                _bans.Remove(address);
+            }
+            if (!_hosts.TryGetValue(address, out var host))
+            {
+                host = new HostScore();
+                _hosts[address] = host;
+            }
+            host.Events.Enqueue((now, score));
+            host.LastEvent = now;
+            total = host.Total(now - _options.ObservationTime);
+            if (total >= _options.Threshold)
+            {
+                _hosts.Remove(address);
+                bannedUntil = now + _options.BanTime;
+                _bans[address] = bannedUntil.Value;
+                TrimBans(now);
+            }
+            else
+            {
+                TrimHosts();
+            }
+        }
+        if (bannedUntil is { } end)
+        {
+            _metrics.HostBanned();
+            Log.HostBanned(_logger, address.ToString(), total, end);
+        }
+    }
+
+    public ValueTask<bool> IsBannedAsync(IPAddress address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        address = IpNetworkList.Normalize(address);
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_bans.TryGetValue(address, out var until) && until > now);
+        }
+    }
+
+    public ValueTask<SftpDefenderEntry?> GetHostAsync(IPAddress address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        address = IpNetworkList.Normalize(address);
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            return ValueTask.FromResult(Entry(address, now));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<SftpDefenderEntry>> GetHostsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            var list = _bans.Keys.Concat(_hosts.Keys).Distinct()
+                .Select(a => Entry(a, now))
+                .OfType<SftpDefenderEntry>()
+                .ToList();
+            return ValueTask.FromResult<IReadOnlyList<SftpDefenderEntry>>(list);
+        }
+    }
+
+    public ValueTask BanAsync(IPAddress address, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        address = IpNetworkList.Normalize(address);
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            _hosts.Remove(address);
+            _bans[address] = now + duration;
+            TrimBans(now);
+        }
+        _metrics.HostBanned();
+        Log.HostBanned(_logger, address.ToString(), 0, now + duration);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> UnbanAsync(IPAddress address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        address = IpNetworkList.Normalize(address);
+        bool removed;
+        lock (_lock)
+        {
+            removed = _bans.Remove(address) | _hosts.Remove(address);
+        }
+        if (removed)
+        {
+            Log.HostUnbanned(_logger, address.ToString());
+        }
+        return ValueTask.FromResult(removed);
+    }
+
+    private SftpDefenderEntry? Entry(IPAddress address, DateTimeOffset now)
+    {
+        if (_bans.TryGetValue(address, out var until) && until > now)
+        {
+            return new SftpDefenderEntry(address, 0, until);
+        }
+        int score = _hosts.TryGetValue(address, out var host) ? host.Total(now - _options.ObservationTime) : 0;
+        return score > 0 ? new SftpDefenderEntry(address, score, null) : null;
+    }
+
+    private void TrimHosts()
+    {
+        if (_hosts.Count <= _options.EntriesHardLimit)
+        {
+            return;
+        }
+        foreach (var address in _hosts.OrderBy(h => h.Value.LastEvent).Take(_hosts.Count - _options.EntriesSoftLimit).Select(h => h.Key).ToList())
+        {
+            _hosts.Remove(address);
+        }
+    }
+
+    private void TrimBans(DateTimeOffset now)
+    {
+        if (_bans.Count <= _options.EntriesHardLimit)
+        {
+            return;
+        }
+        foreach (var expired in _bans.Where(b => b.Value <= now).Select(b => b.Key).ToList())
+        {
+            _bans.Remove(expired);
+        }
+        foreach (var address in _bans.OrderBy(b => b.Value).Take(_bans.Count - _options.EntriesSoftLimit).Select(b => b.Key).ToList())
+        {
+            _bans.Remove(address);
+        }
+    }
+
+    private sealed class HostScore
+    {
+        public Queue<(DateTimeOffset At, int Score)> Events { get; } = new();
+
+        public DateTimeOffset LastEvent { get; set; }
+
+        /// <summary>Drops events older than <paramref name="windowStart"/> and sums the rest.</summary>
+        public int Total(DateTimeOffset windowStart)
+        {
+            while (Events.Count > 0 && Events.Peek().At <= windowStart)
+            {
+                Events.Dequeue();
+            }
+            int total = 0;
+            foreach (var (_, score) in Events)
+            {
+                total += score;
+            }
+            return total;
+        }
+    }
+}
