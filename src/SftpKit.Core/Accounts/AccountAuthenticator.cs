@@ -148,7 +148,7 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
             }
         }
         await _store.RecordLoginAsync(account.UserName, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        var principal = new SshPrincipal(account.UserName, account.HomeDirectory);
+        var principal = new SshPrincipal(account.UserName, account.HomeDirectory) { MaxSessions = account.MaxSessions };
         principal.Properties[AccountProperty] = account;
         return SshAuthResult.Success(principal);
     }

@@ -87,14 +87,15 @@ internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
     {
         ArgumentNullException.ThrowIfNull(channel);
         string? remote = channel.RemoteEndPoint is System.Net.IPEndPoint ip ? ip.Address.ToString() : channel.RemoteEndPoint?.ToString();
-        return CreateAsync(channel.Principal, protocol, channel.ConnectionId, remote, ct);
+        return CreateAsync(channel.Principal, protocol, channel.ConnectionId, remote, ct, channel.Connection);
     }
 
     /// <summary>
     /// One policy layer per channel (it carries the channel's protocol for events) over storage and policies built
     /// once per connection.
     /// </summary>
-    private async ValueTask<IVirtualFileSystem> CreateAsync(SshPrincipal principal, string protocol, string? connectionId, string? remote, CancellationToken ct)
+    private async ValueTask<IVirtualFileSystem> CreateAsync(SshPrincipal principal, string protocol, string? connectionId, string? remote,
+        CancellationToken ct, SftpKit.SftpConnection? connection = null)
     {
         ArgumentNullException.ThrowIfNull(principal);
         if (!principal.Properties.TryGetValue(AccountAuthenticator.AccountProperty, out var value) || value is not SftpAccount account)
@@ -118,7 +119,7 @@ internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
                 principal.Properties[SessionFileSystemProperty] = session;
             }
         }
-        var events = new PolicyEvents(_events, account.UserName, protocol, connectionId, remote);
+        var events = new PolicyEvents(_events, account.UserName, protocol, connectionId, remote, connection);
         return new PolicyFileSystem(session.Storage, session.Policy, _ledger, events);
     }
 

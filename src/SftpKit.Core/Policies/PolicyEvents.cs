@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SftpKit.Events;
 using SftpKit.FileSystem;
 
+
 namespace SftpKit.Policies;
 
 /// <summary>
@@ -17,8 +18,10 @@ internal sealed class PolicyEvents
     private readonly string? _connectionId;
     private readonly string? _remoteAddress;
 
-    public PolicyEvents(ISftpEventDispatcher? dispatcher, string userName, string protocol, string? connectionId, string? remoteAddress)
+    public PolicyEvents(ISftpEventDispatcher? dispatcher, string userName, string protocol, string? connectionId, string? remoteAddress,
+        SftpConnection? connection = null)
     {
+        Connection = connection;
         _dispatcher = dispatcher;
         _userName = userName;
         _protocol = protocol;
@@ -27,6 +30,14 @@ internal sealed class PolicyEvents
     }
 
     public bool Enabled => _dispatcher is not null;
+
+    /// <summary>The connection in the registry, whose transfer list and byte counters this channel's transfers update.</summary>
+    public SftpConnection? Connection { get; }
+
+    /// <summary>Whether reads and writes must be wrapped at all (events, registry).</summary>
+    public bool Tracks => _dispatcher is not null || Connection is not null;
+
+    public SftpTransfer? BeginTransfer(string path, SftpTransferDirection direction) => Connection?.BeginTransfer(path, direction);
 
     public SftpEvent Make(SftpEventKind kind, string path, string? target = null) => new()
     {

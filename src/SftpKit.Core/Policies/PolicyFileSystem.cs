@@ -125,7 +125,7 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
             _events.Post(SftpEventKind.Download, path, null, null, start, ex);
             throw;
         }
-        return _policy.DownloadBuckets.Length == 0 && !_events.Enabled
+        return _policy.DownloadBuckets.Length == 0 && !_events.Tracks
             ? reader
             : new PolicyReader(reader, _policy.DownloadBuckets, _events, path, start);
     }

@@ -27,6 +27,7 @@ internal sealed class UploadTracker
     public UploadTracker(PolicyFileSystem fs, string path, QuotaScope scope, bool existed, long oldSize, long baseSize, bool atomic, long startTimestamp)
     {
         _start = startTimestamp;
+        Transfer = fs.Events.BeginTransfer(path, SftpKit.SftpTransferDirection.Upload);
         _fs = fs;
         _path = path;
         _scope = scope;
@@ -37,6 +38,9 @@ internal sealed class UploadTracker
     }
 
     public SftpTokenBucket[] Buckets => _fs.Policy.UploadBuckets;
+
+    /// <summary>The upload as the connection registry shows it (null outside a registered connection).</summary>
+    public SftpKit.SftpTransfer? Transfer { get; }
 
     /// <summary>Reserves room for data ending at <paramref name="end"/>; throws when a limit would be passed.</summary>
     public async ValueTask BeforeWriteAsync(long end, CancellationToken cancellationToken)
@@ -77,6 +81,8 @@ internal sealed class UploadTracker
     public async ValueTask CompletedAsync(long finalSize)
     {
         Release();
+        Transfer?.Complete();
+        Transfer?.Dispose();
         await _fs.AccountAsync(_scope, finalSize - (_existed ? _oldSize : 0), _existed ? 0 : 1).ConfigureAwait(false);
         _fs.Events.Post(Events.SftpEventKind.Upload, _path, null, finalSize, _start, null);
     }
@@ -87,6 +93,7 @@ internal sealed class UploadTracker
         {
             return;
         }
+        Transfer?.Dispose();
         _fs.Events.Post(Events.SftpEventKind.Upload, _path, null, HighWater, _start, new VfsException(VfsError.Failure, "Upload not completed."));
         if (_atomic)
         {
@@ -149,6 +156,7 @@ internal class PolicyWriter : IVfsWriter
         await Tracker.BeforeWriteAsync(_inner.Position + data.Length, cancellationToken).ConfigureAwait(false);
         await UploadTracker.ThrottleAsync(Tracker.Buckets, data.Length, cancellationToken).ConfigureAwait(false);
         await _inner.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        Tracker.Transfer?.AddBytes(data.Length);
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
@@ -204,6 +212,7 @@ internal sealed class PolicyRandomAccessWriter : PolicyWriter, IVfsRandomAccessW
         await Tracker.BeforeWriteAsync(offset + data.Length, cancellationToken).ConfigureAwait(false);
         await UploadTracker.ThrottleAsync(Tracker.Buckets, data.Length, cancellationToken).ConfigureAwait(false);
         await _inner.WriteAtAsync(offset, data, cancellationToken).ConfigureAwait(false);
+        Tracker.Transfer?.AddBytes(data.Length);
     }
 
     public ValueTask<int> ReadAtAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken) =>
@@ -221,11 +230,13 @@ internal sealed class PolicyReader : IVfsReader
     private readonly PolicyEvents _events;
     private readonly string _path;
     private readonly long _start;
+    private readonly SftpKit.SftpTransfer? _transfer;
     private long _bytes;
     private int _disposed;
 
     public PolicyReader(IVfsReader inner, SftpTokenBucket[] buckets, PolicyEvents events, string path, long startTimestamp)
     {
+        _transfer = events.BeginTransfer(path, SftpKit.SftpTransferDirection.Download);
         _inner = inner;
         _buckets = buckets;
         _events = events;
@@ -237,6 +248,7 @@ internal sealed class PolicyReader : IVfsReader
     {
         int read = await _inner.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref _bytes, read);
+        _transfer?.AddBytes(read);
         if (_buckets.Length > 0)
         {
             await UploadTracker.ThrottleAsync(_buckets, read, cancellationToken).ConfigureAwait(false);
@@ -250,6 +262,8 @@ internal sealed class PolicyReader : IVfsReader
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            _transfer?.Complete();
+            _transfer?.Dispose();
             _events.Post(Events.SftpEventKind.Download, _path, null, Interlocked.Read(ref _bytes), _start, null);
         }
         return _inner.DisposeAsync();

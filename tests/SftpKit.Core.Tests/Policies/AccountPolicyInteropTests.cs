@@ -364,3 +364,67 @@ public sealed class AccountEventTests : IClassFixture<AccountTestServer>
         Assert.DoesNotContain(events, e => e.Kind == SftpKit.Events.SftpEventKind.Login);
     }
 }
+
+/// <summary>Account session limits and live transfer tracking.</summary>
+public sealed class AccountSessionTests : IClassFixture<AccountTestServer>
+{
+    private readonly AccountTestServer _server;
+
+    public AccountSessionTests(AccountTestServer server) => _server = server;
+
+    [Fact]
+    public async Task The_account_session_limit_refuses_the_extra_session_and_transfers_show_in_the_registry()
+    {
+        string user = "ms" + Guid.NewGuid().ToString("N")[..6];
+        await _server.AddAccountAsync(user, a =>
+        {
+            a.MaxSessions = 2;
+            a.DownloadBandwidth = 256;
+        });
+        await File.WriteAllBytesAsync(Path.Combine(_server.Directory, "homes", user, "slow.bin"), new byte[1024 * 1024]);
+        using var first = new SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password);
+        using var second = new SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password);
+        first.Connect();
+        second.Connect();
+        using (var third = new SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password))
+        {
+            Assert.ThrowsAny<SshException>(third.Connect);
+        }
+
+        // A throttled download (256 KiB/s) is listed with its bytes while it runs.
+        var registry = _server.Services.GetRequiredService<ISftpConnectionRegistry>();
+        var download = Task.Run(() =>
+        {
+            using var sink = new MemoryStream();
+            first.DownloadFile("/slow.bin", sink);
+            return sink.Length;
+        });
+        SftpTransfer? seen = null;
+        for (int i = 0; i < 100 && seen is null; i++)
+        {
+            await Task.Delay(50);
+            seen = registry.GetConnections().Where(c => c.UserName == user).SelectMany(c => c.ActiveTransfers).FirstOrDefault();
+        }
+        Assert.NotNull(seen);
+        Assert.Equal("/slow.bin", seen!.Path);
+        Assert.Equal(SftpTransferDirection.Download, seen.Direction);
+        Assert.Equal(1024 * 1024, await download);
+        Assert.True(registry.GetConnections().Where(c => c.UserName == user).Sum(c => c.BytesDownloaded) >= 1024 * 1024);
+
+        second.Disconnect();
+        using var again = new SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password);
+        for (int i = 0; i < 50; i++)
+        {
+            try
+            {
+                again.Connect();
+                break;
+            }
+            catch (SshException) when (i < 49)
+            {
+                await Task.Delay(100); // the freed slot is released when the server sees the disconnect
+            }
+        }
+        Assert.True(again.IsConnected);
+    }
+}

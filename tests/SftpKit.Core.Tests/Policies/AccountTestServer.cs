@@ -45,6 +45,8 @@ public sealed class AccountTestServer : IAsyncLifetime
                 o.Listen(IPAddress.Loopback, 0);
                 o.HostKeyFiles.Add(hostKey);
                 o.Limits.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+                o.Defender.Enabled = false;
+                o.Defender.FailedPasswordDelay = TimeSpan.Zero;
             })
             .AddUserStore(_ => Store)
             .AddEventHandler(Events)
