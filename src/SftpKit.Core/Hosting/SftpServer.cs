@@ -21,6 +21,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     private readonly ISshAuthenticator _authenticator;
     private readonly IEnumerable<ISshSubsystemHandler> _subsystems;
     private readonly IEnumerable<ISshCommandHandler> _commands;
+    private readonly Events.ISftpEventDispatcher? _events;
     private readonly IEnumerable<ISshAuthenticationObserver> _observers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -39,8 +40,10 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
 
     public SftpServer(IOptions<SftpServerOptions> options, ISshAuthenticator authenticator, IEnumerable<ISshSubsystemHandler> subsystems,
         IEnumerable<ISshCommandHandler> commands, ILogger<SftpServer> logger, IEnumerable<ISshAuthenticationObserver> observers,
-        ConnectionPolicies policies, TimeProvider? timeProvider = null, InMemoryHostKeys? inMemoryHostKeys = null)
+        ConnectionPolicies policies, TimeProvider? timeProvider = null, InMemoryHostKeys? inMemoryHostKeys = null,
+        Events.ISftpEventDispatcher? events = null)
     {
+        _events = events;
         _observers = observers;
         _time = timeProvider ?? TimeProvider.System;
         _inMemoryHostKeys = inMemoryHostKeys;
@@ -62,7 +65,8 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
         var trustedCas = _options.TrustedUserCaKeys.Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null).OfType<SshPublicKey>();
         var auth = new UserAuthSettings(_authenticator, _observers.ToList(), new SshCertificateValidator(trustedCas, _time), _logger,
             _options.Limits.MaxAuthAttempts);
-        _context = new SshServerContext(_options, hostKeys, _authenticator, _subsystems.ToList(), _commands.ToList(), _logger, auth, _policies);
+        _context = new SshServerContext(_options, hostKeys, _authenticator, _subsystems.ToList(),
+            _commands.Select(c => _events is null ? c : new Events.EventedCommandHandler(c, _events)).ToList<ISshCommandHandler>(), _logger, auth, _policies);
         var endpoints = _options.Endpoints.Count > 0 ? _options.Endpoints : [new SshEndpoint()];
         var bound = new List<EndPoint>();
         try

@@ -190,6 +190,26 @@ public sealed class AccountPolicyInteropTests : IClassFixture<AccountTestServer>
     }
 
     [Fact]
+    public async Task An_imported_bcrypt_hash_logs_in_and_is_rehashed_to_argon2id()
+    {
+        string user = Unique("bc");
+        string bcrypt = BCrypt.Net.BCrypt.HashPassword(AccountTestServer.Password, 4);
+        await _server.AddAccountAsync(user, a => a.PasswordHash = bcrypt);
+        using (var client = new SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password))
+        {
+            client.Connect();
+            Assert.True(client.IsConnected);
+        }
+        var stored = await _server.Store.FindAsync(user, CancellationToken.None);
+        Assert.StartsWith("$argon2id$", stored!.PasswordHash, StringComparison.Ordinal);
+        Assert.Equal(PasswordVerificationResult.Success, SftpPasswordHasher.Verify(stored.PasswordHash!, AccountTestServer.Password));
+        // The new hash still logs in.
+        using var again = new SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password);
+        again.Connect();
+        Assert.True(again.IsConnected);
+    }
+
+    [Fact]
     public async Task Unknown_user_and_wrong_password_are_refused()
     {
         string user = Unique("pw");
@@ -350,6 +370,24 @@ public sealed class AccountEventTests : IClassFixture<AccountTestServer>
         Assert.Contains(events, e => e.Kind == SftpKit.Events.SftpEventKind.Upload && e.Path == "/blocked.bin" && e.Status == SftpKit.Events.SftpEventStatus.Denied);
         Assert.Contains(events, e => e.Kind == SftpKit.Events.SftpEventKind.Upload && e.Path == "/scp.bin" && e.Protocol == "SCP" && e.Size == 12345);
         Assert.Contains(events, e => e.Kind == SftpKit.Events.SftpEventKind.Login && e.Properties["method"] == "publickey");
+    }
+
+    [Fact]
+    public async Task Commands_raise_events_and_a_pre_event_can_refuse_one()
+    {
+        string user = "cmd" + Guid.NewGuid().ToString("N")[..6];
+        var account = await _server.AddAccountAsync(user);
+        await File.WriteAllTextAsync(Path.Combine(account.HomeDirectory!, "x.txt"), "x");
+        var sha = await _server.SshAsync(user, "sha1sum x.txt");
+        Assert.Equal(0, sha.ExitCode);
+        var md5 = await _server.SshAsync(user, "md5sum x.txt");
+        Assert.Equal(1, md5.ExitCode);
+        Assert.Contains("Permission denied", md5.StandardError, StringComparison.Ordinal);
+        var events = await _server.Events.WaitForAsync(user, list => list.Count(e => e.Kind == SftpKit.Events.SftpEventKind.SshCommand) >= 2);
+        var ok = Assert.Single(events, e => e.Kind == SftpKit.Events.SftpEventKind.SshCommand && e.Path == "sha1sum x.txt");
+        Assert.Equal(SftpKit.Events.SftpEventStatus.Ok, ok.Status);
+        Assert.Equal("0", ok.Properties["exit_status"]);
+        Assert.Contains(events, e => e.Kind == SftpKit.Events.SftpEventKind.SshCommand && e.Path == "md5sum x.txt" && e.Status == SftpKit.Events.SftpEventStatus.Denied);
     }
 
     [Fact]

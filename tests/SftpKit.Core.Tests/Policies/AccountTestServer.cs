@@ -149,7 +149,8 @@ public sealed class RecordingEventHandler : SftpKit.Events.ISftpEventHandler
     public ValueTask<SftpKit.Events.SftpEventDecision> OnPreEventAsync(SftpKit.Events.SftpEvent sftpEvent, CancellationToken cancellationToken)
     {
         bool deny = (sftpEvent.Kind == SftpKit.Events.SftpEventKind.Upload && sftpEvent.Path!.Contains("blocked", StringComparison.Ordinal))
-            || (sftpEvent.Kind == SftpKit.Events.SftpEventKind.Login && sftpEvent.UserName!.StartsWith("vetoed", StringComparison.Ordinal));
+            || (sftpEvent.Kind == SftpKit.Events.SftpEventKind.Login && sftpEvent.UserName!.StartsWith("vetoed", StringComparison.Ordinal))
+            || (sftpEvent.Kind == SftpKit.Events.SftpEventKind.SshCommand && sftpEvent.Path!.StartsWith("md5sum", StringComparison.Ordinal));
         return ValueTask.FromResult(deny ? SftpKit.Events.SftpEventDecision.Deny("test veto") : SftpKit.Events.SftpEventDecision.Allow);
     }
 
