@@ -1,0 +1,152 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SftpKit.Accounts;
+
+/// <summary>How <see cref="SftpAccountBackup.RestoreAsync"/> treats accounts that already exist.</summary>
+public enum SftpRestoreMode
+{
+    /// <summary>Add accounts that do not exist; leave existing ones untouched.</summary>
+    AddOnly,
+    /// <summary>Add new accounts and replace existing ones with the dump's version.</summary>
+    Replace,
+}
+
+/// <summary>What a restore did.</summary>
+public sealed record SftpRestoreResult(int Added, int Replaced, int Skipped);
+
+/// <summary>
+/// Dumps every account of an <see cref="ISftpUserStore"/> (with its virtual folders, permissions, filters, keys and
+/// hashes) and the stored quota usage to one JSON document, and loads such a document into any store — for backups
+/// and for moving between engines (e.g. SQLite to PostgreSQL). The document holds password hashes: protect it like
+/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"quotaUsage":[...]}</c>.
+/// </summary>
+public static class SftpAccountBackup
+{
+    /// <summary>The format version written; <see cref="RestoreAsync"/> refuses newer documents.</summary>
+    public const int FormatVersion = 1;
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Writes every account (and, when <paramref name="quotas"/> is given, its quota usage) to <paramref name="output"/>.</summary>
+    public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(output);
+        var users = new List<SftpAccount>();
+        var usage = new List<QuotaEntry>();
+        await foreach (var account in store.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            users.Add(account);
+            if (quotas is not null)
+            {
+                var u = await quotas.GetAsync(SftpQuotaOwner.User(account.UserName), cancellationToken).ConfigureAwait(false);
+                usage.Add(new QuotaEntry { Kind = SftpQuotaOwnerKind.User, Name = account.UserName, Size = u.Size, Files = u.Files });
+                foreach (var folder in account.VirtualFolders.Where(f => f.HasOwnQuota))
+                {
+                    if (usage.Any(e => e.Kind == SftpQuotaOwnerKind.Folder && e.Name == folder.Name))
+                    {
+                        continue;
+                    }
+                    var f = await quotas.GetAsync(SftpQuotaOwner.Folder(folder.Name), cancellationToken).ConfigureAwait(false);
+                    usage.Add(new QuotaEntry { Kind = SftpQuotaOwnerKind.Folder, Name = folder.Name, Size = f.Size, Files = f.Files });
+                }
+            }
+        }
+        var document = new BackupDocument { Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, QuotaUsage = usage };
+        await JsonSerializer.SerializeAsync(output, document, s_json, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads a dump into <paramref name="store"/>; quota usage is restored for accounts it adds or replaces.</summary>
+    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account twice.</exception>
+    public static async Task<SftpRestoreResult> RestoreAsync(ISftpUserStore store, Stream input, SftpRestoreMode mode,
+        ISftpQuotaStore? quotas = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(input);
+        BackupDocument? document;
+        try
+        {
+            document = await JsonSerializer.DeserializeAsync<BackupDocument>(input, s_json, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException("The backup is not valid JSON.", ex);
+        }
+        if (document is null || document.Version < 1)
+        {
+            throw new InvalidDataException("The document is not an SftpKit backup.");
+        }
+        if (document.Version > FormatVersion)
+        {
+            throw new InvalidDataException($"The backup has format version {document.Version}; this version reads up to {FormatVersion}.");
+        }
+        var users = document.Users ?? [];
+        if (users.Any(u => string.IsNullOrEmpty(u.UserName)) || users.GroupBy(u => u.UserName, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            throw new InvalidDataException("Every account in the backup needs a unique, non-empty user name.");
+        }
+        int added = 0, replaced = 0, skipped = 0;
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var account in users)
+        {
+            if (await store.FindAsync(account.UserName, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await store.CreateAsync(account, cancellationToken).ConfigureAwait(false);
+                added++;
+                touched.Add(account.UserName);
+            }
+            else if (mode == SftpRestoreMode.Replace)
+            {
+                await store.UpdateAsync(account, cancellationToken).ConfigureAwait(false);
+                replaced++;
+                touched.Add(account.UserName);
+            }
+            else
+            {
+                skipped++;
+            }
+        }
+        if (quotas is not null && document.QuotaUsage is { } usage)
+        {
+            var touchedFolders = users.Where(u => touched.Contains(u.UserName)).SelectMany(u => u.VirtualFolders).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var entry in usage)
+            {
+                bool applies = entry.Kind == SftpQuotaOwnerKind.User ? touched.Contains(entry.Name) : touchedFolders.Contains(entry.Name);
+                if (applies)
+                {
+                    await quotas.SetAsync(new SftpQuotaOwner(entry.Kind, entry.Name), new SftpQuotaUsage(entry.Size, entry.Files), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        return new SftpRestoreResult(added, replaced, skipped);
+    }
+
+    private sealed class BackupDocument
+    {
+        public int Version { get; set; }
+
+        public DateTimeOffset CreatedAt { get; set; }
+
+        public List<SftpAccount>? Users { get; set; }
+
+        public List<QuotaEntry>? QuotaUsage { get; set; }
+    }
+
+    private sealed class QuotaEntry
+    {
+        [JsonConverter(typeof(JsonStringEnumConverter<SftpQuotaOwnerKind>))]
+        public SftpQuotaOwnerKind Kind { get; set; }
+
+        public string Name { get; set; } = string.Empty;
+
+        public long Size { get; set; }
+
+        public long Files { get; set; }
+    }
+}
