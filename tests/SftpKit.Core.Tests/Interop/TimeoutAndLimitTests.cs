@@ -10,7 +10,7 @@ public sealed class TimeoutAndLimitTests : IAsyncLifetime
     {
         Configure = o =>
         {
-            o.Limits.LoginGraceTime = TimeSpan.FromSeconds(1);
+            o.Limits.LoginGraceTime = TimeSpan.FromSeconds(3); // room for a password hash on a loaded machine
             o.Limits.IdleTimeout = TimeSpan.FromSeconds(2);
             o.Limits.MaxAuthAttempts = 2;
         },
