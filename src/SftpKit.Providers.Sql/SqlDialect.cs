@@ -23,6 +23,9 @@ internal abstract class SqlDialect
 
     public abstract bool IsUniqueViolation(Exception exception);
 
+    /// <summary>Deadlocks, serialisation failures and busy databases: worth one more try.</summary>
+    public abstract bool IsTransient(Exception exception);
+
     /// <summary>Where the database is, for logs: the host (never the connection string, which may carry a password).</summary>
     public abstract string DescribeTarget(string connectionString);
 
@@ -98,6 +101,9 @@ internal sealed class SqliteDialect : SqlDialect
     // SQLITE_CONSTRAINT (19): primary key and unique violations.
     public override bool IsUniqueViolation(Exception exception) => exception is SqliteException { SqliteErrorCode: 19 };
 
+    // SQLITE_BUSY (5), SQLITE_LOCKED (6).
+    public override bool IsTransient(Exception exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 };
+
     public override string DescribeTarget(string connectionString) => new SqliteConnectionStringBuilder(connectionString).DataSource;
 
     public override string ColumnExistsQuery(string table, string column) =>
@@ -125,6 +131,9 @@ internal sealed class PostgreSqlDialect : SqlDialect
     public override string UpsertClause(string keyColumns) => $"ON CONFLICT ({keyColumns}) DO UPDATE SET";
 
     public override bool IsUniqueViolation(Exception exception) => exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override bool IsTransient(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
     public override string DescribeTarget(string connectionString)
     {
@@ -167,6 +176,9 @@ internal sealed class MySqlDialect : SqlDialect
     public override string UpsertClause(string keyColumns) => "ON DUPLICATE KEY UPDATE";
 
     public override bool IsUniqueViolation(Exception exception) => exception is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
+
+    public override bool IsTransient(Exception exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
     public override string DescribeTarget(string connectionString)
     {

@@ -39,13 +39,13 @@ public sealed class SqlStoreOptions
     public int AuthCacheMaxEntries { get; set; } = 10_000;
 
     /// <summary>
-    /// Whether sessions per account are counted in the database (<c>SqlSessionLimiter</c>), so an account's
+    /// Whether sessions per account are counted in the database (<see cref="SqlSessionLimiter"/>), so an account's
     /// <c>MaxSessions</c> holds across every instance sharing it. False keeps the in-process limiter. Defaults to true.
     /// </summary>
     public bool UseSqlSessionLimiter { get; set; } = true;
 
     /// <summary>
-    /// Whether defender scores and bans are kept in the database (<c>SqlDefender</c>), so a ban recorded by
+    /// Whether defender scores and bans are kept in the database (<see cref="SqlDefender"/>), so a ban recorded by
     /// one instance refuses the host on all. False keeps the in-process defender. Defaults to true.
     /// </summary>
     public bool UseSqlDefender { get; set; } = true;
