@@ -243,13 +243,27 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
         await SqlMigrator.MigrateAsync(db.Options());
         await using var a = new SqlSessionLimiter(db.Options(o => o.InstanceId = "a"));
         await using var b = new SqlSessionLimiter(db.Options(o => o.InstanceId = "b"));
-        var attempts = Enumerable.Range(0, 16)
-            .Select(i => Task.Run(async () => await (i % 2 == 0 ? a : b).TryAcquireAsync("frank", 2, $"c{i}", default)))
-            .ToArray();
-        var leases = await Task.WhenAll(attempts);
-        var held = leases.Where(l => l is not null).ToList();
-        Assert.Equal(2, held.Count);
-        Assert.Equal(2, await b.GetActiveSessionsAsync("frank", default));
+        // Several rounds of logins released together, half on each instance; every round must end with exactly 2.
+        List<ISftpSessionLease?> held = [];
+        for (int round = 0; round < 6; round++)
+        {
+            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var attempts = Enumerable.Range(0, 24)
+                .Select(i => Task.Run(async () =>
+                {
+                    await go.Task;
+                    return await (i % 2 == 0 ? a : b).TryAcquireAsync($"frank{round}", 2, $"c{i}", default);
+                }))
+                .ToArray();
+            go.SetResult();
+            var leases = await Task.WhenAll(attempts);
+            held = leases.Where(l => l is not null).ToList();
+            Assert.Equal(2, held.Count);
+            Assert.Equal(2, await b.GetActiveSessionsAsync($"frank{round}", default));
+        }
+        await a.TryAcquireAsync("frank", 2, "c1", default);
+        held = [await b.TryAcquireAsync("frank", 2, "c2", default)];
+        Assert.NotNull(held[0]);
         Assert.Null(await a.TryAcquireAsync("frank", 2, "late", default));
 
         await held[0]!.DisposeAsync();
