@@ -1,5 +1,10 @@
+using System.Data.Common;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SftpKit.Accounts;
 using Xunit.Abstractions;
@@ -119,6 +124,68 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
         Assert.False(await store.DeleteAsync("bob", default));
         Assert.Null(await store.FindAsync("bob", default));
         Assert.Equal(1L, Convert.ToInt64(await db.ScalarAsync("SELECT COUNT(*) FROM accounts")));
+    }
+
+    [Fact]
+    public async Task Registration_BindsConfiguration_MigratesAtStart_AndNeverLogsTheConnectionString()
+    {
+        if (await DatabaseAsync() is not { } db)
+        {
+            return;
+        }
+        string keys = Path.Combine(Path.GetTempPath(), "sftpkit-sqlreg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(keys);
+        try
+        {
+            var made = await SftpKit.Tests.Interop.ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(keys, "host")]);
+            Assert.Equal(0, made.ExitCode);
+            var logs = new ListLoggerProvider();
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["SftpKit:Sql:Provider"] = Provider.ToString(),
+                ["SftpKit:Sql:ConnectionString"] = db.ConnectionString,
+                ["SftpKit:Sql:UseSqlDefender"] = "false",
+            });
+            builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+            builder.Services.AddSftpServer(o =>
+                {
+                    o.Listen(IPAddress.Loopback, 0);
+                    o.HostKeyFiles.Add(Path.Combine(keys, "host"));
+                })
+                .AddSqlUserStore(o => o.AuthCacheDuration = TimeSpan.Zero);
+            using var host = builder.Build();
+            await host.StartAsync();
+            try
+            {
+                Assert.Equal(SqlMigrator.LatestVersion, await SqlMigrator.GetVersionAsync(db.Options())); // migrated before the server listened
+                Assert.IsType<SqlSessionLimiter>(host.Services.GetRequiredService<ISftpSessionLimiter>());
+                Assert.IsNotType<SqlDefender>(host.Services.GetRequiredService<ISftpDefender>()); // kept in memory by configuration
+                var store = Assert.IsType<SqlUserStore>(host.Services.GetRequiredService<SftpKit.Accounts.ISftpUserStore>());
+                Assert.Equal(Provider, store.Provider);
+            }
+            finally
+            {
+                await host.StopAsync();
+            }
+            var sql = logs.Lines.Where(l => l.Id.Id is >= 6000 and < 6050).ToList();
+            Assert.Contains(sql, l => l.Id.Id == 6000 && l.Text.Contains(Provider.ToString(), StringComparison.Ordinal));
+            Assert.Contains(sql, l => l.Id.Id == 6001);
+            var settings = new DbConnectionStringBuilder { ConnectionString = db.ConnectionString };
+            string? password = settings.TryGetValue("Password", out object? value) ? value?.ToString() : null;
+            foreach (var (_, _, text) in logs.Lines)
+            {
+                Assert.DoesNotContain(db.ConnectionString, text, StringComparison.Ordinal);
+                if (!string.IsNullOrEmpty(password))
+                {
+                    Assert.DoesNotContain(password, text, StringComparison.Ordinal);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
     }
 
     [Fact]
