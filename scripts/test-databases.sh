@@ -25,7 +25,7 @@ sftpkit_start_test_databases() {
   password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 
   local pgbin
-  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -n "$pgbin" ] && [ -x "$pgbin/initdb" ]; then
     local pgport; pgport=$(sftpkit_free_port)
     mkdir -p "$SFTPKIT_DB_DIR/pg"; echo "$password" > "$SFTPKIT_DB_DIR/pg/pwfile"
@@ -73,7 +73,7 @@ sftpkit_start_postgres() {
 sftpkit_stop_test_databases() {
   [ -n "${SFTPKIT_DB_DIR:-}" ] && [ -d "$SFTPKIT_DB_DIR" ] || return 0
   local pgbin
-  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -f "$SFTPKIT_DB_DIR/pg/data/postmaster.pid" ]; then
     sftpkit_as_db_user "$pgbin/pg_ctl" -D "$SFTPKIT_DB_DIR/pg/data" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
   fi
