@@ -16,7 +16,7 @@ namespace SftpKit.Providers.Sql;
 /// them in sync (NTP) to well under the lease duration. Disposing the limiter stops renewal and leaves the leases to
 /// their connections (which release them as they close) or to expiry.
 /// </summary>
-public sealed class SqlSessionLimiter : ISftpSessionLimiter, IAsyncDisposable
+public sealed class SqlSessionLimiter : ISftpSessionLimiter, IAsyncDisposable, IDisposable
 {
     private const int MaxAttempts = 8;
 
@@ -132,6 +132,9 @@ public sealed class SqlSessionLimiter : ISftpSessionLimiter, IAsyncDisposable
 
     /// <summary>Stops renewing; the leases stay until their connections release them or they expire.</summary>
     public ValueTask DisposeAsync() => _renewal.DisposeAsync();
+
+    /// <summary>Stops renewing (see <see cref="DisposeAsync"/>).</summary>
+    public void Dispose() => _renewal.Dispose();
 
     private Lease Held(string leaseId, string userName, string connectionId)
     {
