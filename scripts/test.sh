@@ -16,6 +16,8 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import bcrypt' 2>/dev/null || need+=(python3-bcrypt)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import argon2' 2>/dev/null || need+=(python3-argon2)
 command -v sshfs >/dev/null 2>&1 || need+=(sshfs)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -23,9 +25,14 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# Throwaway PostgreSQL and MariaDB on 127.0.0.1 for the SQL store tests (SFTPKIT_TEST_POSTGRES / SFTPKIT_TEST_MYSQL).
+source scripts/test-databases.sh
+trap sftpkit_stop_test_databases EXIT
+set +e; sftpkit_start_test_databases; set -e
+
 results=$(mktemp -d)
 set +e
-dotnet test SftpKit.sln -c Release --blame-hang-timeout 5m --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
+dotnet test SftpKit.sln -c Release --blame-hang-timeout 5m --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
 status=${PIPESTATUS[0]}
 set -e
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SftpKit;
+using SftpKit.Providers.Sql;
 using SftpKit.Server;
 
 // SftpKit sample server. Usage (all optional):
@@ -11,7 +12,8 @@ using SftpKit.Server;
 //   --address IP          listen address
 //   --user NAME:PASSWORD  add or update an account in DIR/users.json (repeatable); home directory DIR/home/NAME
 //   --authorized-key NAME:PATH  add a public key file (authorized_keys lines) to NAME's account (repeatable)
-// Accounts live in DIR/users.json (JsonFileUserStore: edits are picked up while running).
+// Accounts live in DIR/sftpkit.db (SQLite through SftpKit.Providers.Sql; "SftpKit:Sql" in sftpkit.json can point at
+// PostgreSQL or MySQL instead), or in DIR/users.json (JsonFileUserStore) when "SftpKit:AccountStore" is "json".
 //   --stdio-sftp ROOT     serve one SFTP session on stdin/stdout over ROOT and exit (sftp -D "... --stdio-sftp ROOT")
 // Configuration: DIR/sftpkit.json (section "SftpKit"), then environment variables (SftpKit__Limits__IdleTimeout=...).
 if (args is ["--stdio-sftp", var stdioRoot])
@@ -29,7 +31,7 @@ builder.Configuration.AddEnvironmentVariables();
 builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
 
-builder.Services.AddSftpServer(options =>
+var server = builder.Services.AddSftpServer(options =>
     {
         if (cli.Port is not null || cli.Address is not null)
         {
@@ -40,8 +42,23 @@ builder.Services.AddSftpServer(options =>
         {
             options.HostKeyDirectory = Path.Combine(cli.ConfigDirectory, options.HostKeyDirectory);
         }
-    })
-    .AddJsonFileUserStore(Path.Combine(cli.ConfigDirectory, "users.json"))
+    });
+if (string.Equals(builder.Configuration["SftpKit:AccountStore"], "json", StringComparison.OrdinalIgnoreCase))
+{
+    server.AddJsonFileUserStore(Path.Combine(cli.ConfigDirectory, "users.json"));
+}
+else
+{
+    server.AddSqlUserStore(sql =>
+    {
+        if (string.IsNullOrEmpty(sql.ConnectionString))
+        {
+            sql.Provider = SqlProvider.Sqlite;
+            sql.ConnectionString = $"Data Source={Path.GetFullPath(Path.Combine(cli.ConfigDirectory, "sftpkit.db"))}";
+        }
+    });
+}
+server
     .AddSftp()
     .AddScp()
     .AddHashCommands()

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace SftpKit.Providers.Sql;
+
+/// <summary>Log messages of the SQL store (event ids 6000–6049). Connection strings are never logged.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 6000, EventName = "SqlStoreOpened", Level = LogLevel.Information,
+        Message = "SQL store on {Provider} at {Target}, schema version {Version}")]
+    public static partial void StoreOpened(ILogger logger, SqlProvider provider, string target, int version);
+
+    [LoggerMessage(EventId = 6001, EventName = "SqlMigrationApplied", Level = LogLevel.Information,
+        Message = "Applied schema migration {Version} ({Description}) on {Provider} at {Target}")]
+    public static partial void MigrationApplied(ILogger logger, int version, string description, SqlProvider provider, string target);
+
+    [LoggerMessage(EventId = 6002, EventName = "SqlSchemaRefused", Level = LogLevel.Critical,
+        Message = "SQL store on {Provider} at {Target} refused: {Reason}")]
+    public static partial void SchemaRefused(ILogger logger, SqlProvider provider, string target, string reason);
+
+    [LoggerMessage(EventId = 6010, EventName = "SqlLeaseRenewalFailed", Level = LogLevel.Warning,
+        Message = "Renewing the session leases of instance {InstanceId} failed; retrying at the next interval")]
+    public static partial void LeaseRenewalFailed(ILogger logger, string instanceId, Exception exception);
+
+    [LoggerMessage(EventId = 6011, EventName = "SqlLeaseReleaseFailed", Level = LogLevel.Warning,
+        Message = "Releasing the session lease of {UserName} failed; it expires by itself")]
+    public static partial void LeaseReleaseFailed(ILogger logger, string userName, Exception exception);
+
+    [LoggerMessage(EventId = 6012, EventName = "SqlSessionLimitReached", Level = LogLevel.Debug,
+        Message = "Session limit {MaxSessions} of {UserName} reached across the cluster")]
+    public static partial void SessionLimitReached(ILogger logger, string userName, int maxSessions);
+
+    [LoggerMessage(EventId = 6020, EventName = "SqlHostBanned", Level = LogLevel.Warning,
+        Message = "Host {Address} banned until {BannedUntil} (score {Score})")]
+    public static partial void HostBanned(ILogger logger, string address, int score, DateTimeOffset bannedUntil);
+
+    [LoggerMessage(EventId = 6021, EventName = "SqlHostUnbanned", Level = LogLevel.Information,
+        Message = "Host {Address} unbanned")]
+    public static partial void HostUnbanned(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 6022, EventName = "SqlDefenderFailed", Level = LogLevel.Error,
+        Message = "The shared defender could not reach the database; {Address} is admitted")]
+    public static partial void DefenderFailed(ILogger logger, string address, Exception exception);
+}

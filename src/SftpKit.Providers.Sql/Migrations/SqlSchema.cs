@@ -1,0 +1,122 @@
+namespace SftpKit.Providers.Sql.Migrations;
+
+/// <summary>
+/// The schema, as ordered migration steps. Never edit a released step: add a new one. Times are UTC Unix
+/// milliseconds in BIGINT columns (the same on every engine); lists and maps of the account are JSON text.
+/// </summary>
+internal static class SqlSchema
+{
+    public const string VersionTable = """
+        CREATE TABLE IF NOT EXISTS schema_version (
+          version {int} NOT NULL PRIMARY KEY,
+          description {key} NOT NULL,
+          applied_at {long} NOT NULL
+        ){table}
+        """;
+
+    public static readonly IReadOnlyList<SqlMigrationStep> Steps =
+    [
+        new(1, "accounts, quota usage, session leases, defender hosts, admins, API keys",
+        [
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS accounts (
+                  user_name {key} NOT NULL PRIMARY KEY,
+                  enabled {int} NOT NULL,
+                  expires_at {long} NULL,
+                  password_hash {text} NULL,
+                  public_keys {text} NOT NULL,
+                  home_directory {text} NULL,
+                  file_system {text} NULL,
+                  virtual_folders {text} NOT NULL,
+                  permissions {text} NOT NULL,
+                  file_patterns {text} NOT NULL,
+                  max_sessions {int} NOT NULL,
+                  quota_size {long} NOT NULL,
+                  quota_files {long} NOT NULL,
+                  upload_bandwidth {long} NOT NULL,
+                  download_bandwidth {long} NOT NULL,
+                  max_upload_file_size {long} NOT NULL,
+                  allowed_ips {text} NOT NULL,
+                  denied_ips {text} NOT NULL,
+                  denied_login_methods {text} NOT NULL,
+                  required_login_steps {text} NOT NULL,
+                  uid {int} NULL,
+                  gid {int} NULL,
+                  description {text} NULL,
+                  metadata {text} NOT NULL,
+                  last_login {long} NULL,
+                  created_at {long} NOT NULL,
+                  updated_at {long} NOT NULL
+                ){table}
+                """),
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS quota_usage (
+                  owner_kind {short} NOT NULL,
+                  owner_name {key} NOT NULL,
+                  size {long} NOT NULL,
+                  files {long} NOT NULL,
+                  updated_at {long} NOT NULL,
+                  PRIMARY KEY (owner_kind, owner_name)
+                ){table}
+                """),
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS session_leases (
+                  lease_id {short} NOT NULL PRIMARY KEY,
+                  user_name {key} NOT NULL,
+                  slot {int} NULL,
+                  instance_id {short} NOT NULL,
+                  expires_at {long} NOT NULL,
+                  created_at {long} NOT NULL
+                ){table}
+                """),
+            // Slot numbers 1..MaxSessions are unique per user: the database itself caps the sessions. Unlimited
+            // sessions hold a NULL slot, which every engine lets repeat in a unique index.
+            new CreateIndex("ux_session_leases_slot", "session_leases", "user_name, slot", Unique: true),
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS defender_hosts (
+                  ip {short} NOT NULL PRIMARY KEY,
+                  score {int} NOT NULL,
+                  window_start {long} NOT NULL,
+                  ban_until {long} NULL,
+                  ban_count {int} NOT NULL,
+                  updated_at {long} NOT NULL
+                ){table}
+                """),
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS admins (
+                  user_name {key} NOT NULL PRIMARY KEY,
+                  password_hash {text} NOT NULL,
+                  enabled {int} NOT NULL,
+                  email {text} NULL,
+                  permissions {text} NOT NULL,
+                  description {text} NULL,
+                  last_login {long} NULL,
+                  created_at {long} NOT NULL,
+                  updated_at {long} NOT NULL
+                ){table}
+                """),
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS api_keys (
+                  key_id {short} NOT NULL PRIMARY KEY,
+                  key_hash {short} NOT NULL,
+                  name {key} NOT NULL,
+                  scope {short} NOT NULL,
+                  admin_user {key} NULL,
+                  user_name {key} NULL,
+                  expires_at {long} NULL,
+                  last_used_at {long} NULL,
+                  description {text} NULL,
+                  created_at {long} NOT NULL
+                ){table}
+                """),
+        ]),
+        new(2, "session lease connection ids; indexes for lease renewal and ban listing",
+        [
+            new AddColumn("session_leases", "connection_id", "{short} NULL"),
+            new CreateIndex("ix_session_leases_instance", "session_leases", "instance_id"),
+            new CreateIndex("ix_defender_hosts_ban", "defender_hosts", "ban_until"),
+        ]),
+    ];
+
+    public static int LatestVersion => Steps[^1].Version;
+}

@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SftpKit.Providers.Sql;
+
+namespace SftpKit;
+
+/// <summary>Registration of the SQL store (package SftpKit.Providers.Sql).</summary>
+public static class SqlServerBuilderExtensions
+{
+    /// <summary>
+    /// Keeps accounts and quota usage in a SQL database (<see cref="SqlUserStore"/>) and, unless turned off in the
+    /// options, session counts (<see cref="SqlSessionLimiter"/>) and defender scores and bans (<see cref="SqlDefender"/>)
+    /// too, so several instances on one database share them. Options bind from the configuration section
+    /// <c>SftpKit:Sql</c> first, then <paramref name="configure"/> runs; they are validated at start. Pending schema
+    /// migrations are applied when the host starts, before the server listens (see <see cref="SqlMigrator"/>).
+    /// Call after <c>AddSftpServer</c>.
+    /// </summary>
+    public static ISftpServerBuilder AddSqlUserStore(this ISftpServerBuilder builder, Action<SqlStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<SqlStoreOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SqlStoreOptions>, SqlStoreOptionsFromConfiguration>());
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+        if (services.Any(d => d.ServiceType == typeof(SqlDatabase)))
+        {
+            return builder; // Registered already: only the extra configuration above applies.
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqlStoreOptions>, SqlStoreOptionsValidator>());
+        services.TryAddSingleton(sp => new SqlDatabase(
+            sp.GetRequiredService<IOptions<SqlStoreOptions>>().Value,
+            sp.GetService<ILoggerFactory>()?.CreateLogger("SftpKit.Providers.Sql"),
+            sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SqlUserStore(sp.GetRequiredService<SqlDatabase>()));
+        builder.AddUserStore(sp => sp.GetRequiredService<SqlUserStore>());
+        services.Replace(ServiceDescriptor.Singleton<Accounts.ISftpQuotaStore>(sp => sp.GetRequiredService<SqlUserStore>()));
+
+        services.TryAddSingleton(sp => new SqlSessionLimiter(sp.GetRequiredService<SqlDatabase>(), sp.GetService<ILogger<SqlSessionLimiter>>()));
+        services.TryAddSingleton(sp => new SqlDefender(
+            sp.GetRequiredService<SqlDatabase>(),
+            sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.Defender,
+            sp.GetService<ILogger<SqlDefender>>()));
+        ReplaceUnless<ISftpSessionLimiter, SqlSessionLimiter>(services, o => o.UseSqlSessionLimiter);
+        ReplaceUnless<ISftpDefender, SqlDefender>(services, o => o.UseSqlDefender);
+        services.AddHostedService<SqlStoreStartup>();
+        return builder;
+    }
+
+    // Swaps the registered default for the SQL one when the option says so, decided when first resolved (options may
+    // come from configuration); the previous registration is kept as the fallback.
+    private static void ReplaceUnless<TService, TSql>(IServiceCollection services, Func<SqlStoreOptions, bool> useSql)
+        where TService : class
+        where TSql : class, TService
+    {
+        var previous = services.LastOrDefault(d => d.ServiceType == typeof(TService) && !d.IsKeyedService);
+        services.Replace(ServiceDescriptor.Singleton<TService>(sp =>
+        {
+            if (useSql(sp.GetRequiredService<IOptions<SqlStoreOptions>>().Value) || previous is null)
+            {
+                return sp.GetRequiredService<TSql>();
+            }
+            return previous switch
+            {
+                { ImplementationInstance: TService instance } => instance,
+                { ImplementationFactory: { } factory } => (TService)factory(sp),
+                { ImplementationType: { } type } => (TService)ActivatorUtilities.CreateInstance(sp, type),
+                _ => sp.GetRequiredService<TSql>(),
+            };
+        }));
+    }
+}
+
+/// <summary>Binds <see cref="SqlStoreOptions"/> from <c>SftpKit:Sql</c> when the host has configuration.</summary>
+internal sealed class SqlStoreOptionsFromConfiguration : IConfigureOptions<SqlStoreOptions>
+{
+    private readonly IConfiguration? _configuration;
+
+    public SqlStoreOptionsFromConfiguration(IServiceProvider services) =>
+        _configuration = services.GetService(typeof(IConfiguration)) as IConfiguration;
+
+    public void Configure(SqlStoreOptions options) => _configuration?.GetSection(SqlStoreOptions.ConfigurationSection).Bind(options);
+}
+
+/// <summary>Reports every invalid setting at once, naming the field.</summary>
+internal sealed class SqlStoreOptionsValidator : IValidateOptions<SqlStoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SqlStoreOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            errors.Add("SftpKit:Sql:ConnectionString is required.");
+        }
+        if (!Enum.IsDefined(options.Provider))
+        {
+            errors.Add("SftpKit:Sql:Provider must be Sqlite, PostgreSql or MySql.");
+        }
+        if (options.AuthCacheDuration < TimeSpan.Zero)
+        {
+            errors.Add("SftpKit:Sql:AuthCacheDuration must not be negative.");
+        }
+        if (options.AuthCacheMaxEntries < 1)
+        {
+            errors.Add("SftpKit:Sql:AuthCacheMaxEntries must be at least 1.");
+        }
+        if (options.SessionLeaseDuration < TimeSpan.FromSeconds(2))
+        {
+            errors.Add("SftpKit:Sql:SessionLeaseDuration must be at least 2 seconds.");
+        }
+        if (options.SessionLeaseRenewInterval <= TimeSpan.Zero || options.SessionLeaseRenewInterval >= options.SessionLeaseDuration)
+        {
+            errors.Add("SftpKit:Sql:SessionLeaseRenewInterval must be above zero and shorter than SessionLeaseDuration.");
+        }
+        if (options.InstanceId is { Length: > 64 })
+        {
+            errors.Add("SftpKit:Sql:InstanceId has at most 64 characters.");
+        }
+        if (options.CommandTimeoutSeconds < 1)
+        {
+            errors.Add("SftpKit:Sql:CommandTimeoutSeconds must be at least 1.");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>Migrates (or checks) the schema while the host starts, before any server listens.</summary>
+internal sealed class SqlStoreStartup : IHostedLifecycleService
+{
+    private readonly SqlDatabase _database;
+
+    public SqlStoreStartup(SqlDatabase database) => _database = database;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => _database.EnsureReadyAsync(cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
