@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SftpKit.Hosting.ProxyProtocol;
 using SftpKit.Ssh;
 using SftpKit.Ssh.Authentication;
 using SftpKit.Ssh.Keys;
@@ -25,14 +26,22 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly InMemoryHostKeys? _inMemoryHostKeys;
-    private readonly List<Socket> _listeners = [];
+    private readonly List<(Socket Socket, SftpProxyProtocolMode ProxyProtocol)> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private readonly ConcurrentDictionary<string, (SshServerConnection Connection, Task Task)> _connections = new();
+    private readonly ConcurrentDictionary<long, Task> _pendingProxyHeaders = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConnectionPolicies _policies;
     private SshServerContext? _context;
     private long _nextId;
     private int _refusing;
+    private long _nextProxyHeader;
+
+    /// <summary>
+    /// PROXY headers being read at once (each bounded by <see cref="SftpServerLimits.ProxyHeaderTimeout"/>); past it
+    /// connections from trusted proxies are closed. Load balancers send the header at once, so few are ever pending.
+    /// </summary>
+    private const int MaxPendingProxyHeaders = 1024;
 
     /// <summary>Refusals (banner + DISCONNECT) in progress at once; past it refused sockets are simply closed.</summary>
     private const int MaxConcurrentRefusals = 64;
@@ -74,14 +83,14 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 socket.Bind(new IPEndPoint(address, endpoint.Port));
                 socket.Listen(512);
-                _listeners.Add(socket);
+                _listeners.Add((socket, endpoint.ProxyProtocol));
                 bound.Add(socket.LocalEndPoint!);
                 Log.Listening(_logger, socket.LocalEndPoint!.ToString()!);
             }
         }
         catch
         {
-            foreach (var socket in _listeners)
+            foreach (var (socket, _) in _listeners)
             {
                 socket.Dispose();
             }
@@ -89,9 +98,9 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
             throw;
         }
         EndPoints = bound;
-        foreach (var listener in _listeners)
+        foreach (var (listener, proxyProtocol) in _listeners)
         {
-            _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None));
+            _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener, proxyProtocol), CancellationToken.None));
         }
         return Task.CompletedTask;
     }
@@ -119,7 +128,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
         return keys;
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    private async Task AcceptLoopAsync(Socket listener, SftpProxyProtocolMode proxyProtocol)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -141,42 +150,156 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
                 continue;
             }
 
-            try
+            if (proxyProtocol == SftpProxyProtocolMode.Off)
             {
-                await AdmitAsync(socket).ConfigureAwait(false);
+                await AdmitOrDropAsync(socket, socket.RemoteEndPoint, proxy: null).ConfigureAwait(false);
             }
-#pragma warning disable CA1031 // A failing admission (e.g. a defender store) drops that socket, never the accept loop.
-            catch (Exception ex)
-#pragma warning restore CA1031
+            else
             {
-                if (ex is not (SocketException or ObjectDisposedException or OperationCanceledException))
-                {
-                    Log.AdmissionFailed(_logger, ex);
-                }
-                socket.Dispose();
+                await AcceptFromProxyListenerAsync(socket, proxyProtocol, listener.LocalEndPoint).ConfigureAwait(false);
             }
         }
     }
 
+    private async Task AdmitOrDropAsync(Socket socket, EndPoint? remote, EndPoint? proxy)
+    {
+        try
+        {
+            await AdmitAsync(socket, remote, proxy).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failing admission (e.g. a defender store) drops that socket, never the accept loop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (ex is not (SocketException or ObjectDisposedException or OperationCanceledException))
+            {
+                Log.AdmissionFailed(_logger, ex);
+            }
+            socket.Dispose();
+        }
+    }
+
     /// <summary>
-    /// Admission of one accepted socket: banned and block-listed hosts are dropped before our banner; past the
-    /// overall or per-host cap the client gets a clean DISCONNECT TOO_MANY_CONNECTIONS; the rest run.
+    /// A listener with the PROXY protocol on: untrusted peers are direct clients (or, when the header is required,
+    /// closed before our banner); a trusted peer's header is read off the accept loop, then the connection is admitted
+    /// under the client address it names, so per-host limits and the defender judge the client, never the proxy.
     /// </summary>
-    private async Task AdmitAsync(Socket socket)
+    private async Task AcceptFromProxyListenerAsync(Socket socket, SftpProxyProtocolMode mode, EndPoint? listenEndPoint)
+    {
+        EndPoint? peer;
+        try
+        {
+            peer = socket.RemoteEndPoint;
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return;
+        }
+        if (!_policies.TrustedProxies.Contains((peer as IPEndPoint)?.Address))
+        {
+            if (mode == SftpProxyProtocolMode.Required)
+            {
+                Log.UntrustedProxyPeerDropped(_logger, peer?.ToString(), listenEndPoint?.ToString());
+                _policies.Metrics.ConnectionRefused("untrusted_proxy");
+                socket.Dispose();
+                return;
+            }
+            await AdmitOrDropAsync(socket, peer, proxy: null).ConfigureAwait(false);
+            return;
+        }
+        if (_pendingProxyHeaders.Count >= MaxPendingProxyHeaders)
+        {
+            Log.ProxyHeadersPendingLimit(_logger, peer?.ToString(), MaxPendingProxyHeaders);
+            _policies.Metrics.ConnectionRefused("proxy_header");
+            socket.Dispose();
+            return;
+        }
+        long key = Interlocked.Increment(ref _nextProxyHeader);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = Task.Run(async () =>
+        {
+            await gate.Task.ConfigureAwait(false);
+            try
+            {
+                await ReadProxyHeaderThenAdmitAsync(socket, mode, peer).ConfigureAwait(false);
+            }
+            finally
+            {
+                _pendingProxyHeaders.TryRemove(key, out _);
+            }
+        }, CancellationToken.None);
+        _pendingProxyHeaders[key] = task;
+        gate.SetResult();
+    }
+
+    private async Task ReadProxyHeaderThenAdmitAsync(Socket socket, SftpProxyProtocolMode mode, EndPoint? peer)
+    {
+        var timeout = _options.Limits.ProxyHeaderTimeout;
+        ProxyReadResult result;
+        try
+        {
+            result = await ProxyHeaderReader.ReadAsync(socket, timeout, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            socket.Dispose();
+            return;
+        }
+        string? proxyText = peer?.ToString();
+        switch (result.Outcome)
+        {
+            case ProxyReadOutcome.Header when result.Header.Source is { } client:
+                Log.ProxyHeaderAccepted(_logger, proxyText, result.Header.Version, client.ToString());
+                await AdmitOrDropAsync(socket, client, peer).ConfigureAwait(false);
+                return;
+            case ProxyReadOutcome.Header:
+                Log.ProxyHeaderWithoutClient(_logger, proxyText, result.Header.Version,
+                    result.Header.Command == ProxyCommand.Local ? "LOCAL" : result.Header.Version == 1 ? "UNKNOWN" : "unsupported-family");
+                await AdmitOrDropAsync(socket, peer, peer).ConfigureAwait(false);
+                return;
+            case ProxyReadOutcome.NoHeader or ProxyReadOutcome.Silent when mode == SftpProxyProtocolMode.Optional:
+                Log.ProxyHeaderAbsent(_logger, proxyText);
+                await AdmitOrDropAsync(socket, peer, proxy: null).ConfigureAwait(false);
+                return;
+            case ProxyReadOutcome.NoHeader or ProxyReadOutcome.Silent:
+                Log.ProxyHeaderMissing(_logger, proxyText);
+                break;
+            case ProxyReadOutcome.Invalid:
+                Log.ProxyHeaderInvalid(_logger, proxyText, result.Error);
+                break;
+            case ProxyReadOutcome.TimedOut:
+                Log.ProxyHeaderTimedOut(_logger, proxyText, timeout);
+                break;
+            default:
+                Log.ProxyHeaderClosed(_logger, proxyText);
+                break;
+        }
+        _policies.Metrics.ConnectionRefused("proxy_header");
+        socket.Dispose();
+    }
+
+    /// <summary>
+    /// Admission of one accepted socket under the client's address (<paramref name="remote"/>: the socket's, or the
+    /// one a trusted proxy's header named): banned and block-listed hosts are dropped before our banner; past the
+    /// overall or per-host cap the client gets a clean DISCONNECT TOO_MANY_CONNECTIONS; the rest run. A trusted
+    /// proxy's own address is never judged by the defender.
+    /// </summary>
+    private async Task AdmitAsync(Socket socket, EndPoint? remote, EndPoint? proxy)
     {
         socket.NoDelay = true; // throws here, before anything is registered, when the peer is already gone
-        var remote = socket.RemoteEndPoint;
         var address = (remote as IPEndPoint)?.Address is { } a ? Policies.IpNetworkList.Normalize(a) : null;
-        if (address is not null && !await _policies.Defender.AdmitConnectionAsync(address, _stopping.Token).ConfigureAwait(false))
+        bool judged = address is not null && !_policies.TrustedProxies.Contains(address);
+        if (judged && !await _policies.Defender.AdmitConnectionAsync(address!, _stopping.Token).ConfigureAwait(false))
         {
-            bool banned = await _policies.Defender.IsBannedAsync(address, _stopping.Token).ConfigureAwait(false);
+            bool banned = await _policies.Defender.IsBannedAsync(address!, _stopping.Token).ConfigureAwait(false);
             if (banned)
             {
-                Log.BannedHostDropped(_logger, address.ToString());
+                Log.BannedHostDropped(_logger, address!.ToString());
             }
             else
             {
-                Log.BlockedHostDropped(_logger, address.ToString());
+                Log.BlockedHostDropped(_logger, address!.ToString());
             }
             _policies.Metrics.ConnectionRefused(banned ? "banned" : "blocked");
             socket.Dispose();
@@ -184,7 +307,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
         }
 
         string id = Interlocked.Increment(ref _nextId).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
-        var info = new SftpConnection(id, remote, _policies.Time, _policies.Metrics);
+        var info = new SftpConnection(id, remote, _policies.Time, _policies.Metrics, proxy);
         var limits = _options.Limits;
         var refusal = _policies.Registry.TryAdd(info, limits.MaxConnections, limits.MaxConnectionsPerHost);
         if (refusal != ConnectionRefusal.None)
@@ -198,9 +321,12 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
             {
                 Log.HostConnectionLimitReached(_logger, remote?.ToString(), limits.MaxConnectionsPerHost);
                 _policies.Metrics.ConnectionRefused("host_full");
-                await _policies.Defender.AddEventAsync(address!, SftpDefenderEvent.LimitExceeded, _stopping.Token).ConfigureAwait(false);
+                if (judged)
+                {
+                    await _policies.Defender.AddEventAsync(address!, SftpDefenderEvent.LimitExceeded, _stopping.Token).ConfigureAwait(false);
+                }
             }
-            Refuse(socket, id);
+            Refuse(socket, id, remote);
             return;
         }
 
@@ -228,16 +354,16 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     }
 
     /// <summary>Sends the refusal off the accept loop; a flood of refusals beyond the bound is just closed.</summary>
-    private void Refuse(Socket socket, string id)
+    private void Refuse(Socket socket, string id, EndPoint? remote)
     {
         if (Interlocked.Increment(ref _refusing) > MaxConcurrentRefusals)
         {
             Interlocked.Decrement(ref _refusing);
-            Log.RefusalDropped(_logger, socket.RemoteEndPoint?.ToString());
+            Log.RefusalDropped(_logger, remote?.ToString());
             socket.Dispose();
             return;
         }
-        var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), socket.RemoteEndPoint, _context!, id);
+        var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), remote, _context!, id);
         _ = Task.Run(async () =>
         {
             try
@@ -254,11 +380,13 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var listener in _listeners)
+        foreach (var (listener, _) in _listeners)
         {
             listener.Dispose();
         }
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        // Header reads end at once on the stop token; none admits a connection after this.
+        await Task.WhenAll(_pendingProxyHeaders.Values).ConfigureAwait(false);
 
         var drain = Task.WhenAll(_connections.Values.Select(c => c.Task));
         await Task.WhenAny(drain, Task.Delay(_options.Limits.ShutdownTimeout, cancellationToken)).ConfigureAwait(false);
