@@ -16,6 +16,7 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import bcrypt' 2>/dev/null || need+=(python3-bcrypt)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import argon2' 2>/dev/null || need+=(python3-argon2)
 command -v sshfs >/dev/null 2>&1 || need+=(sshfs)
+[ -x /usr/sbin/haproxy ] || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
