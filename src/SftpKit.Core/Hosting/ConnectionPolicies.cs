@@ -3,14 +3,15 @@ namespace SftpKit.Hosting;
 
 /// <summary>
 /// What the server consults around each connection: the registry (with the connection caps), the defender, the
-/// session limiter, metrics and the clock. One DI singleton, so the server's
+/// session limiter, metrics, the clock and the trusted load balancers. One DI singleton, so the server's
 /// constructor does not grow with every policy.
 /// </summary>
 internal sealed class ConnectionPolicies
 {
     public ConnectionPolicies(SftpConnectionRegistry registry, ISftpDefender defender, ISftpSessionLimiter sessionLimiter,
-        SftpMetrics metrics, TimeProvider time)
+        SftpMetrics metrics, TimeProvider time, ProxyProtocol.TrustedProxyList trustedProxies)
     {
+        TrustedProxies = trustedProxies;
         Registry = registry;
         Defender = defender;
         SessionLimiter = sessionLimiter;
@@ -27,4 +28,6 @@ internal sealed class ConnectionPolicies
     public SftpMetrics Metrics { get; }
 
     public TimeProvider Time { get; }
+
+    public ProxyProtocol.TrustedProxyList TrustedProxies { get; }
 }

@@ -17,6 +17,7 @@ internal static class ConnectionPoliciesRegistration
         services.TryAddSingleton<ISftpConnectionRegistry>(sp => sp.GetRequiredService<SftpConnectionRegistry>());
         services.TryAddSingleton<ISftpSessionLimiter, InMemorySessionLimiter>();
         services.TryAddSingleton<ISftpDefender, InMemoryDefender>();
+        services.TryAddSingleton<ProxyProtocol.TrustedProxyList>();
         services.TryAddSingleton<ConnectionPolicies>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshAuthenticationObserver, DefenderAuthenticationObserver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshAuthenticationObserver, LoginMetricsObserver>());

@@ -22,10 +22,11 @@ public sealed class SftpConnection
     private SshPrincipal? _principal;
     private Action<string>? _close;
 
-    internal SftpConnection(string id, EndPoint? remoteEndPoint, TimeProvider time, SftpMetrics? metrics)
+    internal SftpConnection(string id, EndPoint? remoteEndPoint, TimeProvider time, SftpMetrics? metrics, EndPoint? proxyEndPoint = null)
     {
         Id = id;
         RemoteEndPoint = remoteEndPoint;
+        ProxyEndPoint = proxyEndPoint;
         RemoteAddress = (remoteEndPoint as IPEndPoint)?.Address is { } address && address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : (remoteEndPoint as IPEndPoint)?.Address;
         _time = time;
         _metrics = metrics;
@@ -35,8 +36,17 @@ public sealed class SftpConnection
     /// <summary>The server-assigned connection id (also in every log event of the connection).</summary>
     public string Id { get; }
 
-    /// <summary>The client's address and port, when known.</summary>
+    /// <summary>
+    /// The client's address and port, when known. Behind a trusted load balancer, the client named by its PROXY
+    /// protocol header (see <see cref="SftpServerOptions.TrustedProxies"/>).
+    /// </summary>
     public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>
+    /// The load balancer's address and port when the connection came through a trusted proxy that sent a PROXY
+    /// protocol header; null for direct connections.
+    /// </summary>
+    public EndPoint? ProxyEndPoint { get; }
 
     /// <summary>The client's IP address (IPv4-mapped IPv6 addresses unmapped), when known.</summary>
     public IPAddress? RemoteAddress { get; }

@@ -15,7 +15,7 @@ namespace SftpKit.Hosting;
 /// and on stop closes the listeners, waits up to <see cref="SftpServerLimits.ShutdownTimeout"/> for connections to
 /// end, then disconnects the rest.
 /// </summary>
-internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
+internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposable
 {
     private readonly SftpServerOptions _options;
     private readonly ISshAuthenticator _authenticator;
@@ -26,7 +26,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly InMemoryHostKeys? _inMemoryHostKeys;
-    private readonly List<Socket> _listeners = [];
+    private readonly List<(Socket Socket, SftpProxyProtocolMode ProxyProtocol)> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private readonly ConcurrentDictionary<string, (SshServerConnection Connection, Task Task)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -78,14 +78,14 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 socket.Bind(new IPEndPoint(address, endpoint.Port));
                 socket.Listen(512);
-                _listeners.Add(socket);
+                _listeners.Add((socket, endpoint.ProxyProtocol));
                 bound.Add(socket.LocalEndPoint!);
                 Log.Listening(_logger, socket.LocalEndPoint!.ToString()!);
             }
         }
         catch
         {
-            foreach (var socket in _listeners)
+            foreach (var (socket, _) in _listeners)
             {
                 socket.Dispose();
             }
@@ -93,9 +93,9 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
             throw;
         }
         EndPoints = bound;
-        foreach (var listener in _listeners)
+        foreach (var (listener, proxyProtocol) in _listeners)
         {
-            _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None));
+            _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener, proxyProtocol), CancellationToken.None));
         }
         return Task.CompletedTask;
     }
@@ -123,7 +123,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
         return keys;
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    private async Task AcceptLoopAsync(Socket listener, SftpProxyProtocolMode proxyProtocol)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -145,42 +145,56 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
                 continue;
             }
 
-            try
+            if (proxyProtocol == SftpProxyProtocolMode.Off)
             {
-                await AdmitAsync(socket).ConfigureAwait(false);
+                await AdmitOrDropAsync(socket, RemoteOf(socket), proxy: null).ConfigureAwait(false);
             }
-#pragma warning disable CA1031 // A failing admission (e.g. a defender store) drops that socket, never the accept loop.
-            catch (Exception ex)
-#pragma warning restore CA1031
+            else
             {
-                if (ex is not (SocketException or ObjectDisposedException or OperationCanceledException))
-                {
-                    Log.AdmissionFailed(_logger, ex);
-                }
-                socket.Dispose();
+                await AcceptFromProxyListenerAsync(socket, proxyProtocol, listener.LocalEndPoint).ConfigureAwait(false);
             }
         }
     }
 
+    private async Task AdmitOrDropAsync(Socket socket, EndPoint? remote, EndPoint? proxy)
+    {
+        try
+        {
+            await AdmitAsync(socket, remote, proxy).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failing admission (e.g. a defender store) drops that socket, never the accept loop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (ex is not (SocketException or ObjectDisposedException or OperationCanceledException))
+            {
+                Log.AdmissionFailed(_logger, ex);
+            }
+            socket.Dispose();
+        }
+    }
+
     /// <summary>
-    /// Admission of one accepted socket: banned and block-listed hosts are dropped before our banner; past the
-    /// overall or per-host cap the client gets a clean DISCONNECT TOO_MANY_CONNECTIONS; the rest run.
+    /// Admission of one accepted socket under the client's address (<paramref name="remote"/>: the socket's, or the
+    /// one a trusted proxy's header named): banned and block-listed hosts are dropped before our banner; past the
+    /// overall or per-host cap the client gets a clean DISCONNECT TOO_MANY_CONNECTIONS; the rest run. A trusted
+    /// proxy's own address is never judged by the defender.
     /// </summary>
-    private async Task AdmitAsync(Socket socket)
+    private async Task AdmitAsync(Socket socket, EndPoint? remote, EndPoint? proxy)
     {
         socket.NoDelay = true; // throws here, before anything is registered, when the peer is already gone
-        var remote = socket.RemoteEndPoint;
         var address = (remote as IPEndPoint)?.Address is { } a ? Policies.IpNetworkList.Normalize(a) : null;
-        if (address is not null && !await _policies.Defender.AdmitConnectionAsync(address, _stopping.Token).ConfigureAwait(false))
+        bool judged = address is not null && !_policies.TrustedProxies.Contains(address);
+        if (judged && !await _policies.Defender.AdmitConnectionAsync(address!, _stopping.Token).ConfigureAwait(false))
         {
-            bool banned = await _policies.Defender.IsBannedAsync(address, _stopping.Token).ConfigureAwait(false);
+            bool banned = await _policies.Defender.IsBannedAsync(address!, _stopping.Token).ConfigureAwait(false);
             if (banned)
             {
-                Log.BannedHostDropped(_logger, address.ToString());
+                Log.BannedHostDropped(_logger, address!.ToString());
             }
             else
             {
-                Log.BlockedHostDropped(_logger, address.ToString());
+                Log.BlockedHostDropped(_logger, address!.ToString());
             }
             _policies.Metrics.ConnectionRefused(banned ? "banned" : "blocked");
             socket.Dispose();
@@ -188,7 +202,7 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
         }
 
         string id = Interlocked.Increment(ref _nextId).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
-        var info = new SftpConnection(id, remote, _policies.Time, _policies.Metrics);
+        var info = new SftpConnection(id, remote, _policies.Time, _policies.Metrics, proxy);
         var limits = _options.Limits;
         var refusal = _policies.Registry.TryAdd(info, limits.MaxConnections, limits.MaxConnectionsPerHost);
         if (refusal != ConnectionRefusal.None)
@@ -202,9 +216,12 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
             {
                 Log.HostConnectionLimitReached(_logger, remote?.ToString(), limits.MaxConnectionsPerHost);
                 _policies.Metrics.ConnectionRefused("host_full");
-                await _policies.Defender.AddEventAsync(address!, SftpDefenderEvent.LimitExceeded, _stopping.Token).ConfigureAwait(false);
+                if (judged)
+                {
+                    await _policies.Defender.AddEventAsync(address!, SftpDefenderEvent.LimitExceeded, _stopping.Token).ConfigureAwait(false);
+                }
             }
-            Refuse(socket, id);
+            Refuse(socket, id, remote);
             return;
         }
 
@@ -232,16 +249,16 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     }
 
     /// <summary>Sends the refusal off the accept loop; a flood of refusals beyond the bound is just closed.</summary>
-    private void Refuse(Socket socket, string id)
+    private void Refuse(Socket socket, string id, EndPoint? remote)
     {
         if (Interlocked.Increment(ref _refusing) > MaxConcurrentRefusals)
         {
             Interlocked.Decrement(ref _refusing);
-            Log.RefusalDropped(_logger, socket.RemoteEndPoint?.ToString());
+            Log.RefusalDropped(_logger, remote?.ToString());
             socket.Dispose();
             return;
         }
-        var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), socket.RemoteEndPoint, _context!, id);
+        var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), remote, _context!, id);
         _ = Task.Run(async () =>
         {
             try
@@ -258,11 +275,13 @@ internal sealed class SftpServer : IHostedService, ISftpServer, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var listener in _listeners)
+        foreach (var (listener, _) in _listeners)
         {
             listener.Dispose();
         }
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        // Header reads end at once on the stop token; none admits a connection after this.
+        await Task.WhenAll(_pendingProxyHeaders.Values).ConfigureAwait(false);
 
         var drain = Task.WhenAll(_connections.Values.Select(c => c.Task));
         await Task.WhenAny(drain, Task.Delay(_options.Limits.ShutdownTimeout, cancellationToken)).ConfigureAwait(false);

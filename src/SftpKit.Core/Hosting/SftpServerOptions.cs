@@ -22,6 +22,16 @@ public sealed class SftpServerOptions
     }
 
     /// <summary>
+    /// Adds a listening endpoint that reads PROXY protocol headers from <see cref="TrustedProxies"/> as
+    /// <paramref name="proxyProtocol"/> says.
+    /// </summary>
+    public void Listen(IPAddress address, int port, SftpProxyProtocolMode proxyProtocol)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        Endpoints.Add(new SshEndpoint { Address = address.ToString(), Port = port, ProxyProtocol = proxyProtocol });
+    }
+
+    /// <summary>
     /// The software-version part of the identification string sent to clients (<c>SSH-2.0-{ServerVersion}</c>).
     /// Printable ASCII without spaces. Defaults to <c>SftpKit_1.0</c>.
     /// </summary>
@@ -64,6 +74,20 @@ public sealed class SftpServerOptions
     /// certificate. The authenticator then decides as for a plain key. Defaults to empty: certificates are refused.
     /// </summary>
     public IList<string> TrustedUserCaKeys { get; } = new List<string>();
+
+    /// <summary>
+    /// Load balancers allowed to send PROXY protocol headers on listeners whose <see cref="SshEndpoint.ProxyProtocol"/>
+    /// is not <see cref="SftpProxyProtocolMode.Off"/>: IPv4/IPv6 addresses or CIDR networks (<c>10.0.0.5</c>,
+    /// <c>10.0.0.0/24</c>, <c>2001:db8::/64</c>; configuration key <c>TrustedProxies</c>, an array). From such a peer
+    /// the header is read before the SSH version exchange, and the client address it names replaces the socket's
+    /// everywhere: logs, account IP filters, per-host limits, the defender, the connection registry and events
+    /// (<see cref="SftpConnection.ProxyEndPoint"/> keeps the proxy's). A v2 LOCAL header (health check), a v1
+    /// UNKNOWN line and families other than TCP over IPv4/IPv6 keep the socket's address. A malformed header, or one
+    /// not finished within <see cref="SftpServerLimits.ProxyHeaderTimeout"/>, closes the connection. Addresses in
+    /// this list are never scored or banned by the server, as if on <see cref="SftpDefenderOptions.SafeList"/>:
+    /// banning a load balancer would lock out every client behind it. Defaults to empty.
+    /// </summary>
+    public IList<string> TrustedProxies { get; } = new List<string>();
 }
 
 /// <summary>One listening endpoint.</summary>
@@ -74,6 +98,13 @@ public sealed class SshEndpoint
 
     /// <summary>TCP port; 0 picks a free port. Defaults to 2022.</summary>
     public int Port { get; set; } = 2022;
+
+    /// <summary>
+    /// Whether this listener reads PROXY protocol v1/v2 headers from <see cref="SftpServerOptions.TrustedProxies"/>
+    /// (configuration key <c>Listen:N:ProxyProtocol</c>: <c>Off</c>, <c>Optional</c> or <c>Required</c>). Defaults to
+    /// <see cref="SftpProxyProtocolMode.Off"/>.
+    /// </summary>
+    public SftpProxyProtocolMode ProxyProtocol { get; set; } = SftpProxyProtocolMode.Off;
 }
 
 /// <summary>Numeric caps and timeouts of the server (the <c>Limits</c> sub-object).</summary>
@@ -138,6 +169,13 @@ public sealed class SftpServerLimits
     /// replies past this is disconnected. Defaults to 16384.
     /// </summary>
     public int MaxQueuedMessages { get; set; } = 16_384;
+
+    /// <summary>
+    /// Time a trusted proxy has to send its whole PROXY header after connecting (see
+    /// <see cref="SftpServerOptions.TrustedProxies"/>); load balancers send it at once. Between 100 ms and 1 minute.
+    /// Defaults to 5 seconds.
+    /// </summary>
+    public TimeSpan ProxyHeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Time the server waits on stop for connections to end before disconnecting them. Defaults to 10 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);

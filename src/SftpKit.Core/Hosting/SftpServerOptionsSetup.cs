@@ -59,6 +59,14 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
             {
                 errors.Add($"Listen[{i}].Port {endpoint.Port} is outside 0–65535.");
             }
+            if (!Enum.IsDefined(endpoint.ProxyProtocol))
+            {
+                errors.Add($"Listen[{i}].ProxyProtocol must be Off, Optional or Required.");
+            }
+            else if (endpoint.ProxyProtocol != SftpProxyProtocolMode.Off && options.TrustedProxies.Count == 0)
+            {
+                errors.Add($"Listen[{i}].ProxyProtocol is {endpoint.ProxyProtocol} but TrustedProxies is empty: no peer may send a PROXY header.");
+            }
         }
         if (string.IsNullOrEmpty(options.ServerVersion) || options.ServerVersion.Any(c => c is <= ' ' or > '~') || options.ServerVersion.Length > 200)
         {
@@ -156,6 +164,17 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
             {
                 errors.Add($"Users[{i}].Password is longer than {SftpKit.Accounts.SftpPasswordHasher.MaxPasswordBytes} UTF-8 bytes.");
             }
+        }
+        for (int i = 0; i < options.TrustedProxies.Count; i++)
+        {
+            if (!Policies.IpNetworkList.TryParse(options.TrustedProxies[i], out _))
+            {
+                errors.Add($"TrustedProxies[{i}] '{options.TrustedProxies[i]}' is not an IP address or CIDR network.");
+            }
+        }
+        if (limits.ProxyHeaderTimeout < TimeSpan.FromMilliseconds(100) || limits.ProxyHeaderTimeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Limits.ProxyHeaderTimeout must be between 100 ms and 1 minute.");
         }
         for (int i = 0; i < options.TrustedUserCaKeys.Count; i++)
         {

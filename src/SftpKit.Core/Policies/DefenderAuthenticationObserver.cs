@@ -12,11 +12,14 @@ internal sealed class DefenderAuthenticationObserver : ISshAuthenticationObserve
 {
     private readonly ISftpDefender _defender;
     private readonly ILogger _logger;
+    private readonly Hosting.ProxyProtocol.TrustedProxyList? _trustedProxies;
 
-    public DefenderAuthenticationObserver(ISftpDefender defender, ILogger<DefenderAuthenticationObserver> logger)
+    public DefenderAuthenticationObserver(ISftpDefender defender, ILogger<DefenderAuthenticationObserver> logger,
+        Hosting.ProxyProtocol.TrustedProxyList? trustedProxies = null)
     {
         _defender = defender;
         _logger = logger;
+        _trustedProxies = trustedProxies;
     }
 
     public void OnSucceeded(SshAuthContext context, string method, SshPrincipal principal)
@@ -25,7 +28,9 @@ internal sealed class DefenderAuthenticationObserver : ISshAuthenticationObserve
 
     public void OnFailed(SshAuthContext context, string method, SshAuthFailureReason reason)
     {
-        if ((context.RemoteEndPoint as IPEndPoint)?.Address is not { } address)
+        // A trusted proxy's own address (a connection without a PROXY header) is never scored: a ban would lock out
+        // every client behind it.
+        if ((context.RemoteEndPoint as IPEndPoint)?.Address is not { } address || _trustedProxies?.Contains(address) == true)
         {
             return;
         }

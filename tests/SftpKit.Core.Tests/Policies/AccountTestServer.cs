@@ -32,6 +32,9 @@ public sealed class AccountTestServer : IAsyncLifetime
 
     public IServiceProvider Services => _host!.Services;
 
+    /// <summary>Extra option settings, applied after the defaults.</summary>
+    public Action<SftpServerOptions>? Configure { get; init; }
+
     public async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
@@ -47,6 +50,7 @@ public sealed class AccountTestServer : IAsyncLifetime
                 o.Limits.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
                 o.Defender.Enabled = false;
                 o.Defender.FailedPasswordDelay = TimeSpan.Zero;
+                Configure?.Invoke(o);
             })
             .AddUserStore(_ => Store)
             .AddEventHandler(Events)
