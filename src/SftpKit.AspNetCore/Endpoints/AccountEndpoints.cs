@@ -16,12 +16,12 @@ internal static class AccountEndpoints
         secure(users.MapGet("/", ListAsync).WithName("ListUsers").WithSummary("Lists accounts in user-name order (offset, limit).")
             .Produces<SftpAccount[]>().ProducesValidationProblem(), SftpAdminPermissions.ManageUsers);
         secure(users.MapPost("/", CreateAsync).WithName("CreateUser").WithSummary("Creates an account; 'password' is hashed, or give 'passwordHash'.")
-            .Accepts<SftpAccount>("application/json").Produces<SftpAccount>(StatusCodes.Status201Created)
+            .Produces<SftpAccount>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge), SftpAdminPermissions.ManageUsers);
         secure(users.MapGet("/{userName}", GetAsync).WithName("GetUser").WithSummary("Reads one account (never its password hash).")
             .Produces<SftpAccount>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);
         secure(users.MapPut("/{userName}", UpdateAsync).WithName("UpdateUser").WithSummary("Replaces an account; without password or passwordHash the stored hash is kept, \"passwordHash\": null removes it.")
-            .Accepts<SftpAccount>("application/json").Produces<SftpAccount>()
+            .Produces<SftpAccount>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);
         secure(users.MapDelete("/{userName}", DeleteAsync).WithName("DeleteUser").WithSummary("Deletes an account (live sessions go on until they end or are closed).")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);

@@ -42,12 +42,12 @@ internal static class AdminAccountEndpoints
         secure(admins.MapGet("/", ListAdminsAsync).WithName("ListAdmins").WithSummary("Every admin (never a password hash).")
             .Produces<SftpAdmin[]>(), SftpAdminPermissions.ManageAdmins);
         secure(admins.MapPost("/", CreateAdminAsync).WithName("CreateAdmin").WithSummary("Creates an admin; 'password' is hashed.")
-            .Accepts<SftpAdmin>("application/json").Produces<SftpAdmin>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .Produces<SftpAdmin>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict), SftpAdminPermissions.ManageAdmins);
         secure(admins.MapGet("/{userName}", GetAdminAsync).WithName("GetAdmin").WithSummary("One admin.")
             .Produces<SftpAdmin>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageAdmins);
         secure(admins.MapPut("/{userName}", UpdateAdminAsync).WithName("UpdateAdmin").WithSummary("Replaces an admin; without password the stored hash is kept.")
-            .Accepts<SftpAdmin>("application/json").Produces<SftpAdmin>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound),
+            .Produces<SftpAdmin>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound),
             SftpAdminPermissions.ManageAdmins);
         secure(admins.MapDelete("/{userName}", DeleteAdminAsync).WithName("DeleteAdmin").WithSummary("Deletes an admin and its API keys (not yourself).")
             .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageAdmins);
@@ -57,7 +57,7 @@ internal static class AdminAccountEndpoints
             .Produces<ApiKeyResponse[]>(), SftpAdminPermissions.ManageAdmins);
         secure(keys.MapPost("/", CreateKeyAsync).WithName("CreateApiKey")
             .WithSummary("Creates an API key; the answer's 'key' is shown only this once. Needs a token: API keys cannot manage API keys.")
-            .Accepts<ApiKeyRequest>("application/json").Produces<ApiKeyResponse>(StatusCodes.Status201Created).ProducesValidationProblem(),
+            .Produces<ApiKeyResponse>(StatusCodes.Status201Created).ProducesValidationProblem(),
             SftpAdminPermissions.ManageAdmins);
         secure(keys.MapGet("/{id}", GetKeyAsync).WithName("GetApiKey").WithSummary("One API key.")
             .Produces<ApiKeyResponse>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageAdmins);

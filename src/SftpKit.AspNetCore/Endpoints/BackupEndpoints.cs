@@ -22,7 +22,7 @@ internal static class BackupEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "application/json"), SftpAdminPermissions.ManageSystem);
         secure(backup.MapPost("/loaddata", RestoreAsync).WithName("LoadData")
             .WithSummary("Restores a backup document; mode=add-only (default: existing accounts untouched) or mode=replace. Every account is validated first; on any error nothing changes.")
-            .Accepts<JsonObject>("application/json").Produces<RestoreResponse>().ProducesValidationProblem()
+            .Produces<RestoreResponse>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge), SftpAdminPermissions.ManageSystem);
     }
 
