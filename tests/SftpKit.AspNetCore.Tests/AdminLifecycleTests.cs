@@ -152,4 +152,39 @@ public sealed class AdminLifecycleTests
             await Assert.ThrowsAsync<SshAuthenticationException>(() => client.ConnectAsync(CancellationToken.None));
         }
     }
+
+    [Fact]
+    public async Task Secret_storage_settings_are_redacted_and_kept_on_update()
+    {
+        await using var server = await AdminTestServer.StartAsync();
+        using var api = server.Client(await server.TokenAsync());
+        var account = new JsonObject
+        {
+            ["userName"] = "nina",
+            ["password"] = AdminTestServer.UserPassword,
+            ["fileSystem"] = new JsonObject
+            {
+                ["provider"] = "memory",
+                ["root"] = "nina",
+                ["settings"] = new JsonObject { ["secretAccessKey"] = "s3-secret-value", ["region"] = "eu-west-1" },
+            },
+        };
+        using (var created = await api.PostJsonAsync("/api/v2/users", account))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            string text = await created.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("s3-secret-value", text, StringComparison.Ordinal);
+        }
+        var read = (await (await api.GetAsync("/api/v2/users/nina")).BodyAsync())!.AsObject();
+        Assert.Equal("[redacted]", read["fileSystem"]!["settings"]!["secretAccessKey"]!.GetValue<string>());
+        Assert.Equal("eu-west-1", read["fileSystem"]!["settings"]!["region"]!.GetValue<string>());
+        read["description"] = "changed";
+        using (var updated = await api.PutJsonAsync("/api/v2/users/nina", read))
+        {
+            Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        }
+        var stored = await server.Users.FindAsync("nina", CancellationToken.None);
+        Assert.Equal("s3-secret-value", stored!.FileSystem!.Settings["secretAccessKey"]);
+        Assert.Equal("changed", stored.Description);
+    }
 }

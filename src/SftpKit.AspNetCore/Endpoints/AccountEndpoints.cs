@@ -146,6 +146,7 @@ internal static class AccountEndpoints
             account.PasswordHash = existing.PasswordHash;
         }
         account.LastLogin = existing.LastLogin;
+        AccountJson.RestoreRedacted(account, existing);
         if (!await store.UpdateAsync(account, context.RequestAborted))
         {
             return AdminRequest.NotFound("account");

@@ -93,12 +93,67 @@ internal static class AccountJson
         return account;
     }
 
-    /// <summary>The account for a response: everything but the password hash, plus <c>hasPassword</c>.</summary>
+    /// <summary>What a secret storage setting reads as in responses; sent back unchanged, it keeps the stored value.</summary>
+    public const string Redacted = "[redacted]";
+
+    private static readonly string[] s_secretWords = ["secret", "password", "passphrase", "token", "credential", "privatekey", "private_key", "accesskey", "access_key"];
+
+    /// <summary>Storage settings whose name says they hold a secret (S3 secret keys, passwords, tokens).</summary>
+    public static bool IsSecretSetting(string name) => s_secretWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The account for a response: no password hash (only <c>hasPassword</c>) and secret storage settings redacted.</summary>
     public static JsonObject Write(SftpAccount account)
     {
-        var obj = JsonSerializer.SerializeToNode(account, AdminJson.Options)!.AsObject();
+        var copy = account.Clone();
+        Redact(copy.FileSystem);
+        foreach (var folder in copy.VirtualFolders)
+        {
+            Redact(folder.FileSystem);
+        }
+        var obj = JsonSerializer.SerializeToNode(copy, AdminJson.Options)!.AsObject();
         obj.Remove("passwordHash");
         obj["hasPassword"] = account.PasswordHash is not null;
         return obj;
+    }
+
+    /// <summary>Puts back the stored value of every secret setting a client sent as <see cref="Redacted"/>.</summary>
+    public static void RestoreRedacted(SftpAccount incoming, SftpAccount existing)
+    {
+        Restore(incoming.FileSystem, existing.FileSystem);
+        foreach (var folder in incoming.VirtualFolders)
+        {
+            Restore(folder?.FileSystem, existing.VirtualFolders.FirstOrDefault(f => f.Name == folder?.Name)?.FileSystem);
+        }
+    }
+
+    private static void Redact(SftpFileSystemConfig? fs)
+    {
+        if (fs is null)
+        {
+            return;
+        }
+        foreach (string name in fs.Settings.Keys.Where(IsSecretSetting).ToList())
+        {
+            fs.Settings[name] = Redacted;
+        }
+    }
+
+    private static void Restore(SftpFileSystemConfig? incoming, SftpFileSystemConfig? existing)
+    {
+        if (incoming is null)
+        {
+            return;
+        }
+        foreach (string name in incoming.Settings.Where(s => s.Value == Redacted).Select(s => s.Key).ToList())
+        {
+            if (existing is not null && existing.Settings.TryGetValue(name, out string? stored))
+            {
+                incoming.Settings[name] = stored;
+            }
+            else
+            {
+                incoming.Settings.Remove(name);
+            }
+        }
     }
 }
