@@ -1,0 +1,40 @@
+namespace SftpKit.AspNetCore;
+
+/// <summary>
+/// Settings of the built-in admin authentication (<c>AddSftpAdminAuthentication</c>). Bound from configuration
+/// section <c>SftpKit:Admin:Authentication</c> when an <c>IConfiguration</c> is registered, then from the callback.
+/// Checked at start: every problem is reported at once.
+/// </summary>
+public sealed class SftpAdminAuthenticationOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string ConfigurationSection = "SftpKit:Admin:Authentication";
+
+    /// <summary>The authentication scheme name.</summary>
+    public const string SchemeName = "SftpKitAdmin";
+
+    /// <summary>
+    /// Passphrase the JWT signing key (HMAC-SHA256) is derived from (SHA-256 of its UTF-8 bytes); at least 32
+    /// characters. Defaults to null: a random 256-bit key per process start, so a restart invalidates every token.
+    /// Set it when several instances must accept each other's tokens, and keep it secret.
+    /// </summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>How long a token from <c>POST /token</c> is valid. Defaults to 20 minutes. Range 1 minute–24 hours.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>
+    /// The JSON file of <see cref="JsonFileSftpAdminStore"/>. Defaults to null: admins live in memory
+    /// (<see cref="InMemorySftpAdminStore"/>) unless an <see cref="ISftpAdminStore"/> is registered.
+    /// </summary>
+    public string? StoreFile { get; set; }
+
+    /// <summary>The request header that carries an API key. Defaults to <c>X-SFTPKIT-API-KEY</c>.</summary>
+    public string ApiKeyHeaderName { get; set; } = "X-SFTPKIT-API-KEY";
+
+    /// <summary>Longest API key lifetime accepted at creation; null = keys may never expire. Defaults to null.</summary>
+    public TimeSpan? MaxApiKeyLifetime { get; set; }
+
+    /// <summary>The clock for token and API key expiry. Defaults to the <see cref="System.TimeProvider"/> in DI, else the system clock.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+}

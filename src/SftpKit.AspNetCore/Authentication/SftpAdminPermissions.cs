@@ -1,0 +1,56 @@
+namespace SftpKit.AspNetCore;
+
+/// <summary>
+/// The admin permissions of the built-in authentication (<see cref="SftpAdmin.Permissions"/>) and the claims and
+/// authorization policies that carry them. A host with its own authentication can use the same policies: call
+/// <c>AddSftpAdminAuthorization()</c> and give its principals <see cref="ClaimType"/> claims.
+/// </summary>
+public static class SftpAdminPermissions
+{
+    /// <summary>Every permission.</summary>
+    public const string All = "*";
+
+    /// <summary>Accounts: list, create, read, update, delete.</summary>
+    public const string ManageUsers = "manage_users";
+
+    /// <summary>List live connections.</summary>
+    public const string ViewConnections = "view_connections";
+
+    /// <summary>Close live connections.</summary>
+    public const string CloseConnections = "close_connections";
+
+    /// <summary>Read, set and rescan quota usage.</summary>
+    public const string QuotaScans = "quota_scans";
+
+    /// <summary>Admins and API keys: list, create, update, delete. An admin with it can give itself every other permission.</summary>
+    public const string ManageAdmins = "manage_admins";
+
+    /// <summary>List defender scores and bans.</summary>
+    public const string ViewDefender = "view_defender";
+
+    /// <summary>Add and remove bans.</summary>
+    public const string ManageDefender = "manage_defender";
+
+    /// <summary>Dump and restore (the dump holds password hashes).</summary>
+    public const string ManageSystem = "manage_system";
+
+    /// <summary>The claim type that carries one permission per claim.</summary>
+    public const string ClaimType = "sftpkit:permission";
+
+    /// <summary>The claim type that says how the admin authenticated: <c>token</c> or <c>apikey</c>.</summary>
+    public const string AuthenticationMethodClaimType = "sftpkit:auth";
+
+    /// <summary>The authorization policy every admin endpoint without a specific permission requires (any authenticated admin).</summary>
+    public const string AuthenticatedPolicy = "SftpKit.Admin";
+
+    /// <summary>Internal marker for endpoints that only need an authenticated admin.</summary>
+    internal const string Any = "";
+
+    /// <summary>Every permission name.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        [All, ManageUsers, ViewConnections, CloseConnections, QuotaScans, ManageAdmins, ViewDefender, ManageDefender, ManageSystem];
+
+    /// <summary>The authorization policy that requires <paramref name="permission"/>: <c>SftpKit.Admin:manage_users</c>, ….</summary>
+    public static string PolicyName(string permission) =>
+        string.IsNullOrEmpty(permission) ? AuthenticatedPolicy : AuthenticatedPolicy + ":" + permission;
+}

@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SftpKit.Accounts;
+using SftpKit.AspNetCore.Validation;
+
+namespace SftpKit.AspNetCore.Endpoints;
+
+/// <summary><c>/users</c>: list, create, read, replace and delete accounts.</summary>
+internal static class AccountEndpoints
+{
+    public static void Map(RouteGroupBuilder group, Action<RouteHandlerBuilder, string> secure)
+    {
+        var users = group.MapGroup("/users").WithTags("Accounts");
+        secure(users.MapGet("/", ListAsync).WithName("ListUsers").WithSummary("Lists accounts in user-name order (offset, limit).")
+            .Produces<SftpAccount[]>().ProducesValidationProblem(), SftpAdminPermissions.ManageUsers);
+        secure(users.MapPost("/", CreateAsync).WithName("CreateUser").WithSummary("Creates an account; 'password' is hashed, or give 'passwordHash'.")
+            .Produces<SftpAccount>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge), SftpAdminPermissions.ManageUsers);
+        secure(users.MapGet("/{userName}", GetAsync).WithName("GetUser").WithSummary("Reads one account (never its password hash).")
+            .Produces<SftpAccount>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);
+        secure(users.MapPut("/{userName}", UpdateAsync).WithName("UpdateUser").WithSummary("Replaces an account; without password or passwordHash the stored hash is kept, \"passwordHash\": null removes it.")
+            .Produces<SftpAccount>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);
+        secure(users.MapDelete("/{userName}", DeleteAsync).WithName("DeleteUser").WithSummary("Deletes an account (live sessions go on until they end or are closed).")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, ISftpUserStore store, AdminServices admin, int? offset, int? limit)
+    {
+        var errors = new ValidationErrors();
+        if (offset is < 0)
+        {
+            errors.Add("offset", "Must not be negative.");
+        }
+        if (limit is < 1 || limit > admin.Options.MaxPageSize)
+        {
+            errors.Add("limit", $"Must be between 1 and {admin.Options.MaxPageSize}.");
+        }
+        if (!errors.IsEmpty)
+        {
+            return AdminRequest.Invalid(errors);
+        }
+        int skip = offset ?? 0, take = limit ?? Math.Min(100, admin.Options.MaxPageSize);
+        var page = new JsonArray();
+        int index = 0;
+        await foreach (var account in store.ListAsync(context.RequestAborted))
+        {
+            if (index++ < skip)
+            {
+                continue;
+            }
+            page.Add(AccountJson.Write(account));
+            if (page.Count == take)
+            {
+                break;
+            }
+        }
+        return Results.Json(page, AdminJson.Options);
+    }
+
+    private static async Task<IResult> GetAsync(string userName, HttpContext context, ISftpUserStore store)
+    {
+        var account = await store.FindAsync(userName, context.RequestAborted);
+        return account is null ? AdminRequest.NotFound("account") : Results.Json(AccountJson.Write(account), AdminJson.Options);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, ISftpUserStore store, AdminServices admin)
+    {
+        var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, admin.Options.MaxRequestBodySize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new ValidationErrors();
+        var account = AccountJson.Read(node, "", errors, out string? password, out _);
+        if (account is not null)
+        {
+            admin.Validator.Validate(account, password, "", errors);
+        }
+        if (account is null || !errors.IsEmpty)
+        {
+            return AdminRequest.Invalid(errors);
+        }
+        if (await store.FindAsync(account.UserName, context.RequestAborted) is not null)
+        {
+            return AdminRequest.Conflict("An account with this user name exists.");
+        }
+        if (password is not null)
+        {
+            account.PasswordHash = SftpPasswordHasher.Hash(password);
+        }
+        account.LastLogin = null;
+        try
+        {
+            await store.CreateAsync(account, context.RequestAborted);
+        }
+        catch (InvalidOperationException)
+        {
+            return AdminRequest.Conflict("An account with this user name exists.");
+        }
+        AdminLog.AccountCreated(admin.Logger, context.User.Identity?.Name, account.UserName);
+        var stored = await store.FindAsync(account.UserName, context.RequestAborted) ?? account;
+        return Results.Json(AccountJson.Write(stored), AdminJson.Options, statusCode: StatusCodes.Status201Created)
+            .WithLocation(context, "users/" + Uri.EscapeDataString(account.UserName));
+    }
+
+    private static async Task<IResult> UpdateAsync(string userName, HttpContext context, ISftpUserStore store, AdminServices admin)
+    {
+        var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, admin.Options.MaxRequestBodySize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new ValidationErrors();
+        // The name comes from the URL; a body may omit it but not name another account.
+        if (node is JsonObject obj && !obj.ContainsKey("userName"))
+        {
+            obj["userName"] = userName;
+        }
+        var account = AccountJson.Read(node, "", errors, out string? password, out bool hashGiven);
+        if (account is not null)
+        {
+            if (!string.Equals(account.UserName, userName, StringComparison.Ordinal))
+            {
+                errors.Add("userName", "The user name cannot be changed: it must match the URL.");
+            }
+            admin.Validator.Validate(account, password, "", errors);
+        }
+        if (account is null || !errors.IsEmpty)
+        {
+            return AdminRequest.Invalid(errors);
+        }
+        var existing = await store.FindAsync(userName, context.RequestAborted);
+        if (existing is null)
+        {
+            return AdminRequest.NotFound("account");
+        }
+        if (password is not null)
+        {
+            account.PasswordHash = SftpPasswordHasher.Hash(password);
+        }
+        else if (!hashGiven)
+        {
+            account.PasswordHash = existing.PasswordHash;
+        }
+        account.LastLogin = existing.LastLogin;
+        AccountJson.RestoreRedacted(account, existing);
+        if (!await store.UpdateAsync(account, context.RequestAborted))
+        {
+            return AdminRequest.NotFound("account");
+        }
+        AdminLog.AccountUpdated(admin.Logger, context.User.Identity?.Name, userName);
+        var stored = await store.FindAsync(userName, context.RequestAborted) ?? account;
+        return Results.Json(AccountJson.Write(stored), AdminJson.Options);
+    }
+
+    private static async Task<IResult> DeleteAsync(string userName, HttpContext context, ISftpUserStore store, AdminServices admin)
+    {
+        if (!await store.DeleteAsync(userName, context.RequestAborted))
+        {
+            return AdminRequest.NotFound("account");
+        }
+        AdminLog.AccountDeleted(admin.Logger, context.User.Identity?.Name, userName);
+        return Results.NoContent();
+    }
+}
+
+/// <summary>Adds a Location header to a result.</summary>
+internal static class LocationResult
+{
+    /// <summary>
+    /// Location = the request path with its last <paramref name="levelsUp"/> segments replaced by <paramref name="relative"/>
+    /// (POST /api/v2/users → /api/v2/users/alice with "users/alice" and one level up).
+    /// </summary>
+    public static IResult WithLocation(this IResult inner, HttpContext context, string relative, int levelsUp = 1)
+    {
+        string path = (context.Request.PathBase + context.Request.Path).Value?.TrimEnd('/') ?? "";
+        for (int i = 0; i < levelsUp; i++)
+        {
+            path = path[..Math.Max(0, path.LastIndexOf('/'))];
+        }
+        return new HeaderResult(inner, "Location", path + "/" + relative);
+    }
+
+    private sealed class HeaderResult(IResult inner, string name, string value) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers[name] = value;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

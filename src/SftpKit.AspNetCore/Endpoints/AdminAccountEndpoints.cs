@@ -1,0 +1,460 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using SftpKit.Accounts;
+using SftpKit.AspNetCore.Authentication;
+using SftpKit.AspNetCore.Validation;
+
+namespace SftpKit.AspNetCore.Endpoints;
+
+/// <summary>The answer of <c>POST /token</c>.</summary>
+internal sealed record TokenResponse(
+    [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
+    [property: System.Text.Json.Serialization.JsonPropertyName("expires_at")] DateTimeOffset ExpiresAt);
+
+/// <summary>An API key as listed (never its secret or hash); <c>Key</c> only in the answer that created it.</summary>
+internal sealed record ApiKeyResponse(string Id, string Name, string? Admin, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string? Description, string? Key)
+{
+    public static ApiKeyResponse From(SftpApiKey k, string? key = null) => new(k.Id, k.Name, k.Admin, k.CreatedAt, k.ExpiresAt, k.Description, key);
+}
+
+/// <summary>The body of <c>POST /apikeys</c>.</summary>
+internal sealed record ApiKeyRequest(string? Name, string? Admin, DateTimeOffset? ExpiresAt, string? Description);
+
+/// <summary><c>/token</c>, <c>/admins</c> and <c>/apikeys</c> of the built-in admin authentication.</summary>
+internal static class AdminAccountEndpoints
+{
+    private const int MaxBasicHeaderLength = 4096;
+    private static readonly HashSet<string> s_adminMembers = AdminJson.Options.GetTypeInfo(typeof(SftpAdmin)).Properties
+        .Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    public static void Map(RouteGroupBuilder group, Action<RouteHandlerBuilder, string> secure)
+    {
+        group.MapPost("/token", TokenAsync).AllowAnonymous().WithTags("Authentication").WithName("GetToken")
+            .WithSummary("Exchanges an admin's HTTP Basic credentials for a short-lived JWT (access_token, expires_at).")
+            .Produces<TokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        var admins = group.MapGroup("/admins").WithTags("Admins");
+        secure(admins.MapGet("/", ListAdminsAsync).WithName("ListAdmins").WithSummary("Every admin (never a password hash).")
+            .Produces<SftpAdmin[]>(), SftpAdminPermissions.ManageAdmins);
+        secure(admins.MapPost("/", CreateAdminAsync).WithName("CreateAdmin").WithSummary("Creates an admin; 'password' is hashed.")
+            .Produces<SftpAdmin>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict), SftpAdminPermissions.ManageAdmins);
+        secure(admins.MapGet("/{userName}", GetAdminAsync).WithName("GetAdmin").WithSummary("One admin.")
+            .Produces<SftpAdmin>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageAdmins);
+        secure(admins.MapPut("/{userName}", UpdateAdminAsync).WithName("UpdateAdmin").WithSummary("Replaces an admin; without password the stored hash is kept.")
+            .Produces<SftpAdmin>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound),
+            SftpAdminPermissions.ManageAdmins);
+        secure(admins.MapDelete("/{userName}", DeleteAdminAsync).WithName("DeleteAdmin").WithSummary("Deletes an admin and its API keys (not yourself).")
+            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageAdmins);
+
+        var keys = group.MapGroup("/apikeys").WithTags("API keys").WithMetadata(SftpAdminTokenOnlyMetadata.Instance);
+        secure(keys.MapGet("/", ListKeysAsync).WithName("ListApiKeys").WithSummary("Every API key (never the key itself).")
+            .Produces<ApiKeyResponse[]>(), SftpAdminPermissions.ManageAdmins);
+        secure(keys.MapPost("/", CreateKeyAsync).WithName("CreateApiKey")
+            .WithSummary("Creates an API key; the answer's 'key' is shown only this once. Needs a token: API keys cannot manage API keys.")
+            .Produces<ApiKeyResponse>(StatusCodes.Status201Created).ProducesValidationProblem(),
+            SftpAdminPermissions.ManageAdmins);
+        secure(keys.MapGet("/{id}", GetKeyAsync).WithName("GetApiKey").WithSummary("One API key.")
+            .Produces<ApiKeyResponse>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageAdmins);
+        secure(keys.MapDelete("/{id}", DeleteKeyAsync).WithName("DeleteApiKey").WithSummary("Revokes an API key.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageAdmins);
+    }
+
+    private static async Task<IResult> TokenAsync(HttpContext context, ISftpAdminStore store, SftpAdminTokens tokens, AdminServices admin)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        if (!TryReadBasic(context.Request.Headers.Authorization, out string user, out string password))
+        {
+            AdminLog.LoginFailed(admin.Logger, remote, "no or malformed Basic credentials");
+            return BasicChallenge();
+        }
+        var found = await store.FindAsync(user, context.RequestAborted);
+        var verdict = PasswordVerificationResult.Failed;
+        if (found?.PasswordHash is null)
+        {
+            SftpPasswordHasher.VerifyDummy(password);
+        }
+        else
+        {
+            verdict = SftpPasswordHasher.Verify(found.PasswordHash, password);
+        }
+        if (found is null || verdict == PasswordVerificationResult.Failed)
+        {
+            AdminLog.LoginFailed(admin.Logger, remote, found is null ? "unknown admin" : "wrong password");
+            return BasicChallenge();
+        }
+        var (allowed, reason) = await AdminAccess.CheckAsync(store, user, context.Connection.RemoteIpAddress, context.RequestAborted);
+        if (allowed is null)
+        {
+            AdminLog.LoginFailed(admin.Logger, remote, reason);
+            return BasicChallenge();
+        }
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            allowed.PasswordHash = SftpPasswordHasher.Hash(password);
+            await store.UpdateAsync(allowed, context.RequestAborted);
+        }
+        var (token, expires) = tokens.Issue(allowed.UserName);
+        AdminLog.TokenIssued(admin.Logger, allowed.UserName, remote);
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Json(new TokenResponse(token, expires), AdminJson.Options);
+    }
+
+    private static ChallengeResult BasicChallenge() => new();
+
+    private sealed class ChallengeResult : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"SftpKit admin\", charset=\"UTF-8\"";
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                detail: "Invalid credentials.").ExecuteAsync(httpContext);
+        }
+    }
+
+    private static bool TryReadBasic(string? header, out string user, out string password)
+    {
+        user = password = "";
+        if (header is null || header.Length > MaxBasicHeaderLength || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        byte[] decoded;
+        try
+        {
+            decoded = Convert.FromBase64String(header["Basic ".Length..].Trim());
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(decoded);
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return false;
+        }
+        user = text[..colon];
+        password = text[(colon + 1)..];
+        return true;
+    }
+
+    private static JsonObject WriteAdmin(SftpAdmin a)
+    {
+        var obj = JsonSerializer.SerializeToNode(a, AdminJson.Options)!.AsObject();
+        obj.Remove("passwordHash");
+        obj["hasPassword"] = a.PasswordHash is not null;
+        return obj;
+    }
+
+    private static SftpAdmin? ReadAdmin(JsonNode? node, ValidationErrors errors, out string? password, out bool hashGiven)
+    {
+        password = null;
+        hashGiven = false;
+        if (node is not JsonObject obj)
+        {
+            errors.Add("body", "An admin must be a JSON object.");
+            return null;
+        }
+        obj = (JsonObject)obj.DeepClone();
+        if (obj.TryGetPropertyValue("password", out var p))
+        {
+            obj.Remove("password");
+            if (p is JsonValue v && v.TryGetValue(out string? text))
+            {
+                password = text;
+            }
+            else if (p is not null)
+            {
+                errors.Add("password", "The password must be a string.");
+            }
+        }
+        obj.Remove("hasPassword");
+        hashGiven = obj.ContainsKey("passwordHash");
+        foreach (var (name, _) in obj)
+        {
+            if (!s_adminMembers.Contains(name))
+            {
+                errors.Add(name, "Unknown field.");
+            }
+        }
+        if (!errors.IsEmpty)
+        {
+            return null;
+        }
+        SftpAdmin? admin;
+        try
+        {
+            admin = obj.Deserialize<SftpAdmin>(AdminJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(AdminJson.FieldFromPath(ex.Path, ""), "Wrong type or unknown field.");
+            return null;
+        }
+        if (admin is null)
+        {
+            errors.Add("body", "An admin must be a JSON object.");
+            return null;
+        }
+        admin.Permissions ??= [];
+        admin.AllowedNetworks ??= [];
+        if (NameRules.CheckUserName(admin.UserName) is { } nameError)
+        {
+            errors.Add("userName", "The admin name " + nameError);
+        }
+        if (password is not null && (password.Length == 0 || Encoding.UTF8.GetByteCount(password) > SftpPasswordHasher.MaxPasswordBytes))
+        {
+            errors.Add("password", $"The password must be 1 to {SftpPasswordHasher.MaxPasswordBytes} UTF-8 bytes.");
+        }
+        if (password is not null && admin.PasswordHash is not null)
+        {
+            errors.Add("password", "Give either password or passwordHash, not both.");
+        }
+        if (admin.PasswordHash is not null && !SftpPasswordHasher.IsSupported(admin.PasswordHash))
+        {
+            errors.Add("passwordHash", "The password hash is not in a supported format.");
+        }
+        for (int i = 0; i < admin.Permissions.Count; i++)
+        {
+            if (admin.Permissions[i] is null || !SftpAdminPermissions.Names.Contains(admin.Permissions[i]))
+            {
+                errors.Add($"permissions[{i}]", $"Unknown permission '{admin.Permissions[i]}'; valid: {string.Join(", ", SftpAdminPermissions.Names)}.");
+            }
+        }
+        for (int i = 0; i < admin.AllowedNetworks.Count; i++)
+        {
+            if (!NameRules.TryParseNetwork(admin.AllowedNetworks[i], out _))
+            {
+                errors.Add($"allowedNetworks[{i}]", $"'{admin.AllowedNetworks[i]}' is not an IP address or CIDR network.");
+            }
+        }
+        if (admin.Description is { Length: > AccountValidator.MaxDescriptionLength })
+        {
+            errors.Add("description", $"At most {AccountValidator.MaxDescriptionLength} characters.");
+        }
+        return admin;
+    }
+
+    private static async Task<IResult> ListAdminsAsync(HttpContext context, ISftpAdminStore store)
+    {
+        var list = new JsonArray();
+        await foreach (var a in store.ListAsync(context.RequestAborted))
+        {
+            list.Add(WriteAdmin(a));
+        }
+        return Results.Json(list, AdminJson.Options);
+    }
+
+    private static async Task<IResult> GetAdminAsync(string userName, HttpContext context, ISftpAdminStore store) =>
+        await store.FindAsync(userName, context.RequestAborted) is { } a ? Results.Json(WriteAdmin(a), AdminJson.Options) : AdminRequest.NotFound("admin");
+
+    private static async Task<IResult> CreateAdminAsync(HttpContext context, ISftpAdminStore store, AdminServices services)
+    {
+        var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, services.Options.MaxRequestBodySize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new ValidationErrors();
+        var admin = ReadAdmin(node, errors, out string? password, out _);
+        if (admin is not null && password is null && admin.PasswordHash is null)
+        {
+            errors.Add("password", "A password is required.");
+        }
+        if (admin is null || !errors.IsEmpty)
+        {
+            return AdminRequest.Invalid(errors);
+        }
+        if (password is not null)
+        {
+            admin.PasswordHash = SftpPasswordHasher.Hash(password);
+        }
+        try
+        {
+            await store.CreateAsync(admin, context.RequestAborted);
+        }
+        catch (InvalidOperationException)
+        {
+            return AdminRequest.Conflict("An admin with this name exists.");
+        }
+        AdminLog.AdminCreated(services.Logger, context.User.Identity?.Name, admin.UserName);
+        return Results.Json(WriteAdmin(admin), AdminJson.Options, statusCode: StatusCodes.Status201Created)
+            .WithLocation(context, "admins/" + Uri.EscapeDataString(admin.UserName));
+    }
+
+    private static async Task<IResult> UpdateAdminAsync(string userName, HttpContext context, ISftpAdminStore store, AdminServices services)
+    {
+        var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, services.Options.MaxRequestBodySize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (node is JsonObject obj && !obj.ContainsKey("userName"))
+        {
+            obj["userName"] = userName;
+        }
+        var errors = new ValidationErrors();
+        var admin = ReadAdmin(node, errors, out string? password, out bool hashGiven);
+        if (admin is not null)
+        {
+            if (admin.UserName != userName)
+            {
+                errors.Add("userName", "The admin name cannot be changed: it must match the URL.");
+            }
+            if (userName == AdminRequest.Actor(context))
+            {
+                if (!admin.Enabled)
+                {
+                    errors.Add("enabled", "You cannot disable yourself.");
+                }
+                if (!admin.Permissions.Contains(SftpAdminPermissions.All) && !admin.Permissions.Contains(SftpAdminPermissions.ManageAdmins))
+                {
+                    errors.Add("permissions", "You cannot remove manage_admins from yourself.");
+                }
+            }
+        }
+        if (admin is null || !errors.IsEmpty)
+        {
+            return AdminRequest.Invalid(errors);
+        }
+        var existing = await store.FindAsync(userName, context.RequestAborted);
+        if (existing is null)
+        {
+            return AdminRequest.NotFound("admin");
+        }
+        if (password is not null)
+        {
+            admin.PasswordHash = SftpPasswordHasher.Hash(password);
+        }
+        else if (!hashGiven)
+        {
+            admin.PasswordHash = existing.PasswordHash;
+        }
+        if (!await store.UpdateAsync(admin, context.RequestAborted))
+        {
+            return AdminRequest.NotFound("admin");
+        }
+        AdminLog.AdminUpdated(services.Logger, context.User.Identity?.Name, userName);
+        return Results.Json(WriteAdmin(admin), AdminJson.Options);
+    }
+
+    private static async Task<IResult> DeleteAdminAsync(string userName, HttpContext context, ISftpAdminStore store, AdminServices services)
+    {
+        if (userName == AdminRequest.Actor(context))
+        {
+            return AdminRequest.Invalid("userName", "You cannot delete yourself.");
+        }
+        if (!await store.DeleteAsync(userName, context.RequestAborted))
+        {
+            return AdminRequest.NotFound("admin");
+        }
+        AdminLog.AdminDeleted(services.Logger, context.User.Identity?.Name, userName);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ListKeysAsync(HttpContext context, ISftpAdminStore store)
+    {
+        var list = new List<ApiKeyResponse>();
+        await foreach (var k in store.ListApiKeysAsync(context.RequestAborted))
+        {
+            list.Add(ApiKeyResponse.From(k));
+        }
+        return Results.Json(list, AdminJson.Options);
+    }
+
+    private static async Task<IResult> GetKeyAsync(string id, HttpContext context, ISftpAdminStore store) =>
+        await store.FindApiKeyAsync(id, context.RequestAborted) is { } k ? Results.Json(ApiKeyResponse.From(k), AdminJson.Options) : AdminRequest.NotFound("API key");
+
+    private static async Task<IResult> CreateKeyAsync(HttpContext context, ISftpAdminStore store, SftpAdminTokens tokens,
+        IOptions<SftpAdminAuthenticationOptions> options, AdminServices services)
+    {
+        var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, services.Options.MaxRequestBodySize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new ValidationErrors();
+        ApiKeyRequest? request = null;
+        try
+        {
+            request = node.Deserialize<ApiKeyRequest>(AdminJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(AdminJson.FieldFromPath(ex.Path, ""), "Wrong type or unknown field.");
+        }
+        if (request is null)
+        {
+            if (errors.IsEmpty)
+            {
+                errors.Add("body", "The body must be a JSON object.");
+            }
+            return AdminRequest.Invalid(errors);
+        }
+        var now = tokens.Clock.GetUtcNow();
+        if (NameRules.CheckUserName(request.Name) is { } nameError)
+        {
+            errors.Add("name", "The key name " + nameError);
+        }
+        if (request.Admin is not null && await store.FindAsync(request.Admin, context.RequestAborted) is null)
+        {
+            errors.Add("admin", "No admin has this name.");
+        }
+        if (request.ExpiresAt is { } expires && expires <= now)
+        {
+            errors.Add("expiresAt", "Must be in the future.");
+        }
+        if (options.Value.MaxApiKeyLifetime is { } max && (request.ExpiresAt is null || request.ExpiresAt > now + max))
+        {
+            errors.Add("expiresAt", $"Required, and at most {max} from now.");
+        }
+        if (request.Description is { Length: > AccountValidator.MaxDescriptionLength })
+        {
+            errors.Add("description", $"At most {AccountValidator.MaxDescriptionLength} characters.");
+        }
+        if (!errors.IsEmpty)
+        {
+            return AdminRequest.Invalid(errors);
+        }
+        var (id, secret) = AdminAccess.NewKey();
+        var key = new SftpApiKey
+        {
+            Id = id,
+            Name = request.Name!,
+            SecretHash = AdminAccess.HashSecret(secret),
+            CreatedAt = now,
+            ExpiresAt = request.ExpiresAt,
+            Admin = request.Admin,
+            Description = request.Description,
+        };
+        await store.CreateApiKeyAsync(key, context.RequestAborted);
+        AdminLog.ApiKeyCreated(services.Logger, context.User.Identity?.Name, id, request.Admin);
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Json(ApiKeyResponse.From(key, id + "." + secret), AdminJson.Options, statusCode: StatusCodes.Status201Created)
+            .WithLocation(context, "apikeys/" + id);
+    }
+
+    private static async Task<IResult> DeleteKeyAsync(string id, HttpContext context, ISftpAdminStore store, AdminServices services)
+    {
+        if (!await store.DeleteApiKeyAsync(id, context.RequestAborted))
+        {
+            return AdminRequest.NotFound("API key");
+        }
+        AdminLog.ApiKeyDeleted(services.Logger, context.User.Identity?.Name, id);
+        return Results.NoContent();
+    }
+}

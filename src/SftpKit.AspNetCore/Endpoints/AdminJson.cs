@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace SftpKit.AspNetCore.Endpoints;
+
+/// <summary>
+/// The admin API's own JSON settings (camelCase, strict numbers, unknown members refused), independent of the
+/// host's <c>JsonOptions</c> so the wire format does not change with the host's configuration.
+/// </summary>
+internal static class AdminJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.Strict,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        MaxDepth = 32,
+    };
+
+    public static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = true };
+
+    public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+
+    /// <summary>"$.virtualFolders[0].name" → "virtualFolders[0].name" (prefixed); "$" → the prefix or "body".</summary>
+    public static string FieldFromPath(string? jsonPath, string prefix)
+    {
+        string path = jsonPath ?? "$";
+        path = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.StartsWith('$') ? path[1..] : path;
+        if (path.Length == 0)
+        {
+            return prefix.Length == 0 ? "body" : prefix;
+        }
+        return prefix.Length == 0 ? path : path.StartsWith('[') ? prefix + path : prefix + "." + path;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SftpKit.Accounts;
+using SftpKit.AspNetCore.Validation;
+
+namespace SftpKit.AspNetCore.Endpoints;
+
+/// <summary>What a restore did.</summary>
+internal sealed record RestoreResponse(string Mode, int Added, int Replaced, int Skipped);
+
+/// <summary><c>/dumpdata</c> and <c>/loaddata</c>: the accounts and quota usage as one JSON backup document.</summary>
+internal static class BackupEndpoints
+{
+    public static void Map(RouteGroupBuilder group, Action<RouteHandlerBuilder, string> secure)
+    {
+        var backup = group.MapGroup("/").WithTags("Backup");
+        secure(backup.MapGet("/dumpdata", DumpAsync).WithName("DumpData")
+            .WithSummary("Every account (with password hashes) and its quota usage, as an SftpKit backup document. Protect it like the database.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json"), SftpAdminPermissions.ManageSystem);
+        secure(backup.MapPost("/loaddata", RestoreAsync).WithName("LoadData")
+            .WithSummary("Restores a backup document; mode=add-only (default: existing accounts untouched) or mode=replace. Every account is validated first; on any error nothing changes.")
+            .Produces<RestoreResponse>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge), SftpAdminPermissions.ManageSystem);
+    }
+
+    private static async Task DumpAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin)
+    {
+        var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.ContentDisposition = "attachment; filename=\"sftpkit-backup.json\"";
+        context.Response.Headers.CacheControl = "no-store";
+        AdminLog.BackupDumped(admin.Logger, context.User.Identity?.Name);
+        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, context.RequestAborted);
+    }
+
+    private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode)
+    {
+        SftpRestoreMode restoreMode;
+        switch (mode)
+        {
+            case null or "add-only":
+                restoreMode = SftpRestoreMode.AddOnly;
+                break;
+            case "replace":
+                restoreMode = SftpRestoreMode.Replace;
+                break;
+            default:
+                return AdminRequest.Invalid("mode", "Must be 'add-only' or 'replace'.");
+        }
+        var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, admin.Options.MaxRestoreBodySize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new ValidationErrors();
+        if (node is not JsonObject document)
+        {
+            return AdminRequest.Invalid("body", "The body must be an SftpKit backup document (a JSON object).");
+        }
+        document = (JsonObject)document.DeepClone();
+        if (document["version"] is not JsonValue version || version.GetValueKind() != JsonValueKind.Number)
+        {
+            errors.Add("version", "The format version is required (an integer).");
+        }
+        var users = new JsonArray();
+        if (document["users"] is JsonArray list)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < list.Count; i++)
+            {
+                string prefix = $"users[{i}]";
+                var account = AccountJson.Read(list[i], prefix, errors, out string? password, out _);
+                if (account is null)
+                {
+                    continue;
+                }
+                admin.Validator.Validate(account, password, prefix, errors);
+                if (!string.IsNullOrEmpty(account.UserName) && !names.Add(account.UserName))
+                {
+                    errors.Add(prefix + ".userName", "Another account of the backup has the same user name.");
+                }
+                if (password is not null && errors.IsEmpty)
+                {
+                    account.PasswordHash = SftpPasswordHasher.Hash(password);
+                }
+                users.Add(JsonSerializer.SerializeToNode(account, AdminJson.Options));
+            }
+        }
+        else if (document["users"] is not null)
+        {
+            errors.Add("users", "Must be an array of accounts.");
+        }
+        if (!errors.IsEmpty)
+        {
+            return AdminRequest.Invalid(errors);
+        }
+        document["users"] = users;
+        byte[] normalized = JsonSerializer.SerializeToUtf8Bytes(document, AdminJson.Options);
+        var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
+        SftpRestoreResult result;
+        try
+        {
+            using var input = new MemoryStream(normalized, writable: false);
+            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, context.RequestAborted);
+        }
+        catch (InvalidDataException ex)
+        {
+            return AdminRequest.Invalid("body", ex.Message);
+        }
+        string modeName = restoreMode == SftpRestoreMode.Replace ? "replace" : "add-only";
+        AdminLog.BackupRestored(admin.Logger, context.User.Identity?.Name, modeName, result.Added, result.Replaced, result.Skipped);
+        return Results.Json(new RestoreResponse(modeName, result.Added, result.Replaced, result.Skipped), AdminJson.Options);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace SftpKit.AspNetCore.Endpoints;
+
+/// <summary>A live connection as the API reports it.</summary>
+internal sealed record ConnectionResponse(string Id, string? UserName, string? RemoteAddress, int? RemotePort, DateTimeOffset StartedAt,
+    DateTimeOffset? AuthenticatedAt, string? ClientVersion, long BytesUploaded, long BytesDownloaded, IReadOnlyList<TransferResponse> ActiveTransfers)
+{
+    public static ConnectionResponse From(SftpConnection c) => new(
+        c.Id, c.UserName, c.RemoteAddress?.ToString(), (c.RemoteEndPoint as IPEndPoint)?.Port, c.StartedAt, c.AuthenticatedAt, c.ClientVersion,
+        c.BytesUploaded, c.BytesDownloaded,
+        c.ActiveTransfers.Select(t => new TransferResponse(t.Path, t.Direction == SftpTransferDirection.Upload ? "upload" : "download", t.StartedAt, t.Bytes)).ToList());
+}
+
+/// <summary>A file transfer in progress.</summary>
+internal sealed record TransferResponse(string Path, string Direction, DateTimeOffset StartedAt, long Bytes);
+
+/// <summary><c>/connections</c>: list live connections and close one.</summary>
+internal static class ConnectionEndpoints
+{
+    /// <summary>How long a close waits for the connection to end before answering 202 instead of 204.</summary>
+    private static readonly TimeSpan s_closeWait = TimeSpan.FromSeconds(10);
+
+    public static void Map(RouteGroupBuilder group, Action<RouteHandlerBuilder, string> secure)
+    {
+        var connections = group.MapGroup("/connections").WithTags("Connections");
+        secure(connections.MapGet("/", (IServiceProvider services, string? userName) =>
+            services.GetService(typeof(ISftpConnectionRegistry)) is ISftpConnectionRegistry registry
+                ? Results.Json(registry.GetConnections().Where(c => userName is null || c.UserName == userName).Select(ConnectionResponse.From).ToList(), AdminJson.Options)
+                : AdminRequest.Unavailable("connection registry"))
+            .WithName("ListConnections").WithSummary("Live connections, oldest first (optionally of one userName), including unauthenticated ones.")
+            .Produces<ConnectionResponse[]>(), SftpAdminPermissions.ViewConnections);
+        secure(connections.MapGet("/{connectionId}", (string connectionId, IServiceProvider services) =>
+            services.GetService(typeof(ISftpConnectionRegistry)) is not ISftpConnectionRegistry registry
+                ? AdminRequest.Unavailable("connection registry")
+                : registry.Find(connectionId) is { } c ? Results.Json(ConnectionResponse.From(c), AdminJson.Options) : AdminRequest.NotFound("connection"))
+            .WithName("GetConnection").WithSummary("One live connection.")
+            .Produces<ConnectionResponse>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ViewConnections);
+        secure(connections.MapDelete("/{connectionId}", CloseAsync)
+            .WithName("CloseConnection").WithSummary("Disconnects a client (SSH_MSG_DISCONNECT by application) and waits up to 10 s for it to end.")
+            .Produces(StatusCodes.Status204NoContent).Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound),
+            SftpAdminPermissions.CloseConnections);
+    }
+
+    private static async Task<IResult> CloseAsync(string connectionId, HttpContext context, IServiceProvider services, AdminServices admin)
+    {
+        if (services.GetService(typeof(ISftpConnectionRegistry)) is not ISftpConnectionRegistry registry)
+        {
+            return AdminRequest.Unavailable("connection registry");
+        }
+        string? userName = registry.Find(connectionId)?.UserName;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(s_closeWait);
+        bool found;
+        try
+        {
+            found = await registry.CloseAsync(connectionId, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Closing goes on; the connection has not ended within the wait.
+            AdminLog.ConnectionClosed(admin.Logger, context.User.Identity?.Name, connectionId, userName);
+            return Results.Accepted();
+        }
+        if (!found)
+        {
+            return AdminRequest.NotFound("connection");
+        }
+        AdminLog.ConnectionClosed(admin.Logger, context.User.Identity?.Name, connectionId, userName);
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using SftpKit.AspNetCore;
+using SftpKit.AspNetCore.Authentication;
+using SftpKit.AspNetCore.Endpoints;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the SftpKit admin API.</summary>
+public static class SftpAdminEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the admin REST endpoints under <paramref name="prefix"/> and returns their route group, so the host adds
+    /// <c>.RequireAuthorization(...)</c>, rate limiting or CORS the ASP.NET Core way. Requires
+    /// <c>services.AddSftpAdmin()</c> (or <c>AddSftpAdminAuthentication()</c>) and an SftpKit server with an account store.
+    /// <para>
+    /// With <c>AddSftpAdminAuthentication()</c> the group also gets <c>POST /token</c>, <c>/admins</c> and
+    /// <c>/apikeys</c>, and every endpoint requires the permission of <see cref="SftpAdminPermissions"/> it names
+    /// (401 without valid credentials, 403 without the permission). With <c>AddSftpAdminAuthorization()</c> alone
+    /// the endpoints require the same policies against the host's own authentication. With neither, the endpoints
+    /// are open: the host must protect the group itself.
+    /// </para>
+    /// </summary>
+    /// <param name="endpoints">The application.</param>
+    /// <param name="prefix">The route prefix. Defaults to <c>/api/v2</c>.</param>
+    /// <returns>The route group of every admin endpoint.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddSftpAdmin</c> was not called.</exception>
+    public static RouteGroupBuilder MapSftpAdmin(this IEndpointRouteBuilder endpoints, string prefix = "/api/v2")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(prefix);
+        var services = endpoints.ServiceProvider;
+        if (services.GetService<AdminServices>() is null)
+        {
+            throw new InvalidOperationException("Call services.AddSftpAdmin() (or AddSftpAdminAuthentication()) before MapSftpAdmin.");
+        }
+        bool authorize = services.GetService<SftpAdminAuthorizationMarker>() is not null;
+        bool builtInAuth = services.GetService<ISftpAdminStore>() is not null && services.GetService<SftpAdminTokens>() is not null;
+
+        var group = endpoints.MapGroup(prefix);
+        void Secure(RouteHandlerBuilder builder, string permission)
+        {
+            builder.WithMetadata(new SftpAdminPermissionMetadata(permission));
+            if (authorize)
+            {
+                builder.RequireAuthorization(SftpAdminPermissions.PolicyName(permission));
+                builder.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            }
+        }
+
+        AccountEndpoints.Map(group, Secure);
+        QuotaEndpoints.Map(group, Secure);
+        ConnectionEndpoints.Map(group, Secure);
+        DefenderEndpoints.Map(group, Secure);
+        BackupEndpoints.Map(group, Secure);
+        StatusEndpoints.Map(group, Secure);
+        if (builtInAuth)
+        {
+            AdminAccountEndpoints.Map(group, Secure);
+        }
+        return group;
+    }
+}
+
+/// <summary>
+/// Endpoint metadata naming the admin permission an admin endpoint needs (empty = any authenticated admin), for
+/// hosts that authorize with their own scheme.
+/// </summary>
+/// <param name="Permission">One of <see cref="SftpAdminPermissions"/>' names, or empty.</param>
+public sealed record SftpAdminPermissionMetadata(string Permission);

@@ -1,0 +1,37 @@
+namespace SftpKit.AspNetCore;
+
+/// <summary>
+/// Limits of the admin API mapped by <c>MapSftpAdmin</c>. Bound from configuration section
+/// <c>SftpKit:Admin</c> when an <c>IConfiguration</c> is registered, then from the callback of <c>AddSftpAdmin</c>.
+/// </summary>
+public sealed class SftpAdminOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string ConfigurationSection = "SftpKit:Admin";
+
+    /// <summary>
+    /// Largest JSON body accepted by every endpoint except restore, in bytes; larger bodies get 413 problem details.
+    /// Defaults to 1 MiB (1,048,576). Range 1 KiB–64 MiB.
+    /// </summary>
+    public long MaxRequestBodySize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Largest backup document accepted by the restore endpoint, in bytes. Defaults to 64 MiB (67,108,864), the
+    /// size limit of <c>JsonFileUserStore</c>. Range 1 KiB–1 GiB.
+    /// </summary>
+    public long MaxRestoreBodySize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Quota scans that may run at once; a scan asked for past it gets 429 problem details. Defaults to 4. Range 1–256.
+    /// </summary>
+    public int MaxConcurrentQuotaScans { get; set; } = 4;
+
+    /// <summary>
+    /// Finished quota scans whose status is kept for the status endpoints (oldest dropped first). Defaults to 1000.
+    /// Range 0–100,000.
+    /// </summary>
+    public int QuotaScanHistory { get; set; } = 1000;
+
+    /// <summary>Largest page of the account list (<c>limit</c> query parameter). Defaults to 500; the default page is 100.</summary>
+    public int MaxPageSize { get; set; } = 500;
+}

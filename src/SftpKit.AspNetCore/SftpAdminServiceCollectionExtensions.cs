@@ -1,0 +1,137 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SftpKit.AspNetCore;
+using SftpKit.AspNetCore.Authentication;
+using SftpKit.AspNetCore.Endpoints;
+using SftpKit.AspNetCore.Quotas;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registration of the SftpKit admin API and its optional built-in authentication.</summary>
+public static class SftpAdminServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers what <c>MapSftpAdmin</c> needs: options (<see cref="SftpAdminOptions"/>, section
+    /// <c>SftpKit:Admin</c>, checked at start) and the background quota scanner. Safe to call more than once.
+    /// </summary>
+    public static IServiceCollection AddSftpAdmin(this IServiceCollection services, Action<SftpAdminOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<SftpAdminOptions>().BindConfiguration(SftpAdminOptions.ConfigurationSection);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        options.Validate(o => o.MaxRequestBodySize is >= 1024 and <= 64L * 1024 * 1024, "SftpKit:Admin:MaxRequestBodySize must be from 1 KiB to 64 MiB.")
+            .Validate(o => o.MaxRestoreBodySize is >= 1024 and <= 1024L * 1024 * 1024, "SftpKit:Admin:MaxRestoreBodySize must be from 1 KiB to 1 GiB.")
+            .Validate(o => o.MaxConcurrentQuotaScans is >= 1 and <= 256, "SftpKit:Admin:MaxConcurrentQuotaScans must be from 1 to 256.")
+            .Validate(o => o.QuotaScanHistory is >= 0 and <= 100_000, "SftpKit:Admin:QuotaScanHistory must be from 0 to 100000.")
+            .Validate(o => o.MaxPageSize is >= 1 and <= 100_000, "SftpKit:Admin:MaxPageSize must be from 1 to 100000.")
+            .ValidateOnStart();
+        services.TryAddSingleton<AdminServices>();
+        services.TryAddSingleton<QuotaScanQueue>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the authorization policies of the admin endpoints (<see cref="SftpAdminPermissions.PolicyName"/>):
+    /// each requires an authenticated user with a <see cref="SftpAdminPermissions.ClaimType"/> claim of the
+    /// permission or <c>*</c>. Use it alone when the host authenticates admins itself and issues those claims.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="authenticationScheme">The scheme the policies authenticate with; null = the host's default scheme.</param>
+    public static IServiceCollection AddSftpAdminAuthorization(this IServiceCollection services, string? authenticationScheme = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSftpAdmin();
+        if (services.Any(d => d.ServiceType == typeof(SftpAdminAuthorizationMarker)))
+        {
+            return services;
+        }
+        services.AddSingleton<SftpAdminAuthorizationMarker>();
+        services.AddAuthorization(o =>
+        {
+            o.AddPolicy(SftpAdminPermissions.AuthenticatedPolicy, p =>
+            {
+                if (authenticationScheme is not null)
+                {
+                    p.AddAuthenticationSchemes(authenticationScheme);
+                }
+                p.RequireAuthenticatedUser();
+            });
+            foreach (string permission in SftpAdminPermissions.Names.Where(n => n != SftpAdminPermissions.All))
+            {
+                o.AddPolicy(SftpAdminPermissions.PolicyName(permission), p =>
+                {
+                    if (authenticationScheme is not null)
+                    {
+                        p.AddAuthenticationSchemes(authenticationScheme);
+                    }
+                    p.RequireAuthenticatedUser();
+                    p.RequireAssertion(c => c.User.HasClaim(SftpAdminPermissions.ClaimType, permission)
+                        || c.User.HasClaim(SftpAdminPermissions.ClaimType, SftpAdminPermissions.All));
+                });
+            }
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Built-in admin authentication for hosts that have none: admins in an <see cref="ISftpAdminStore"/> (in memory,
+    /// or <see cref="JsonFileSftpAdminStore"/> when <see cref="SftpAdminAuthenticationOptions.StoreFile"/> is set,
+    /// unless the host registered its own), <c>POST /token</c> (HTTP Basic → JWT), API keys, per-endpoint permissions
+    /// and allowed source networks. Also calls <see cref="AddSftpAdmin"/> and <see cref="AddSftpAdminAuthorization"/>.
+    /// Behind a reverse proxy, add <c>app.UseForwardedHeaders()</c> with the proxy in <c>KnownProxies</c> or
+    /// <c>KnownNetworks</c> before the endpoints, so the admins' allowed networks see the real client address.
+    /// </summary>
+    public static IServiceCollection AddSftpAdminAuthentication(this IServiceCollection services, Action<SftpAdminAuthenticationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<SftpAdminAuthenticationOptions>().BindConfiguration(SftpAdminAuthenticationOptions.ConfigurationSection);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpAdminAuthenticationOptions>, SftpAdminAuthenticationOptionsValidator>());
+        options.ValidateOnStart();
+        services.TryAddSingleton<ISftpAdminStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SftpAdminAuthenticationOptions>>().Value;
+            return o.StoreFile is { Length: > 0 } file ? new JsonFileSftpAdminStore(file) : new InMemorySftpAdminStore();
+        });
+        services.TryAddSingleton<SftpAdminTokens>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SftpAdminAuthenticationHandler>(SftpAdminAuthenticationOptions.SchemeName, null);
+        services.AddSftpAdminAuthorization(SftpAdminAuthenticationOptions.SchemeName);
+        return services;
+    }
+}
+
+/// <summary>Present when the admin policies are registered.</summary>
+internal sealed class SftpAdminAuthorizationMarker;
+
+/// <summary>Checks <see cref="SftpAdminAuthenticationOptions"/> at start, all problems at once.</summary>
+internal sealed class SftpAdminAuthenticationOptionsValidator : IValidateOptions<SftpAdminAuthenticationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SftpAdminAuthenticationOptions options)
+    {
+        var failures = new List<string>();
+        if (options.SigningKey is { } key && key.Length < 32)
+        {
+            failures.Add("SftpKit:Admin:Authentication:SigningKey must be at least 32 characters (or unset for a random key per start).");
+        }
+        if (options.TokenLifetime < TimeSpan.FromMinutes(1) || options.TokenLifetime > TimeSpan.FromHours(24))
+        {
+            failures.Add("SftpKit:Admin:Authentication:TokenLifetime must be from 1 minute to 24 hours.");
+        }
+        if (string.IsNullOrWhiteSpace(options.ApiKeyHeaderName))
+        {
+            failures.Add("SftpKit:Admin:Authentication:ApiKeyHeaderName must not be empty.");
+        }
+        if (options.MaxApiKeyLifetime is { } max && max <= TimeSpan.Zero)
+        {
+            failures.Add("SftpKit:Admin:Authentication:MaxApiKeyLifetime must be positive.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
