@@ -6,7 +6,8 @@
 #   QUICK=1 benchmarks/sftp-vs-openssh.sh    # 64 MiB, 200 small files, 5,000 entries (CI)
 #
 # Env: SIZE_MB (big file, default 1024; QUICK 64), SMALL_FILES, LS_ENTRIES, REPEAT (runs per operation, median
-# reported; default 3). Must run as root (installs packages if missing; sshd runs as root on a throwaway config).
+# reported; default 3), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
+# building the work tree). Must run as root (installs packages if missing; sshd runs as root on a throwaway config).
 # Server CPU: SftpKit = utime+stime of the server process (/proc/PID/stat) before/after each run; sshd = the
 # listener's cutime+cstime (per-connection processes are forked and reaped by the listener) before/after.
 set -euo pipefail
@@ -56,9 +57,13 @@ wait_port() {
   echo "port $1 did not open" >&2; return 1
 }
 
-echo "== building samples/SftpKit.Server (Release)" >&2
-dotnet build -c Release samples/SftpKit.Server -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-SK_DLL="$ROOT/samples/SftpKit.Server/bin/Release/net10.0/SftpKit.Server.dll"
+if [ -n "${SFTPKIT_DLL:-}" ]; then
+  SK_DLL=$(realpath "$SFTPKIT_DLL")  # a copy of an earlier build, to compare builds against the same sshd
+else
+  echo "== building samples/SftpKit.Server (Release)" >&2
+  dotnet build -c Release samples/SftpKit.Server -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+  SK_DLL="$ROOT/samples/SftpKit.Server/bin/Release/net10.0/SftpKit.Server.dll"
+fi
 
 ssh-keygen -q -t ed25519 -N "" -f "$WORK/client_ed25519"
 
