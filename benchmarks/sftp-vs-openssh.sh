@@ -6,7 +6,9 @@
 #   QUICK=1 benchmarks/sftp-vs-openssh.sh    # 64 MiB, 200 small files, 5,000 entries (CI)
 #
 # Env: SIZE_MB (big file, default 1024; QUICK 64), SMALL_FILES, LS_ENTRIES, REPEAT (runs per operation, median
-# reported; default 3). Must run as root (installs packages if missing; sshd runs as root on a throwaway config).
+# reported; default 3), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
+# building the work tree), SFTPKIT_BASELINE_DLL (also run this build as a third server, "baseline", measured in the
+# same loop, so an older and a newer SftpKit are compared under the same machine load). Must run as root (installs packages if missing; sshd runs as root on a throwaway config).
 # Server CPU: SftpKit = utime+stime of the server process (/proc/PID/stat) before/after each run; sshd = the
 # listener's cutime+cstime (per-connection processes are forked and reaped by the listener) before/after.
 set -euo pipefail
@@ -32,9 +34,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 WORK=$(mktemp -d /tmp/sftp-bench.XXXXXX)
-SK_PID=""; OSSH_PID=""
+SK_PID=""; OSSH_PID=""; BL_PID=""
 cleanup() {
   [ -n "$SK_PID" ] && kill "$SK_PID" 2>/dev/null && wait "$SK_PID" 2>/dev/null
+  [ -n "$BL_PID" ] && kill "$BL_PID" 2>/dev/null && wait "$BL_PID" 2>/dev/null
   [ -n "$OSSH_PID" ] && kill "$OSSH_PID" 2>/dev/null && wait "$OSSH_PID" 2>/dev/null
   rm -rf "$WORK"
 }
@@ -56,9 +59,13 @@ wait_port() {
   echo "port $1 did not open" >&2; return 1
 }
 
-echo "== building samples/SftpKit.Server (Release)" >&2
-dotnet build -c Release samples/SftpKit.Server -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-SK_DLL="$ROOT/samples/SftpKit.Server/bin/Release/net10.0/SftpKit.Server.dll"
+if [ -n "${SFTPKIT_DLL:-}" ]; then
+  SK_DLL=$(realpath "$SFTPKIT_DLL")  # a copy of an earlier build, to compare builds against the same sshd
+else
+  echo "== building samples/SftpKit.Server (Release)" >&2
+  dotnet build -c Release samples/SftpKit.Server -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+  SK_DLL="$ROOT/samples/SftpKit.Server/bin/Release/net10.0/SftpKit.Server.dll"
+fi
 
 ssh-keygen -q -t ed25519 -N "" -f "$WORK/client_ed25519"
 
@@ -70,6 +77,17 @@ dotnet "$SK_DLL" --config-dir "$WORK/sftpkit" --port "$SK_PORT" --address 127.0.
   --user "bench:$(head -c 18 /dev/urandom | base64)" --authorized-key "bench:$WORK/client_ed25519.pub" \
   >"$WORK/sftpkit.log" 2>&1 &
 SK_PID=$!
+SERVERS="sftpkit openssh"
+if [ -n "${SFTPKIT_BASELINE_DLL:-}" ]; then
+  BL_PORT=$(free_port)
+  BL_HOME="$WORK/baseline/home/bench"
+  mkdir -p "$BL_HOME"
+  dotnet "$(realpath "$SFTPKIT_BASELINE_DLL")" --config-dir "$WORK/baseline" --port "$BL_PORT" --address 127.0.0.1 \
+    --user "bench:$(head -c 18 /dev/urandom | base64)" --authorized-key "bench:$WORK/client_ed25519.pub" \
+    >"$WORK/baseline.log" 2>&1 &
+  BL_PID=$!
+  SERVERS="sftpkit baseline openssh"
+fi
 
 # --- OpenSSH sshd ---
 OSSH_PORT=$(free_port)
@@ -94,12 +112,17 @@ OSSH_PID=$!
 
 wait_port "$SK_PORT" || { cat "$WORK/sftpkit.log"; exit 1; }
 wait_port "$OSSH_PORT" || { cat "$WORK/openssh.log"; exit 1; }
+[ -z "$BL_PID" ] || wait_port "$BL_PORT" || { cat "$WORK/baseline.log"; exit 1; }
 
 # sftp_run NAME BATCHFILE [stdout-file]: stock client, default algorithms; returns after the server side is idle.
 sftp_args() {
   local name=$1
   local port user
-  if [ "$name" = sftpkit ]; then port=$SK_PORT; user=bench; else port=$OSSH_PORT; user=root; fi
+  case $name in
+    sftpkit) port=$SK_PORT; user=bench ;;
+    baseline) port=$BL_PORT; user=bench ;;
+    *) port=$OSSH_PORT; user=root ;;
+  esac
   echo "-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null"
   echo "-o BatchMode=yes -o IdentitiesOnly=yes -o LogLevel=ERROR -i $WORK/client_ed25519 -P $port $user@127.0.0.1"
 }
@@ -115,22 +138,36 @@ ossh_idle() {  # per-connection processes exited and reaped by the listener
 measure() {
   local name=$1 batch=$2 dir=$3 out=${4:-/dev/null}
   local c0 c1 t0 t1
-  if [ "$name" = sftpkit ]; then c0=$(cpu_self "$SK_PID"); else ossh_idle; c0=$(cpu_children "$OSSH_PID"); fi
+  case $name in
+    sftpkit) c0=$(cpu_self "$SK_PID") ;;
+    baseline) c0=$(cpu_self "$BL_PID") ;;
+    *) ossh_idle; c0=$(cpu_children "$OSSH_PID") ;;
+  esac
   t0=$(now)
   # shellcheck disable=SC2046
   (cd "$dir" && sftp -b "$batch" $(sftp_args "$name")) >"$out" 2>"$WORK/sftp.err" \
     || { echo "sftp against $name failed:" >&2; cat "$WORK/sftp.err" >&2; tail -20 "$WORK/$name.log" >&2; exit 1; }
   t1=$(now)
-  if [ "$name" = sftpkit ]; then c1=$(cpu_self "$SK_PID"); else ossh_idle; c1=$(cpu_children "$OSSH_PID"); fi
+  case $name in
+    sftpkit) c1=$(cpu_self "$SK_PID") ;;
+    baseline) c1=$(cpu_self "$BL_PID") ;;
+    *) ossh_idle; c1=$(cpu_children "$OSSH_PID") ;;
+  esac
   awk -v a="$t0" -v b="$t1" -v c="$c0" -v d="$c1" -v hz="$HZ" 'BEGIN { printf "%.3f %.2f\n", b - a, (d - c) / hz }'
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-home_of() { if [ "$1" = sftpkit ]; then echo "$SK_HOME"; else echo "$OSSH_HOME"; fi; }
+home_of() {
+  case $1 in
+    sftpkit) echo "$SK_HOME" ;;
+    baseline) echo "$BL_HOME" ;;
+    *) echo "$OSSH_HOME" ;;
+  esac
+}
 
 # Negotiated cipher (client's view) for each server.
-for s in sftpkit openssh; do
+for s in $SERVERS; do
   # shellcheck disable=SC2046
   c=$(echo bye | sftp -v -b - $(sftp_args "$s") 2>&1 | grep -m1 -o 'server->client cipher: [^ ]* MAC: [^ ]*' || true)
   echo "$s: ${c:-unknown}" >&2
@@ -148,7 +185,7 @@ for i in range(n):
     with open(os.path.join(d, f"f{i:06d}.dat"), "wb") as f:
         f.write(os.urandom(4096))
 EOF
-for s in sftpkit openssh; do
+for s in $SERVERS; do
   python3 - "$(home_of $s)/lsdir" "$LS_ENTRIES" <<'EOF'
 import os, sys
 d, n = sys.argv[1], int(sys.argv[2])
@@ -165,11 +202,11 @@ echo "ls -l lsdir" >"$WORK/b.ls"
 echo "put small/f000000.dat warm.dat" >"$WORK/b.warm"
 
 # Warm-up (JIT for SftpKit; page cache for both).
-for s in sftpkit openssh; do measure "$s" "$WORK/b.warm" "$LOCAL" >/dev/null; done
+for s in $SERVERS; do measure "$s" "$WORK/b.warm" "$LOCAL" >/dev/null; done
 
 declare -A T C
 for op in upload download small ls; do
-  for s in sftpkit openssh; do
+  for s in $SERVERS; do
     h=$(home_of "$s")
     : >"$WORK/t"; : >"$WORK/c"
     for _ in $(seq 1 "$REPEAT"); do
@@ -199,8 +236,11 @@ for op in upload download small ls; do
     done
     T[$op.$s]=$(median <"$WORK/t"); C[$op.$s]=$(median <"$WORK/c")
   done
-  rm -f "$SK_HOME/up.bin" "$OSSH_HOME/up.bin" "$LOCAL/down.bin"
-  [ "$op" = download ] && rm -f "$SK_HOME/big.bin" "$OSSH_HOME/big.bin"
+  for s in $SERVERS; do
+    rm -f "$(home_of "$s")/up.bin"
+    [ "$op" = download ] && rm -f "$(home_of "$s")/big.bin"
+  done
+  rm -f "$LOCAL/down.bin"
 done
 
 label() {
@@ -216,13 +256,20 @@ echo
 echo "Cipher (client view): SftpKit: $(cat "$WORK/cipher.sftpkit"); OpenSSH: $(cat "$WORK/cipher.openssh")"
 echo "OpenSSH: $(ssh -V 2>&1); median of $REPEAT runs; CPU = server-side user+sys seconds"
 echo
-echo "| Operation | SftpKit s | OpenSSH s | Throughput ratio (OpenSSH s / SftpKit s) | SftpKit CPU s | OpenSSH CPU s | Server CPU ratio (SftpKit / OpenSSH) |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
-for op in upload download small ls; do
-  awk -v l="$(label $op)" -v ts="${T[$op.sftpkit]}" -v to="${T[$op.openssh]}" -v cs="${C[$op.sftpkit]}" -v co="${C[$op.openssh]}" '
-    BEGIN {
-      tr = ts > 0 ? sprintf("%.2f", to / ts) : "n/a"
-      cr = co > 0 ? sprintf("%.2f", cs / co) : "n/a"
-      printf "| %s | %.2f | %.2f | %s | %.2f | %.2f | %s |\n", l, ts, to, tr, cs, co, cr
-    }'
+for v in $SERVERS; do
+  [ "$v" = openssh ] && continue
+  if [ -n "$BL_PID" ]; then
+    echo
+    if [ "$v" = sftpkit ]; then echo "SftpKit (this build):"; else echo "SftpKit baseline ($SFTPKIT_BASELINE_DLL):"; fi
+  fi
+  echo "| Operation | SftpKit s | OpenSSH s | Throughput ratio (OpenSSH s / SftpKit s) | SftpKit CPU s | OpenSSH CPU s | Server CPU ratio (SftpKit / OpenSSH) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for op in upload download small ls; do
+    awk -v l="$(label $op)" -v ts="${T[$op.$v]}" -v to="${T[$op.openssh]}" -v cs="${C[$op.$v]}" -v co="${C[$op.openssh]}" '
+      BEGIN {
+        tr = ts > 0 ? sprintf("%.2f", to / ts) : "n/a"
+        cr = co > 0 ? sprintf("%.2f", cs / co) : "n/a"
+        printf "| %s | %.2f | %.2f | %s | %.2f | %.2f | %s |\n", l, ts, to, tr, cs, co, cr
+      }'
+  done
 done

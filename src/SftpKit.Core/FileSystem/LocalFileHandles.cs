@@ -33,24 +33,52 @@ internal static class LocalHandleInfo
     }
 }
 
-/// <summary>Positional reads of a local file through <see cref="RandomAccess"/> (no FileStream buffering).</summary>
+/// <summary>pread/pwrite through <see cref="RandomAccess"/>, with OS failures mapped to <see cref="VfsException"/>.</summary>
+internal static class LocalPositionalIo
+{
+    public static int Read(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        try
+        {
+            return RandomAccess.Read(handle, buffer, offset);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw LocalErrorMapper.FromException(ex);
+        }
+    }
+
+    public static void Write(SafeFileHandle handle, ReadOnlySpan<byte> data, long offset)
+    {
+        try
+        {
+            RandomAccess.Write(handle, data, offset);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw LocalErrorMapper.FromException(ex);
+        }
+    }
+}
+
+/// <summary>
+/// Positional reads of a local file through <see cref="RandomAccess"/> (no FileStream buffering). Reads and writes
+/// run synchronously on the caller's thread: on Unix, <c>RandomAccess.ReadAsync</c>/<c>WriteAsync</c> are the same
+/// blocking pread/pwrite queued to another thread-pool thread, so awaiting them only added a thread hop (and the
+/// wake-ups and spinning that come with it) to every SFTP READ and WRITE. The caller is already a thread-pool thread
+/// serving one session.
+/// </summary>
 internal sealed class LocalReader(LocalFileSystem owner, SafeFileHandle handle, string name) : IVfsReader
 {
     public LocalFileSystem Owner => owner;
 
     public SafeFileHandle Handle => handle;
 
-    public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+    public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        try
-        {
-            return await RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw LocalErrorMapper.FromException(ex);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(LocalPositionalIo.Read(handle, buffer.Span, offset));
     }
 
     public ValueTask<VfsFileInfo> GetInfoAsync(CancellationToken cancellationToken)
@@ -102,32 +130,21 @@ internal sealed class LocalWriter : IVfsRandomAccessWriter
         Position += data.Length;
     }
 
-    public async ValueTask WriteAtAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public ValueTask WriteAtAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         EnsureWritable();
-        try
-        {
-            await RandomAccess.WriteAsync(_handle, data, offset, cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw LocalErrorMapper.FromException(ex);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        LocalPositionalIo.Write(_handle, data.Span, offset);
+        return ValueTask.CompletedTask;
     }
 
-    public async ValueTask<int> ReadAtAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+    public ValueTask<int> ReadAtAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        try
-        {
-            return await RandomAccess.ReadAsync(_handle, buffer, offset, cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw LocalErrorMapper.FromException(ex);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(LocalPositionalIo.Read(_handle, buffer.Span, offset));
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken)

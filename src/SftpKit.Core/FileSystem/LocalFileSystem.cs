@@ -21,7 +21,7 @@ namespace SftpKit.FileSystem;
 /// any process; an absolute virtual target is read back as the same virtual path.
 /// </summary>
 public sealed class LocalFileSystem :
-    IVirtualFileSystem, IVfsRandomAccessWrites, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy
+    IVirtualFileSystem, IVfsRandomAccessWrites, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy, IVfsInfoProbe
 {
     internal const string TempPrefix = ".sftpkit-";
     internal const string TempSuffix = ".tmp";
@@ -65,6 +65,12 @@ public sealed class LocalFileSystem :
     {
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(Run(() => Describe(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
+    }
+
+    ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Run(() => TryDescribe(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
     }
 
     /// <inheritdoc />
@@ -498,10 +504,18 @@ public sealed class LocalFileSystem :
 
     /// <summary>Attributes of a real path, the final component not followed.</summary>
     internal static VfsFileInfo Describe(string real, string name)
+        => TryDescribe(real, name) ?? throw new VfsException(VfsError.NotFound, "No such file or directory.");
+
+    /// <summary>As <see cref="Describe"/>, but null (no exception) when nothing is at <paramref name="real"/>.</summary>
+    internal static VfsFileInfo? TryDescribe(string real, string name)
     {
         if (UnixNative.LStat(real, out int errno) is { } stat)
         {
             return ToInfo(stat, name);
+        }
+        if (errno == UnixErrno.ENOENT)
+        {
+            return null;
         }
         if (errno != 0)
         {
@@ -510,7 +524,7 @@ public sealed class LocalFileSystem :
         FileSystemInfo info = Directory.Exists(real) ? new DirectoryInfo(real) : new FileInfo(real);
         if (!info.Exists && info.LinkTarget is null)
         {
-            throw new VfsException(VfsError.NotFound, "No such file or directory.");
+            return null;
         }
         return new VfsFileInfo
         {

@@ -29,7 +29,7 @@ namespace SftpKit.FileSystem;
 /// </list>
 /// </summary>
 public sealed partial class MountedFileSystem :
-    IVirtualFileSystem, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy
+    IVirtualFileSystem, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy, IVfsInfoProbe
 {
     /// <summary>Size of the pooled buffer a copy across file systems streams through, in bytes. 128 KiB.</summary>
     public const int CopyBufferSize = 128 * 1024;
@@ -74,6 +74,17 @@ public sealed partial class MountedFileSystem :
             return await DescribePinnedAsync(path, target, cancellationToken);
         }
         return await target.FileSystem.GetInfoAsync(target.Path, followLinks, cancellationToken);
+    }
+
+    async ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+    {
+        path = VirtualPath.Normalize(path);
+        var target = _table.Resolve(path);
+        if (_table.IsMountPoint(path) || _table.IsMountAncestor(path))
+        {
+            return await DescribePinnedAsync(path, target, cancellationToken);
+        }
+        return await VfsInfoProbe.TryGetInfoAsync(target.FileSystem, target.Path, followLinks, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -30,6 +31,7 @@ internal readonly record struct UnixStat(uint Mode, uint Uid, uint Gid, ulong Li
 internal static partial class UnixNative
 {
     private const int PathMax = 4096;
+    private const int StatBufferSize = 256; // struct stat is 144 (x86_64) / 128 (arm64) bytes
     private const int AtFdCwd = -100;
     private const uint RenameNoReplace = 1;
 
@@ -40,18 +42,29 @@ internal static partial class UnixNative
     public static bool IsRoot { get; } = !OperatingSystem.IsWindows() && SafeGetEuid() == 0;
 
     /// <summary>The canonical path (every link resolved), or the errno why not.</summary>
+    /// <remarks>Runs several times per file operation, so both buffers come from the pool (a new PATH_MAX buffer per
+    /// call was most of the bytes an SFTP upload OPEN allocated).</remarks>
     public static string? RealPath(string path, out int errno)
     {
-        var resolved = new byte[PathMax + 1];
-        nint result = realpath(ToCString(path), resolved);
-        if (result == 0)
+        byte[] cPath = RentCString(path);
+        byte[] resolved = ArrayPool<byte>.Shared.Rent(PathMax + 1);
+        try
         {
-            errno = Marshal.GetLastPInvokeError();
-            return null;
+            nint result = realpath(cPath, resolved);
+            if (result == 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+                return null;
+            }
+            errno = 0;
+            int length = Array.IndexOf(resolved, (byte)0, 0, PathMax + 1);
+            return Encoding.UTF8.GetString(resolved, 0, length < 0 ? PathMax + 1 : length);
         }
-        errno = 0;
-        int length = Array.IndexOf(resolved, (byte)0);
-        return Encoding.UTF8.GetString(resolved, 0, length < 0 ? resolved.Length : length);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(resolved);
+            ArrayPool<byte>.Shared.Return(cPath);
+        }
     }
 
     /// <summary>lstat (never follows the final link); null with errno on failure or unknown layout (errno 0).</summary>
@@ -62,13 +75,22 @@ internal static partial class UnixNative
         {
             return null;
         }
-        var buffer = new byte[256];
-        if (lstat(ToCString(path), buffer) != 0)
+        byte[] cPath = RentCString(path);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(StatBufferSize);
+        try
         {
-            errno = Marshal.GetLastPInvokeError();
-            return null;
+            if (lstat(cPath, buffer) != 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+                return null;
+            }
+            return Decode(buffer);
         }
-        return Decode(buffer);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(cPath);
+        }
     }
 
     /// <summary>fstat of an open descriptor; null on failure or unknown layout.</summary>
@@ -78,8 +100,15 @@ internal static partial class UnixNative
         {
             return null;
         }
-        var buffer = new byte[256];
-        return fstat(fd, buffer) == 0 ? Decode(buffer) : null;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(StatBufferSize);
+        try
+        {
+            return fstat(fd, buffer) == 0 ? Decode(buffer) : null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static UnixStat Decode(byte[] b)
@@ -244,6 +273,15 @@ internal static partial class UnixNative
                 target.DangerousRelease();
             }
         }
+    }
+
+    /// <summary>A NUL-terminated UTF-8 copy of <paramref name="path"/> in a pooled buffer the caller returns.</summary>
+    private static byte[] RentCString(string path)
+    {
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(path.Length) + 1);
+        int length = Encoding.UTF8.GetBytes(path, bytes);
+        bytes[length] = 0;
+        return bytes;
     }
 
     private static byte[] ToCString(string path)

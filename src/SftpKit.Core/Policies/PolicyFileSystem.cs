@@ -13,7 +13,7 @@ namespace SftpKit.Policies;
 /// usage current after it. Denials are <see cref="VfsException"/>s with <see cref="VfsError.PermissionDenied"/> or
 /// <see cref="VfsError.QuotaExceeded"/>, which every protocol maps to its own generic error.
 /// </summary>
-internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy
+internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy, IVfsInfoProbe
 {
     private readonly IVirtualFileSystem _inner;
     private readonly SftpAccountPolicy _policy;
@@ -39,6 +39,17 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         Require(DirectoryOf(path), SftpPermission.List);
         var info = await _inner.GetInfoAsync(path, followLinks, cancellationToken).ConfigureAwait(false);
         if (info.Type != VfsFileType.Directory && !_policy.FileNames.IsAllowed(path))
+        {
+            throw Denied();
+        }
+        return info;
+    }
+
+    public async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+    {
+        Require(DirectoryOf(path), SftpPermission.List);
+        var info = await VfsInfoProbe.TryGetInfoAsync(_inner, path, followLinks, cancellationToken).ConfigureAwait(false);
+        if (info is not null && info.Type != VfsFileType.Directory && !_policy.FileNames.IsAllowed(path))
         {
             throw Denied();
         }
@@ -148,7 +159,7 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
     private async ValueTask<IVfsWriter> OpenWriteCoreAsync(string path, VfsWriteOptions options, long start, CancellationToken cancellationToken)
     {
         RequireName(path);
-        VfsFileInfo? existing = await TryGetInfoAsync(path, followLinks: true, cancellationToken).ConfigureAwait(false);
+        VfsFileInfo? existing = await TryGetInnerInfoAsync(path, followLinks: true, cancellationToken).ConfigureAwait(false);
         if (existing is { Type: VfsFileType.Directory })
         {
             throw new VfsException(VfsError.IsADirectory, "Is a directory.");
@@ -190,7 +201,7 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
     {
         Require(DirectoryOf(path), SftpPermission.DeleteFiles);
         RequireName(path);
-        var info = await TryGetInfoAsync(path, followLinks: false, cancellationToken).ConfigureAwait(false);
+        var info = await TryGetInnerInfoAsync(path, followLinks: false, cancellationToken).ConfigureAwait(false);
         await _inner.DeleteFileAsync(path, cancellationToken).ConfigureAwait(false);
         if (info is { Type: VfsFileType.File })
         {
@@ -216,7 +227,7 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
 
     private async ValueTask RenameCoreAsync(string from, string to, bool overwrite, CancellationToken cancellationToken)
     {
-        var source = await TryGetInfoAsync(from, followLinks: false, cancellationToken).ConfigureAwait(false)
+        var source = await TryGetInnerInfoAsync(from, followLinks: false, cancellationToken).ConfigureAwait(false)
             ?? throw new VfsException(VfsError.NotFound, "No such file.");
         bool isDir = source.Type == VfsFileType.Directory;
         var needed = isDir ? SftpPermission.RenameDirs : SftpPermission.RenameFiles;
@@ -227,7 +238,7 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
             RequireName(from);
             RequireName(to);
         }
-        var target = await TryGetInfoAsync(to, followLinks: false, cancellationToken).ConfigureAwait(false);
+        var target = await TryGetInnerInfoAsync(to, followLinks: false, cancellationToken).ConfigureAwait(false);
         if (target is not null && overwrite)
         {
             Require(DirectoryOf(to), SftpPermission.Overwrite);
@@ -338,7 +349,7 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         RequireName(to);
         var copy = Capability<IVfsServerSideCopy>();
         var source = await _inner.GetInfoAsync(from, followLinks: true, cancellationToken).ConfigureAwait(false);
-        var before = await TryGetInfoAsync(to, followLinks: true, cancellationToken).ConfigureAwait(false);
+        var before = await TryGetInnerInfoAsync(to, followLinks: true, cancellationToken).ConfigureAwait(false);
         long end = toOffset + (length == 0 ? Math.Max(0, source.Size - fromOffset) : length);
         long growth = Math.Max(0, end - (before?.Size ?? 0));
         var scope = _policy.QuotaFor(to);
@@ -348,7 +359,7 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         }
         await EnsureRoomAsync(scope, growth, newFile: before is null, cancellationToken).ConfigureAwait(false);
         await copy.CopyAsync(from, fromOffset, length, to, toOffset, cancellationToken).ConfigureAwait(false);
-        var after = await TryGetInfoAsync(to, followLinks: true, CancellationToken.None).ConfigureAwait(false);
+        var after = await TryGetInnerInfoAsync(to, followLinks: true, CancellationToken.None).ConfigureAwait(false);
         await AccountAsync(scope, (after?.Size ?? 0) - (before?.Size ?? 0), before is null && after is not null ? 1 : 0).ConfigureAwait(false);
     }
 
@@ -381,11 +392,12 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
 
     internal SftpQuotaLedger Ledger => _ledger;
 
-    internal async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+    /// <summary>The inner file system's answer without this layer's checks; null when missing or under a non-directory.</summary>
+    internal async ValueTask<VfsFileInfo?> TryGetInnerInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
     {
         try
         {
-            return await _inner.GetInfoAsync(path, followLinks, cancellationToken).ConfigureAwait(false);
+            return await VfsInfoProbe.TryGetInfoAsync(_inner, path, followLinks, cancellationToken).ConfigureAwait(false);
         }
         catch (VfsException ex) when (ex.Error is VfsError.NotFound or VfsError.NotADirectory)
         {
@@ -411,7 +423,7 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         {
             return;
         }
-        var info = await TryGetInfoAsync(path, followLinks: false, cancellationToken).ConfigureAwait(false);
+        var info = await TryGetInnerInfoAsync(path, followLinks: false, cancellationToken).ConfigureAwait(false);
         if (info is not null && info.Type != VfsFileType.Directory)
         {
             RequireName(path);

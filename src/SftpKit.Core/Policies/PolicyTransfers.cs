@@ -99,7 +99,7 @@ internal sealed class UploadTracker
         {
             return;
         }
-        var info = await _fs.TryGetInfoAsync(_path, followLinks: true, CancellationToken.None).ConfigureAwait(false);
+        var info = await _fs.TryGetInnerInfoAsync(_path, followLinks: true, CancellationToken.None).ConfigureAwait(false);
         if (info is not null)
         {
             await _fs.AccountAsync(_scope, info.Size - (_existed ? _oldSize : 0), _existed ? 0 : 1).ConfigureAwait(false);

@@ -20,7 +20,9 @@ internal static partial class SftpLog
     [LoggerMessage(3004, LogLevel.Debug, "SFTP session {SessionId} {Request} failed: {Error}", EventName = "SftpFileSystemError")]
     public static partial void FileSystemError(ILogger logger, string sessionId, string request, FileSystem.VfsError error);
 
-    [LoggerMessage(3005, LogLevel.Information, "SFTP session {SessionId} upload of {Path} completed ({Bytes} bytes)", EventName = "SftpUploadCompleted")]
+    // Debug: every completed upload is already logged at Information as event 4000 (Transfer, with user, size and
+    // elapsed time); a second Information line per file cost as much as the file's own I/O for small files.
+    [LoggerMessage(3005, LogLevel.Debug, "SFTP session {SessionId} upload of {Path} completed ({Bytes} bytes)", EventName = "SftpUploadCompleted")]
     public static partial void UploadCompleted(ILogger logger, string sessionId, string path, long bytes);
 
     [LoggerMessage(3006, LogLevel.Information, "SFTP session {SessionId} upload of {Path} discarded (not closed by the client)", EventName = "SftpUploadDiscarded")]

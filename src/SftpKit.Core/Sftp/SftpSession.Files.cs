@@ -335,7 +335,7 @@ internal sealed partial class SftpSession
     {
         try
         {
-            return await _fs.GetInfoAsync(path, followLinks: true, Token);
+            return await VfsInfoProbe.TryGetInfoAsync(_fs, path, followLinks: true, Token);
         }
         catch (VfsException ex) when (ex.Error == VfsError.NotFound)
         {

@@ -151,36 +151,100 @@ internal sealed class SshChannel : IDisposable
     }
 
     /// <summary>Sends data as CHANNEL_DATA (type 0) or EXTENDED_DATA (type 1), waiting for window and data slots.</summary>
+    /// <remarks>
+    /// Every SFTP reply comes through here, and almost always finds window and a data slot free; the token linking
+    /// the caller's cancellation with the channel's abort is only made when one of them has to be waited for.
+    /// </remarks>
     public async ValueTask SendDataAsync(ReadOnlyMemory<byte> data, uint dataType, CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
-        var token = linked.Token;
-        while (!data.IsEmpty)
+        CancellationTokenSource? linked = null;
+        try
         {
-            int chunk = await ReserveWindowAsync(Math.Min(data.Length, _maxChunk), token).ConfigureAwait(false);
-            await _transport.AcquireDataSlotAsync(token).ConfigureAwait(false);
-            int header = dataType == 0 ? 9 : 13;
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(header + chunk);
-            var span = buffer.AsSpan();
-            span[0] = dataType == 0 ? (byte)SshMessageNumber.ChannelData : (byte)SshMessageNumber.ChannelExtendedData;
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[1..], RemoteId);
-            if (dataType != 0)
+            while (!data.IsEmpty)
             {
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[5..], dataType);
-            }
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[(header - 4)..], (uint)chunk);
-            data.Span[..chunk].CopyTo(span[header..]);
-            lock (_gate)
-            {
-                if (_localClosed)
+                cancellationToken.ThrowIfCancellationRequested();
+                _aborted.Token.ThrowIfCancellationRequested();
+                int wanted = Math.Min(data.Length, _maxChunk);
+                int chunk = TryReserveWindow(wanted);
+                if (chunk == 0)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    _transport.ReleaseDataSlot();
-                    throw new IOException("The channel is closed.");
+                    linked ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
+                    chunk = await ReserveWindowAsync(wanted, linked.Token).ConfigureAwait(false);
                 }
-                _transport.Enqueue(new OutboundMessage(buffer, header + chunk, OutboundKind.ChannelData));
+                if (!_transport.TryAcquireDataSlot())
+                {
+                    linked ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
+                    try
+                    {
+                        await _transport.AcquireDataSlotAsync(linked.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        ReturnWindow(chunk);
+                        throw;
+                    }
+                }
+                data = EnqueueChunk(data, chunk, dataType);
             }
-            data = data[chunk..];
+        }
+        finally
+        {
+            linked?.Dispose();
+        }
+    }
+
+    /// <summary>Queues the first <paramref name="chunk"/> bytes (window and data slot already held); returns the rest.</summary>
+    private ReadOnlyMemory<byte> EnqueueChunk(ReadOnlyMemory<byte> data, int chunk, uint dataType)
+    {
+        int header = dataType == 0 ? 9 : 13;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(header + chunk);
+        var span = buffer.AsSpan();
+        span[0] = dataType == 0 ? (byte)SshMessageNumber.ChannelData : (byte)SshMessageNumber.ChannelExtendedData;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[1..], RemoteId);
+        if (dataType != 0)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[5..], dataType);
+        }
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[(header - 4)..], (uint)chunk);
+        data.Span[..chunk].CopyTo(span[header..]);
+        lock (_gate)
+        {
+            if (_localClosed)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                _transport.ReleaseDataSlot();
+                throw new IOException("The channel is closed.");
+            }
+            _transport.Enqueue(new OutboundMessage(buffer, header + chunk, OutboundKind.ChannelData));
+        }
+        return data[chunk..];
+    }
+
+    /// <summary>Takes up to <paramref name="wanted"/> bytes of the client's window without waiting; 0 when it is empty.</summary>
+    private int TryReserveWindow(int wanted)
+    {
+        lock (_gate)
+        {
+            if (_localClosed)
+            {
+                throw new IOException("The channel is closed.");
+            }
+            if (_remoteWindow <= 0)
+            {
+                return 0;
+            }
+            int granted = (int)Math.Min(wanted, _remoteWindow);
+            _remoteWindow -= granted;
+            return granted;
+        }
+    }
+
+    /// <summary>Gives back window reserved for a chunk that was never sent.</summary>
+    private void ReturnWindow(int bytes)
+    {
+        lock (_gate)
+        {
+            _remoteWindow += bytes;
         }
     }
 

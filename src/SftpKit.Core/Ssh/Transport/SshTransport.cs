@@ -126,6 +126,9 @@ internal sealed class SshTransport : IAsyncDisposable
     /// <summary>Waits for a data slot; the slot returns when the writer has written the CHANNEL_DATA.</summary>
     public Task AcquireDataSlotAsync(CancellationToken cancellationToken) => _dataSlots.WaitAsync(cancellationToken);
 
+    /// <summary>Takes a data slot if one is free, without waiting.</summary>
+    public bool TryAcquireDataSlot() => _dataSlots.Wait(0);
+
     public void ReleaseDataSlot() => _dataSlots.Release();
 
     private async Task WriterLoopAsync()
