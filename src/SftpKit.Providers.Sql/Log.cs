@@ -40,4 +40,20 @@ internal static partial class Log
     [LoggerMessage(EventId = 6022, EventName = "SqlDefenderFailed", Level = LogLevel.Error,
         Message = "The shared defender could not reach the database; {Address} is admitted")]
     public static partial void DefenderFailed(ILogger logger, string address, Exception exception);
+
+    [LoggerMessage(EventId = 6050, EventName = "SqlReadOnlyStoreOpened", Level = LogLevel.Information,
+        Message = "SQL store on {Provider} at {Target} reads accounts from {Table} (read-only: no migrations, account writes refused, quota usage in memory)")]
+    public static partial void ReadOnlyStoreOpened(ILogger logger, SqlProvider provider, string target, string table);
+
+    [LoggerMessage(EventId = 6051, EventName = "SqlReadOnlySourceRefused", Level = LogLevel.Critical,
+        Message = "SQL store on {Provider} at {Target} cannot read accounts from {Table}: the table or view, or a mapped column, is missing or not readable")]
+    public static partial void ReadOnlySourceRefused(ILogger logger, SqlProvider provider, string target, string table, Exception exception);
+
+    [LoggerMessage(EventId = 6052, EventName = "SqlReadOnlyWriteRefused", Level = LogLevel.Warning,
+        Message = "Refused to {Operation} account {UserName}: the SQL store is read-only")]
+    public static partial void ReadOnlyWriteRefused(ILogger logger, string operation, string userName);
+
+    [LoggerMessage(EventId = 6053, EventName = "SqlReadOnlyRehashSkipped", Level = LogLevel.Debug,
+        Message = "Kept the legacy password hash of {UserName}: the SQL store is read-only")]
+    public static partial void ReadOnlyRehashSkipped(ILogger logger, string userName);
 }

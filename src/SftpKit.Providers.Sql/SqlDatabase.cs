@@ -25,7 +25,13 @@ internal sealed class SqlDatabase
         Dialect = SqlDialect.For(Options.Provider);
         Time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        ReadOnly = Options.ReadOnlyAccounts is { } readOnly ? new SqlReadOnlyAccounts(readOnly, Dialect) : null;
     }
+
+    /// <summary>The read-only mode's statements and in-memory quota usage; null in read-write mode.</summary>
+    public SqlReadOnlyAccounts? ReadOnly { get; }
+
+    public ILogger Logger => _logger;
 
     public SqlStoreOptions Options { get; }
 
@@ -59,6 +65,11 @@ internal sealed class SqlDatabase
     {
         // Not cancelled by one caller's token: others may be waiting for the same work (each command has a timeout).
         string target = Dialect.DescribeTarget(Options.ConnectionString);
+        if (ReadOnly is not null)
+        {
+            await ProbeReadOnlySourceAsync(ReadOnly, target);
+            return;
+        }
         int version;
         if (Options.MigrateOnStart)
         {
@@ -77,6 +88,25 @@ internal sealed class SqlDatabase
             }
         }
         Log.StoreOpened(_logger, Dialect.Provider, target, version);
+    }
+
+    // Read-only mode touches no schema of its own: it only checks that the mapped table and columns can be read.
+    private async Task ProbeReadOnlySourceAsync(SqlReadOnlyAccounts source, string target)
+    {
+        try
+        {
+            await using var connection = Dialect.CreateConnection(Options.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = Command(connection, source.ProbeSql);
+            await using var reader = await command.ExecuteReaderAsync();
+        }
+        catch (DbException e)
+        {
+            Log.ReadOnlySourceRefused(_logger, Dialect.Provider, target, source.Table, e);
+            throw new InvalidOperationException(
+                $"The SQL store cannot read accounts from '{source.Table}': the table or view, or one of the mapped columns, is missing or not readable.", e);
+        }
+        Log.ReadOnlyStoreOpened(_logger, Dialect.Provider, target, source.Table);
     }
 
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -63,6 +63,9 @@ internal abstract class SqlDialect
     /// <summary>A query returning a row when the table exists.</summary>
     public abstract string TableExistsQuery(string table);
 
+    /// <summary>Quotes an identifier the caller has validated (letters, digits, underscores), keeping its case.</summary>
+    public virtual string QuoteIdentifier(string name) => "\"" + name + "\"";
+
     /// <summary>Serialises schema migrations between instances on this connection; null when the engine needs none.</summary>
     public virtual string? AcquireMigrationLock => null;
 
@@ -197,6 +200,8 @@ internal sealed class MySqlDialect : SqlDialect
 
     public override string TableExistsQuery(string table) =>
         $"SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '{table}'";
+
+    public override string QuoteIdentifier(string name) => "`" + name + "`";
 
     public override string AcquireMigrationLock => "SELECT GET_LOCK('sftpkit_schema', 120)";
 

@@ -47,8 +47,9 @@ public static class SqlServerBuilderExtensions
             sp.GetRequiredService<SqlDatabase>(),
             sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.Defender,
             sp.GetService<ILogger<SqlDefender>>()));
-        ReplaceUnless<ISftpSessionLimiter, SqlSessionLimiter>(services, o => o.UseSqlSessionLimiter);
-        ReplaceUnless<ISftpDefender, SqlDefender>(services, o => o.UseSqlDefender);
+        // Read-only mode creates no tables, so leases and bans stay in process there.
+        ReplaceUnless<ISftpSessionLimiter, SqlSessionLimiter>(services, o => o.UseSqlSessionLimiter && o.ReadOnlyAccounts is null);
+        ReplaceUnless<ISftpDefender, SqlDefender>(services, o => o.UseSqlDefender && o.ReadOnlyAccounts is null);
         services.AddHostedService<SqlStoreStartup>();
         return builder;
     }
@@ -125,6 +126,10 @@ internal sealed class SqlStoreOptionsValidator : IValidateOptions<SqlStoreOption
         if (options.CommandTimeoutSeconds < 1)
         {
             errors.Add("SftpKit:Sql:CommandTimeoutSeconds must be at least 1.");
+        }
+        if (options.ReadOnlyAccounts is { } readOnly)
+        {
+            errors.AddRange(SqlReadOnlyAccounts.Validate(readOnly));
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -71,6 +71,21 @@ public sealed class SqlStoreOptions
     /// <summary>Timeout of each database command, in seconds. Defaults to 30.</summary>
     public int CommandTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Read-only mode: when set, accounts are read from this existing table or view (column mapping in
+    /// <see cref="SqlReadOnlyAccountsOptions"/>), no migration is applied and nothing is created, account writes throw
+    /// <see cref="NotSupportedException"/>, quota usage is kept in memory per instance, and
+    /// <see cref="UseSqlSessionLimiter"/> and <see cref="UseSqlDefender"/> are ignored (their tables would have to be
+    /// created): sessions and bans are counted in process. Binds from <c>SftpKit:Sql:ReadOnlyAccounts</c>. Defaults to
+    /// null: the store's own schema, read-write.
+    /// </summary>
+    public SqlReadOnlyAccountsOptions? ReadOnlyAccounts { get; set; }
+
     /// <summary>A copy (the store keeps its own).</summary>
-    public SqlStoreOptions Clone() => (SqlStoreOptions)MemberwiseClone();
+    public SqlStoreOptions Clone()
+    {
+        var clone = (SqlStoreOptions)MemberwiseClone();
+        clone.ReadOnlyAccounts = ReadOnlyAccounts?.Clone();
+        return clone;
+    }
 }

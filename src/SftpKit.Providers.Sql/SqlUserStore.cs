@@ -13,6 +13,15 @@ namespace SftpKit.Providers.Sql;
 /// copy at once. <see cref="SftpAccount.LastLogin"/> is kept by <see cref="RecordLoginAsync"/>: <see cref="UpdateAsync"/>
 /// leaves it as stored. User names have 1–255 characters (no control characters or <c>/</c>) and password hashes at most
 /// 1024; every other field is stored verbatim, always as a statement parameter.
+/// <para>
+/// With <see cref="SqlStoreOptions.ReadOnlyAccounts"/> set, accounts are read from the operator's own table or view
+/// instead: <see cref="CreateAsync"/>, <see cref="UpdateAsync"/> and <see cref="DeleteAsync"/> throw
+/// <see cref="NotSupportedException"/>; <see cref="RecordLoginAsync"/> and <see cref="UpdatePasswordHashAsync"/> (the
+/// rehash of a legacy hash after a login) do nothing; quota usage lives in this process's memory, one entry per
+/// account or folder that has usage: it is not shared between instances and starts at zero on each start, so seed it
+/// with <see cref="SftpQuotaManager.ScanAsync"/> where quotas matter (SFTPGo, in the same setup, turns quota tracking
+/// off instead).
+/// </para>
 /// </summary>
 public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
 {
@@ -48,13 +57,13 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
         long readAt = _db.Time.GetTimestamp();
         SftpAccount? account = null;
         await using (var connection = await _db.OpenAsync(cancellationToken))
-        await using (var command = _db.Command(connection, $"SELECT {SqlAccountColumns.Select} FROM accounts WHERE user_name = @user_name"))
+        await using (var command = _db.Command(connection, _db.ReadOnly?.FindSql ?? $"SELECT {SqlAccountColumns.Select} FROM accounts WHERE user_name = @user_name"))
         {
             SqlDatabase.AddParameter(command, "user_name", userName);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
-                account = SqlAccountColumns.Read(reader);
+                account = _db.ReadOnly is null ? SqlAccountColumns.Read(reader) : SqlReadOnlyAccounts.Read(reader);
             }
         }
         // Unknown users are not cached, so an account created elsewhere can log in at once.
@@ -77,17 +86,19 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
     public async IAsyncEnumerable<SftpAccount> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await _db.OpenAsync(cancellationToken);
-        await using var command = _db.Command(connection, $"SELECT {SqlAccountColumns.Select} FROM accounts ORDER BY user_name");
+        await using var command = _db.Command(connection, _db.ReadOnly?.ListSql ?? $"SELECT {SqlAccountColumns.Select} FROM accounts ORDER BY user_name");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return SqlAccountColumns.Read(reader);
+            yield return _db.ReadOnly is null ? SqlAccountColumns.Read(reader) : SqlReadOnlyAccounts.Read(reader);
         }
     }
 
     /// <inheritdoc/>
     public async ValueTask CreateAsync(SftpAccount account, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(account);
+        RefuseWhenReadOnly("create", account.UserName);
         SqlAccountColumns.Validate(account);
         Invalidate(account.UserName);
         await using var connection = await _db.OpenAsync(cancellationToken);
@@ -106,6 +117,8 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
     /// <inheritdoc/>
     public async ValueTask<bool> UpdateAsync(SftpAccount account, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(account);
+        RefuseWhenReadOnly("update", account.UserName);
         SqlAccountColumns.Validate(account);
         Invalidate(account.UserName);
         await using var connection = await _db.OpenAsync(cancellationToken);
@@ -121,6 +134,7 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
     public async ValueTask<bool> DeleteAsync(string userName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userName);
+        RefuseWhenReadOnly("delete", userName);
         Invalidate(userName);
         bool deleted = await _db.ExecuteAsync("DELETE FROM accounts WHERE user_name = @user_name", cancellationToken, ("user_name", userName)) > 0;
         Invalidate(userName);
@@ -137,6 +151,11 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
         {
             throw new ArgumentException($"A password hash has at most {SqlAccountColumns.MaxPasswordHashLength} characters.", nameof(newHash));
         }
+        if (_db.ReadOnly is not null)
+        {
+            Log.ReadOnlyRehashSkipped(_db.Logger, userName);
+            return;
+        }
         Invalidate(userName);
         await _db.ExecuteAsync(
             "UPDATE accounts SET password_hash = @new_hash, updated_at = @now WHERE user_name = @user_name AND password_hash = @old_hash",
@@ -148,6 +167,10 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
     public async ValueTask RecordLoginAsync(string userName, DateTimeOffset time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userName);
+        if (_db.ReadOnly is not null)
+        {
+            return;
+        }
         await _db.ExecuteAsync("UPDATE accounts SET last_login = @at WHERE user_name = @user_name",
             cancellationToken, ("at", time.ToUnixTimeMilliseconds()), ("user_name", userName));
         // Keep the cached copy (a login must not cost the next login its cache hit), with the new time.
@@ -162,6 +185,10 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
     /// <inheritdoc/>
     public async ValueTask<SftpQuotaUsage> GetAsync(SftpQuotaOwner owner, CancellationToken cancellationToken)
     {
+        if (_db.ReadOnly is { } readOnly)
+        {
+            return readOnly.GetUsage(owner);
+        }
         await using var connection = await _db.OpenAsync(cancellationToken);
         await using var command = _db.Command(connection, "SELECT size, files FROM quota_usage WHERE owner_kind = @kind AND owner_name = @name");
         SqlDatabase.AddParameter(command, "kind", Kind(owner));
@@ -183,6 +210,11 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
         {
             return;
         }
+        if (_db.ReadOnly is { } readOnly)
+        {
+            readOnly.AddUsage(owner, sizeDelta, filesDelta);
+            return;
+        }
         string sql =
             "INSERT INTO quota_usage (owner_kind, owner_name, size, files, updated_at) VALUES (@kind, @name, @initial_size, @initial_files, @now) " +
             _db.Dialect.UpsertClause("owner_kind, owner_name") +
@@ -197,11 +229,25 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
     /// <inheritdoc/>
     public async ValueTask SetAsync(SftpQuotaOwner owner, SftpQuotaUsage usage, CancellationToken cancellationToken)
     {
+        if (_db.ReadOnly is { } readOnly)
+        {
+            readOnly.SetUsage(owner, usage);
+            return;
+        }
         string sql =
             "INSERT INTO quota_usage (owner_kind, owner_name, size, files, updated_at) VALUES (@kind, @name, @size, @files, @now) " +
             _db.Dialect.UpsertClause("owner_kind, owner_name") + " size = @size, files = @files, updated_at = @now";
         await _db.ExecuteAsync(sql, cancellationToken,
             ("kind", Kind(owner)), ("name", owner.Name), ("size", Math.Max(0, usage.Size)), ("files", Math.Max(0, usage.Files)), ("now", _db.Now));
+    }
+
+    private void RefuseWhenReadOnly(string operation, string? userName)
+    {
+        if (_db.ReadOnly is { } readOnly)
+        {
+            Log.ReadOnlyWriteRefused(_db.Logger, operation, userName ?? string.Empty);
+            throw readOnly.WriteRefused();
+        }
     }
 
     private void Invalidate(string userName)
