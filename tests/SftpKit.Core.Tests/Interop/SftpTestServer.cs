@@ -70,19 +70,7 @@ public class SftpTestServer : IAsyncLifetime
     }
 
     /// <summary>Options shared by ssh, sftp and scp (port given separately: -P for sftp/scp).</summary>
-    public List<string> ClientOptions() =>
-    [
-        "-F", "/dev/null",
-        "-o", "StrictHostKeyChecking=yes",
-        "-o", $"UserKnownHostsFile={KnownHostsFile}",
-        "-o", "GlobalKnownHostsFile=/dev/null",
-        "-o", "ConnectTimeout=20",
-        "-o", "LogLevel=ERROR",
-        "-o", "BatchMode=yes",
-        "-o", "IdentitiesOnly=yes",
-        "-i", ClientKey,
-        "-P", Port.ToString(CultureInfo.InvariantCulture),
-    ];
+    public List<string> ClientOptions() => OpenSshClientOptions.Build(KnownHostsFile, ClientKey, Port);
 
     /// <summary>Runs <c>sftp -b</c> with <paramref name="commands"/> from <paramref name="localDirectory"/>.</summary>
     public async Task<ProcessRunner.Result> SftpBatchAsync(string localDirectory, params string[] commands)

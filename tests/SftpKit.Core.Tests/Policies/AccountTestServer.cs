@@ -79,19 +79,7 @@ public sealed class AccountTestServer : IAsyncLifetime
         return account;
     }
 
-    public List<string> ClientOptions() =>
-    [
-        "-F", "/dev/null",
-        "-o", "StrictHostKeyChecking=yes",
-        "-o", $"UserKnownHostsFile={KnownHostsFile}",
-        "-o", "GlobalKnownHostsFile=/dev/null",
-        "-o", "ConnectTimeout=20",
-        "-o", "LogLevel=ERROR",
-        "-o", "BatchMode=yes",
-        "-o", "IdentitiesOnly=yes",
-        "-i", ClientKey,
-        "-P", Port.ToString(CultureInfo.InvariantCulture),
-    ];
+    public List<string> ClientOptions() => OpenSshClientOptions.Build(KnownHostsFile, ClientKey, Port);
 
     /// <summary>Runs <c>sftp -b</c> as <paramref name="user"/>; each command may be prefixed with <c>-</c> to tolerate failure.</summary>
     public async Task<ProcessRunner.Result> SftpBatchAsync(string user, string localDirectory, params string[] commands)

@@ -162,24 +162,7 @@ internal sealed class RawProxyPeer : IDisposable
     }
 
     /// <summary>Reads until the server closes (bounded to 20 seconds); returns every byte it sent.</summary>
-    public async Task<byte[]> ReadToEndAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var all = new MemoryStream();
-        var buffer = new byte[4096];
-        try
-        {
-            int n;
-            while ((n = await _client.GetStream().ReadAsync(buffer, cts.Token)) > 0)
-            {
-                all.Write(buffer, 0, n);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        return all.ToArray();
-    }
+    public Task<byte[]> ReadToEndAsync() => SftpKit.Tests.Interop.OpenSshClientOptions.ReadToEndAsync(_client);
 
     public void Dispose() => _client.Dispose();
 }
