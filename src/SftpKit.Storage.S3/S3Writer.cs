@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Net;
+using Amazon.S3;
 using Amazon.S3.Model;
 using SftpKit.FileSystem;
 
@@ -42,7 +44,8 @@ internal sealed class S3Writer : IVfsWriter
 
     /// <summary>
     /// Starts a resumed upload with the first <paramref name="offset"/> bytes of the existing object: copied
-    /// server-side as parts when there are at least 5 MiB, else read back into the part buffer.
+    /// server-side as parts (UploadPartCopy) when there are at least 5 MiB, else, or where the service lacks
+    /// UploadPartCopy, read back through the part buffer with ranged GETs.
     /// </summary>
     public async ValueTask SeedFromExistingAsync(long offset, CancellationToken cancellationToken)
     {
@@ -50,32 +53,49 @@ internal sealed class S3Writer : IVfsWriter
         if (offset >= minPart)
         {
             await _upload.StartAsync(cancellationToken).ConfigureAwait(false);
-            for (long first = 0; first < offset;)
+            try
             {
-                long last = Math.Min(offset, first + S3FileSystem.MaxSingleCopy) - 1;
-                // A remainder under 5 MiB would make a too-small last copied part: leave 5 MiB for it.
-                if (offset - (last + 1) is > 0 and < minPart)
+                for (long first = 0; first < offset;)
                 {
-                    last = offset - minPart - 1;
+                    long last = Math.Min(offset, first + S3FileSystem.MaxSingleCopy) - 1;
+                    // A remainder under 5 MiB would make a too-small last copied part: leave 5 MiB for it.
+                    if (offset - (last + 1) is > 0 and < minPart)
+                    {
+                        last = offset - minPart - 1;
+                    }
+                    await _upload.CopyPartAsync(_nextPart, _key, first, last, cancellationToken).ConfigureAwait(false);
+                    _nextPart++;
+                    first = last + 1;
                 }
-                await _upload.CopyPartAsync(_nextPart++, _key, first, last, cancellationToken).ConfigureAwait(false);
-                first = last + 1;
+                _position = offset;
+                return;
+            }
+            catch (VfsException ex) when (_nextPart == 1 && ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotImplemented })
+            {
+                // No UploadPartCopy on this service: stream the bytes instead.
             }
         }
-        else
+        while (_position < offset)
         {
             var buffer = Buffer();
-            var request = new GetObjectRequest { BucketName = _fs.Bucket, Key = _key, ByteRange = new ByteRange(0, offset - 1) };
+            int want = (int)Math.Min(_partSize - _filled, offset - _position);
+            var request = new GetObjectRequest { BucketName = _fs.Bucket, Key = _key, ByteRange = new ByteRange(_position, _position + want - 1) };
             S3Reader.ApplySse(_fs, request);
-            using var response = await _fs.CallAsync("GetObject", _key, () => _fs.Client.GetObjectAsync(request, cancellationToken)).ConfigureAwait(false);
-            int read = await _fs.CallAsync("GetObject", _key, () => response.ResponseStream.ReadAtLeastAsync(buffer.AsMemory(0, (int)offset), (int)offset, throwOnEndOfStream: false, cancellationToken).AsTask()).ConfigureAwait(false);
-            if (read != offset)
+            using (var response = await _fs.CallAsync("GetObject", _key, () => _fs.Client.GetObjectAsync(request, cancellationToken)).ConfigureAwait(false))
             {
-                throw new VfsException(VfsError.Failure, "The file changed while resuming.");
+                int read = await _fs.CallAsync("GetObject", _key, () => response.ResponseStream.ReadAtLeastAsync(buffer.AsMemory(_filled, want), want, throwOnEndOfStream: false, cancellationToken).AsTask()).ConfigureAwait(false);
+                if (read != want)
+                {
+                    throw new VfsException(VfsError.Failure, "The file changed while resuming.");
+                }
             }
-            _filled = read;
+            _filled += want;
+            _position += want;
+            if (_filled == _partSize)
+            {
+                await SendPartAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
-        _position = offset;
     }
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
