@@ -113,10 +113,12 @@ public sealed class S3SftpInteropTests : IClassFixture<S3SftpServer>
         var result = await _server.ParamikoAsync(user, """
             import os
             f = sftp.open("partial.bin", "wb")
+            f.set_pipelined(True)
             chunk = os.urandom(32768)
             for _ in range(384):
                 f.write(chunk)
             f.flush()
+            f.stat()
             transport.sock.close()
             os._exit(0)
             """);
@@ -135,6 +137,16 @@ public sealed class S3SftpInteropTests : IClassFixture<S3SftpServer>
         }
         Assert.Empty(pending);
         Assert.Empty(keys);
+        SftpEvent? upload = null;
+        for (int i = 0; i < 100 && upload is null; i++)
+        {
+            upload = _server.Events.FirstOrDefault(e => e.UserName == user && e.Kind == SftpEventKind.Upload);
+            await Task.Delay(upload is null ? 50 : 0);
+        }
+        // The upload really was under way (past one part) when the connection died.
+        Assert.NotNull(upload);
+        Assert.NotEqual(SftpEventStatus.Ok, upload.Status);
+        Assert.True(upload.Size >= 10 * 1024 * 1024, $"size {upload.Size}");
     }
 
     [Fact]
