@@ -16,12 +16,36 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import bcrypt' 2>/dev/null || need+=(python3-bcrypt)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import argon2' 2>/dev/null || need+=(python3-argon2)
 command -v sshfs >/dev/null 2>&1 || need+=(sshfs)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+# S3 API server for tests/SftpKit.Storage.S3.Tests: s3rver 3.7.1 from npm (cached in $SFTPKIT_TOOLS) on a free
+# loopback port with a throwaway data directory, stopped on exit. Its DES continuation tokens need OpenSSL's legacy
+# provider. Set SFTPKIT_TEST_S3_REAL_ENDPOINT (+ _REAL_BUCKET, _REAL_REGION, _REAL_ACCESS_KEY, _REAL_SECRET_KEY) to
+# run the same tests against a real service instead.
+export SFTPKIT_TOOLS=${SFTPKIT_TOOLS:-$HOME/.cache/sftpkit-tools}
+if [ ! -x "$SFTPKIT_TOOLS/node_modules/.bin/s3rver" ]; then
+  mkdir -p "$SFTPKIT_TOOLS"
+  npm install --prefix "$SFTPKIT_TOOLS" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null
+fi
+S3RVER_DATA=$(mktemp -d)
+S3RVER_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+NODE_OPTIONS=--openssl-legacy-provider "$SFTPKIT_TOOLS/node_modules/.bin/s3rver" -d "$S3RVER_DATA" -a 127.0.0.1 -p "$S3RVER_PORT" --silent >/dev/null 2>&1 &
+S3RVER_PID=$!
+stop_s3rver() { kill "$S3RVER_PID" 2>/dev/null || true; wait "$S3RVER_PID" 2>/dev/null || true; rm -rf "$S3RVER_DATA"; }
+previous_exit_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+trap "stop_s3rver; ${previous_exit_trap}" EXIT
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$S3RVER_PORT") 2>/dev/null && break
+  kill -0 "$S3RVER_PID" 2>/dev/null || { echo "s3rver exited at start" >&2; exit 1; }
+  sleep 0.1
+done
+export SFTPKIT_TEST_S3_ENDPOINT="http://127.0.0.1:$S3RVER_PORT"
 
 results=$(mktemp -d)
 set +e

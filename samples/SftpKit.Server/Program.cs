@@ -42,6 +42,7 @@ builder.Services.AddSftpServer(options =>
         }
     })
     .AddJsonFileUserStore(Path.Combine(cli.ConfigDirectory, "users.json"))
+    .AddS3Storage() // accounts with FileSystem.Provider "s3"; defaults from SftpKit:S3
     .AddSftp()
     .AddScp()
     .AddHashCommands()
