@@ -107,6 +107,6 @@ count=$(find "$WORK/s3data/bench/bench" -name 'p*.bin._S3rver_object' -size "$((
 bound_mib=$((PARALLEL * PART_MIB * (CONCURRENCY + 1) + 64))
 awk -v size="$SIZE_MB" -v d="$direct" -v s="$sftp_s" -v n="$PARALLEL" -v pm="$PARALLEL_MB" -v ps="$par_s" \
     -v peak="$peak_kib" -v base="$base_rss" -v bound="$bound_mib" 'BEGIN {
-  printf "upload %d MiB  direct AWSSDK: %.2f s (%.0f MiB/s)  SFTP: %.2f s (%.0f MiB/s)  ratio direct/SFTP: %.2f\n", size, d, size / d, s, s > 0 ? size / s : 0, d / s
+  printf "upload %d MiB  direct AWSSDK: %.2f s (%.0f MiB/s)  SFTP: %.2f s (%.0f MiB/s)  ratio direct/SFTP: %.2f\n", size, d, size / d, s, size / s, d / s
   printf "%d x %d MiB parallel SFTP: %.2f s (%.0f MiB/s total)  server RSS idle %.0f MiB, peak %.0f MiB (bound %d MiB)\n", n, pm, ps, n * pm / ps, base / 1024, peak / 1024, bound
 }'
