@@ -1,4 +1,3 @@
-using System.Buffers;
 using Amazon.S3;
 using Amazon.S3.Model;
 using SftpKit.FileSystem;
@@ -141,7 +140,7 @@ internal sealed class S3Reader : IVfsReader
     {
         long start = index * _partSize;
         int length = (int)Math.Min(_partSize, _info.Size - start);
-        var part = new Part(start, length, ArrayPool<byte>.Shared.Rent(_partSize));
+        var part = new Part(start, length, S3PartBuffers.Rent(_partSize));
         part.Loaded = LoadAsync(part, index);
         return part;
     }
@@ -230,7 +229,7 @@ internal sealed class S3Reader : IVfsReader
         {
             if (Interlocked.Decrement(ref _references) == 0)
             {
-                ArrayPool<byte>.Shared.Return(Buffer);
+                S3PartBuffers.Return(Buffer);
             }
         }
     }

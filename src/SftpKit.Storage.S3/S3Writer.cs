@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -178,13 +177,13 @@ internal sealed class S3Writer : IVfsWriter
         }
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            S3PartBuffers.Return(_buffer);
             _buffer = null;
         }
         _lifetime.Dispose();
     }
 
-    private byte[] Buffer() => _buffer ??= ArrayPool<byte>.Shared.Rent(_partSize);
+    private byte[] Buffer() => _buffer ??= S3PartBuffers.Rent(_partSize);
 
     private async ValueTask PutWholeAsync(CancellationToken cancellationToken)
     {
@@ -240,7 +239,7 @@ internal sealed class S3Writer : IVfsWriter
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            S3PartBuffers.Return(buffer);
         }
     }
 
