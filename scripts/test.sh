@@ -49,7 +49,7 @@ export SFTPKIT_TEST_S3_ENDPOINT="http://127.0.0.1:$S3RVER_PORT"
 
 results=$(mktemp -d)
 set +e
-dotnet test SftpKit.sln -c Release --blame-hang-timeout 5m --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
+dotnet test SftpKit.sln -c Release --blame-hang-timeout 5m --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
 status=${PIPESTATUS[0]}
 set -e
 
