@@ -19,6 +19,7 @@ command -v sshfs >/dev/null 2>&1 || need+=(sshfs)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
 [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -30,6 +31,28 @@ fi
 source scripts/test-databases.sh
 trap sftpkit_stop_test_databases EXIT
 set +e; sftpkit_start_test_databases; set -e
+# S3 API server for tests/SftpKit.Storage.S3.Tests: s3rver 3.7.1 from npm (cached in $SFTPKIT_TOOLS) on a free
+# loopback port with a throwaway data directory, stopped on exit. Its DES continuation tokens need OpenSSL's legacy
+# provider. Set SFTPKIT_TEST_S3_REAL_ENDPOINT (+ _REAL_BUCKET, _REAL_REGION, _REAL_ACCESS_KEY, _REAL_SECRET_KEY) to
+# run the same tests against a real service instead.
+export SFTPKIT_TOOLS=${SFTPKIT_TOOLS:-$HOME/.cache/sftpkit-tools}
+if [ ! -x "$SFTPKIT_TOOLS/node_modules/.bin/s3rver" ]; then
+  mkdir -p "$SFTPKIT_TOOLS"
+  npm install --prefix "$SFTPKIT_TOOLS" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null
+fi
+S3RVER_DATA=$(mktemp -d)
+S3RVER_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+NODE_OPTIONS=--openssl-legacy-provider "$SFTPKIT_TOOLS/node_modules/.bin/s3rver" -d "$S3RVER_DATA" -a 127.0.0.1 -p "$S3RVER_PORT" --silent >/dev/null 2>&1 &
+S3RVER_PID=$!
+stop_s3rver() { kill "$S3RVER_PID" 2>/dev/null || true; wait "$S3RVER_PID" 2>/dev/null || true; rm -rf "$S3RVER_DATA"; }
+previous_exit_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+trap "stop_s3rver; ${previous_exit_trap}" EXIT
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$S3RVER_PORT") 2>/dev/null && break
+  kill -0 "$S3RVER_PID" 2>/dev/null || { echo "s3rver exited at start" >&2; exit 1; }
+  sleep 0.1
+done
+export SFTPKIT_TEST_S3_ENDPOINT="http://127.0.0.1:$S3RVER_PORT"
 
 results=$(mktemp -d)
 set +e
@@ -37,14 +60,11 @@ dotnet test SftpKit.sln -c Release --blame-hang-timeout 5m --logger "trx;LogFile
 status=${PIPESTATUS[0]}
 set -e
 
+# One summary line per test assembly ("Passed!  - Failed: F, Passed: P, Skipped: S, ..."); summed over all of them.
 passed=0; failed=0; skipped=0
-for trx in "$results"/*.trx "$results"/*/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  p=$(echo "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p'); f=$(echo "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p')
-  n=$(echo "$counters" | sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p')
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
-done
+while read -r f p n; do
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + n))
+done < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\),.*/\1 \2 \3/p' "$results/console.log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -59,6 +59,7 @@ else
     });
 }
 server
+    .AddS3Storage() // accounts with FileSystem.Provider "s3"; defaults from SftpKit:S3
     .AddSftp()
     .AddScp()
     .AddHashCommands()

@@ -97,7 +97,7 @@ internal sealed partial class SftpSession
             Permissions = handle.CreatePermissions,
         };
         var writer = await _fs.OpenWriteAsync(handle.Path, options, Token);
-        return new SftpUpload(writer, _options.ReorderWindowBytes);
+        return new SftpUpload(writer, _options.ReorderWindowBytes, _options.TempDirectory, _options.TempFilesLifespan);
     }
 
     /// <summary>
@@ -279,6 +279,7 @@ internal sealed partial class SftpSession
         if (wasSequential && (upload.UsedRandomAccess || upload.Spilled))
         {
             SftpLog.UploadReordered(_logger, _sessionId, handle.Path, upload.Spilled ? "temporary file" : "random access");
+            SftpUpload.CountReordered(upload.Spilled);
         }
     }
 

@@ -37,10 +37,24 @@ public sealed class SftpSubsystemOptions
     /// </summary>
     public long ReorderWindowBytes { get; set; } = 8L * 1024 * 1024;
 
+    /// <summary>
+    /// Directory of the temporary files an out-of-order upload spills to past <see cref="ReorderWindowBytes"/> when
+    /// its storage writes sequentially only (object stores). Files are readable by the server's user only and removed
+    /// when the upload ends. Defaults to null: the system temp directory.
+    /// </summary>
+    public string? TempDirectory { get; set; }
+
+    /// <summary>
+    /// Age past which spill files left in <see cref="TempDirectory"/> (by a process that died mid-upload) are deleted;
+    /// the directory is swept when a spill starts, at most once a minute. Defaults to 24 hours.
+    /// </summary>
+    public TimeSpan TempFilesLifespan { get; set; } = TimeSpan.FromHours(24);
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenHandles, 1, nameof(MaxOpenHandles));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxInFlightRequests, 1, nameof(MaxInFlightRequests));
         ArgumentOutOfRangeException.ThrowIfNegative(ReorderWindowBytes, nameof(ReorderWindowBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TempFilesLifespan, TimeSpan.Zero, nameof(TempFilesLifespan));
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using SftpKit.FileSystem;
 
 namespace SftpKit.Sftp;
@@ -13,6 +14,15 @@ namespace SftpKit.Sftp;
 internal sealed class SftpUpload : IAsyncDisposable
 {
     private const int SpillCopyChunk = 256 * 1024;
+    private const string SpillPrefix = "sftpkit-spill-";
+
+    /// <summary>Meter <c>SftpKit.Sftp</c>: <c>sftpkit.uploads.reordered</c> counts uploads that left the in-order stream, by <c>how</c> (temporary_file, random_access).</summary>
+    internal static readonly Meter Meter = new("SftpKit.Sftp");
+    private static readonly Counter<long> Reordered = Meter.CreateCounter<long>("sftpkit.uploads.reordered", "{upload}", "Uploads that went past the reorder window, by how they were bridged.");
+    private static long _lastSweepTicks;
+
+    private readonly string _tempDirectory;
+    private readonly TimeSpan _tempLifespan;
 
     private readonly long _windowBytes;
     private readonly SortedDictionary<long, byte[]> _pending = new();
@@ -24,9 +34,11 @@ internal sealed class SftpUpload : IAsyncDisposable
     private long _spillEnd;
     private long _end;
 
-    public SftpUpload(IVfsWriter writer, long windowBytes)
+    public SftpUpload(IVfsWriter writer, long windowBytes, string? tempDirectory = null, TimeSpan? tempLifespan = null)
     {
         Writer = writer;
+        _tempDirectory = string.IsNullOrEmpty(tempDirectory) ? Path.GetTempPath() : tempDirectory;
+        _tempLifespan = tempLifespan ?? TimeSpan.FromHours(24);
         _windowBytes = windowBytes;
         _next = writer.Position;
         _end = writer.Position;
@@ -250,7 +262,8 @@ internal sealed class SftpUpload : IAsyncDisposable
 
     private async ValueTask StartSpillAsync(CancellationToken cancellationToken)
     {
-        string path = Path.Combine(Path.GetTempPath(), "sftpkit-spill-" + Guid.NewGuid().ToString("N"));
+        SweepExpiredSpills(_tempDirectory, _tempLifespan);
+        string path = Path.Combine(_tempDirectory, SpillPrefix + Guid.NewGuid().ToString("N"));
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -272,6 +285,47 @@ internal sealed class SftpUpload : IAsyncDisposable
             _spillEnd = Math.Max(_spillEnd, offset + data.Length);
         }
         ClearPending();
+    }
+
+    /// <summary>Counts an upload that went past the reorder window.</summary>
+    internal static void CountReordered(bool spilled) =>
+        Reordered.Add(1, new KeyValuePair<string, object?>("how", spilled ? "temporary_file" : "random_access"));
+
+    /// <summary>Deletes spill files older than <paramref name="lifespan"/> (left by a process that died), at most once a minute.</summary>
+    internal static void SweepExpiredSpills(string directory, TimeSpan lifespan)
+    {
+        long now = Environment.TickCount64;
+        long last = Interlocked.Read(ref _lastSweepTicks);
+        if ((last != 0 && now - last < 60_000) || Interlocked.CompareExchange(ref _lastSweepTicks, now, last) != last)
+        {
+            return;
+        }
+        try
+        {
+            var cutoff = DateTime.UtcNow - lifespan;
+            foreach (var file in new DirectoryInfo(directory).EnumerateFiles(SpillPrefix + "*"))
+            {
+                if (file.LastWriteTimeUtc < cutoff)
+                {
+                    try
+                    {
+                        file.Delete();
+                    }
+                    catch (IOException)
+                    {
+                    }
+                    catch (UnauthorizedAccessException)
+                    {
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private async ValueTask WriteZerosAsync(long count, CancellationToken cancellationToken)

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# S3 storage benchmark, in one run against one s3rver on 127.0.0.1:
+#   1. a SIZE_MB file uploaded with OpenSSH `sftp put` to the SftpKit sample server whose account is stored in S3,
+#      versus the same file uploaded straight with AWSSDK.S3 multipart (benchmarks/S3DirectUpload, same part size and
+#      concurrency); ratio = direct seconds / SFTP seconds (1.0 = SFTP as fast as the SDK alone);
+#   2. PARALLEL uploads of PARALLEL_MB each at once through a fresh server: its peak RSS (VmHWM) against the bound
+#      PARALLEL × part × (concurrency + 1) + 64 MiB.
+#
+#   benchmarks/s3-upload.sh                     # 1 GiB; 8 × 256 MiB
+#   SIZE_MB=256 PARALLEL_MB=64 benchmarks/s3-upload.sh
+#
+# Env: SIZE_MB (default 1024), PARALLEL (8), PARALLEL_MB (256), PART_MIB (5), CONCURRENCY (5), SFTPKIT_TOOLS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SIZE_MB=${SIZE_MB:-1024}; PARALLEL=${PARALLEL:-8}; PARALLEL_MB=${PARALLEL_MB:-256}
+PART_MIB=${PART_MIB:-5}; CONCURRENCY=${CONCURRENCY:-5}
+export SFTPKIT_TOOLS=${SFTPKIT_TOOLS:-$HOME/.cache/sftpkit-tools}
+
+command -v npm >/dev/null 2>&1 && command -v sftp >/dev/null 2>&1 || {
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm openssh-client >/dev/null
+}
+[ -x "$SFTPKIT_TOOLS/node_modules/.bin/s3rver" ] || npm install --prefix "$SFTPKIT_TOOLS" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null
+
+WORK=$(mktemp -d /tmp/s3-bench.XXXXXX)
+S3_PID=""; SK_PID=""
+cleanup() {
+  if [ -n "$SK_PID" ]; then kill "$SK_PID" 2>/dev/null || true; wait "$SK_PID" 2>/dev/null || true; fi
+  if [ -n "$S3_PID" ]; then kill "$S3_PID" 2>/dev/null || true; wait "$S3_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() {
+  for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "port $1 did not open" >&2; return 1
+}
+now() { date +%s.%N; }
+
+echo "== building the sample server and the direct-upload baseline (Release)" >&2
+dotnet build -c Release samples/SftpKit.Server -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+dotnet build -c Release benchmarks/S3DirectUpload -v q -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+SK_DLL="$ROOT/samples/SftpKit.Server/bin/Release/net10.0/SftpKit.Server.dll"
+DIRECT_DLL="$ROOT/benchmarks/S3DirectUpload/bin/Release/net10.0/S3DirectUpload.dll"
+
+S3_PORT=$(free_port)
+mkdir -p "$WORK/s3data"
+NODE_OPTIONS=--openssl-legacy-provider "$SFTPKIT_TOOLS/node_modules/.bin/s3rver" -d "$WORK/s3data" -a 127.0.0.1 -p "$S3_PORT" --silent >"$WORK/s3rver.log" 2>&1 &
+S3_PID=$!
+wait_port "$S3_PORT"
+ENDPOINT="http://127.0.0.1:$S3_PORT"
+
+ssh-keygen -q -t ed25519 -N "" -f "$WORK/client_ed25519"
+mkdir -p "$WORK/sftpkit"
+cat >"$WORK/sftpkit/users.json" <<EOF
+{ "users": [ { "userName": "bench", "homeDirectory": "$WORK/sftpkit/home/bench",
+  "fileSystem": { "provider": "s3", "root": "bench/", "settings": {
+    "Bucket": "bench", "Endpoint": "$ENDPOINT", "AccessKeyId": "S3RVER", "SecretAccessKey": "S3RVER",
+    "ForcePathStyle": "true", "UseChunkEncoding": "false",
+    "UploadPartSizeMiB": "$PART_MIB", "UploadConcurrency": "$CONCURRENCY" } } } ] }
+EOF
+
+start_server() {
+  SK_PORT=$(free_port)
+  dotnet "$SK_DLL" --config-dir "$WORK/sftpkit" --port "$SK_PORT" --address 127.0.0.1 \
+    --authorized-key "bench:$WORK/client_ed25519.pub" >"$WORK/sftpkit.log" 2>&1 &
+  SK_PID=$!
+  wait_port "$SK_PORT" || { cat "$WORK/sftpkit.log"; exit 1; }
+}
+stop_server() { kill "$SK_PID"; wait "$SK_PID" 2>/dev/null || true; SK_PID=""; }
+sftp_put() {  # LOCAL REMOTE
+  echo "put $1 $2" | sftp -b - -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o BatchMode=yes -o IdentitiesOnly=yes -o LogLevel=ERROR -i "$WORK/client_ed25519" -P "$SK_PORT" bench@127.0.0.1 >/dev/null
+}
+
+echo "== 1. ${SIZE_MB} MiB: direct AWSSDK multipart vs SFTP put (part ${PART_MIB} MiB, concurrency ${CONCURRENCY})" >&2
+head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom >"$WORK/big.bin"
+# The direct upload creates the bucket first (s3rver accepts any bucket name once created).
+direct=$(dotnet "$DIRECT_DLL" "$ENDPOINT" bench direct/big.bin "$WORK/big.bin" "$PART_MIB" "$CONCURRENCY")
+start_server
+t0=$(now); sftp_put "$WORK/big.bin" big.bin; t1=$(now)
+sftp_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+stored=$(find "$WORK/s3data/bench/bench" -name 'big.bin._S3rver_object' -printf '%s')
+[ "$stored" = $((SIZE_MB * 1024 * 1024)) ] || { echo "stored object has $stored bytes" >&2; exit 1; }
+cmp -s "$WORK/big.bin" "$WORK/s3data/bench/bench/big.bin._S3rver_object" || { echo "stored object differs" >&2; exit 1; }
+stop_server
+rm -f "$WORK/big.bin"
+
+echo "== 2. ${PARALLEL} parallel SFTP uploads of ${PARALLEL_MB} MiB, fresh server" >&2
+head -c $((PARALLEL_MB * 1024 * 1024)) /dev/urandom >"$WORK/part.bin"
+start_server
+base_rss=$(awk '/VmRSS/ { print $2 }' "/proc/$SK_PID/status")
+t0=$(now)
+pids=()
+for i in $(seq 1 "$PARALLEL"); do sftp_put "$WORK/part.bin" "p$i.bin" & pids+=($!); done
+for p in "${pids[@]}"; do wait "$p"; done
+t1=$(now)
+peak_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$SK_PID/status")
+stop_server
+par_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+count=$(find "$WORK/s3data/bench/bench" -name 'p*.bin._S3rver_object' -size "$((PARALLEL_MB * 1024))k" | wc -l)
+[ "$count" = "$PARALLEL" ] || { echo "only $count of $PARALLEL parallel uploads stored" >&2; exit 1; }
+
+bound_mib=$((PARALLEL * PART_MIB * (CONCURRENCY + 1) + 64))
+awk -v size="$SIZE_MB" -v d="$direct" -v s="$sftp_s" -v n="$PARALLEL" -v pm="$PARALLEL_MB" -v ps="$par_s" \
+    -v peak="$peak_kib" -v base="$base_rss" -v bound="$bound_mib" 'BEGIN {
+  printf "upload %d MiB  direct AWSSDK: %.2f s (%.0f MiB/s)  SFTP: %.2f s (%.0f MiB/s)  ratio direct/SFTP: %.2f\n", size, d, size / d, s, size / s, d / s
+  printf "%d x %d MiB parallel SFTP: %.2f s (%.0f MiB/s total)  server RSS idle %.0f MiB, peak %.0f MiB (bound %d MiB)\n", n, pm, ps, n * pm / ps, base / 1024, peak / 1024, bound
+}'

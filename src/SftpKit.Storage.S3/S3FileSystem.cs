@@ -1,0 +1,409 @@
+using System.Runtime.CompilerServices;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SftpKit.FileSystem;
+
+namespace SftpKit.Storage.S3;
+
+/// <summary>
+/// A file system on an S3 bucket (or an S3-compatible service), confined to <see cref="S3FileSystemOptions.KeyPrefix"/>.
+/// Files are objects; directories are key prefixes, an empty one kept by a zero-byte <c>name/</c> marker.
+/// Uploads stream into a multipart upload (one PutObject when they fit one part) and appear only when completed;
+/// downloads are ranged GETs with bounded read-ahead. Renames are server-side copies then deletes, not atomic.
+/// chmod, chown, chtimes and truncate follow <see cref="S3FileSystemOptions.SetstatMode"/>; symbolic and hard links,
+/// random-access writes and read-write opens are not supported.
+/// </summary>
+public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCopy, IVfsSpaceInfo, IDisposable
+{
+    private const uint FilePermissions = 0x1A4; // 0644
+    private const uint DirectoryPermissions = 0x1ED; // 0755
+
+    private readonly bool _ownsClient;
+
+    /// <summary>Creates a file system with its own SDK client; see <see cref="S3FileSystemOptions"/> for every setting.</summary>
+    /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
+    public S3FileSystem(S3FileSystemOptions options, ILogger<S3FileSystem>? logger = null)
+        : this(Checked(options), S3ClientFactory.Create(options), root: null, logger ?? (ILogger)NullLogger.Instance, ownsClient: true)
+    {
+    }
+
+    internal S3FileSystem(S3FileSystemOptions options, IAmazonS3 client, string? root, ILogger logger, bool ownsClient)
+    {
+        Options = options;
+        Client = client;
+        Logger = logger;
+        _ownsClient = ownsClient;
+        Bucket = options.Bucket!;
+        Keys = new S3Keys(options.KeyPrefix, root);
+        Checksum = S3Checksums.Parse(options.ChecksumAlgorithm);
+        if (options.SkipTlsVerify)
+        {
+            S3Log.SkipTlsVerify(logger, Bucket);
+        }
+    }
+
+    internal S3FileSystemOptions Options { get; }
+
+    internal IAmazonS3 Client { get; }
+
+    internal ILogger Logger { get; }
+
+    internal string Bucket { get; }
+
+    internal S3Keys Keys { get; }
+
+    internal ChecksumAlgorithm? Checksum { get; }
+
+    /// <summary>The key prefix this file system is confined to (empty or ending in <c>/</c>).</summary>
+    public string KeyPrefix => Keys.Prefix;
+
+    /// <inheritdoc />
+    public async ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+        => await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false)
+            ?? throw new VfsException(VfsError.NotFound, "No such file.");
+
+    /// <inheritdoc />
+    public async ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var info = await GetInfoAsync(path, followLinks, cancellationToken).ConfigureAwait(false);
+        if (change.Size is { } size)
+        {
+            if (info.Type == VfsFileType.Directory)
+            {
+                throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+            }
+            if (size == 0 && info.Size != 0)
+            {
+                await PutEmptyAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
+            }
+            else if (size != info.Size)
+            {
+                Unsupported("truncate", path);
+            }
+        }
+        if (change.Permissions is not null)
+        {
+            Unsupported("chmod", path);
+        }
+        if (change.Owner is not null)
+        {
+            Unsupported("chown", path);
+        }
+        if (change.Times is not null)
+        {
+            Unsupported("chtimes", path);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<VfsFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string prefix = Keys.Directory(path);
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, Delimiter = "/" };
+        bool any = S3Keys.IsRoot(path);
+        while (true)
+        {
+            var page = await CallAsync("ListObjectsV2", prefix, () => Client.ListObjectsV2Async(request, cancellationToken)).ConfigureAwait(false);
+            foreach (var common in page.CommonPrefixes ?? [])
+            {
+                any = true;
+                string name = common[prefix.Length..].TrimEnd('/');
+                if (name.Length > 0 && !name.Contains('/', StringComparison.Ordinal))
+                {
+                    yield return DirectoryInfo(name, null);
+                }
+            }
+            foreach (var item in page.S3Objects ?? [])
+            {
+                any = true;
+                string name = item.Key[prefix.Length..];
+                if (name.Length > 0 && !name.Contains('/', StringComparison.Ordinal))
+                {
+                    yield return FileInfo(name, item.Size ?? 0, item.LastModified);
+                }
+            }
+            if (!any)
+            {
+                // Nothing under the prefix: a file, or nothing at all.
+                var info = await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false);
+                throw info is null
+                    ? new VfsException(VfsError.NotFound, "No such directory.")
+                    : new VfsException(VfsError.NotADirectory, "Not a directory.");
+            }
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
+            {
+                yield break;
+            }
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
+    {
+        if (S3Keys.IsRoot(path))
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        string key = Keys.File(path);
+        var head = await HeadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (head is null)
+        {
+            throw await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false)
+                ? new VfsException(VfsError.IsADirectory, "Is a directory.")
+                : new VfsException(VfsError.NotFound, "No such file.");
+        }
+        var info = FileInfo(S3Keys.Name(path), head.ContentLength, head.LastModified);
+        return new S3Reader(this, key, info, head.ETag);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Every upload is atomic on S3 whatever <see cref="VfsWriteOptions.Atomic"/> says: the object appears when
+    /// <see cref="IVfsWriter.CompleteAsync"/> succeeds. An offset above zero resumes: the first bytes of the existing
+    /// object are copied server-side (or, under 5 MiB, read back) into the new upload.
+    /// </remarks>
+    public async ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (S3Keys.IsRoot(path))
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        var existing = await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false);
+        if (existing?.Type == VfsFileType.Directory)
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        if (existing is not null && options.CreateNew)
+        {
+            throw new VfsException(VfsError.AlreadyExists, "File exists.");
+        }
+        if (existing is null)
+        {
+            await RequireDirectoryAsync(S3Keys.Parent(path), cancellationToken).ConfigureAwait(false);
+        }
+        long offset = options.Truncate ? 0 : options.Offset;
+        if (offset > 0 && (existing is null || existing.Size < offset))
+        {
+            throw new VfsException(VfsError.Failure, "Cannot resume past the end of the file.");
+        }
+        var writer = new S3Writer(this, Keys.File(path), S3Keys.Name(path));
+        try
+        {
+            if (offset > 0)
+            {
+                await writer.SeedFromExistingAsync(offset, cancellationToken).ConfigureAwait(false);
+            }
+            return writer;
+        }
+        catch
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        if (S3Keys.IsRoot(path) || await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new VfsException(VfsError.AlreadyExists, "File exists.");
+        }
+        await RequireDirectoryAsync(S3Keys.Parent(path), cancellationToken).ConfigureAwait(false);
+        await PutEmptyAsync(Keys.Directory(path), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var info = await GetInfoAsync(path, followLinks: false, cancellationToken).ConfigureAwait(false);
+        if (info.Type == VfsFileType.Directory)
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        await DeleteKeyAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        if (S3Keys.IsRoot(path))
+        {
+            throw new VfsException(VfsError.PermissionDenied, "Cannot remove the root.");
+        }
+        string prefix = Keys.Directory(path);
+        var page = await CallAsync("ListObjectsV2", prefix, () => Client.ListObjectsV2Async(
+            new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, MaxKeys = 2 }, cancellationToken)).ConfigureAwait(false);
+        var keys = (page.S3Objects ?? []).Select(o => o.Key).ToList();
+        if (keys.Count == 0)
+        {
+            var info = await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false);
+            throw info is null ? new VfsException(VfsError.NotFound, "No such directory.") : new VfsException(VfsError.NotADirectory, "Not a directory.");
+        }
+        if (keys.Any(k => k != prefix))
+        {
+            throw new VfsException(VfsError.DirectoryNotEmpty, "Directory not empty.");
+        }
+        await DeleteKeyAsync(prefix, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<VfsSpaceInfo> GetSpaceAsync(string path, CancellationToken cancellationToken)
+    {
+        // Buckets have no size: report 1 PiB free so clients that check space proceed (quotas narrow it above).
+        const long blockSize = 4096;
+        const long blocks = (1L << 50) / blockSize;
+        return ValueTask.FromResult(new VfsSpaceInfo(blockSize, blocks, blocks, blocks, 1L << 32, 1L << 32, 1024));
+    }
+
+    /// <summary>Disposes the SDK client when this file system made it.</summary>
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            Client.Dispose();
+        }
+    }
+
+    internal async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, CancellationToken cancellationToken)
+    {
+        if (S3Keys.IsRoot(path))
+        {
+            return DirectoryInfo("/", null);
+        }
+        var head = await HeadAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
+        if (head is not null)
+        {
+            return FileInfo(S3Keys.Name(path), head.ContentLength, head.LastModified);
+        }
+        return await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false) ? DirectoryInfo(S3Keys.Name(path), null) : null;
+    }
+
+    internal async ValueTask<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken cancellationToken)
+    {
+        var request = new GetObjectMetadataRequest { BucketName = Bucket, Key = key };
+        if (Options.SseCustomerKey is { Length: > 0 } sse)
+        {
+            request.ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256;
+            request.ServerSideEncryptionCustomerProvidedKey = sse;
+        }
+        try
+        {
+            return await Client.GetObjectMetadataAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex) when (S3Errors.IsNotFound(ex))
+        {
+            return null;
+        }
+        catch (Exception ex) when (S3Errors.IsStorageFailure(ex))
+        {
+            throw S3Errors.Map(ex, "HeadObject", key, Logger);
+        }
+    }
+
+    /// <summary>Runs one SDK call, mapping its failures.</summary>
+    internal async Task<T> CallAsync<T>(string operation, string key, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (S3Errors.IsStorageFailure(ex))
+        {
+            throw S3Errors.Map(ex, operation, key, Logger);
+        }
+    }
+
+    internal void ApplyWriteSettings(PutObjectRequest request)
+    {
+        if (Options.StorageClass is { Length: > 0 } storageClass)
+        {
+            request.StorageClass = S3StorageClass.FindValue(storageClass);
+        }
+        if (Options.Acl is { Length: > 0 } acl)
+        {
+            request.CannedACL = S3CannedACL.FindValue(acl);
+        }
+        if (Options.SseCustomerKey is { Length: > 0 } sse)
+        {
+            request.ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256;
+            request.ServerSideEncryptionCustomerProvidedKey = sse;
+        }
+        if (Checksum is { } checksum)
+        {
+            request.ChecksumAlgorithm = checksum;
+        }
+        request.UseChunkEncoding = Options.UseChunkEncoding;
+    }
+
+    private async ValueTask<bool> DirectoryExistsAsync(string path, CancellationToken cancellationToken)
+    {
+        if (S3Keys.IsRoot(path))
+        {
+            return true;
+        }
+        string prefix = Keys.Directory(path);
+        var page = await CallAsync("ListObjectsV2", prefix, () => Client.ListObjectsV2Async(
+            new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, MaxKeys = 1 }, cancellationToken)).ConfigureAwait(false);
+        return page.KeyCount > 0 || (page.S3Objects?.Count ?? 0) > 0;
+    }
+
+    private async ValueTask RequireDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        if (S3Keys.IsRoot(path) || await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+        throw await HeadAsync(Keys.File(path), cancellationToken).ConfigureAwait(false) is not null
+            ? new VfsException(VfsError.NotADirectory, "Not a directory.")
+            : new VfsException(VfsError.NotFound, "No such directory.");
+    }
+
+    private async ValueTask PutEmptyAsync(string key, CancellationToken cancellationToken)
+    {
+        var request = new PutObjectRequest { BucketName = Bucket, Key = key, InputStream = new MemoryStream([], writable: false) };
+        ApplyWriteSettings(request);
+        await CallAsync("PutObject", key, () => Client.PutObjectAsync(request, cancellationToken)).ConfigureAwait(false);
+    }
+
+    internal async ValueTask DeleteKeyAsync(string key, CancellationToken cancellationToken) =>
+        await CallAsync("DeleteObject", key, () => Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, cancellationToken)).ConfigureAwait(false);
+
+    private void Unsupported(string operation, string path)
+    {
+        if (Options.SetstatMode == S3SetstatMode.Ignore)
+        {
+            S3Log.SetstatIgnored(Logger, operation, path);
+            return;
+        }
+        throw new VfsException(VfsError.Unsupported, "Operation not supported by the storage.");
+    }
+
+    internal static VfsFileInfo FileInfo(string name, long size, DateTime? lastModified)
+    {
+        var time = lastModified is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.UnixEpoch;
+        return new VfsFileInfo { Name = name, Type = VfsFileType.File, Size = size, Permissions = FilePermissions, LastWriteTime = time, LastAccessTime = time };
+    }
+
+    private static VfsFileInfo DirectoryInfo(string name, DateTime? lastModified)
+    {
+        var time = lastModified is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.UnixEpoch;
+        return new VfsFileInfo { Name = name, Type = VfsFileType.Directory, Permissions = DirectoryPermissions, LastWriteTime = time, LastAccessTime = time };
+    }
+
+    private static S3FileSystemOptions Checked(S3FileSystemOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+        return options;
+    }
+}
