@@ -30,8 +30,6 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
 
     internal PolicyEvents Events => _events;
 
-    public IVirtualFileSystem Inner => _inner;
-
     internal SftpAccountPolicy Policy => _policy;
 
     public async ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)

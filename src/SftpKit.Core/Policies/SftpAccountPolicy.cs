@@ -50,9 +50,6 @@ internal sealed class SftpAccountPolicy
 
     public SftpTokenBucket[] DownloadBuckets { get; }
 
-    /// <summary>Virtual folders with a quota of their own, deepest first.</summary>
-    public IEnumerable<(string Path, QuotaScope Scope)> FolderScopes => _folderScopes;
-
     public QuotaScope QuotaFor(string path)
     {
         foreach (var (folder, scope) in _folderScopes)

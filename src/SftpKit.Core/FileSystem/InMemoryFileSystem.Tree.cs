@@ -1,0 +1,149 @@
+using System.Text;
+
+namespace SftpKit.FileSystem;
+
+/// <summary>Tree operations of <see cref="InMemoryFileSystem"/>: path resolution, links, sizes. Callers hold <c>_gate</c>.</summary>
+public sealed partial class InMemoryFileSystem
+{
+    private readonly record struct Lookup(InMemoryDirectory? Parent, string Name, InMemoryNode? Node);
+
+    /// <summary>
+    /// Walks <paramref name="path"/>, following links in every segment but the last (and the last too when
+    /// <paramref name="followFinal"/>). Parent is null only for the root itself.
+    /// </summary>
+    private Lookup Resolve(string path, bool followFinal)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var pending = SplitPath(VirtualPath.Normalize(path));
+        int hops = 0;
+        while (true)
+        {
+            InMemoryDirectory dir = _root;
+            string dirPath = VirtualPath.Root;
+            bool restarted = false;
+            for (int i = 0; i < pending.Count && !restarted; i++)
+            {
+                string name = pending[i];
+                dir.Children.TryGetValue(name, out var node);
+                bool last = i == pending.Count - 1;
+                if (node is InMemorySymbolicLink link && (!last || followFinal))
+                {
+                    if (++hops > MaxLinkHops)
+                    {
+                        throw new VfsException(VfsError.Failure, "Too many levels of symbolic links.");
+                    }
+                    var next = SplitPath(VirtualPath.Normalize(link.Target, dirPath));
+                    next.AddRange(pending.Skip(i + 1));
+                    pending = next;
+                    restarted = true;
+                    continue;
+                }
+                if (last)
+                {
+                    return new Lookup(dir, name, node);
+                }
+                if (node is null)
+                {
+                    throw new VfsException(VfsError.NotFound, "A parent directory does not exist.");
+                }
+                dir = node as InMemoryDirectory ?? throw new VfsException(VfsError.NotADirectory, "A path segment is not a directory.");
+                dirPath = VirtualPath.Combine(dirPath, name);
+            }
+            if (!restarted)
+            {
+                return new Lookup(null, VirtualPath.Root, _root);
+            }
+        }
+    }
+
+    private static List<string> SplitPath(string normalized)
+        => [.. normalized.Split('/', StringSplitOptions.RemoveEmptyEntries)];
+
+    private static InMemoryNode RequireNode(Lookup lookup)
+        => lookup.Node ?? throw new VfsException(VfsError.NotFound, "No such file or directory.");
+
+    private static InMemoryFile RequireFile(Lookup lookup) => RequireNode(lookup) switch
+    {
+        InMemoryFile file => file,
+        InMemoryDirectory => throw new VfsException(VfsError.IsADirectory, "The path is a directory."),
+        _ => throw new VfsException(VfsError.Failure, "The path is not a regular file."),
+    };
+
+    private static void CheckName(string name)
+    {
+        if (Encoding.UTF8.GetByteCount(name) > MaxNameLength)
+        {
+            throw new VfsException(VfsError.InvalidPath, "Name too long.");
+        }
+    }
+
+    private static bool IsInside(InMemoryDirectory candidate, InMemoryDirectory ancestor)
+    {
+        // Directories have one name each, so walking down from the ancestor finds the candidate if it is inside.
+        if (ReferenceEquals(candidate, ancestor))
+        {
+            return true;
+        }
+        foreach (var child in ancestor.Children.Values)
+        {
+            if (child is InMemoryDirectory dir && IsInside(candidate, dir))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void Link(InMemoryDirectory parent, string name, InMemoryNode node)
+    {
+        parent.Children.Add(name, node);
+        parent.LastWriteTime = Now;
+        if (node.LinkCount++ == 0)
+        {
+            _nodeCount++;
+        }
+    }
+
+    private void Unlink(InMemoryDirectory parent, string name)
+    {
+        var node = parent.Children[name];
+        parent.Children.Remove(name);
+        parent.LastWriteTime = Now;
+        if (--node.LinkCount == 0)
+        {
+            _nodeCount--;
+            ReleaseTree(node);
+        }
+    }
+
+    /// <summary>Returns the bytes of an unlinked node (and, for a directory, of everything under it).</summary>
+    private void ReleaseTree(InMemoryNode node)
+    {
+        if (node is InMemoryFile { Counted: true } file)
+        {
+            file.Counted = false;
+            _usedBytes -= file.Length;
+        }
+        else if (node is InMemoryDirectory dir)
+        {
+            foreach (var name in dir.Children.Keys.ToArray())
+            {
+                Unlink(dir, name);
+            }
+        }
+    }
+
+    /// <summary>Checks capacity for growing <paramref name="file"/> to <paramref name="newLength"/> and accounts for it.</summary>
+    private void Resize(InMemoryFile file, long newLength)
+    {
+        long delta = newLength - file.Length;
+        if (file.Counted && delta > 0 && _capacityBytes is { } capacity && _usedBytes + delta > capacity)
+        {
+            throw new VfsException(VfsError.NoSpace, "No space left.");
+        }
+        if (file.Counted)
+        {
+            _usedBytes += delta;
+        }
+    }
+}
