@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SftpKit.Events;
+using SftpKit.Providers.Sql;
+using SftpKit.Sftp;
+
+namespace SftpKit.Server;
+
+/// <summary>
+/// The SFTP server, account store and storage the sample runs with, registered the same way for <c>serve</c> and for
+/// the account commands. Every library section binds from configuration <c>SftpKit</c>: <c>Listen</c>, <c>Algorithms</c>,
+/// <c>Limits</c>, <c>Defender</c>, ... (SftpServerOptions), <c>Policies</c>, <c>Events</c>, <c>Sql</c>, <c>S3</c>,
+/// <c>Admin</c>; this class adds <c>Sftp</c> (SftpSubsystemOptions), <c>Events:Http</c> and <c>Events:Commands</c>
+/// (lists of event actions), <c>AccountStore</c> (<c>sql</c>, the default, or <c>json</c>) and <c>UsersFile</c>.
+/// </summary>
+internal static class SampleServices
+{
+    public static ISftpServerBuilder AddSampleSftpServer(this IServiceCollection services, IConfiguration configuration,
+        SampleConfiguration paths, Action<SftpServerOptions>? configure = null)
+    {
+        var server = services.AddSftpServer(options =>
+        {
+            configure?.Invoke(options);
+            options.HostKeyDirectory = paths.Resolve(options.HostKeyDirectory);
+            for (int i = 0; i < options.HostKeyFiles.Count; i++)
+            {
+                options.HostKeyFiles[i] = paths.Resolve(options.HostKeyFiles[i]);
+            }
+        });
+        if (string.Equals(configuration["SftpKit:AccountStore"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            server.AddJsonFileUserStore(paths.Resolve(configuration["SftpKit:UsersFile"] is { Length: > 0 } file ? file : "users.json"));
+        }
+        else
+        {
+            server.AddSqlUserStore(sql =>
+            {
+                if (string.IsNullOrEmpty(sql.ConnectionString))
+                {
+                    sql.Provider = SqlProvider.Sqlite;
+                    sql.ConnectionString = "Data Source=sftpkit.db";
+                }
+                if (sql.Provider == SqlProvider.Sqlite)
+                {
+                    var builder = new SqliteConnectionStringBuilder(sql.ConnectionString);
+                    if (builder.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
+                    {
+                        builder.DataSource = paths.Resolve(source);
+                        sql.ConnectionString = builder.ToString();
+                    }
+                }
+            });
+        }
+        services.AddOptions<SftpSubsystemOptions>().Bind(configuration.GetSection("SftpKit:Sftp"));
+        foreach (var action in configuration.GetSection("SftpKit:Events:Http").GetChildren())
+        {
+            server.AddHttpEventNotification(o => action.Bind(o));
+        }
+        foreach (var action in configuration.GetSection("SftpKit:Events:Commands").GetChildren())
+        {
+            server.AddCommandEventAction(o =>
+            {
+                action.Bind(o);
+                if (o.WorkingDirectory is { Length: > 0 } directory)
+                {
+                    o.WorkingDirectory = paths.Resolve(directory);
+                }
+            });
+        }
+        return server
+            .AddS3Storage() // accounts with FileSystem.Provider "s3"; defaults from SftpKit:S3
+            .AddSftp()
+            .AddScp()
+            .AddHashCommands()
+            .AddCommandHandler<CatCommandHandler>();
+    }
+
+    /// <summary>The default home of an account created by the sample: DIR/home/NAME.</summary>
+    public static string DefaultHome(SampleConfiguration paths, string userName) => paths.Resolve(Path.Combine("home", userName));
+}

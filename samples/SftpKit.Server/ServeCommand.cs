@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace SftpKit.Server;
+
+/// <summary>The flags of <c>serve</c> (also accepted without the word <c>serve</c>).</summary>
+internal sealed record ServeArguments(
+    string ConfigDirectory,
+    string? ConfigFile,
+    int? Port,
+    string? Address,
+    IReadOnlyList<string> Users,
+    IReadOnlyList<string> AuthorizedKeys,
+    string? LogFilePath,
+    string? LogMaxSize,
+    int? LogMaxBackups,
+    double? LogMaxAge,
+    bool? LogCompress,
+    string? LogLevel);
+
+/// <summary>Configuration <c>SftpKit:Http</c>: the admin API's web server.</summary>
+internal sealed class SampleHttpOptions
+{
+    /// <summary>Serve the admin API, <c>/healthz</c> and <c>/openapi/v1.json</c>. Defaults to true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Kestrel URLs, separated by <c>;</c>. Defaults to <c>http://127.0.0.1:8080</c> (loopback only).</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:8080";
+}
+
+/// <summary>
+/// <c>sftpkit serve</c>: SFTP (and SCP, hash commands) on port 2022 and, unless disabled, the admin REST API on
+/// http://127.0.0.1:8080 under <c>/api/v2</c>, with <c>/healthz</c> and the OpenAPI document at <c>/openapi/v1.json</c>.
+/// </summary>
+internal static class ServeCommand
+{
+    public static async Task<int> RunAsync(ServeArguments arguments, CancellationToken cancellationToken)
+    {
+        var preload = new ConfigurationBuilder().AddEnvironmentVariables();
+        var paths = SampleConfiguration.Apply(preload, arguments.ConfigDirectory, arguments.ConfigFile);
+        var configuration = preload.Build();
+        var http = new SampleHttpOptions();
+        configuration.GetSection("SftpKit:Http").Bind(http);
+        await using var serilog = SampleLogging.CreateLogger(configuration, SampleLoggingOptions.From(configuration, arguments), paths);
+
+        IHost host;
+        if (http.Enabled)
+        {
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = paths.ConfigDirectory });
+            builder.Configuration.AddConfiguration(configuration);
+            builder.WebHost.UseUrls(http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            AddServices(builder, serilog, paths, arguments);
+            builder.Services.AddSftpAdmin();
+            // Admins live in DIR/admins.json (SftpKit:Admin:Authentication:StoreFile). To keep them elsewhere, register
+            // another ISftpAdminStore before this call: AddSftpAdminAuthentication only adds the JSON store when none is.
+            builder.Services.AddSftpAdminAuthentication(o => o.StoreFile = paths.Resolve(o.StoreFile is { Length: > 0 } file ? file : "admins.json"));
+            builder.Services.AddHealthChecks().AddSftpServerCheck();
+            builder.Services.AddOpenApi();
+            var app = builder.Build();
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapSftpAdmin("/api/v2");
+            app.MapHealthChecks("/healthz");
+            app.MapOpenApi(); // /openapi/v1.json
+            host = app;
+        }
+        else
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = paths.ConfigDirectory });
+            builder.Configuration.AddConfiguration(configuration);
+            AddServices(builder, serilog, paths, arguments);
+            host = builder.Build();
+        }
+
+        using (host)
+        {
+            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(SampleLog.Category);
+            if (paths.ConfigFile is { } file)
+            {
+                SampleLog.ConfigurationFile(logger, file);
+            }
+            else
+            {
+                SampleLog.NoConfigurationFile(logger, paths.ConfigDirectory);
+            }
+            await SampleAccounts.SeedAsync(host.Services, paths, arguments, logger, cancellationToken);
+            if (http.Enabled)
+            {
+                await AdminBootstrap.EnsureAdminAsync(host.Services, cancellationToken);
+            }
+            else
+            {
+                SampleLog.AdminApiDisabled(logger);
+            }
+            await host.StartAsync(cancellationToken);
+            var sftp = host.Services.GetRequiredService<ISftpServer>();
+            string adminUrls = host is WebApplication web ? string.Join(", ", web.Urls) : "(disabled)";
+            string sftpEndpoints = string.Join(", ", sftp.EndPoints);
+            SampleLog.ServerStarted(logger, SampleVersion.Version, sftpEndpoints, adminUrls, paths.ConfigDirectory);
+            await host.WaitForShutdownAsync(cancellationToken);
+        }
+        return 0;
+    }
+
+    private static void AddServices(IHostApplicationBuilder builder, Serilog.Core.Logger serilog, SampleConfiguration paths, ServeArguments arguments)
+    {
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(serilog, dispose: false);
+        builder.Services.AddSampleSftpServer(builder.Configuration, paths, options =>
+        {
+            if (arguments.Port is not null || arguments.Address is not null)
+            {
+                options.Endpoints.Clear();
+                options.Endpoints.Add(new SshEndpoint { Address = arguments.Address ?? "0.0.0.0", Port = arguments.Port ?? 2022 });
+            }
+        });
+    }
+}
