@@ -12,7 +12,7 @@ public sealed class AdminApiProcessTests
     public async Task First_start_admin_creates_an_account_that_logs_in_is_listed_closed_and_scanned()
     {
         string dir = await SampleServerProcess.NewConfigDirectoryAsync();
-        const string userPassword = "bob's password 123";
+        const string userPassword = "bob password 123";
         var env = new Dictionary<string, string> { ["SFTPKIT__SERVERVERSION"] = "SftpKit_FromEnv" };
         string adminPassword;
         await using (var server = await SampleServerProcess.StartAsync(dir, ["serve", "--config-dir", dir, "--port", "0", "--address", "127.0.0.1"], env))
@@ -88,10 +88,14 @@ public sealed class AdminApiProcessTests
                 {
                     Assert.Equal(HttpStatusCode.NoContent, close.StatusCode);
                 }
+                // sftp notices a dead connection at its next command: with stdin still open, only the close ends it.
+                await client.StandardInput.WriteLineAsync("ls");
+                await client.StandardInput.FlushAsync();
                 using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 await client.WaitForExitAsync(exited.Token);
                 Assert.NotEqual(0, client.ExitCode);
                 Assert.Contains("report.csv", await clientOut, StringComparison.Ordinal);
+                Assert.Contains("Connection closed", await clientErr, StringComparison.Ordinal);
                 using var after = await api.GetAsync("/api/v2/connections?userName=bob");
                 Assert.Empty(JsonNode.Parse(await after.Content.ReadAsStringAsync())!.AsArray());
             }
