@@ -38,16 +38,13 @@ internal sealed class GzipRotatedLogs : FileLifecycleHooks
         _maxAge = maxAge;
     }
 
-    /// <summary>The most recent background pass (for tests and orderly shutdown).</summary>
-    public Task Completion { get; private set; } = Task.CompletedTask;
-
     public override Stream OnFileOpened(string path, Stream underlyingStream, Encoding encoding)
     {
         // One pass may run and one more may wait; further requests are covered by the waiting one.
         if (Interlocked.CompareExchange(ref _pending, 1, 0) == 0)
         {
             string active = Path.GetFullPath(path);
-            Completion = Task.Run(() => CompressAndPrune(active));
+            _ = Task.Run(() => CompressAndPrune(active));
         }
         return underlyingStream;
     }
