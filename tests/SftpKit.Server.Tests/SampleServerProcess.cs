@@ -179,7 +179,7 @@ public sealed class SampleServerProcess : IAsyncDisposable
     {
         string knownHosts = await WriteKnownHostsAsync();
         string askpass = Path.Combine(ConfigDirectory, "askpass-" + Guid.NewGuid().ToString("N")[..8]);
-        await File.WriteAllTextAsync(askpass, $"#!/bin/sh\nprintf '%s\\n' '{password}'\n");
+        await File.WriteAllTextAsync(askpass, $"#!/bin/sh\nprintf '%s\\n' '{password.Replace("'", "'\\''", StringComparison.Ordinal)}'\n");
         File.SetUnixFileMode(askpass, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         List<string> arguments =
         [

@@ -151,7 +151,7 @@ public sealed class TestServer : IAsyncLifetime
     public async Task<ProcessRunner.Result> SshWithPasswordAsync(string command, string password, string method = "password")
     {
         string askpass = Path.Combine(Directory, "askpass-" + Guid.NewGuid().ToString("N")[..8]);
-        await File.WriteAllTextAsync(askpass, $"#!/bin/sh\nprintf '%s\\n' '{password}'\n");
+        await File.WriteAllTextAsync(askpass, $"#!/bin/sh\nprintf '%s\\n' '{password.Replace("'", "'\\''", StringComparison.Ordinal)}'\n");
         File.SetUnixFileMode(askpass, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var args = SshArgs("-o", $"PreferredAuthentications={method}", "-o", "PubkeyAuthentication=no", "-o", "NumberOfPasswordPrompts=1",
             $"{UserName}@127.0.0.1", command);
