@@ -46,7 +46,8 @@ public static class SqlServerBuilderExtensions
         services.TryAddSingleton(sp => new SqlDefender(
             sp.GetRequiredService<SqlDatabase>(),
             sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.Defender,
-            sp.GetService<ILogger<SqlDefender>>()));
+            sp.GetService<ILogger<SqlDefender>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         // Read-only mode creates no tables, so leases and bans stay in process there.
         ReplaceUnless<ISftpSessionLimiter, SqlSessionLimiter>(services, o => o.UseSqlSessionLimiter && o.ReadOnlyAccounts is null);
         ReplaceUnless<ISftpDefender, SqlDefender>(services, o => o.UseSqlDefender && o.ReadOnlyAccounts is null);
