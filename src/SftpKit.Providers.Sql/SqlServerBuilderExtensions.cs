@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SftpKit.Accounts;
 using SftpKit.Providers.Sql;
 
 namespace SftpKit;
@@ -38,7 +39,7 @@ public static class SqlServerBuilderExtensions
             sp.GetRequiredService<IOptions<SqlStoreOptions>>().Value,
             sp.GetService<ILoggerFactory>()?.CreateLogger("SftpKit.Providers.Sql"),
             sp.GetService<TimeProvider>()));
-        services.TryAddSingleton(sp => new SqlUserStore(sp.GetRequiredService<SqlDatabase>()));
+        services.TryAddSingleton(sp => new SqlUserStore(sp.GetRequiredService<SqlDatabase>(), sp.GetService<ISftpSecretProtector>()));
         builder.AddUserStore(sp => sp.GetRequiredService<SqlUserStore>());
         services.Replace(ServiceDescriptor.Singleton<Accounts.ISftpQuotaStore>(sp => sp.GetRequiredService<SqlUserStore>()));
 
