@@ -15,18 +15,6 @@ internal sealed class SftpWriteBudget
 
     public SftpWriteBudget(long limit) => _limit = limit;
 
-    /// <summary>Bytes currently held (for tests).</summary>
-    public long Held
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _held;
-            }
-        }
-    }
-
     public async ValueTask AcquireAsync(int bytes, CancellationToken cancellationToken)
     {
         while (true)
