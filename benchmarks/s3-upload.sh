@@ -65,7 +65,8 @@ EOF
 
 start_server() {
   SK_PORT=$(free_port)
-  dotnet "$SK_DLL" --config-dir "$WORK/sftpkit" --port "$SK_PORT" --address 127.0.0.1 \
+  # The sample keeps accounts in SQLite unless told otherwise; this account lives in users.json.
+  SftpKit__AccountStore=json dotnet "$SK_DLL" --config-dir "$WORK/sftpkit" --port "$SK_PORT" --address 127.0.0.1 \
     --authorized-key "bench:$WORK/client_ed25519.pub" >"$WORK/sftpkit.log" 2>&1 &
   SK_PID=$!
   wait_port "$SK_PORT" || { cat "$WORK/sftpkit.log"; exit 1; }

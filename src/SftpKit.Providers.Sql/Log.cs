@@ -45,6 +45,10 @@ internal static partial class Log
         Message = "SQL store on {Provider} at {Target} reads accounts from {Table} (read-only: no migrations, account writes refused, quota usage in memory)")]
     public static partial void ReadOnlyStoreOpened(ILogger logger, SqlProvider provider, string target, string table);
 
+    [LoggerMessage(EventId = 6100, EventName = "SqlReadOnlyQuotaInMemory", Level = LogLevel.Warning,
+        Message = "Quotas read from {Table} are checked against usage kept in this process only: not shared between instances, and zero after a restart until a quota scan")]
+    public static partial void ReadOnlyQuotaInMemory(ILogger logger, string table);
+
     [LoggerMessage(EventId = 6051, EventName = "SqlReadOnlySourceRefused", Level = LogLevel.Critical,
         Message = "SQL store on {Provider} at {Target} cannot read accounts from {Table}: the table or view, or a mapped column, is missing or not readable")]
     public static partial void ReadOnlySourceRefused(ILogger logger, SqlProvider provider, string target, string table, Exception exception);

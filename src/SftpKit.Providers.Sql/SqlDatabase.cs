@@ -107,6 +107,10 @@ internal sealed class SqlDatabase
                 $"The SQL store cannot read accounts from '{source.Table}': the table or view, or one of the mapped columns, is missing or not readable.", e);
         }
         Log.ReadOnlyStoreOpened(_logger, Dialect.Provider, target, source.Table);
+        if (Options.ReadOnlyAccounts is { QuotaSizeColumn: not null } or { QuotaFilesColumn: not null })
+        {
+            Log.ReadOnlyQuotaInMemory(_logger, source.Table);
+        }
     }
 
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,7 +19,11 @@ namespace SftpKit.Providers.Sql;
 /// </summary>
 public sealed class SqlDefender : ISftpDefender
 {
+    /// <summary>The meter the ban counter is on (SftpKit's one meter).</summary>
+    public const string MeterName = "SftpKit";
+
     private const int MaxListedHosts = 10_000;
+    private static readonly Meter s_fallbackMeter = new(MeterName);
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(1);
 
     private readonly SqlDatabase _db;
@@ -26,15 +31,24 @@ public sealed class SqlDefender : ISftpDefender
     private readonly SqlIpList _safeList;
     private readonly SqlIpList _blockList;
     private readonly ILogger _logger;
+    private readonly Counter<long> _bans;
     private long _nextCleanup;
 
     /// <summary>Creates a defender over its own connections.</summary>
-    public SqlDefender(SqlStoreOptions storeOptions, SftpDefenderOptions defenderOptions, ILogger<SqlDefender>? logger = null, TimeProvider? time = null)
-        : this(new SqlDatabase(storeOptions, logger, time), defenderOptions, logger)
+    /// <param name="storeOptions">The database to use.</param>
+    /// <param name="defenderOptions">Scores, threshold and ban times.</param>
+    /// <param name="logger">Ban log lines; none when null.</param>
+    /// <param name="time">The clock; defaults to the system clock.</param>
+    /// <param name="meterFactory">
+    /// Where the ban counter <c>sftpkit.defender.bans</c> on the meter <c>SftpKit</c> is made (the server's own meter
+    /// when this is the host's factory); when null, one process-wide meter of that name.
+    /// </param>
+    public SqlDefender(SqlStoreOptions storeOptions, SftpDefenderOptions defenderOptions, ILogger<SqlDefender>? logger = null, TimeProvider? time = null, IMeterFactory? meterFactory = null)
+        : this(new SqlDatabase(storeOptions, logger, time), defenderOptions, logger, meterFactory)
     {
     }
 
-    internal SqlDefender(SqlDatabase database, SftpDefenderOptions options, ILogger? logger)
+    internal SqlDefender(SqlDatabase database, SftpDefenderOptions options, ILogger? logger, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _db = database;
@@ -42,6 +56,10 @@ public sealed class SqlDefender : ISftpDefender
         _safeList = new SqlIpList(options.SafeList);
         _blockList = new SqlIpList(options.BlockList);
         _logger = logger ?? NullLogger.Instance;
+        // The same instrument as the in-memory defender's (SftpKit.Hosting.SftpMetrics): the host's meter factory
+        // hands out one "SftpKit" meter, and that meter returns the existing counter of the same name.
+        var meter = meterFactory?.Create(new MeterOptions(MeterName)) ?? s_fallbackMeter;
+        _bans = meter.CreateCounter<long>("sftpkit.defender.bans", "{ban}", "Hosts banned by the defender.");
     }
 
     /// <inheritdoc/>
@@ -120,6 +138,7 @@ public sealed class SqlDefender : ISftpDefender
             cancellationToken, ("until", until), ("now", now), ("ip", ip), ("threshold", _options.Threshold), ("window_start", windowStart));
         if (banned > 0)
         {
+            _bans.Add(1);
             Log.HostBanned(_logger, ip, _options.Threshold, DateTimeOffset.FromUnixTimeMilliseconds(until));
         }
         await CleanupAsync(now, windowStart, cancellationToken);
@@ -156,6 +175,7 @@ public sealed class SqlDefender : ISftpDefender
             "INSERT INTO defender_hosts (ip, score, window_start, ban_until, ban_count, updated_at) VALUES (@ip, 0, @now, @until, 1, @now) " +
             _db.Dialect.UpsertClause("ip") + " score = 0, ban_until = @until, ban_count = defender_hosts.ban_count + 1, updated_at = @now",
             cancellationToken, ("ip", ip), ("now", now), ("until", until));
+        _bans.Add(1);
         Log.HostBanned(_logger, ip, 0, DateTimeOffset.FromUnixTimeMilliseconds(until));
     }
 

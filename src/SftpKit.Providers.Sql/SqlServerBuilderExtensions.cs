@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SftpKit.Accounts;
 using SftpKit.Providers.Sql;
 
 namespace SftpKit;
@@ -38,7 +39,7 @@ public static class SqlServerBuilderExtensions
             sp.GetRequiredService<IOptions<SqlStoreOptions>>().Value,
             sp.GetService<ILoggerFactory>()?.CreateLogger("SftpKit.Providers.Sql"),
             sp.GetService<TimeProvider>()));
-        services.TryAddSingleton(sp => new SqlUserStore(sp.GetRequiredService<SqlDatabase>()));
+        services.TryAddSingleton(sp => new SqlUserStore(sp.GetRequiredService<SqlDatabase>(), sp.GetService<ISftpSecretProtector>()));
         builder.AddUserStore(sp => sp.GetRequiredService<SqlUserStore>());
         services.Replace(ServiceDescriptor.Singleton<Accounts.ISftpQuotaStore>(sp => sp.GetRequiredService<SqlUserStore>()));
 
@@ -46,7 +47,8 @@ public static class SqlServerBuilderExtensions
         services.TryAddSingleton(sp => new SqlDefender(
             sp.GetRequiredService<SqlDatabase>(),
             sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.Defender,
-            sp.GetService<ILogger<SqlDefender>>()));
+            sp.GetService<ILogger<SqlDefender>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         // Read-only mode creates no tables, so leases and bans stay in process there.
         ReplaceUnless<ISftpSessionLimiter, SqlSessionLimiter>(services, o => o.UseSqlSessionLimiter && o.ReadOnlyAccounts is null);
         ReplaceUnless<ISftpDefender, SqlDefender>(services, o => o.UseSqlDefender && o.ReadOnlyAccounts is null);

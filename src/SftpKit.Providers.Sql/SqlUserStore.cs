@@ -26,16 +26,50 @@ namespace SftpKit.Providers.Sql;
 public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
 {
     private readonly SqlDatabase _db;
+    private readonly ISftpSecretProtector? _protector;
     private readonly ConcurrentDictionary<string, CachedAccount> _cache = new(StringComparer.Ordinal);
     private long _generation;
 
     /// <summary>Creates a store over its own connections (the schema is migrated on first use unless turned off).</summary>
-    public SqlUserStore(SqlStoreOptions options, ILogger<SqlUserStore>? logger = null, TimeProvider? time = null)
-        : this(new SqlDatabase(options, logger, time))
+    /// <param name="options">Engine, connection string and store settings.</param>
+    /// <param name="logger">Store log lines (never connection strings or secrets); none when null.</param>
+    /// <param name="time">The clock; defaults to the system clock.</param>
+    /// <param name="secretProtector">
+    /// When set, secret storage settings (<see cref="SftpAccountSecrets.IsSecret"/>) are written protected
+    /// (<c>$aes$…</c>) and decrypted on read; plain values already stored keep working and are protected when their
+    /// account is next saved. Defaults to null: stored as given.
+    /// </param>
+    public SqlUserStore(SqlStoreOptions options, ILogger<SqlUserStore>? logger = null, TimeProvider? time = null, ISftpSecretProtector? secretProtector = null)
+        : this(new SqlDatabase(options, logger, time), secretProtector)
     {
     }
 
-    internal SqlUserStore(SqlDatabase database) => _db = database;
+    internal SqlUserStore(SqlDatabase database, ISftpSecretProtector? secretProtector = null)
+    {
+        _db = database;
+        _protector = secretProtector;
+    }
+
+    /// <summary>What is written for <paramref name="account"/>: a copy with its secrets protected, when protecting.</summary>
+    private SftpAccount Stored(SftpAccount account)
+    {
+        if (_protector is null)
+        {
+            return account;
+        }
+        var copy = account.Clone();
+        SftpAccountSecrets.Protect(copy, _protector);
+        return copy;
+    }
+
+    private SftpAccount Plain(SftpAccount account)
+    {
+        if (_protector is not null)
+        {
+            SftpAccountSecrets.Unprotect(account, _protector);
+        }
+        return account;
+    }
 
     /// <summary>The engine this store runs on.</summary>
     public SqlProvider Provider => _db.Dialect.Provider;
@@ -63,7 +97,7 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
-                account = _db.ReadOnly is null ? SqlAccountColumns.Read(reader) : SqlReadOnlyAccounts.Read(reader);
+                account = _db.ReadOnly is null ? Plain(SqlAccountColumns.Read(reader)) : SqlReadOnlyAccounts.Read(reader);
             }
         }
         // Unknown users are not cached, so an account created elsewhere can log in at once.
@@ -90,7 +124,7 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return _db.ReadOnly is null ? SqlAccountColumns.Read(reader) : SqlReadOnlyAccounts.Read(reader);
+            yield return _db.ReadOnly is null ? Plain(SqlAccountColumns.Read(reader)) : SqlReadOnlyAccounts.Read(reader);
         }
     }
 
@@ -103,7 +137,7 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
         Invalidate(account.UserName);
         await using var connection = await _db.OpenAsync(cancellationToken);
         await using var command = _db.Command(connection, SqlAccountColumns.Insert);
-        SqlAccountColumns.Bind(command, account, _db.Now);
+        SqlAccountColumns.Bind(command, Stored(account), _db.Now);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -123,7 +157,7 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
         Invalidate(account.UserName);
         await using var connection = await _db.OpenAsync(cancellationToken);
         await using var command = _db.Command(connection, $"UPDATE accounts SET {SqlAccountColumns.UpdateSet} WHERE user_name = @user_name");
-        SqlAccountColumns.Bind(command, account, _db.Now);
+        SqlAccountColumns.Bind(command, Stored(account), _db.Now);
         command.Parameters.RemoveAt("last_login");
         bool updated = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
         Invalidate(account.UserName);

@@ -427,6 +427,59 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
         await one.BanAsync(scored, TimeSpan.FromMinutes(5));
         Assert.False(await two.AdmitConnectionAsync(scored));
     }
+
+    [Fact]
+    public async Task StorageSecrets_AreStoredProtected_ReadPlain_AndPlainRowsAreProtectedAtTheNextSave()
+    {
+        if (await DatabaseAsync() is not { } db)
+        {
+            return;
+        }
+        const string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        const string sseKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+        string keyFile = Path.Combine(Path.GetTempPath(), "sftpkit-sqlkey-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            using var protector = AesGcmSecretProtector.FromKeyFile(keyFile);
+            var store = new SqlUserStore(db.Options(o => o.AuthCacheDuration = TimeSpan.Zero), secretProtector: protector);
+            var account = FullAccount("secretive");
+            account.FileSystem!.Settings["SecretAccessKey"] = secret;
+            account.FileSystem.Settings["SseCustomerKey"] = sseKey;
+            account.VirtualFolders[0].FileSystem.Settings["SecretAccessKey"] = secret;
+            await store.CreateAsync(account, default);
+
+            // At rest: $aes$ values, no plain secret in either JSON column; through the store: plain values.
+            string stored = (string)(await db.ScalarAsync("SELECT file_system FROM accounts WHERE user_name = 'secretive'"))!
+                + (string)(await db.ScalarAsync("SELECT virtual_folders FROM accounts WHERE user_name = 'secretive'"))!;
+            Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret.Replace("/", "\\/", StringComparison.Ordinal), stored, StringComparison.Ordinal);
+            Assert.DoesNotContain(sseKey, stored, StringComparison.Ordinal);
+            Assert.Equal(3, stored.Split("$aes$").Length - 1);
+            var found = await store.FindAsync("secretive", default);
+            Assert.Equal(secret, found!.FileSystem!.Settings["SecretAccessKey"]);
+            Assert.Equal(sseKey, found.FileSystem.Settings["SseCustomerKey"]);
+            Assert.Equal(secret, found.VirtualFolders[0].FileSystem.Settings["SecretAccessKey"]);
+            Assert.Equal(sseKey, (await store.ListAsync(default).SingleAsync(a => a.UserName == "secretive")).FileSystem!.Settings["SseCustomerKey"]);
+
+            // A row written without protection reads plain, and is protected when the account is next saved.
+            var plainStore = new SqlUserStore(db.Options());
+            var legacy = FullAccount("legacy");
+            legacy.FileSystem!.Settings["SseCustomerKey"] = sseKey;
+            await plainStore.CreateAsync(legacy, default);
+            Assert.Contains(sseKey, (string)(await db.ScalarAsync("SELECT file_system FROM accounts WHERE user_name = 'legacy'"))!, StringComparison.Ordinal);
+            var read = await store.FindAsync("legacy", default);
+            Assert.Equal(sseKey, read!.FileSystem!.Settings["SseCustomerKey"]);
+            Assert.True(await store.UpdateAsync(read, default));
+            string migrated = (string)(await db.ScalarAsync("SELECT file_system FROM accounts WHERE user_name = 'legacy'"))!;
+            Assert.DoesNotContain(sseKey, migrated, StringComparison.Ordinal);
+            Assert.Contains("$aes$", migrated, StringComparison.Ordinal);
+            Assert.Equal(sseKey, (await store.FindAsync("legacy", default))!.FileSystem!.Settings["SseCustomerKey"]);
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+    }
 }
 
 public sealed class SqliteStoreTests(ITestOutputHelper output) : SqlStoreContractTests(output)

@@ -24,6 +24,7 @@ public sealed partial class JsonFileUserStore : ISftpUserStore, ISftpQuotaStore,
     private readonly string _path;
     private readonly ILogger _logger;
     private readonly InMemoryUserStore _inner = new();
+    private readonly ISftpSecretProtector? _protector;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer _timer;
@@ -32,8 +33,15 @@ public sealed partial class JsonFileUserStore : ISftpUserStore, ISftpQuotaStore,
     private byte[]? _loadedDigest;
 
     /// <summary>Opens (or creates, empty) the store at <paramref name="path"/>.</summary>
-    public JsonFileUserStore(string path, ILogger<JsonFileUserStore>? logger = null)
+    /// <param name="path">The account file (created empty when missing).</param>
+    /// <param name="logger">Reload log lines; none when null.</param>
+    /// <param name="secretProtector">
+    /// When set, secret storage settings are written protected (<c>$aes$…</c>) and decrypted on load; plain values in
+    /// the file keep working and are protected at the next save. Defaults to null: stored as given.
+    /// </param>
+    public JsonFileUserStore(string path, ILogger<JsonFileUserStore>? logger = null, ISftpSecretProtector? secretProtector = null)
     {
+        _protector = secretProtector;
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = Path.GetFullPath(path);
         _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -159,7 +167,15 @@ public sealed partial class JsonFileUserStore : ISftpUserStore, ISftpQuotaStore,
 
     private void Save()
     {
-        WriteFile(_inner.Snapshot());
+        var accounts = _inner.Snapshot();
+        if (_protector is not null)
+        {
+            foreach (var account in accounts)
+            {
+                SftpAccountSecrets.Protect(account, _protector);
+            }
+        }
+        WriteFile(accounts);
         _loadedDigest = SHA256.HashData(File.ReadAllBytes(_path));
         var info = new FileInfo(_path);
         _loadedStamp = info.LastWriteTimeUtc;
@@ -238,6 +254,13 @@ public sealed partial class JsonFileUserStore : ISftpUserStore, ISftpQuotaStore,
                 {
                     throw new JsonException("Every account needs a unique, non-empty userName.");
                 }
+                if (_protector is not null)
+                {
+                    foreach (var account in accounts)
+                    {
+                        SftpAccountSecrets.Unprotect(account, _protector);
+                    }
+                }
                 _inner.ReplaceAll(accounts);
                 _loadedDigest = digest;
                 _loadedStamp = info.LastWriteTimeUtc;
@@ -249,7 +272,7 @@ public sealed partial class JsonFileUserStore : ISftpUserStore, ISftpQuotaStore,
                 _writeLock.Release();
             }
         }
-        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException or ObjectDisposedException or CryptographicException)
         {
             LogReloadFailed(_logger, _path, ex.GetType().Name);
             try

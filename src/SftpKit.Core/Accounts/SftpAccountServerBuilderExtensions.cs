@@ -68,8 +68,23 @@ public static partial class SftpServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        builder.Services.TryAddSingleton(sp => new JsonFileUserStore(path, sp.GetService<ILogger<JsonFileUserStore>>()));
+        builder.Services.TryAddSingleton(sp => new JsonFileUserStore(path, sp.GetService<ILogger<JsonFileUserStore>>(), sp.GetService<ISftpSecretProtector>()));
         return builder.AddUserStore(sp => sp.GetRequiredService<JsonFileUserStore>());
+    }
+
+    /// <summary>
+    /// Protects storage secrets of accounts at rest (see <see cref="SftpAccountSecrets.IsSecret"/>) with
+    /// <see cref="AesGcmSecretProtector"/> keyed from <paramref name="keyFile"/> (base64 of 32 bytes; created with a
+    /// random key and mode 0600 when missing). The JSON-file and SQL stores pick it up: they write <c>$aes$…</c>
+    /// values and decrypt on load; plain values already stored keep working and are protected when their account is
+    /// next saved. Without this call, secrets are stored as given.
+    /// </summary>
+    public static ISftpServerBuilder AddSecretProtection(this ISftpServerBuilder builder, string keyFile)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(keyFile);
+        builder.Services.TryAddSingleton<ISftpSecretProtector>(_ => AesGcmSecretProtector.FromKeyFile(keyFile));
+        return builder;
     }
 
     /// <summary>Sets the server-wide policy options (after configuration binding).</summary>

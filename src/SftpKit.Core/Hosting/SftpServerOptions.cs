@@ -156,8 +156,20 @@ public sealed class SftpServerLimits
     /// <summary>Receive window granted per channel, in bytes. Defaults to 2 MiB.</summary>
     public int ChannelWindowSize { get; set; } = 2 * 1024 * 1024;
 
-    /// <summary>Largest CHANNEL_DATA payload we send or accept, in bytes. Defaults to 32768.</summary>
+    /// <summary>
+    /// Largest CHANNEL_DATA payload we send, in bytes (also bounded by the client's own maximum). Defaults to 32768.
+    /// </summary>
     public int ChannelMaxPacket { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// Largest CHANNEL_DATA payload we accept, advertised in CHANNEL_OPEN_CONFIRMATION, in bytes (the larger of this
+    /// and <see cref="ChannelMaxPacket"/>); must be between 1024 and <see cref="MaxPacketSize"/> minus 1024. Defaults to 65536: a whole 32 KiB
+    /// SFTP WRITE fits in one message, so a client that sends each message with its own socket write (paramiko,
+    /// with Nagle on) does not split it into a full message plus a small tail that waits for the server's delayed
+    /// ACK (~40 ms per write on Linux), and clients that cap their outgoing packets near 64 KiB (SSH.NET: 68536
+    /// bytes) still accept it. Inbound memory stays bounded by <see cref="ChannelWindowSize"/>.
+    /// </summary>
+    public int ChannelReceiveMaxPacket { get; set; } = 64 * 1024;
 
     /// <summary>
     /// Outbound CHANNEL_DATA messages queued per connection before channel writers wait (back-pressure). Defaults to 64.

@@ -131,6 +131,10 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
         {
             errors.Add("Limits.ChannelMaxPacket must be between 1024 and Limits.MaxPacketSize - 1024.");
         }
+        if (limits.ChannelReceiveMaxPacket < 1024 || limits.ChannelReceiveMaxPacket > limits.MaxPacketSize - 1024)
+        {
+            errors.Add("Limits.ChannelReceiveMaxPacket must be between 1024 and Limits.MaxPacketSize - 1024.");
+        }
         if (limits.OutboundDataSlots < 1 || limits.MaxQueuedMessages < 16)
         {
             errors.Add("Limits.OutboundDataSlots must be at least 1 and Limits.MaxQueuedMessages at least 16.");

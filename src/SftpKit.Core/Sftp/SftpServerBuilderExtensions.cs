@@ -21,6 +21,7 @@ public static partial class SftpServerBuilderExtensions
         }
         options.Validate(o => o.MaxOpenHandles > 0, "SftpSubsystemOptions.MaxOpenHandles must be at least 1.")
             .Validate(o => o.MaxInFlightRequests > 0, "SftpSubsystemOptions.MaxInFlightRequests must be at least 1.")
+            .Validate(o => o.MaxInFlightWriteBytes > 0, "SftpSubsystemOptions.MaxInFlightWriteBytes must be at least 1.")
             .Validate(o => o.ReorderWindowBytes >= 0, "SftpSubsystemOptions.ReorderWindowBytes must not be negative.")
             .Validate(o => o.TempFilesLifespan >= TimeSpan.Zero, "SftpSubsystemOptions.TempFilesLifespan must not be negative.")
             .ValidateOnStart();

@@ -8,8 +8,9 @@ namespace SftpKit.Sftp;
 /// One SFTP v3 session over a duplex byte stream (an SSH channel or stdin/stdout). The read loop frames packets and
 /// hands each to <see cref="SftpRequestTable"/>'s handler on the queue of the handle it names (or the path queue),
 /// so requests on one handle keep their order while different handles run concurrently. At most
-/// <see cref="SftpSubsystemOptions.MaxInFlightRequests"/> run at once: past that the loop stops reading, which
-/// pushes back through the SSH window.
+/// <see cref="SftpSubsystemOptions.MaxInFlightRequests"/> run at once, holding at most
+/// <see cref="SftpSubsystemOptions.MaxInFlightWriteBytes"/> of WRITE data: past either the loop stops reading, which
+/// pushes back through the SSH window (so a client faster than the storage costs window + budget, not 64 × 255 KiB).
 /// </summary>
 internal sealed partial class SftpSession : IAsyncDisposable
 {
@@ -22,6 +23,7 @@ internal sealed partial class SftpSession : IAsyncDisposable
     private readonly string _sessionId;
     private readonly SftpHandleTable _handles;
     private readonly SemaphoreSlim _inFlight;
+    private readonly SftpWriteBudget _writeBudget;
     private readonly SftpRequestQueue _pathQueue = new();
     private readonly CancellationTokenSource _cts = new();
     private bool _initialized;
@@ -36,6 +38,7 @@ internal sealed partial class SftpSession : IAsyncDisposable
         _sessionId = sessionId;
         _handles = new SftpHandleTable(options.MaxOpenHandles);
         _inFlight = new SemaphoreSlim(options.MaxInFlightRequests, options.MaxInFlightRequests);
+        _writeBudget = new SftpWriteBudget(options.MaxInFlightWriteBytes);
     }
 
     private CancellationToken Token => _cts.Token;
@@ -120,11 +123,24 @@ internal sealed partial class SftpSession : IAsyncDisposable
             packet.Dispose();
             throw;
         }
+        int budget = packet.Type == SftpPacketType.Write ? packet.Length : 0;
         var request = SftpRequestTable.Find(packet.Type);
         SftpHandle? handle;
         try
         {
-            handle = request is null ? null : FindTargetHandle(request, packet);
+            if (budget > 0)
+            {
+                await _writeBudget.AcquireAsync(budget, Token);
+            }
+            try
+            {
+                handle = request is null ? null : FindTargetHandle(request, packet);
+            }
+            catch
+            {
+                _writeBudget.Release(budget);
+                throw;
+            }
         }
         catch
         {
@@ -133,7 +149,7 @@ internal sealed partial class SftpSession : IAsyncDisposable
             throw;
         }
         var queue = handle?.Queue ?? _pathQueue;
-        queue.Enqueue(() => ProcessAsync(request, packet));
+        queue.Enqueue(() => ProcessAsync(request, packet, budget));
     }
 
     /// <summary>The handle whose queue a request joins: the first field of handle requests, or as the extension says.</summary>
@@ -153,7 +169,7 @@ internal sealed partial class SftpSession : IAsyncDisposable
         return null;
     }
 
-    private async Task ProcessAsync(SftpRequest? request, SftpPacket packet)
+    private async Task ProcessAsync(SftpRequest? request, SftpPacket packet, int budget)
     {
         try
         {
@@ -195,6 +211,10 @@ internal sealed partial class SftpSession : IAsyncDisposable
         finally
         {
             packet.Dispose();
+            if (budget > 0)
+            {
+                _writeBudget.Release(budget);
+            }
             _inFlight.Release();
         }
     }

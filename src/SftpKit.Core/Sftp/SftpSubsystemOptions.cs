@@ -32,6 +32,15 @@ public sealed class SftpSubsystemOptions
     public int MaxInFlightRequests { get; set; } = 64;
 
     /// <summary>
+    /// Most bytes of WRITE requests one session holds at once (read off the channel, not yet written to storage);
+    /// past it the server stops reading, like <see cref="MaxInFlightRequests"/>. Bounds a session's memory when the
+    /// storage is slower than the client (an object store): without it, 64 pipelined 255 KiB WRITEs hold 16 MiB per
+    /// session. A single WRITE larger than the budget is still accepted when none is pending. Defaults to 2 MiB
+    /// (eight 255 KiB WRITEs, or 64 of 32 KiB).
+    /// </summary>
+    public long MaxInFlightWriteBytes { get; set; } = 2L * 1024 * 1024;
+
+    /// <summary>
     /// Bytes of out-of-order WRITE data held in memory per handle before the upload switches to random-access
     /// writes or a temporary file. Defaults to 8 MiB.
     /// </summary>
@@ -54,6 +63,7 @@ public sealed class SftpSubsystemOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenHandles, 1, nameof(MaxOpenHandles));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxInFlightRequests, 1, nameof(MaxInFlightRequests));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxInFlightWriteBytes, 1, nameof(MaxInFlightWriteBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(ReorderWindowBytes, nameof(ReorderWindowBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(TempFilesLifespan, TimeSpan.Zero, nameof(TempFilesLifespan));
     }

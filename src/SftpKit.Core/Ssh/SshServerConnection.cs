@@ -186,7 +186,7 @@ internal sealed class SshServerConnection
                             policies?.Metrics.SessionStarted();
                             Touch();
                             connection = new ConnectionService(_transport, principal, _remoteEndPoint, Id, _server.Subsystems, _server.Commands, logger,
-                                limits.MaxChannelsPerConnection, (uint)limits.ChannelWindowSize, limits.ChannelMaxPacket, _aborted.Token, Info);
+                                limits.MaxChannelsPerConnection, (uint)limits.ChannelWindowSize, limits.ChannelMaxPacket, (uint)limits.ChannelReceiveMaxPacket, _aborted.Token, Info);
                         }
                         break;
                     case >= SshMessageNumber.GlobalRequest and <= (SshMessageNumber)127:

@@ -8,6 +8,14 @@ namespace SftpKit.Tests.Sftp;
 /// </summary>
 internal sealed class SequentialOnlyFileSystem(InMemoryFileSystem inner) : IVirtualFileSystem
 {
+    /// <summary>When set, every write waits for this task first (storage slower than the client).</summary>
+    public Task? WriteGate { get; init; }
+
+    /// <summary>Bytes written through this file system's writers so far.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    private long _bytesWritten;
+
     public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken) => inner.GetInfoAsync(path, followLinks, cancellationToken);
 
     public ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken) => inner.SetInfoAsync(path, change, followLinks, cancellationToken);
@@ -17,7 +25,7 @@ internal sealed class SequentialOnlyFileSystem(InMemoryFileSystem inner) : IVirt
     public ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken) => inner.OpenReadAsync(path, cancellationToken);
 
     public async ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
-        => new SequentialWriter(await inner.OpenWriteAsync(path, options, cancellationToken));
+        => new SequentialWriter(await inner.OpenWriteAsync(path, options, cancellationToken), this);
 
     public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken) => inner.CreateDirectoryAsync(path, cancellationToken);
 
@@ -27,11 +35,19 @@ internal sealed class SequentialOnlyFileSystem(InMemoryFileSystem inner) : IVirt
 
     public ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken) => inner.RenameAsync(from, to, overwrite, cancellationToken);
 
-    private sealed class SequentialWriter(IVfsWriter inner) : IVfsWriter
+    private sealed class SequentialWriter(IVfsWriter inner, SequentialOnlyFileSystem owner) : IVfsWriter
     {
         public long Position => inner.Position;
 
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.WriteAsync(data, cancellationToken);
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            if (owner.WriteGate is { } gate)
+            {
+                await gate.WaitAsync(cancellationToken);
+            }
+            await inner.WriteAsync(data, cancellationToken);
+            Interlocked.Add(ref owner._bytesWritten, data.Length);
+        }
 
         public ValueTask FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 

@@ -27,12 +27,13 @@ internal sealed class ConnectionService : IDisposable
     private readonly SshChannel?[] _channels;
     private readonly uint _windowSize;
     private readonly int _maxChunk;
+    private readonly uint _receiveMaxPacket;
     private readonly CancellationToken _connectionAborted;
     private readonly SftpConnection? _connection;
 
     public ConnectionService(SshTransport transport, SshPrincipal principal, EndPoint? remoteEndPoint, string connectionId,
         IReadOnlyList<ISshSubsystemHandler> subsystems, IReadOnlyList<ISshCommandHandler> commands, ILogger logger,
-        int maxChannels, uint windowSize, int maxChunk, CancellationToken connectionAborted, SftpConnection? connection = null)
+        int maxChannels, uint windowSize, int maxChunk, uint receiveMaxPacket, CancellationToken connectionAborted, SftpConnection? connection = null)
     {
         _connection = connection;
         _transport = transport;
@@ -45,6 +46,7 @@ internal sealed class ConnectionService : IDisposable
         _channels = new SshChannel?[maxChannels];
         _windowSize = windowSize;
         _maxChunk = maxChunk;
+        _receiveMaxPacket = Math.Max(receiveMaxPacket, (uint)maxChunk);
         _connectionAborted = connectionAborted;
     }
 
@@ -135,13 +137,15 @@ internal sealed class ConnectionService : IDisposable
             throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Invalid channel maximum packet size.");
         }
         var channel = new SshChannel(_transport, (uint)slot, sender, window, maxPacket, _windowSize, _maxChunk);
+        // We send in chunks of _maxChunk but accept whole SFTP requests in one message: a client that must split a
+        // 32 KiB WRITE into a full message plus a tail (paramiko) has its tail held by Nagle until our delayed ACK.
         _channels[slot] = channel;
         using var writer = new SshWriter(32);
         writer.WriteMessage(SshMessageNumber.ChannelOpenConfirmation)
             .WriteUInt32(sender)
             .WriteUInt32((uint)slot)
             .WriteUInt32(_windowSize)
-            .WriteUInt32((uint)_maxChunk);
+            .WriteUInt32(_receiveMaxPacket);
         _transport.Enqueue(writer.WrittenSpan);
     }
 
