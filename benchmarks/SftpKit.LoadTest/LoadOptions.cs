@@ -28,10 +28,13 @@ internal sealed class LoadOptions
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Most the server's RSS may grow from the end of warm-up to its largest later sample, in MiB. Default 128.
-    /// Warm-up ends when every session has connected and a quarter of the duration has passed.
+    /// Most the server's RSS may grow from the end of warm-up to its largest later sample while every session is
+    /// connected: the larger of <see cref="RssGrowthMiB"/> (default 128 MiB) and <see cref="RssGrowthPercent"/>
+    /// (default 20 %) of the RSS at warm-up. Warm-up ends at the first sample that sees every session connected, and
+    /// no earlier than a quarter of the duration.
     /// </summary>
     public int RssGrowthMiB { get; set; } = 128;
+    public int RssGrowthPercent { get; set; } = 20;
 
     /// <summary>Most open fds the server may hold above its baseline after every session closed. Default 8.</summary>
     public int FdSlack { get; set; } = 8;
@@ -75,6 +78,7 @@ internal sealed class LoadOptions
                 case "--max-files": o.MaxFilesPerSession = Int(); break;
                 case "--sample": o.SampleInterval = Seconds(); break;
                 case "--rss-growth-mib": o.RssGrowthMiB = Int(); break;
+                case "--rss-growth-pct": o.RssGrowthPercent = Int(); break;
                 case "--fd-slack": o.FdSlack = Int(); break;
                 case "--host": o.Host = Next(); break;
                 case "--port": o.Port = Int(); break;

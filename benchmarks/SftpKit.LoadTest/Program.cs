@@ -28,7 +28,7 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             await Console.Error.WriteLineAsync("usage: SftpKit.LoadTest run [--sessions 500] [--duration 300] [--ramp-up 20] [--think 4] "
-                + "[--min-size 1024] [--max-size 4194304] [--max-files 6] [--sample 5] [--rss-growth-mib 128] [--fd-slack 8] "
+                + "[--min-size 1024] [--max-size 4194304] [--max-files 6] [--sample 5] [--rss-growth-mib 128] [--rss-growth-pct 20] [--fd-slack 8] "
                 + "[--host H --port P --user U --server-pid PID] [--in-process] [--seed N] [--json FILE]");
             await Console.Error.WriteLineAsync("       SftpKit.LoadTest serve --root DIR [--port 0] [--user load]");
             return 2;
