@@ -67,6 +67,20 @@ internal static class Program
             await Console.In.ReadToEndAsync();
             stop.TrySetResult();
         });
+        if (Environment.GetEnvironmentVariable("SFTPKIT_LOAD_GC_STATS") == "1")
+        {
+            _ = Task.Run(async () =>
+            {
+                while (!stop.Task.IsCompleted)
+                {
+                    var info = GC.GetGCMemoryInfo();
+                    await Console.Error.WriteLineAsync($"gc heap {info.HeapSizeBytes >> 20} MiB, committed {info.TotalCommittedBytes >> 20} MiB, "
+                        + $"fragmented {info.FragmentedBytes >> 20} MiB, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB, gen2 {GC.CollectionCount(2)}, "
+                        + $"gen0 {GC.CollectionCount(0)}, working set {Environment.WorkingSet >> 20} MiB");
+                    await Task.Delay(5000);
+                }
+            });
+        }
         await stop.Task;
         return 0;
     }
