@@ -49,6 +49,15 @@ internal sealed class LoadOptions
     /// <summary>Account name; its password comes from SFTPKIT_LOAD_PASSWORD (random for a server the tool starts).</summary>
     public string User { get; set; } = "load";
 
+    /// <summary>
+    /// Client key file (OpenSSH format) for public-key logins; null = password logins. For a server the tool starts,
+    /// <c>--auth key</c> (the default) makes an ed25519 key with ssh-keygen; <c>--auth password</c> uses the password.
+    /// </summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>"key" (default) or "password".</summary>
+    public string Auth { get; set; } = "key";
+
     /// <summary>Run the server inside this process instead of a child process.</summary>
     public bool InProcess { get; set; }
 
@@ -85,10 +94,16 @@ internal sealed class LoadOptions
                 case "--server-pid": o.ServerPid = Int(); break;
                 case "--user": o.User = Next(); break;
                 case "--in-process": o.InProcess = true; break;
+                case "--key": o.KeyFile = Next(); break;
+                case "--auth": o.Auth = Next(); break;
                 case "--seed": o.Seed = Int(); break;
                 case "--json": o.JsonPath = Next(); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
+        }
+        if (o.Auth is not "key" and not "password")
+        {
+            throw new ArgumentException("--auth is key or password");
         }
         if (o.Sessions < 1 || o.MinSize < 1 || o.MaxSize < o.MinSize || o.MaxFilesPerSession < 1)
         {

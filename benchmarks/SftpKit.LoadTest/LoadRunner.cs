@@ -23,20 +23,30 @@ internal sealed class LoadRunner(LoadOptions options)
         ServerProcess? child = null;
         LoadServer? inProcess = null;
         string host = options.Host ?? "127.0.0.1";
+        string? keyDirectory = null;
         int port = options.Port;
         int pid = options.ServerPid;
         try
         {
+            string? authorizedKey = null;
+            if (options.Host is null && options.Auth == "key" && options.KeyFile is null)
+            {
+                keyDirectory = Path.Combine(Path.GetTempPath(), "sftpkit-loadkey-" + Guid.NewGuid().ToString("N")[..12]);
+                Directory.CreateDirectory(keyDirectory);
+                options.KeyFile = Path.Combine(keyDirectory, "client_ed25519");
+                await MakeKeyAsync(options.KeyFile);
+                authorizedKey = options.KeyFile + ".pub";
+            }
             if (options.Host is null && options.InProcess)
             {
                 string root = Path.Combine(Path.GetTempPath(), "sftpkit-load-" + Guid.NewGuid().ToString("N")[..12]);
-                inProcess = await LoadServer.StartAsync(root, 0, options.User, password, CancellationToken.None);
+                inProcess = await LoadServer.StartAsync(root, 0, options.User, password, authorizedKey, CancellationToken.None);
                 port = inProcess.Port;
                 pid = Environment.ProcessId;
             }
             else if (options.Host is null)
             {
-                child = await ServerProcess.StartAsync(options.User, password, CancellationToken.None);
+                child = await ServerProcess.StartAsync(options.User, password, authorizedKey, CancellationToken.None);
                 port = child.Port;
                 pid = child.Pid;
             }
@@ -52,18 +62,30 @@ internal sealed class LoadRunner(LoadOptions options)
             {
                 await inProcess.DisposeAsync();
             }
+            if (keyDirectory is not null)
+            {
+                Directory.Delete(keyDirectory, recursive: true);
+            }
         }
     }
 
     private async Task<int> RunLoadAsync(string host, int port, string password, ProcessProbe? probe)
     {
         Console.WriteLine($"SftpKit load: {options.Sessions} sessions, ramp-up {options.RampUp.TotalSeconds:0}s, duration {options.Duration.TotalSeconds:0}s, "
-            + $"think {options.Think.TotalSeconds:0.#}s, sizes {options.MinSize}..{options.MaxSize} B, target {host}:{port}"
+            + $"think {options.Think.TotalSeconds:0.#}s, auth {options.Auth}, sizes {options.MinSize}..{options.MaxSize} B, target {host}:{port}"
             + (probe is null ? "" : $" (server pid {probe.Pid})"));
         var clock = Stopwatch.StartNew();
 
         // One short session first, so lazily created server state (thread pool, epoll, key material) is in the baseline.
-        await WarmUpAsync(host, port, password);
+        ConnectionInfo Connect()
+        {
+            ConnectionInfo info = options.Auth == "key" && options.KeyFile is not null
+                ? new PrivateKeyConnectionInfo(host, port, options.User, new PrivateKeyFile(options.KeyFile))
+                : new PasswordConnectionInfo(host, port, options.User, password);
+            info.Timeout = TimeSpan.FromSeconds(120);
+            return info;
+        }
+        await WarmUpAsync(Connect);
         await Task.Delay(TimeSpan.FromSeconds(2));
         ProcessSample? baseline = probe?.Sample(clock.Elapsed);
 
@@ -71,22 +93,27 @@ internal sealed class LoadRunner(LoadOptions options)
         var sampler = probe is null ? Task.CompletedTask : SampleAsync(probe, clock, stopSampling.Token);
 
         var loadStart = clock.Elapsed;
-        var deadline = DateTime.UtcNow + options.RampUp + options.Duration;
-        var warmAt = loadStart + options.RampUp + options.Duration / 4;
+        var loadStartUtc = DateTime.UtcNow;
+        var barrier = new LoadBarrier(options.Sessions, options.Duration);
         int seed = options.Seed != 0 ? options.Seed : Random.Shared.Next();
         var sessions = new List<Task>(options.Sessions);
         for (int i = 0; i < options.Sessions; i++)
         {
             var delay = options.RampUp * i / options.Sessions;
-            var session = new LoadSession(i, options, host, port, password, _stats, HashCode.Combine(seed, i));
+            var session = new LoadSession(i, options, Connect, _stats, HashCode.Combine(seed, i), barrier);
             sessions.Add(Task.Run(async () =>
             {
                 await Task.Delay(delay);
-                await session.RunAsync(deadline, CancellationToken.None);
+                await session.RunAsync(CancellationToken.None);
             }));
         }
         await Task.WhenAll(sessions);
         var loadEnd = clock.Elapsed;
+        // Warm-up ends a quarter into the duration, which starts when every session has logged in (the peak of the
+        // ramp-up, with hundreds of key exchanges at once, is not steady state); the steady window ends with the duration.
+        var allIn = loadStart + ((barrier.AllArrivedAt ?? DateTime.UtcNow) - loadStartUtc);
+        var warmAt = allIn + options.Duration / 4;
+        var steadyEnd = allIn + options.Duration;
         await stopSampling.CancelAsync();
         await sampler;
 
@@ -104,12 +131,29 @@ internal sealed class LoadRunner(LoadOptions options)
                 await Task.Delay(500);
             }
         }
-        return Report(baseline, end, warmAt, loadStart, loadEnd, seed);
+        Console.WriteLine($"all {options.Sessions} sessions logged in at t={allIn.TotalSeconds:0}s (ramp-up {(allIn - loadStart).TotalSeconds:0}s)");
+        return Report(baseline, end, warmAt, steadyEnd, loadStart, loadEnd, seed);
     }
 
-    private async Task WarmUpAsync(string host, int port, string password)
+    private static async Task MakeKeyAsync(string path)
     {
-        using var client = new SftpClient(new PasswordConnectionInfo(host, port, options.User, password) { Timeout = TimeSpan.FromSeconds(60) });
+        var start = new ProcessStartInfo("ssh-keygen") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (string arg in new[] { "-q", "-t", "ed25519", "-N", "", "-C", "sftpkit-load", "-f", path })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("ssh-keygen did not start");
+        string error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("ssh-keygen failed: " + error);
+        }
+    }
+
+    private static async Task WarmUpAsync(Func<ConnectionInfo> connect)
+    {
+        using var client = new SftpClient(connect());
         client.HostKeyReceived += (_, e) => e.CanTrust = true;
         await client.ConnectAsync(CancellationToken.None);
         await foreach (var _ in client.ListDirectoryAsync("/", CancellationToken.None))
@@ -139,7 +183,7 @@ internal sealed class LoadRunner(LoadOptions options)
         }
     }
 
-    private int Report(ProcessSample? baseline, ProcessSample? end, TimeSpan warmAt, TimeSpan loadStart, TimeSpan loadEnd, int seed)
+    private int Report(ProcessSample? baseline, ProcessSample? end, TimeSpan warmAt, TimeSpan steadyEnd, TimeSpan loadStart, TimeSpan loadEnd, int seed)
     {
         var failures = new List<string>();
         var s = _stats;
@@ -179,19 +223,9 @@ internal sealed class LoadRunner(LoadOptions options)
             {
                 samples = _rows.Select(r => r.Sample).ToList();
             }
-            // Warm-up ends at the first sample that sees every session connected (the peak of the ramp-up, when
-            // 500 key exchanges run at once, is not steady state) and no earlier than a quarter into the duration.
-            long mostActive;
-            List<(ProcessSample Sample, long Active, long Operations)> rows;
-            lock (_rows)
-            {
-                rows = [.. _rows];
-            }
-            mostActive = rows.Count == 0 ? 0 : rows.Max(r => r.Active);
-            var steady = rows.Where(r => r.Active == mostActive && r.Sample.At >= warmAt).Select(r => r.Sample).ToList();
-            var warm = steady.FirstOrDefault();
-            var later = steady.Count == 0 ? [] : samples.Where(x => x.At >= warm.At && x.At <= steady[^1].At).ToList();
-            if (later.Count >= 2 && steady.Count > 0)
+            var later = samples.Where(x => x.At >= warmAt && x.At <= steadyEnd).ToList();
+            var warm = later.FirstOrDefault();
+            if (later.Count >= 2)
             {
                 warmRss = warm.RssMiB;
                 maxAfterWarm = later.Max(x => x.RssMiB);

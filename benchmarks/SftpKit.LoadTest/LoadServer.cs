@@ -21,7 +21,7 @@ internal sealed class LoadServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<LoadServer> StartAsync(string root, int port, string userName, string password, CancellationToken cancellationToken)
+    public static async Task<LoadServer> StartAsync(string root, int port, string userName, string password, string? authorizedKeyFile, CancellationToken cancellationToken)
     {
         string home = Path.Combine(root, "home");
         Directory.CreateDirectory(home);
@@ -33,7 +33,12 @@ internal sealed class LoadServer : IAsyncDisposable
                 o.HostKeyDirectory = Path.Combine(root, "keys");
                 o.Limits.MaxConnectionsPerHost = 0;
                 o.Limits.ShutdownTimeout = TimeSpan.FromSeconds(2);
-                o.Users.Add(new SshUser { UserName = userName, Password = password, HomeDirectory = home });
+                var user = new SshUser { UserName = userName, Password = password, HomeDirectory = home };
+                if (authorizedKeyFile is not null)
+                {
+                    user.AuthorizedKeys.Add(File.ReadAllText(authorizedKeyFile).Trim());
+                }
+                o.Users.Add(user);
             })
             .AddSftp();
         var host = builder.Build();

@@ -9,31 +9,33 @@ namespace SftpKit.LoadTest;
 /// directory; at the end it downloads and checks every file it still holds, deletes them and disconnects.
 /// Any exception ends the session and counts as an error.
 /// </summary>
-internal sealed class LoadSession(int index, LoadOptions options, string host, int port, string password, LoadStats stats, int seed)
+internal sealed class LoadSession(int index, LoadOptions options, Func<ConnectionInfo> connect, LoadStats stats, int seed, LoadBarrier barrier)
 {
     private readonly Random _random = new(seed);
     private readonly Dictionary<string, (byte[] Hash, long Length)> _files = new(StringComparer.Ordinal);
     private readonly string _directory = $"/s{index:D4}";
     private int _nextName;
 
-    public async Task RunAsync(DateTime deadline, CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var connection = new PasswordConnectionInfo(host, port, options.User, password) { Timeout = TimeSpan.FromSeconds(120) };
-        using var client = new SftpClient(connection) { OperationTimeout = TimeSpan.FromSeconds(180) };
+        using var client = new SftpClient(connect()) { OperationTimeout = TimeSpan.FromSeconds(180) };
         client.HostKeyReceived += (_, e) => e.CanTrust = true;
         string step = "connect";
-        bool up = false, completed = false;
+        bool up = false, completed = false, arrived = false;
         try
         {
             await client.ConnectAsync(cancellationToken);
             stats.SessionUp();
             up = true;
+            barrier.Arrive();
+            arrived = true;
             step = "mkdir";
             if (!await client.ExistsAsync(_directory, cancellationToken))
             {
                 await client.CreateDirectoryAsync(_directory, cancellationToken);
             }
-            while (DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            // Sessions work from login on; the clock of the duration starts once every session has logged in.
+            while (!barrier.DeadlinePassed && !cancellationToken.IsCancellationRequested)
             {
                 double think = options.Think.TotalMilliseconds * 2 * _random.NextDouble();
                 await Task.Delay(TimeSpan.FromMilliseconds(think), cancellationToken);
@@ -63,6 +65,10 @@ internal sealed class LoadSession(int index, LoadOptions options, string host, i
         }
         finally
         {
+            if (!arrived)
+            {
+                barrier.Arrive();
+            }
             if (up)
             {
                 stats.SessionDown(completed);

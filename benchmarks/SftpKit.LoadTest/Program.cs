@@ -29,8 +29,8 @@ internal static class Program
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             await Console.Error.WriteLineAsync("usage: SftpKit.LoadTest run [--sessions 500] [--duration 300] [--ramp-up 20] [--think 4] "
                 + "[--min-size 1024] [--max-size 4194304] [--max-files 6] [--sample 5] [--rss-growth-mib 128] [--rss-growth-pct 20] [--fd-slack 8] "
-                + "[--host H --port P --user U --server-pid PID] [--in-process] [--seed N] [--json FILE]");
-            await Console.Error.WriteLineAsync("       SftpKit.LoadTest serve --root DIR [--port 0] [--user load]");
+                + "[--auth key|password] [--key FILE] [--host H --port P --user U --server-pid PID] [--in-process] [--seed N] [--json FILE]");
+            await Console.Error.WriteLineAsync("       SftpKit.LoadTest serve --root DIR [--port 0] [--user load] [--authorized-key FILE.pub]");
             return 2;
         }
     }
@@ -40,6 +40,7 @@ internal static class Program
         string? root = null;
         int port = 0;
         string user = "load";
+        string? authorizedKey = null;
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -47,6 +48,7 @@ internal static class Program
                 case "--root": root = args[i + 1]; break;
                 case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--user": user = args[i + 1]; break;
+                case "--authorized-key": authorizedKey = args[i + 1]; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -56,7 +58,7 @@ internal static class Program
         }
         string password = Environment.GetEnvironmentVariable(PasswordVariable)
             ?? throw new ArgumentException($"serve needs the password in {PasswordVariable}");
-        await using var server = await LoadServer.StartAsync(root, port, user, password, CancellationToken.None);
+        await using var server = await LoadServer.StartAsync(root, port, user, password, authorizedKey, CancellationToken.None);
         Console.WriteLine(ListeningPrefix + server.Port.ToString(CultureInfo.InvariantCulture));
         // Serve until the parent closes our standard input (or the process is signalled).
         var stop = new TaskCompletionSource();

@@ -23,7 +23,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string user, string password, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(string user, string password, string? authorizedKeyFile, CancellationToken cancellationToken)
     {
         string root = Path.Combine(Path.GetTempPath(), "sftpkit-load-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
@@ -43,6 +43,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         foreach (string arg in new[] { "serve", "--root", root, "--port", "0", "--user", user })
         {
             start.ArgumentList.Add(arg);
+        }
+        if (authorizedKeyFile is not null)
+        {
+            start.ArgumentList.Add("--authorized-key");
+            start.ArgumentList.Add(authorizedKeyFile);
         }
         start.Environment[Program.PasswordVariable] = password;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
