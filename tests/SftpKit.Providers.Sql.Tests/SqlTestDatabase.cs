@@ -79,6 +79,19 @@ public sealed class SqlTestDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>A fresh database on the PostgreSQL server that <paramref name="admin"/> names (e.g. a test's private instance).</summary>
+    public static async Task<SqlTestDatabase> CreatePostgresAsync(string admin)
+    {
+        string name = "sftpkit_t_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        return new SqlTestDatabase(SqlProvider.PostgreSql, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString(), admin, name);
+    }
+
     public SqlStoreOptions Options(Action<SqlStoreOptions>? configure = null)
     {
         var options = new SqlStoreOptions { Provider = Provider, ConnectionString = ConnectionString };

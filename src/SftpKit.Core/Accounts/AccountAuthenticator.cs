@@ -34,10 +34,14 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         var account = await _store.FindAsync(context.UserName, cancellationToken).ConfigureAwait(false);
         if (account?.PasswordHash is not { Length: > 0 } hash)
         {
-            SftpPasswordHasher.VerifyDummy(password);
+            await PasswordHashGate.RunAsync(() =>
+            {
+                SftpPasswordHasher.VerifyDummy(password);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
             return Fail(context, account is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials);
         }
-        var verdict = SftpPasswordHasher.Verify(hash, password);
+        var verdict = await PasswordHashGate.RunAsync(() => SftpPasswordHasher.Verify(hash, password), cancellationToken).ConfigureAwait(false);
         if (verdict == PasswordVerificationResult.Failed)
         {
             return Fail(context, SshAuthFailureReason.InvalidCredentials);
@@ -48,7 +52,8 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            await _store.UpdatePasswordHashAsync(account.UserName, hash, SftpPasswordHasher.Hash(password), cancellationToken).ConfigureAwait(false);
+            string rehashed = await PasswordHashGate.RunAsync(() => SftpPasswordHasher.Hash(password), cancellationToken).ConfigureAwait(false);
+            await _store.UpdatePasswordHashAsync(account.UserName, hash, rehashed, cancellationToken).ConfigureAwait(false);
         }
         return await SucceedAsync(account, context, cancellationToken).ConfigureAwait(false);
     }

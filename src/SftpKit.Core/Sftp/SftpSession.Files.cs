@@ -133,10 +133,10 @@ internal sealed partial class SftpSession
         _handles.Remove(handle);
         try
         {
-            if (handle is SftpFileHandle { Upload: { Faulted: true } })
+            if (handle is SftpFileHandle { Upload: { Faulted: true } failed })
             {
                 // A write failed: the client was told so; discard rather than complete a partial upload.
-                throw new VfsException(VfsError.Failure, "Upload failed.");
+                throw failed.FaultException();
             }
             if (handle is SftpFileHandle { Upload: { } upload } file)
             {
@@ -213,6 +213,10 @@ internal sealed partial class SftpSession
 
     private async ValueTask<int> ReadFromHandleAsync(SftpFileHandle handle, long offset, Memory<byte> buffer)
     {
+        if (handle.Upload is { Faulted: true })
+        {
+            throw new VfsException(VfsError.Failure, "Upload failed.");
+        }
         if (handle.Upload is { Writer: IVfsRandomAccessWriter })
         {
             return await handle.Upload.ReadAsync(offset, buffer, Token);
@@ -259,6 +263,10 @@ internal sealed partial class SftpSession
 
     private async ValueTask WriteToHandleAsync(SftpFileHandle handle, long offset, ReadOnlyMemory<byte> data)
     {
+        if (handle.Upload is { Faulted: true } failed)
+        {
+            throw failed.FaultException();
+        }
         handle.Upload ??= await OpenDeferredUploadAsync(handle, offset);
         var upload = handle.Upload;
         if ((handle.Flags & SftpOpenFlags.Append) != 0 && offset < handle.AppendBase)
@@ -274,6 +282,13 @@ internal sealed partial class SftpSession
         catch (Exception ex) when (ex is VfsException or IOException)
         {
             upload.Faulted = true;
+            upload.FaultError = ex is VfsException vfs ? vfs.Error : VfsError.Failure;
+            if (_options.UploadMode == SftpUploadMode.Atomic)
+            {
+                // The upload can no longer be published, so its temporary data is garbage now: free it (on a full disk
+                // it holds the space) rather than when the client closes the handle, which some never do after an error.
+                await upload.DisposeAsync();
+            }
             throw;
         }
         if (wasSequential && (upload.UsedRandomAccess || upload.Spilled))
@@ -290,6 +305,8 @@ internal sealed partial class SftpSession
         VfsFileInfo info;
         switch (handle)
         {
+            case SftpFileHandle { Upload.Faulted: true }:
+                throw new VfsException(VfsError.Failure, "Upload failed.");
             case SftpFileHandle { Upload: { } upload }:
                 info = await upload.Writer.GetInfoAsync(Token);
                 info = info with { Size = Math.Max(info.Size, upload.End) };

@@ -36,7 +36,7 @@ internal sealed class SftpUpload : IAsyncDisposable
 
     public SftpUpload(IVfsWriter writer, long windowBytes, string? tempDirectory = null, TimeSpan? tempLifespan = null)
     {
-        Writer = writer;
+        _writer = writer;
         _tempDirectory = string.IsNullOrEmpty(tempDirectory) ? Path.GetTempPath() : tempDirectory;
         _tempLifespan = tempLifespan ?? TimeSpan.FromHours(24);
         _windowBytes = windowBytes;
@@ -44,7 +44,10 @@ internal sealed class SftpUpload : IAsyncDisposable
         _end = writer.Position;
     }
 
-    public IVfsWriter Writer { get; }
+    /// <summary>The storage writer; once the upload is disposed (e.g. released after a failed write), a failure.</summary>
+    public IVfsWriter Writer => _disposed ? throw new VfsException(VfsError.Failure, "Upload failed.") : _writer;
+
+    private readonly IVfsWriter _writer;
 
     /// <summary>One past the highest byte written so far (where an APPEND without a known offset goes).</summary>
     public long End => _end;
@@ -59,6 +62,14 @@ internal sealed class SftpUpload : IAsyncDisposable
     /// upload leaves nothing under the target name.
     /// </summary>
     public bool Faulted { get; set; }
+
+    /// <summary>Why the first failed write failed; later requests on the handle report the same reason.</summary>
+    public VfsError FaultError { get; set; } = VfsError.Failure;
+
+    /// <summary>The error for a request on a faulted upload: the first failure's reason (e.g. no space left).</summary>
+    public VfsException FaultException() => new(FaultError, "Upload failed.");
+
+    private bool _disposed;
 
     public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -216,13 +227,18 @@ internal sealed class SftpUpload : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         ClearPending();
         if (_spill is not null)
         {
             await _spill.DisposeAsync();
             _spill = null;
         }
-        await Writer.DisposeAsync();
+        await _writer.DisposeAsync();
     }
 
     private async ValueTask DrainAsync(CancellationToken cancellationToken)

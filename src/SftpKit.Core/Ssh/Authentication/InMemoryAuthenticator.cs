@@ -30,19 +30,21 @@ internal sealed class InMemoryAuthenticator : ISshAuthenticator
         }
     }
 
-    public ValueTask<SshAuthResult> AuthenticatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken)
+    public async ValueTask<SshAuthResult> AuthenticatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken)
     {
-        bool ok = false;
-        if (_users.TryGetValue(context.UserName, out var entry) && entry.PasswordHash is { } hash)
+        _users.TryGetValue(context.UserName, out var entry);
+        string? hash = entry?.PasswordHash;
+        bool ok = await PasswordHashGate.RunAsync(() =>
         {
+            if (hash is null)
+            {
+                SftpPasswordHasher.VerifyDummy(password);
+                return false;
+            }
             // Any success counts: this store cannot persist a rehash, and imported hashes stay as configured.
-            ok = SftpPasswordHasher.Verify(hash, password) != PasswordVerificationResult.Failed;
-        }
-        else
-        {
-            SftpPasswordHasher.VerifyDummy(password);
-        }
-        return ValueTask.FromResult(ok ? Passed(context, entry!) : SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials));
+            return SftpPasswordHasher.Verify(hash, password) != PasswordVerificationResult.Failed;
+        }, cancellationToken).ConfigureAwait(false);
+        return ok ? Passed(context, entry!) : SshAuthResult.Fail(entry is null ? SshAuthFailureReason.UnknownUser : SshAuthFailureReason.InvalidCredentials);
     }
 
     public ValueTask<SshAuthResult> AuthenticatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken)
