@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using SftpKit.Admin;
 using SftpKit.AspNetCore;
 using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Endpoints;
@@ -50,7 +51,9 @@ public static class SftpAdminEndpointRouteBuilderExtensions
         }
 
         AccountEndpoints.Map(group, Secure);
+        FolderEndpoints.Map(group, Secure);
         QuotaEndpoints.Map(group, Secure);
+        RetentionEndpoints.Map(group, Secure);
         ConnectionEndpoints.Map(group, Secure);
         DefenderEndpoints.Map(group, Secure);
         BackupEndpoints.Map(group, Secure);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Folders;
 using SftpKit.AspNetCore.Validation;
 
 namespace SftpKit.AspNetCore.Endpoints;
@@ -29,11 +30,12 @@ internal static class BackupEndpoints
     private static async Task DumpAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin)
     {
         var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
+        var folders = services.GetService(typeof(ISftpFolderStore)) as ISftpFolderStore;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.ContentDisposition = "attachment; filename=\"sftpkit-backup.json\"";
         context.Response.Headers.CacheControl = "no-store";
         AdminLog.BackupDumped(admin.Logger, context.User.Identity?.Name);
-        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, context.RequestAborted);
+        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, context.RequestAborted);
     }
 
     private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode)
@@ -93,18 +95,44 @@ internal static class BackupEndpoints
         {
             errors.Add("users", "Must be an array of accounts.");
         }
+        var definitions = new JsonArray();
+        if (document["folders"] is JsonArray folderList)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < folderList.Count; i++)
+            {
+                string prefix = $"folders[{i}]";
+                var folder = FolderJson.Read(folderList[i], prefix, errors);
+                if (folder is null)
+                {
+                    continue;
+                }
+                admin.Validator.ValidateFolder(folder, prefix, errors);
+                if (!string.IsNullOrEmpty(folder.Name) && !names.Add(folder.Name))
+                {
+                    errors.Add(prefix + ".name", "Another folder of the backup has the same name.");
+                }
+                definitions.Add(JsonSerializer.SerializeToNode(folder, AdminJson.Options));
+            }
+        }
+        else if (document["folders"] is not null)
+        {
+            errors.Add("folders", "Must be an array of folders.");
+        }
         if (!errors.IsEmpty)
         {
             return AdminRequest.Invalid(errors);
         }
         document["users"] = users;
+        document["folders"] = definitions;
         byte[] normalized = JsonSerializer.SerializeToUtf8Bytes(document, AdminJson.Options);
         var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
+        var folders = services.GetService(typeof(ISftpFolderStore)) as ISftpFolderStore;
         SftpRestoreResult result;
         try
         {
             using var input = new MemoryStream(normalized, writable: false);
-            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, context.RequestAborted);
+            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, context.RequestAborted);
         }
         catch (InvalidDataException ex)
         {
