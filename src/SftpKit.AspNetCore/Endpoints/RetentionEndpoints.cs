@@ -82,12 +82,23 @@ internal static class RetentionEndpoints
                 errors.Add(field, "A policy must be a JSON object.");
                 continue;
             }
+            foreach (var (name, _) in obj)
+            {
+                if (name is not ("path" or "retention"))
+                {
+                    errors.Add($"{field}.{name}", "Unknown field.");
+                }
+            }
             foreach (string required in (string[])["path", "retention"])
             {
                 if (!obj.TryGetPropertyValue(required, out var value) || value is null)
                 {
                     errors.Add($"{field}.{required}", "Is required.");
                 }
+            }
+            if (errors.Count > 0)
+            {
+                continue;
             }
             try
             {
