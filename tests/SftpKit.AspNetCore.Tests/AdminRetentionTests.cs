@@ -93,10 +93,6 @@ public sealed class AdminRetentionTests
             using var response = await api.PostJsonAsync("/api/v2/retention/users/fred/check", body);
             Assert.Contains(field, await response.AssertValidationProblemAsync());
         }
-        using (var huge = await api.PostRawAsync("/api/v2/retention/users/fred/check", "[" + string.Join(",", Enumerable.Repeat("{\"path\":\"/a\",\"retention\":1}", 50_000)) + "]"))
-        {
-            await huge.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        }
         using (var unknown = await api.PostJsonAsync("/api/v2/retention/users/nobody/check", Policies(("/a", 1))))
         {
             await unknown.AssertProblemAsync(HttpStatusCode.NotFound);

@@ -28,22 +28,14 @@ internal static class AccountEndpoints
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ISftpUserStore store, AdminServices admin, int? offset, int? limit)
+    private static async Task<IResult> ListAsync(HttpContext context, ISftpUserStore store, AdminServices admin, string? offset, string? limit)
     {
         var errors = new ValidationErrors();
-        if (offset is < 0)
-        {
-            errors.Add("offset", "Must not be negative.");
-        }
-        if (limit is < 1 || limit > admin.Options.MaxPageSize)
-        {
-            errors.Add("limit", $"Must be between 1 and {admin.Options.MaxPageSize}.");
-        }
+        var (skip, take) = AdminRequest.Paging(offset, limit, admin.Options.MaxPageSize, errors);
         if (!errors.IsEmpty)
         {
             return AdminRequest.Invalid(errors);
         }
-        int skip = offset ?? 0, take = limit ?? Math.Min(100, admin.Options.MaxPageSize);
         var page = new JsonArray();
         int index = 0;
         await foreach (var account in store.ListAsync(context.RequestAborted))

@@ -15,13 +15,15 @@ internal sealed record RestoreResponse(string Mode, int Added, int Replaced, int
 /// <summary><c>/dumpdata</c> and <c>/loaddata</c>: the accounts and quota usage as one JSON backup document.</summary>
 internal static class BackupEndpoints
 {
+    public const string RestoreEndpointName = "LoadData";
+
     public static void Map(RouteGroupBuilder group, Action<RouteHandlerBuilder, string> secure)
     {
         var backup = group.MapGroup("/").WithTags("Backup");
         secure(backup.MapGet("/dumpdata", DumpAsync).WithName("DumpData")
             .WithSummary("Every account (with password hashes) and its quota usage, as an SftpKit backup document. Protect it like the database.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json"), SftpAdminPermissions.ManageSystem);
-        secure(backup.MapPost("/loaddata", RestoreAsync).WithName("LoadData")
+        secure(backup.MapPost("/loaddata", RestoreAsync).WithName(RestoreEndpointName)
             .WithSummary("Restores a backup document; mode=add-only (default: existing accounts untouched) or mode=replace. Every account is validated first; on any error nothing changes.")
             .Produces<RestoreResponse>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge), SftpAdminPermissions.ManageSystem);

@@ -35,17 +35,10 @@ internal static class FolderEndpoints
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ISftpUserStore users, ISftpFolderStore folders, IServiceProvider services,
-        AdminServices admin, int? offset, int? limit)
+        AdminServices admin, string? offset, string? limit)
     {
         var errors = new ValidationErrors();
-        if (offset is < 0)
-        {
-            errors.Add("offset", "Must not be negative.");
-        }
-        if (limit is < 1 || limit > admin.Options.MaxPageSize)
-        {
-            errors.Add("limit", $"Must be between 1 and {admin.Options.MaxPageSize}.");
-        }
+        var (skip, take) = AdminRequest.Paging(offset, limit, admin.Options.MaxPageSize, errors);
         if (!errors.IsEmpty)
         {
             return AdminRequest.Invalid(errors);
@@ -53,7 +46,7 @@ internal static class FolderEndpoints
         var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
         var catalog = await FolderCatalog.LoadAsync(users, folders, context.RequestAborted);
         var page = new JsonArray();
-        foreach (var entry in catalog.Values.Skip(offset ?? 0).Take(limit ?? Math.Min(100, admin.Options.MaxPageSize)))
+        foreach (var entry in catalog.Values.Skip(skip).Take(take))
         {
             page.Add(await FolderJson.WriteAsync(entry, quotas, context.RequestAborted));
         }

@@ -18,7 +18,6 @@ internal static class RetentionEndpoints
         secure(retention.MapPost("/users/{userName}/check", StartAsync).WithName("StartRetentionCheck")
             .WithSummary("Starts a background check that deletes the account's files older than their directory's policy: "
                 + "[{\"path\":\"/folder1\",\"retention\":72}] (hours; 0 keeps; the deepest path wins). Poll the check's status.")
-            .Accepts<SftpRetentionPolicy[]>("application/json")
             .Produces<SftpRetentionCheckStatus>(StatusCodes.Status202Accepted).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests), SftpAdminPermissions.RetentionChecks);
