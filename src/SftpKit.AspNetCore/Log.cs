@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SftpKit.AspNetCore;
 
-/// <summary>Log events of the admin API (category <c>SftpKit.Admin</c>), ids 8000–8049. Never logs passwords, hashes, tokens or keys.</summary>
+/// <summary>Log events of the admin API (category <c>SftpKit.Admin</c>), ids 8000–8099. Never logs passwords, hashes, tokens or keys.</summary>
 internal static partial class AdminLog
 {
     public const string Category = "SftpKit.Admin";
@@ -67,6 +67,24 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 8044, EventName = "ApiKeyDeleted", Level = LogLevel.Information, Message = "Admin {Admin} deleted API key {KeyId}")]
     public static partial void ApiKeyDeleted(ILogger logger, string? admin, string keyId);
+
+    [LoggerMessage(EventId = 8046, EventName = "FolderCreated", Level = LogLevel.Information, Message = "Admin {Admin} created folder {Folder}")]
+    public static partial void FolderCreated(ILogger logger, string? admin, string folder);
+
+    [LoggerMessage(EventId = 8047, EventName = "FolderUpdated", Level = LogLevel.Information, Message = "Admin {Admin} updated folder {Folder} and its {Mounts} mount(s)")]
+    public static partial void FolderUpdated(ILogger logger, string? admin, string folder, int mounts);
+
+    [LoggerMessage(EventId = 8048, EventName = "FolderDeleted", Level = LogLevel.Information, Message = "Admin {Admin} deleted folder {Folder}")]
+    public static partial void FolderDeleted(ILogger logger, string? admin, string folder);
+
+    [LoggerMessage(EventId = 8050, EventName = "RetentionCheckStarted", Level = LogLevel.Information, Message = "Retention check of {UserName} started by {Admin} with {Policies} policies")]
+    public static partial void RetentionCheckStarted(ILogger logger, string userName, string? admin, int policies);
+
+    [LoggerMessage(EventId = 8051, EventName = "RetentionCheckCompleted", Level = LogLevel.Information, Message = "Retention check of {UserName} done: {Files} files, {Bytes} bytes deleted, {Errors} errors")]
+    public static partial void RetentionCheckCompleted(ILogger logger, string userName, long files, long bytes, int errors);
+
+    [LoggerMessage(EventId = 8052, EventName = "RetentionCheckFailed", Level = LogLevel.Warning, Message = "Retention check of {UserName} failed")]
+    public static partial void RetentionCheckFailed(ILogger logger, string userName, Exception exception);
 
     [LoggerMessage(EventId = 8045, EventName = "AdminStoreLoadFailed", Level = LogLevel.Error, Message = "The admin store file {Path} could not be read")]
     public static partial void AdminStoreLoadFailed(ILogger logger, string path, Exception exception);

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using SftpKit.Admin;
 using SftpKit.AspNetCore;
 using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Endpoints;
@@ -21,6 +23,11 @@ public static class SftpAdminEndpointRouteBuilderExtensions
     /// the endpoints require the same policies against the host's own authentication. With neither, the endpoints
     /// are open: the host must protect the group itself.
     /// </para>
+    /// <para>
+    /// Request bodies are limited on the whole group: <see cref="SftpAdminOptions.MaxRequestBodySize"/> (default
+    /// 1 MiB), and <see cref="SftpAdminOptions.MaxRestoreBodySize"/> (default 64 MiB) for <c>POST /loaddata</c>;
+    /// larger bodies get 413 problem details.
+    /// </para>
     /// </summary>
     /// <param name="endpoints">The application.</param>
     /// <param name="prefix">The route prefix. Defaults to <c>/api/v2</c>.</param>
@@ -38,7 +45,15 @@ public static class SftpAdminEndpointRouteBuilderExtensions
         bool authorize = services.GetService<SftpAdminAuthorizationMarker>() is not null;
         bool builtInAuth = services.GetService<ISftpAdminStore>() is not null && services.GetService<SftpAdminTokens>() is not null;
 
+        var limits = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SftpAdminOptions>>().Value;
         var group = endpoints.MapGroup(prefix);
+        // Every admin endpoint caps its request body (the server refuses larger bodies with 413 before they are
+        // buffered): MaxRequestBodySize, or MaxRestoreBodySize for the restore endpoint.
+        ((IEndpointConventionBuilder)group).Finally(endpoint =>
+        {
+            bool restore = endpoint.Metadata.OfType<IEndpointNameMetadata>().Any(n => n.EndpointName == BackupEndpoints.RestoreEndpointName);
+            endpoint.Metadata.Add(new SftpAdminRequestSizeLimit(restore ? limits.MaxRestoreBodySize : limits.MaxRequestBodySize));
+        });
         void Secure(RouteHandlerBuilder builder, string permission)
         {
             builder.WithMetadata(new SftpAdminPermissionMetadata(permission));
@@ -50,7 +65,9 @@ public static class SftpAdminEndpointRouteBuilderExtensions
         }
 
         AccountEndpoints.Map(group, Secure);
+        FolderEndpoints.Map(group, Secure);
         QuotaEndpoints.Map(group, Secure);
+        RetentionEndpoints.Map(group, Secure);
         ConnectionEndpoints.Map(group, Secure);
         DefenderEndpoints.Map(group, Secure);
         BackupEndpoints.Map(group, Secure);
@@ -62,6 +79,10 @@ public static class SftpAdminEndpointRouteBuilderExtensions
         return group;
     }
 }
+
+/// <summary>The request body limit of an admin endpoint, applied by ASP.NET Core routing (<see cref="IRequestSizeLimitMetadata"/>).</summary>
+/// <param name="MaxRequestBodySize">The largest body in bytes.</param>
+internal sealed record SftpAdminRequestSizeLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
 
 /// <summary>
 /// Endpoint metadata naming the admin permission an admin endpoint needs (empty = any authenticated admin), for

@@ -1,3 +1,5 @@
+using SftpKit.Admin;
+
 namespace SftpKit.AspNetCore;
 
 /// <summary>
@@ -10,7 +12,8 @@ public sealed class SftpAdminOptions
     public const string ConfigurationSection = "SftpKit:Admin";
 
     /// <summary>
-    /// Largest JSON body accepted by every endpoint except restore, in bytes; larger bodies get 413 problem details.
+    /// Largest JSON body accepted by every endpoint except restore, in bytes; larger bodies get 413 problem details
+    /// (checked against Content-Length first, then while reading, so a larger body is never buffered).
     /// Defaults to 1 MiB (1,048,576). Range 1 KiB–64 MiB.
     /// </summary>
     public long MaxRequestBodySize { get; set; } = 1024 * 1024;
@@ -32,6 +35,18 @@ public sealed class SftpAdminOptions
     /// </summary>
     public int QuotaScanHistory { get; set; } = 1000;
 
-    /// <summary>Largest page of the account list (<c>limit</c> query parameter). Defaults to 500; the default page is 100.</summary>
+    /// <summary>
+    /// Data retention checks that may run at once; a check asked for past it gets 429 problem details. Defaults to 2.
+    /// Range 1–64.
+    /// </summary>
+    public int MaxConcurrentRetentionChecks { get; set; } = 2;
+
+    /// <summary>
+    /// Finished retention checks whose result is kept for the status endpoints (oldest dropped first; each keeps up
+    /// to 1000 deleted paths). Defaults to 100. Range 0–10,000.
+    /// </summary>
+    public int RetentionCheckHistory { get; set; } = 100;
+
+    /// <summary>Largest page of the account and folder lists (<c>limit</c> query parameter). Defaults to 500; the default page is 100.</summary>
     public int MaxPageSize { get; set; } = 500;
 }

@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SftpKit.Accounts;
+using SftpKit.Admin;
 using SftpKit.AspNetCore;
 using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Endpoints;
 using SftpKit.AspNetCore.Quotas;
+using SftpKit.AspNetCore.Retention;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -13,7 +16,9 @@ public static class SftpAdminServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what <c>MapSftpAdmin</c> needs: options (<see cref="SftpAdminOptions"/>, section
-    /// <c>SftpKit:Admin</c>, checked at start) and the background quota scanner. Safe to call more than once.
+    /// <c>SftpKit:Admin</c>, checked at start), the background quota scanner and retention checker, and an
+    /// <see cref="InMemoryFolderStore"/> unless an <see cref="ISftpFolderStore"/> is registered (the SQL store
+    /// registers its own). Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddSftpAdmin(this IServiceCollection services, Action<SftpAdminOptions>? configure = null)
     {
@@ -28,9 +33,13 @@ public static class SftpAdminServiceCollectionExtensions
             .Validate(o => o.MaxConcurrentQuotaScans is >= 1 and <= 256, "SftpKit:Admin:MaxConcurrentQuotaScans must be from 1 to 256.")
             .Validate(o => o.QuotaScanHistory is >= 0 and <= 100_000, "SftpKit:Admin:QuotaScanHistory must be from 0 to 100000.")
             .Validate(o => o.MaxPageSize is >= 1 and <= 100_000, "SftpKit:Admin:MaxPageSize must be from 1 to 100000.")
+            .Validate(o => o.MaxConcurrentRetentionChecks is >= 1 and <= 64, "SftpKit:Admin:MaxConcurrentRetentionChecks must be from 1 to 64.")
+            .Validate(o => o.RetentionCheckHistory is >= 0 and <= 10_000, "SftpKit:Admin:RetentionCheckHistory must be from 0 to 10000.")
             .ValidateOnStart();
         services.TryAddSingleton<AdminServices>();
         services.TryAddSingleton<QuotaScanQueue>();
+        services.TryAddSingleton<RetentionCheckQueue>();
+        services.TryAddSingleton<ISftpFolderStore>(_ => new InMemoryFolderStore());
         return services;
     }
 

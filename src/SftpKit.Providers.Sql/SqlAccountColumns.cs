@@ -114,17 +114,17 @@ internal static class SqlAccountColumns
         LastLogin = Time(reader, 24),
     };
 
-    private static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Json);
+    internal static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Json);
 
-    private static T? FromJson<T>(DbDataReader reader, int ordinal) =>
+    internal static T? FromJson<T>(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? default : JsonSerializer.Deserialize<T>(reader.GetString(ordinal), Json);
 
-    private static string? String(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    internal static string? String(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static long Long(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+    internal static long Long(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
 
-    private static int Int(DbDataReader reader, int ordinal) => Convert.ToInt32(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+    internal static int Int(DbDataReader reader, int ordinal) => Convert.ToInt32(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset? Time(DbDataReader reader, int ordinal) =>
+    internal static DateTimeOffset? Time(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(Long(reader, ordinal));
 }

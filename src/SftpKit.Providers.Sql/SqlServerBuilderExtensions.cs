@@ -24,21 +24,11 @@ public static class SqlServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<SqlStoreOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SqlStoreOptions>, SqlStoreOptionsFromConfiguration>());
-        if (configure is not null)
+        AddSqlDatabase(services, configure);
+        if (services.Any(d => d.ServiceType == typeof(SqlUserStore)))
         {
-            services.Configure(configure);
+            return builder; // Registered already: only the extra configuration applies.
         }
-        if (services.Any(d => d.ServiceType == typeof(SqlDatabase)))
-        {
-            return builder; // Registered already: only the extra configuration above applies.
-        }
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqlStoreOptions>, SqlStoreOptionsValidator>());
-        services.TryAddSingleton(sp => new SqlDatabase(
-            sp.GetRequiredService<IOptions<SqlStoreOptions>>().Value,
-            sp.GetService<ILoggerFactory>()?.CreateLogger("SftpKit.Providers.Sql"),
-            sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new SqlUserStore(sp.GetRequiredService<SqlDatabase>(), sp.GetService<ISftpSecretProtector>()));
         builder.AddUserStore(sp => sp.GetRequiredService<SqlUserStore>());
         services.Replace(ServiceDescriptor.Singleton<Accounts.ISftpQuotaStore>(sp => sp.GetRequiredService<SqlUserStore>()));
@@ -52,8 +42,59 @@ public static class SqlServerBuilderExtensions
         // Read-only mode creates no tables, so leases and bans stay in process there.
         ReplaceUnless<ISftpSessionLimiter, SqlSessionLimiter>(services, o => o.UseSqlSessionLimiter && o.ReadOnlyAccounts is null);
         ReplaceUnless<ISftpDefender, SqlDefender>(services, o => o.UseSqlDefender && o.ReadOnlyAccounts is null);
-        services.AddHostedService<SqlStoreStartup>();
+        services.TryAddSingleton(sp => new SqlFolderStore(sp.GetRequiredService<SqlDatabase>()));
+        ReplaceUnless<Accounts.ISftpFolderStore, SqlFolderStore>(services, o => o.ReadOnlyAccounts is null);
         return builder;
+    }
+
+    /// <summary>
+    /// Keeps the admin API's admins and API keys (<see cref="Admin.ISftpAdminStore"/>) in the SQL database
+    /// (<see cref="SqlAdminStore"/>), shared by every instance on it. Uses the database of <see cref="AddSqlUserStore"/>
+    /// (same options, section <c>SftpKit:Sql</c>) and replaces any admin store registered before it; the in-memory or
+    /// JSON store of <c>AddSftpAdminAuthentication</c> is not added whether that call comes before or after this one. Not available with
+    /// <see cref="SqlStoreOptions.ReadOnlyAccounts"/> (the store's calls throw <see cref="NotSupportedException"/>).
+    /// </summary>
+    public static ISftpServerBuilder AddSqlAdminStore(this ISftpServerBuilder builder, Action<SqlStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSqlAdminStore(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// <see cref="AddSqlAdminStore(ISftpServerBuilder, Action{SqlStoreOptions}?)"/> for hosts that register the admin
+    /// API without an SftpKit server builder at hand: registers the SQL database (options from <c>SftpKit:Sql</c>
+    /// and <paramref name="configure"/>, validated and migrated at start) when <c>AddSqlUserStore</c> has not.
+    /// </summary>
+    public static IServiceCollection AddSqlAdminStore(this IServiceCollection services, Action<SqlStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddSqlDatabase(services, configure);
+        services.TryAddSingleton(sp => new SqlAdminStore(sp.GetRequiredService<SqlDatabase>()));
+        // Replaced rather than tried, so the order of this call and AddSftpAdminAuthentication (which tries) does not matter.
+        services.Replace(ServiceDescriptor.Singleton<Admin.ISftpAdminStore>(sp => sp.GetRequiredService<SqlAdminStore>()));
+        return services;
+    }
+
+    // Options, validation, the shared SqlDatabase and the start-up migration, once (later calls add configuration only).
+    private static void AddSqlDatabase(IServiceCollection services, Action<SqlStoreOptions>? configure)
+    {
+        services.AddOptions<SqlStoreOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SqlStoreOptions>, SqlStoreOptionsFromConfiguration>());
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+        if (services.Any(d => d.ServiceType == typeof(SqlDatabase)))
+        {
+            return;
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqlStoreOptions>, SqlStoreOptionsValidator>());
+        services.TryAddSingleton(sp => new SqlDatabase(
+            sp.GetRequiredService<IOptions<SqlStoreOptions>>().Value,
+            sp.GetService<ILoggerFactory>()?.CreateLogger("SftpKit.Providers.Sql"),
+            sp.GetService<TimeProvider>()));
+        services.AddHostedService<SqlStoreStartup>();
     }
 
     // Swaps the registered default for the SQL one when the option says so, decided when first resolved (options may

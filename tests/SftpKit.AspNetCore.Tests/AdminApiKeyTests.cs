@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using SftpKit.Admin;
 
 namespace SftpKit.AspNetCore.Tests;
 

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Renci.SshNet;
 using SftpKit.Accounts;
+using SftpKit.Admin;
 
 namespace SftpKit.AspNetCore.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using SftpKit.Admin;
 using SftpKit.AspNetCore.Validation;
 
 namespace SftpKit.AspNetCore.Authentication;

@@ -1,3 +1,5 @@
+using SftpKit.Admin;
+
 namespace SftpKit.AspNetCore;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using SftpKit.Admin;
+
 namespace SftpKit.AspNetCore;
 
 /// <summary>
@@ -34,6 +36,12 @@ public static class SftpAdminPermissions
     /// <summary>Dump and restore (the dump holds password hashes).</summary>
     public const string ManageSystem = "manage_system";
 
+    /// <summary>Virtual folders: list, create, read, update (applied to every account mounting the folder), delete.</summary>
+    public const string ManageFolders = "manage_folders";
+
+    /// <summary>Start data retention checks (they delete files) and read their results.</summary>
+    public const string RetentionChecks = "retention_checks";
+
     /// <summary>The claim type that carries one permission per claim.</summary>
     public const string ClaimType = "sftpkit:permission";
 
@@ -48,7 +56,7 @@ public static class SftpAdminPermissions
 
     /// <summary>Every permission name.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [All, ManageUsers, ViewConnections, CloseConnections, QuotaScans, ManageAdmins, ViewDefender, ManageDefender, ManageSystem];
+        [All, ManageUsers, ViewConnections, CloseConnections, QuotaScans, ManageAdmins, ViewDefender, ManageDefender, ManageSystem, ManageFolders, RetentionChecks];
 
     /// <summary>The authorization policy that requires <paramref name="permission"/>: <c>SftpKit.Admin:manage_users</c>, ….</summary>
     public static string PolicyName(string permission) =>

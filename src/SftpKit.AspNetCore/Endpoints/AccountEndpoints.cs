@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Folders;
 using SftpKit.AspNetCore.Validation;
 
 namespace SftpKit.AspNetCore.Endpoints;
@@ -27,22 +28,14 @@ internal static class AccountEndpoints
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ISftpUserStore store, AdminServices admin, int? offset, int? limit)
+    private static async Task<IResult> ListAsync(HttpContext context, ISftpUserStore store, AdminServices admin, string? offset, string? limit)
     {
         var errors = new ValidationErrors();
-        if (offset is < 0)
-        {
-            errors.Add("offset", "Must not be negative.");
-        }
-        if (limit is < 1 || limit > admin.Options.MaxPageSize)
-        {
-            errors.Add("limit", $"Must be between 1 and {admin.Options.MaxPageSize}.");
-        }
+        var (skip, take) = AdminRequest.Paging(offset, limit, admin.Options.MaxPageSize, errors);
         if (!errors.IsEmpty)
         {
             return AdminRequest.Invalid(errors);
         }
-        int skip = offset ?? 0, take = limit ?? Math.Min(100, admin.Options.MaxPageSize);
         var page = new JsonArray();
         int index = 0;
         await foreach (var account in store.ListAsync(context.RequestAborted))
@@ -66,7 +59,7 @@ internal static class AccountEndpoints
         return account is null ? AdminRequest.NotFound("account") : Results.Json(AccountJson.Write(account), AdminJson.Options);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, ISftpUserStore store, AdminServices admin)
+    private static async Task<IResult> CreateAsync(HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
     {
         var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, admin.Options.MaxRequestBodySize);
         if (problem is not null)
@@ -77,6 +70,10 @@ internal static class AccountEndpoints
         var account = AccountJson.Read(node, "", errors, out string? password, out _);
         if (account is not null)
         {
+            if (await FolderCatalog.ResolveMountsAsync(node, "", account, store, folders, errors, context.RequestAborted) is { } conflict)
+            {
+                return conflict;
+            }
             admin.Validator.Validate(account, password, "", errors);
         }
         if (account is null || !errors.IsEmpty)
@@ -100,13 +97,14 @@ internal static class AccountEndpoints
         {
             return AdminRequest.Conflict("An account with this user name exists.");
         }
+        await FolderCatalog.StoreNewFoldersAsync(account, folders, context.RequestAborted);
         AdminLog.AccountCreated(admin.Logger, context.User.Identity?.Name, account.UserName);
         var stored = await store.FindAsync(account.UserName, context.RequestAborted) ?? account;
         return Results.Json(AccountJson.Write(stored), AdminJson.Options, statusCode: StatusCodes.Status201Created)
             .WithLocation(context, "users/" + Uri.EscapeDataString(account.UserName));
     }
 
-    private static async Task<IResult> UpdateAsync(string userName, HttpContext context, ISftpUserStore store, AdminServices admin)
+    private static async Task<IResult> UpdateAsync(string userName, HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
     {
         var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, admin.Options.MaxRequestBodySize);
         if (problem is not null)
@@ -125,6 +123,10 @@ internal static class AccountEndpoints
             if (!string.Equals(account.UserName, userName, StringComparison.Ordinal))
             {
                 errors.Add("userName", "The user name cannot be changed: it must match the URL.");
+            }
+            else if (await FolderCatalog.ResolveMountsAsync(node, "", account, store, folders, errors, context.RequestAborted) is { } conflict)
+            {
+                return conflict;
             }
             admin.Validator.Validate(account, password, "", errors);
         }
@@ -151,6 +153,7 @@ internal static class AccountEndpoints
         {
             return AdminRequest.NotFound("account");
         }
+        await FolderCatalog.StoreNewFoldersAsync(account, folders, context.RequestAborted);
         AdminLog.AccountUpdated(admin.Logger, context.User.Identity?.Name, userName);
         var stored = await store.FindAsync(userName, context.RequestAborted) ?? account;
         return Results.Json(AccountJson.Write(stored), AdminJson.Options);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using SftpKit.Accounts;
+using SftpKit.Admin;
 using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Validation;
 

@@ -23,7 +23,7 @@ internal static class AdminRequest
         var request = context.Request;
         if (request.ContentLength > limit)
         {
-            return (null, null, TooLarge(limit));
+            return (null, null, TooLarge(context, limit));
         }
         if (request.ContentLength is null or > 0 && !IsJson(request.ContentType))
         {
@@ -52,13 +52,13 @@ internal static class AdminRequest
                 buffer.Advance(read);
                 if (buffer.WrittenCount > limit)
                 {
-                    return (null, null, TooLarge(limit));
+                    return (null, null, TooLarge(context, limit));
                 }
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, null, TooLarge(limit));
+            return (null, null, TooLarge(context, limit));
         }
         if (buffer.WrittenCount == 0)
         {
@@ -76,6 +76,24 @@ internal static class AdminRequest
         }
     }
 
+    /// <summary>
+    /// Reads <c>offset</c> and <c>limit</c> query values (kept as text so a wrong type is a field error, not a bare
+    /// 400): offset ≥ 0 (default 0), limit 1–<paramref name="maxPage"/> (default min(100, max)).
+    /// </summary>
+    public static (int Skip, int Take) Paging(string? offset, string? limit, int maxPage, ValidationErrors errors)
+    {
+        int skip = 0, take = Math.Min(100, maxPage);
+        if (offset is not null && (!int.TryParse(offset, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) || skip < 0))
+        {
+            errors.Add("offset", "Must be a non-negative integer.");
+        }
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out take) || take < 1 || take > maxPage))
+        {
+            errors.Add("limit", $"Must be an integer between 1 and {maxPage}.");
+        }
+        return (skip, take);
+    }
+
     public static bool IsJson(string? contentType)
     {
         if (string.IsNullOrEmpty(contentType))
@@ -85,6 +103,16 @@ internal static class AdminRequest
         string media = contentType.Split(';', 2)[0].Trim();
         return media.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase)
             || (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// 413 problem details. The rest of the body is never read (the group's size limit stops the server from draining
+    /// it), so the connection closes after the answer: say so, or a client reusing the connection loses its next request.
+    /// </summary>
+    public static IResult TooLarge(HttpContext context, long limit)
+    {
+        context.Response.Headers.Connection = "close";
+        return TooLarge(limit);
     }
 
     public static IResult TooLarge(long limit) => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Folders;
 using SftpKit.AspNetCore.Validation;
 
 namespace SftpKit.AspNetCore.Endpoints;
@@ -14,13 +15,15 @@ internal sealed record RestoreResponse(string Mode, int Added, int Replaced, int
 /// <summary><c>/dumpdata</c> and <c>/loaddata</c>: the accounts and quota usage as one JSON backup document.</summary>
 internal static class BackupEndpoints
 {
+    public const string RestoreEndpointName = "LoadData";
+
     public static void Map(RouteGroupBuilder group, Action<RouteHandlerBuilder, string> secure)
     {
         var backup = group.MapGroup("/").WithTags("Backup");
         secure(backup.MapGet("/dumpdata", DumpAsync).WithName("DumpData")
             .WithSummary("Every account (with password hashes) and its quota usage, as an SftpKit backup document. Protect it like the database.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json"), SftpAdminPermissions.ManageSystem);
-        secure(backup.MapPost("/loaddata", RestoreAsync).WithName("LoadData")
+        secure(backup.MapPost("/loaddata", RestoreAsync).WithName(RestoreEndpointName)
             .WithSummary("Restores a backup document; mode=add-only (default: existing accounts untouched) or mode=replace. Every account is validated first; on any error nothing changes.")
             .Produces<RestoreResponse>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge), SftpAdminPermissions.ManageSystem);
@@ -29,11 +32,12 @@ internal static class BackupEndpoints
     private static async Task DumpAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin)
     {
         var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
+        var folders = services.GetService(typeof(ISftpFolderStore)) as ISftpFolderStore;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.ContentDisposition = "attachment; filename=\"sftpkit-backup.json\"";
         context.Response.Headers.CacheControl = "no-store";
         AdminLog.BackupDumped(admin.Logger, context.User.Identity?.Name);
-        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, context.RequestAborted);
+        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, context.RequestAborted);
     }
 
     private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode)
@@ -93,18 +97,44 @@ internal static class BackupEndpoints
         {
             errors.Add("users", "Must be an array of accounts.");
         }
+        var definitions = new JsonArray();
+        if (document["folders"] is JsonArray folderList)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < folderList.Count; i++)
+            {
+                string prefix = $"folders[{i}]";
+                var folder = FolderJson.Read(folderList[i], prefix, errors);
+                if (folder is null)
+                {
+                    continue;
+                }
+                admin.Validator.ValidateFolder(folder, prefix, errors);
+                if (!string.IsNullOrEmpty(folder.Name) && !names.Add(folder.Name))
+                {
+                    errors.Add(prefix + ".name", "Another folder of the backup has the same name.");
+                }
+                definitions.Add(JsonSerializer.SerializeToNode(folder, AdminJson.Options));
+            }
+        }
+        else if (document["folders"] is not null)
+        {
+            errors.Add("folders", "Must be an array of folders.");
+        }
         if (!errors.IsEmpty)
         {
             return AdminRequest.Invalid(errors);
         }
         document["users"] = users;
+        document["folders"] = definitions;
         byte[] normalized = JsonSerializer.SerializeToUtf8Bytes(document, AdminJson.Options);
         var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
+        var folders = services.GetService(typeof(ISftpFolderStore)) as ISftpFolderStore;
         SftpRestoreResult result;
         try
         {
             using var input = new MemoryStream(normalized, writable: false);
-            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, context.RequestAborted);
+            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, context.RequestAborted);
         }
         catch (InvalidDataException ex)
         {

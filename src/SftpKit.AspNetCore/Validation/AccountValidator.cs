@@ -109,6 +109,31 @@ internal sealed class AccountValidator
         }
     }
 
+    /// <summary>Checks a folder definition (<c>/folders</c> bodies, backup <c>folders</c>) with the rules of account mounts.</summary>
+    public void ValidateFolder(SftpFolder folder, string prefix, ValidationErrors errors)
+    {
+        string F(string field) => prefix.Length == 0 ? field : prefix + "." + field;
+        if (NameRules.CheckUserName(folder.Name) is { } nameError)
+        {
+            errors.Add(F("name"), "The folder name " + nameError);
+        }
+        if (folder.FileSystem is null)
+        {
+            errors.Add(F("fileSystem"), "The folder's storage is required.");
+        }
+        else
+        {
+            folder.FileSystem.Settings ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            CheckFileSystem(folder.FileSystem, F("fileSystem"), rootRequired: true, errors);
+        }
+        NonNegative(folder.QuotaSize, F("quotaSize"), errors);
+        NonNegative(folder.QuotaFiles, F("quotaFiles"), errors);
+        if (folder.Description is { Length: > MaxDescriptionLength })
+        {
+            errors.Add(F("description"), $"The description must be at most {MaxDescriptionLength} characters.");
+        }
+    }
+
     private void CheckStorage(SftpAccount account, Func<string, string> f, ValidationErrors errors)
     {
         var fs = account.FileSystem;

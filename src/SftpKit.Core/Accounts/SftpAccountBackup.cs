@@ -12,14 +12,15 @@ public enum SftpRestoreMode
     Replace,
 }
 
-/// <summary>What a restore did.</summary>
+/// <summary>What a restore did: accounts added, replaced and skipped (folder definitions are not counted).</summary>
 public sealed record SftpRestoreResult(int Added, int Replaced, int Skipped);
 
 /// <summary>
 /// Dumps every account of an <see cref="ISftpUserStore"/> (with its virtual folders, permissions, filters, keys and
 /// hashes) and the stored quota usage to one JSON document, and loads such a document into any store — for backups
 /// and for moving between engines (e.g. SQLite to PostgreSQL). The document holds password hashes: protect it like
-/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"quotaUsage":[...]}</c>.
+/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"folders":[...],"quotaUsage":[...]}</c>; <c>folders</c>
+/// holds the definitions of an <see cref="ISftpFolderStore"/> (also folders no account mounts) when one is given.
 /// </summary>
 public static class SftpAccountBackup
 {
@@ -33,8 +34,12 @@ public static class SftpAccountBackup
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Writes every account (and, when <paramref name="quotas"/> is given, its quota usage) to <paramref name="output"/>.</summary>
-    public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes every account (and, when <paramref name="quotas"/> is given, its quota usage and that of folders with
+    /// their own quota) to <paramref name="output"/>, plus every folder of <paramref name="folders"/> when given.
+    /// </summary>
+    public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -58,14 +63,32 @@ public static class SftpAccountBackup
                 }
             }
         }
-        var document = new BackupDocument { Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, QuotaUsage = usage };
+        List<SftpFolder>? definitions = null;
+        if (folders is not null)
+        {
+            definitions = [];
+            await foreach (var folder in folders.ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                definitions.Add(folder);
+                bool own = folder.QuotaSize > 0 || folder.QuotaFiles > 0;
+                if (quotas is not null && own && !usage.Any(e => e.Kind == SftpQuotaOwnerKind.Folder && e.Name == folder.Name))
+                {
+                    var f = await quotas.GetAsync(SftpQuotaOwner.Folder(folder.Name), cancellationToken).ConfigureAwait(false);
+                    usage.Add(new QuotaEntry { Kind = SftpQuotaOwnerKind.Folder, Name = folder.Name, Size = f.Size, Files = f.Files });
+                }
+            }
+        }
+        var document = new BackupDocument { Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, Folders = definitions, QuotaUsage = usage };
         await JsonSerializer.SerializeAsync(output, document, s_json, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Loads a dump into <paramref name="store"/>; quota usage is restored for accounts it adds or replaces.</summary>
-    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account twice.</exception>
+    /// <summary>
+    /// Loads a dump into <paramref name="store"/>; quota usage is restored for accounts (and folders) it adds or
+    /// replaces. Folder definitions go to <paramref name="folders"/> when given, with the same <paramref name="mode"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account or folder twice.</exception>
     public static async Task<SftpRestoreResult> RestoreAsync(ISftpUserStore store, Stream input, SftpRestoreMode mode,
-        ISftpQuotaStore? quotas = null, CancellationToken cancellationToken = default)
+        ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);
@@ -91,8 +114,32 @@ public static class SftpAccountBackup
         {
             throw new InvalidDataException("Every account in the backup needs a unique, non-empty user name.");
         }
+        var definitions = document.Folders ?? [];
+        if (definitions.Any(f => f is null || string.IsNullOrEmpty(f.Name)) || definitions.GroupBy(f => f.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            throw new InvalidDataException("Every folder in the backup needs a unique, non-empty name.");
+        }
         int added = 0, replaced = 0, skipped = 0;
         var touched = new HashSet<string>(StringComparer.Ordinal);
+        var touchedFolders = new HashSet<string>(StringComparer.Ordinal);
+        if (folders is not null)
+        {
+            foreach (var folder in definitions)
+            {
+                folder.FileSystem ??= new SftpFileSystemConfig();
+                folder.FileSystem.Settings ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                if (await folders.FindAsync(folder.Name, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    await folders.CreateAsync(folder, cancellationToken).ConfigureAwait(false);
+                    touchedFolders.Add(folder.Name);
+                }
+                else if (mode == SftpRestoreMode.Replace)
+                {
+                    await folders.UpdateAsync(folder, cancellationToken).ConfigureAwait(false);
+                    touchedFolders.Add(folder.Name);
+                }
+            }
+        }
         foreach (var account in users)
         {
             if (await store.FindAsync(account.UserName, cancellationToken).ConfigureAwait(false) is null)
@@ -114,7 +161,7 @@ public static class SftpAccountBackup
         }
         if (quotas is not null && document.QuotaUsage is { } usage)
         {
-            var touchedFolders = users.Where(u => touched.Contains(u.UserName)).SelectMany(u => u.VirtualFolders).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            touchedFolders.UnionWith(users.Where(u => touched.Contains(u.UserName)).SelectMany(u => u.VirtualFolders).Select(f => f.Name));
             foreach (var entry in usage)
             {
                 bool applies = entry.Kind == SftpQuotaOwnerKind.User ? touched.Contains(entry.Name) : touchedFolders.Contains(entry.Name);
@@ -134,6 +181,8 @@ public static class SftpAccountBackup
         public DateTimeOffset CreatedAt { get; set; }
 
         public List<SftpAccount>? Users { get; set; }
+
+        public List<SftpFolder>? Folders { get; set; }
 
         public List<QuotaEntry>? QuotaUsage { get; set; }
     }

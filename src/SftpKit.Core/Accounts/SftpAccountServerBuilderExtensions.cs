@@ -45,6 +45,9 @@ public static partial class SftpServerBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, MemoryStorageProvider>());
         services.TryAddSingleton<SftpAccountFileSystems>();
         services.TryAddSingleton<SftpQuotaManager>();
+        services.TryAddSingleton<ISftpFolderStore>(_ => new InMemoryFolderStore());
+        services.TryAddSingleton(sp => new SftpRetentionCheck(sp.GetRequiredService<ISftpUserStore>(), sp.GetRequiredService<SftpAccountFileSystems>(),
+            sp.GetRequiredService<IOptions<SftpPolicyOptions>>(), sp.GetService<ISftpQuotaStore>(), sp.GetService<Events.ISftpEventDispatcher>(), sp.GetService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<ISshAuthenticator>(sp => new AccountAuthenticator(
             sp.GetRequiredService<ISftpUserStore>(),
             sp.GetRequiredService<ILogger<AccountAuthenticator>>(),

@@ -13,6 +13,9 @@ public static class SftpEventProtocol
 
     /// <summary>The SSH layer itself: logins, connections and exec commands.</summary>
     public const string Ssh = "SSH";
+
+    /// <summary>Work the server does outside any connection (data retention checks).</summary>
+    public const string Server = "SERVER";
 }
 
 /// <summary>

@@ -53,6 +53,14 @@ public enum SftpEventKind
 
     /// <summary>A connection ended; <see cref="SftpEvent.Elapsed"/> is its duration.</summary>
     Disconnect,
+
+    /// <summary>
+    /// A data retention check of <see cref="SftpEvent.UserName"/> ended (post-event only, protocol
+    /// <see cref="SftpEventProtocol.Server"/>): <see cref="SftpEvent.Size"/> is the bytes deleted, <see cref="SftpEvent.Elapsed"/>
+    /// its duration; <see cref="SftpEvent.Properties"/> carry <c>deleted_files</c>, <c>deleted_bytes</c>, <c>errors</c> and
+    /// <c>policies</c> (<c>/path:hours</c>, comma-separated). Status <c>Failed</c> when a file could not be deleted or the walk stopped.
+    /// </summary>
+    RetentionCheck,
 }
 
 /// <summary>The outcome carried by an <see cref="SftpEvent"/>.</summary>

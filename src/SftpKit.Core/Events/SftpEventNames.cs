@@ -22,6 +22,7 @@ internal static class SftpEventNames
         SftpEventKind.LoginFailed => "login_failed",
         SftpEventKind.Connect => "connect",
         SftpEventKind.Disconnect => "disconnect",
+        SftpEventKind.RetentionCheck => "retention_check",
         _ => "unknown",
     };
 

@@ -116,6 +116,22 @@ internal static class SqlSchema
             new CreateIndex("ix_session_leases_instance", "session_leases", "instance_id"),
             new CreateIndex("ix_defender_hosts_ban", "defender_hosts", "ban_until"),
         ]),
+        new(3, "admin networks and API-key flag; virtual folder definitions",
+        [
+            new AddColumn("admins", "allowed_networks", "{text} NULL"),
+            new AddColumn("admins", "allow_api_key_auth", "{int} NULL"),
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS folders (
+                  name {key} NOT NULL PRIMARY KEY,
+                  file_system {text} NOT NULL,
+                  quota_size {long} NOT NULL,
+                  quota_files {long} NOT NULL,
+                  description {text} NULL,
+                  created_at {long} NOT NULL,
+                  updated_at {long} NOT NULL
+                ){table}
+                """),
+        ]),
     ];
 
     public static int LatestVersion => Steps[^1].Version;

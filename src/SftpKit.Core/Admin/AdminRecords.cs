@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace SftpKit.AspNetCore;
+namespace SftpKit.Admin;
 
 /// <summary>The admins and API keys of the built-in stores, under one lock; every instance in or out is a copy.</summary>
 internal sealed class AdminRecords

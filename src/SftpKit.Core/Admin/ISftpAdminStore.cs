@@ -1,8 +1,8 @@
-namespace SftpKit.AspNetCore;
+namespace SftpKit.Admin;
 
 /// <summary>
 /// Where the built-in admin authentication keeps admins and API keys. Implementations: <see cref="InMemorySftpAdminStore"/>
-/// and <see cref="JsonFileSftpAdminStore"/>; register another as a singleton before <c>AddSftpAdminAuthentication</c>.
+/// <see cref="JsonFileSftpAdminStore"/>, and <c>SqlAdminStore</c> of SftpKit.Providers.Sql (<c>AddSqlAdminStore()</c>); register another as a singleton before <c>AddSftpAdminAuthentication</c>.
 /// Instances returned are copies the caller may change.
 /// </summary>
 public interface ISftpAdminStore

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace SftpKit.AspNetCore;
+namespace SftpKit.Admin;
 
 /// <summary>
 /// Admins and API keys in a JSON file (<c>{"admins":[...],"apiKeys":[...]}</c>, camelCase). Read once when created

@@ -1,4 +1,4 @@
-namespace SftpKit.AspNetCore;
+namespace SftpKit.Admin;
 
 /// <summary>An administrator of the built-in admin authentication, kept by an <see cref="ISftpAdminStore"/>.</summary>
 public sealed class SftpAdmin
@@ -12,7 +12,7 @@ public sealed class SftpAdmin
     /// <summary>Disabled admins cannot obtain tokens, and their tokens and API keys stop working. Default true.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Permission names from <see cref="SftpAdminPermissions"/>; <c>*</c> grants all. Default empty (status and version only).</summary>
+    /// <summary>Permission names (<c>SftpAdminPermissions</c> of SftpKit.AspNetCore: <c>manage_users</c>, <c>view_connections</c>, ...); <c>*</c> grants all. Default empty (status and version only).</summary>
     public IList<string> Permissions { get; set; } = new List<string>();
 
     /// <summary>Source networks (addresses or CIDR) the admin may connect from; empty = any. Checked on every request.</summary>

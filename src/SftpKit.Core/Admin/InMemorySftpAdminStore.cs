@@ -1,4 +1,4 @@
-namespace SftpKit.AspNetCore;
+namespace SftpKit.Admin;
 
 /// <summary>Admins and API keys in memory, for tests and hosts that seed admins in code. Lost on restart.</summary>
 public sealed class InMemorySftpAdminStore : ISftpAdminStore

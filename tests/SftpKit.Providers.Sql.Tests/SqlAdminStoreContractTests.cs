@@ -1,0 +1,160 @@
+using SftpKit.Accounts;
+using SftpKit.Admin;
+using Xunit.Abstractions;
+
+namespace SftpKit.Providers.Sql.Tests;
+
+/// <summary>
+/// The admin API's stores on every engine: admins and API keys (<see cref="SqlAdminStore"/>) and folder definitions
+/// (<see cref="SqlFolderStore"/>), seen by a second store instance on the same database, with SQL metacharacters
+/// stored verbatim. Engines without a server write "SKIPPED: ..." and return.
+/// </summary>
+public abstract class SqlAdminStoreContractTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private SqlTestDatabase? _database;
+
+    protected abstract SqlProvider Provider { get; }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    private async Task<SqlTestDatabase?> DatabaseAsync()
+    {
+        _database = await SqlTestDatabase.CreateAsync(Provider);
+        if (_database is null)
+        {
+            string message = $"SKIPPED: no {Provider} server; set {SqlTestDatabase.Variable(Provider)} (scripts/test.sh starts one on 127.0.0.1)";
+            output.WriteLine(message);
+            Console.WriteLine(message);
+        }
+        return _database;
+    }
+
+    private const string Nasty = "Robert'); DROP TABLE admins;-- \\ % _ ` \" 😀";
+
+    [Fact]
+    public async Task Admins_and_api_keys_round_trip_between_instances_and_deleting_an_admin_drops_its_keys()
+    {
+        if (await DatabaseAsync() is not { } db)
+        {
+            return;
+        }
+        var one = new SqlAdminStore(db.Options());
+        var two = new SqlAdminStore(db.Options());
+        var root = new SftpAdmin
+        {
+            UserName = "root",
+            PasswordHash = SftpPasswordHasher.Hash("pw"),
+            Permissions = ["*"],
+            AllowedNetworks = ["10.0.0.0/8", "2001:db8::/32"],
+            AllowApiKeyAuth = true,
+            Description = Nasty,
+        };
+        await one.CreateAsync(root, default);
+        await one.CreateAsync(new SftpAdmin { UserName = Nasty, Enabled = false }, default);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await two.CreateAsync(new SftpAdmin { UserName = "root" }, default));
+
+        var read = (await two.FindAsync("root", default))!;
+        Assert.Equal((root.PasswordHash, true, true, Nasty), (read.PasswordHash, read.Enabled, read.AllowApiKeyAuth, read.Description));
+        Assert.Equal(["*"], read.Permissions);
+        Assert.Equal(root.AllowedNetworks, read.AllowedNetworks);
+        var odd = (await two.FindAsync(Nasty, default))!;
+        Assert.Equal((null, false, false), (odd.PasswordHash, odd.Enabled, odd.AllowApiKeyAuth));
+        Assert.Null(await two.FindAsync("ROOT", default)); // names are case-sensitive on every engine
+        Assert.Equal(new[] { "root", Nasty }.Order(StringComparer.Ordinal), (await ToListAsync(two.ListAsync(default), a => a.UserName)).Order(StringComparer.Ordinal));
+
+        read.Permissions = ["manage_users"];
+        read.AllowedNetworks = [];
+        read.Enabled = false;
+        Assert.True(await two.UpdateAsync(read, default));
+        var updated = (await one.FindAsync("root", default))!;
+        Assert.Equal((false, 1, 0), (updated.Enabled, updated.Permissions.Count, updated.AllowedNetworks.Count));
+        Assert.False(await one.UpdateAsync(new SftpAdmin { UserName = "ghost" }, default));
+
+        var created = new DateTimeOffset(2026, 3, 4, 5, 6, 7, 890, TimeSpan.Zero);
+        await one.CreateApiKeyAsync(new SftpApiKey { Id = "k1", Name = "ci", SecretHash = new string('a', 64), CreatedAt = created, Admin = "root", ExpiresAt = created.AddDays(30), Description = Nasty }, default);
+        await one.CreateApiKeyAsync(new SftpApiKey { Id = "k2", Name = "unbound", SecretHash = new string('b', 64), CreatedAt = created.AddSeconds(1) }, default);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await two.CreateApiKeyAsync(new SftpApiKey { Id = "k1", Name = "x", SecretHash = "c" }, default));
+        var key = (await two.FindApiKeyAsync("k1", default))!;
+        Assert.Equal(("ci", new string('a', 64), created, created.AddDays(30), "root", Nasty),
+            (key.Name, key.SecretHash, key.CreatedAt, key.ExpiresAt, key.Admin, key.Description));
+        Assert.Equal(["k1", "k2"], await ToListAsync(two.ListApiKeysAsync(default), k => k.Id));
+
+        Assert.True(await two.DeleteAsync("root", default));
+        Assert.Null(await one.FindAsync("root", default));
+        Assert.Null(await one.FindApiKeyAsync("k1", default)); // bound keys go with their admin
+        Assert.NotNull(await one.FindApiKeyAsync("k2", default));
+        Assert.True(await one.DeleteApiKeyAsync("k2", default));
+        Assert.False(await one.DeleteApiKeyAsync("k2", default));
+        Assert.False(await one.DeleteAsync("root", default));
+        Assert.Equal(1L, Convert.ToInt64(await db.ScalarAsync("SELECT COUNT(*) FROM admins"))); // the DROP TABLE text was data
+    }
+
+    [Fact]
+    public async Task Folder_definitions_round_trip_between_instances()
+    {
+        if (await DatabaseAsync() is not { } db)
+        {
+            return;
+        }
+        var one = new SqlFolderStore(db.Options());
+        var two = new SqlFolderStore(db.Options());
+        var folder = new SftpFolder
+        {
+            Name = "shared",
+            FileSystem = new SftpFileSystemConfig { Provider = "s3", Root = "team/", Settings = { ["bucket"] = Nasty } },
+            QuotaSize = 5_000_000_000,
+            QuotaFiles = 12,
+            Description = Nasty,
+        };
+        await one.CreateAsync(folder, default);
+        await one.CreateAsync(new SftpFolder { Name = Nasty, FileSystem = new SftpFileSystemConfig { Root = "/srv/x" } }, default);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await two.CreateAsync(new SftpFolder { Name = "shared" }, default));
+        var read = (await two.FindAsync("shared", default))!;
+        Assert.Equal(("s3", "team/", Nasty, 5_000_000_000L, 12L, Nasty),
+            (read.FileSystem.Provider, read.FileSystem.Root, read.FileSystem.Settings["bucket"], read.QuotaSize, read.QuotaFiles, read.Description));
+        Assert.Equal(new[] { "shared", Nasty }.Order(StringComparer.Ordinal), (await ToListAsync(two.ListAsync(default), f => f.Name)).Order(StringComparer.Ordinal));
+
+        read.FileSystem = new SftpFileSystemConfig { Root = "/srv/shared" };
+        read.QuotaFiles = 0;
+        Assert.True(await two.UpdateAsync(read, default));
+        var updated = (await one.FindAsync("shared", default))!;
+        Assert.Equal(("local", "/srv/shared", 0L), (updated.FileSystem.Provider, updated.FileSystem.Root, updated.QuotaFiles));
+        Assert.False(await one.UpdateAsync(new SftpFolder { Name = "ghost" }, default));
+        Assert.True(await one.DeleteAsync("shared", default));
+        Assert.False(await two.DeleteAsync("shared", default));
+        Assert.Null(await two.FindAsync("shared", default));
+    }
+
+    private static async Task<List<string>> ToListAsync<T>(IAsyncEnumerable<T> items, Func<T, string> select)
+    {
+        var list = new List<string>();
+        await foreach (var item in items)
+        {
+            list.Add(select(item));
+        }
+        return list;
+    }
+}
+
+public sealed class SqliteAdminStoreTests(ITestOutputHelper output) : SqlAdminStoreContractTests(output)
+{
+    protected override SqlProvider Provider => SqlProvider.Sqlite;
+}
+
+public sealed class PostgreSqlAdminStoreTests(ITestOutputHelper output) : SqlAdminStoreContractTests(output)
+{
+    protected override SqlProvider Provider => SqlProvider.PostgreSql;
+}
+
+public sealed class MySqlAdminStoreTests(ITestOutputHelper output) : SqlAdminStoreContractTests(output)
+{
+    protected override SqlProvider Provider => SqlProvider.MySql;
+}
