@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SftpKit.Accounts;
+using SftpKit.Admin;
 using SftpKit.AspNetCore;
 
 namespace SftpKit.Server;

@@ -12,7 +12,8 @@ namespace SftpKit.Server;
 /// the account commands. Every library section binds from configuration <c>SftpKit</c>: <c>Listen</c>, <c>Algorithms</c>,
 /// <c>Limits</c>, <c>Defender</c>, ... (SftpServerOptions), <c>Policies</c>, <c>Events</c>, <c>Sql</c>, <c>S3</c>,
 /// <c>Admin</c>; this class adds <c>Sftp</c> (SftpSubsystemOptions), <c>Events:Http</c> and <c>Events:Commands</c>
-/// (lists of event actions), <c>AccountStore</c> (<c>sql</c>, the default, or <c>json</c>) and <c>UsersFile</c>.
+/// (lists of event actions), <c>AccountStore</c> (<c>sql</c>, the default, or <c>json</c>), <c>UsersFile</c> and
+/// <c>SecretsKeyFile</c>.
 /// </summary>
 internal static class SampleServices
 {
@@ -51,7 +52,13 @@ internal static class SampleServices
                     }
                 }
             });
+            // Admins and API keys of the admin API share the accounts' database (AddSftpAdminAuthentication's
+            // StoreFile applies only with the JSON account store).
+            server.AddSqlAdminStore();
         }
+        // S3 secret keys and SSE-C keys of accounts are stored AES-GCM encrypted, keyed from DIR/secrets.key
+        // (SftpKit:SecretsKeyFile; created with mode 0600 on first start). Losing the key file loses those secrets.
+        server.AddSecretProtection(paths.Resolve(configuration["SftpKit:SecretsKeyFile"] is { Length: > 0 } keyFile ? keyFile : "secrets.key"));
         services.AddOptions<SftpSubsystemOptions>().Bind(configuration.GetSection("SftpKit:Sftp"));
         foreach (var action in configuration.GetSection("SftpKit:Events:Http").GetChildren())
         {

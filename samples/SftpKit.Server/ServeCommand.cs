@@ -55,8 +55,8 @@ internal static class ServeCommand
             builder.WebHost.UseUrls(http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             AddServices(builder, serilog, paths, arguments);
             builder.Services.AddSftpAdmin();
-            // Admins live in DIR/admins.json (SftpKit:Admin:Authentication:StoreFile). To keep them elsewhere, register
-            // another ISftpAdminStore before this call: AddSftpAdminAuthentication only adds the JSON store when none is.
+            // Admins live in the SQL database with the accounts (AddSqlAdminStore in SampleServices), or in
+            // DIR/admins.json (SftpKit:Admin:Authentication:StoreFile) with the JSON account store.
             builder.Services.AddSftpAdminAuthentication(o => o.StoreFile = paths.Resolve(o.StoreFile is { Length: > 0 } file ? file : "admins.json"));
             builder.Services.AddHealthChecks().AddSftpServerCheck();
             builder.Services.AddOpenApi();

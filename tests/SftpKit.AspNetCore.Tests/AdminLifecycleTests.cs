@@ -166,7 +166,7 @@ public sealed class AdminLifecycleTests
             {
                 ["provider"] = "memory",
                 ["root"] = "nina",
-                ["settings"] = new JsonObject { ["secretAccessKey"] = "s3-secret-value", ["region"] = "eu-west-1" },
+                ["settings"] = new JsonObject { ["secretAccessKey"] = "s3-secret-value", ["sseCustomerKey"] = "sse-c-key-value", ["region"] = "eu-west-1" },
             },
         };
         using (var created = await api.PostJsonAsync("/api/v2/users", account))
@@ -174,9 +174,11 @@ public sealed class AdminLifecycleTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             string text = await created.Content.ReadAsStringAsync();
             Assert.DoesNotContain("s3-secret-value", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("sse-c-key-value", text, StringComparison.Ordinal);
         }
         var read = (await (await api.GetAsync("/api/v2/users/nina")).BodyAsync())!.AsObject();
         Assert.Equal("[redacted]", read["fileSystem"]!["settings"]!["secretAccessKey"]!.GetValue<string>());
+        Assert.Equal("[redacted]", read["fileSystem"]!["settings"]!["sseCustomerKey"]!.GetValue<string>());
         Assert.Equal("eu-west-1", read["fileSystem"]!["settings"]!["region"]!.GetValue<string>());
         read["description"] = "changed";
         using (var updated = await api.PutJsonAsync("/api/v2/users/nina", read))
@@ -185,6 +187,7 @@ public sealed class AdminLifecycleTests
         }
         var stored = await server.Users.FindAsync("nina", CancellationToken.None);
         Assert.Equal("s3-secret-value", stored!.FileSystem!.Settings["secretAccessKey"]);
+        Assert.Equal("sse-c-key-value", stored.FileSystem.Settings["sseCustomerKey"]);
         Assert.Equal("changed", stored.Description);
     }
 }

@@ -22,7 +22,12 @@ public sealed class AdminApiProcessTests
             Assert.True(adminPassword.Length >= 20);
             // The password is on one stdout line only, never in a log record nor in the admin store.
             Assert.Single(server.StandardOutput, l => l.Contains(adminPassword, StringComparison.Ordinal));
-            Assert.DoesNotContain(adminPassword, await File.ReadAllTextAsync(Path.Combine(dir, "admins.json")), StringComparison.Ordinal);
+            // The admin lives in the SQLite database with the accounts; only its hash is stored there.
+            Assert.False(File.Exists(Path.Combine(dir, "admins.json")));
+            foreach (string file in Directory.GetFiles(dir, "sftpkit.db*"))
+            {
+                Assert.DoesNotContain(adminPassword, System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file)), StringComparison.Ordinal);
+            }
 
             using var anonymous = server.AdminClient();
             using (var health = await anonymous.GetAsync("/healthz"))

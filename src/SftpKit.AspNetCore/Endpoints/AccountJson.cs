@@ -96,10 +96,15 @@ internal static class AccountJson
     /// <summary>What a secret storage setting reads as in responses; sent back unchanged, it keeps the stored value.</summary>
     public const string Redacted = "[redacted]";
 
-    private static readonly string[] s_secretWords = ["secret", "password", "passphrase", "token", "credential", "privatekey", "private_key", "accesskey", "access_key"];
+    // Beyond what the stores protect at rest (SftpAccountSecrets.IsSecret), responses also hide access key ids.
+    private static readonly string[] s_extraRedactedWords = ["accesskey", "access_key"];
 
-    /// <summary>Storage settings whose name says they hold a secret (S3 secret keys, passwords, tokens).</summary>
-    public static bool IsSecretSetting(string name) => s_secretWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Storage settings whose name says they hold a secret: everything <see cref="SftpAccountSecrets.IsSecret"/> names
+    /// (S3 secret keys, SSE-C keys, passwords, tokens) plus access key ids.
+    /// </summary>
+    public static bool IsSecretSetting(string name) =>
+        SftpAccountSecrets.IsSecret(name) || s_extraRedactedWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The account for a response: no password hash (only <c>hasPassword</c>) and secret storage settings redacted.</summary>
     public static JsonObject Write(SftpAccount account)
