@@ -94,9 +94,14 @@ internal sealed class SftpRequestTarget : FuzzTarget
         await SftpServerStdio.RunAsync(fs, stdin, Stream.Null, new SftpSubsystemOptions(), cancellationToken);
     }
 
+    /// <summary>
+    /// An in-memory file system with a 4 MiB capacity. Without one, a single WRITE or copy-data at a 2 GiB offset
+    /// grows a file to 2 GiB (the first fuzz failures, kept in FuzzRegressions/sftp): the capacity is the limit an
+    /// in-memory backend documents, as quotas are for disks.
+    /// </summary>
     internal static async Task<InMemoryFileSystem> PopulatedFileSystemAsync()
     {
-        var fs = new InMemoryFileSystem();
+        var fs = new InMemoryFileSystem(capacityBytes: 4 * 1024 * 1024);
         await fs.CreateDirectoryAsync("/dir", default);
         foreach (var (path, size) in new[] { ("/a.txt", 5000), ("/dir/b", 10) })
         {
