@@ -34,6 +34,7 @@ public sealed class HostilePathTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(Outside, "secret.txt"), Secret);
         Directory.CreateDirectory(Path.Combine(_server.Home, "dir"));
         await File.WriteAllTextAsync(Path.Combine(_server.Home, "dir", "inside.txt"), "inside");
+        await File.WriteAllTextAsync(Path.Combine(_server.Home, "control.txt"), "inside");
         // Links a local process made inside the root, pointing out of it.
         File.CreateSymbolicLink(Path.Combine(_server.Home, "out"), Outside);
         File.CreateSymbolicLink(Path.Combine(_server.Home, "outfile"), Path.Combine(Outside, "secret.txt"));
@@ -140,7 +141,7 @@ public sealed class HostilePathTests : IAsyncLifetime
                 races += 1
             stop.set(); th.join()
             print("races", races)
-            print("control", read("dir/inside.txt"), decoys > 0)
+            print("control", read("control.txt"), decoys > 0)
             print("leaked", leaked)
             """;
         string scriptPath = Path.Combine(_server.Directory, "hostile.py");
