@@ -109,6 +109,7 @@ public sealed class SqlDefender : ISftpDefender
         {
             SftpDefenderEvent.UnknownUser => _options.ScoreUnknownUser,
             SftpDefenderEvent.LimitExceeded => _options.ScoreLimitExceeded,
+            SftpDefenderEvent.HandshakeAbandoned => _options.ScoreHandshakeAbandoned,
             _ => _options.ScoreInvalidCredentials,
         };
         if (!_options.Enabled || score <= 0 || _safeList.Contains(address))

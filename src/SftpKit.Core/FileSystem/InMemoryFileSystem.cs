@@ -31,7 +31,8 @@ public sealed partial class InMemoryFileSystem :
     /// <summary>Creates an empty file system whose root is a 0755 directory.</summary>
     /// <param name="capacityBytes">
     /// Most bytes of file content held at once (uploads in progress included); writes past it fail with
-    /// <see cref="VfsError.NoSpace"/>. Defaults to null: limited only by memory.
+    /// <see cref="VfsError.NoSpace"/>. Defaults to null: limited only by memory, so one client WRITE or copy-data at
+    /// a 2 GiB offset makes a 2 GiB file; set a capacity wherever untrusted clients reach this file system.
     /// </param>
     public InMemoryFileSystem(long? capacityBytes = null)
     {

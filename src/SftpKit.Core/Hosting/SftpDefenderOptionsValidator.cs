@@ -21,9 +21,10 @@ internal sealed class SftpDefenderOptionsValidator : IValidateOptions<SftpServer
         {
             errors.Add("Defender.Threshold must be at least 1.");
         }
-        if (defender.ScoreInvalidCredentials < 0 || defender.ScoreUnknownUser < 0 || defender.ScoreLimitExceeded < 0)
+        if (defender.ScoreInvalidCredentials < 0 || defender.ScoreUnknownUser < 0 || defender.ScoreLimitExceeded < 0
+            || defender.ScoreHandshakeAbandoned < 0)
         {
-            errors.Add("Defender.ScoreInvalidCredentials, ScoreUnknownUser and ScoreLimitExceeded must not be negative.");
+            errors.Add("Defender.ScoreInvalidCredentials, ScoreUnknownUser, ScoreLimitExceeded and ScoreHandshakeAbandoned must not be negative.");
         }
         if (defender.ObservationTime <= TimeSpan.Zero)
         {

@@ -32,6 +32,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConnectionPolicies _policies;
     private SshServerContext? _context;
+    private UnauthenticatedConnectionGate? _gate;
     private long _nextId;
     private int _refusing;
 
@@ -67,6 +68,9 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
             _options.Limits.MaxAuthAttempts);
         _context = new SshServerContext(_options, hostKeys, _authenticator, _subsystems.ToList(),
             _commands.Select(c => _events is null ? c : new Events.EventedCommandHandler(c, _events)).ToList<ISshCommandHandler>(), _logger, auth, _policies);
+        _gate = new UnauthenticatedConnectionGate(MaxStartups.TryParse(_options.Limits.MaxUnauthenticatedConnections, out var startups)
+            ? startups
+            : throw new InvalidOperationException("Limits.MaxUnauthenticatedConnections is invalid."));
         var endpoints = _options.Endpoints.Count > 0 ? _options.Endpoints : [new SshEndpoint()];
         var bound = new List<EndPoint>();
         try
@@ -225,7 +229,23 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
             return;
         }
 
-        var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), remote, _context!, id, info);
+        if (!_gate!.TryEnter(id, address, description => info.RequestClose(description), out var evict))
+        {
+            _policies.Registry.Remove(info);
+            Log.UnauthenticatedConnectionDropped(_logger, remote?.ToString(), _gate.Count);
+            _policies.Metrics.ConnectionRefused("startups_full");
+            Refuse(socket, id, remote);
+            return;
+        }
+        if (evict is not null)
+        {
+            evict("Too many unauthenticated connections.");
+        }
+
+        var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), remote, _context!, id, info)
+        {
+            Authenticated = () => _gate.Leave(id),
+        };
         Log.ConnectionAccepted(_logger, id, remote?.ToString());
         _policies.Metrics.ConnectionOpened();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -238,6 +258,11 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
             }
             finally
             {
+                _gate.Leave(id);
+                if (judged && !connection.IsAuthenticated && !connection.AuthenticationAttempted && !_stopping.IsCancellationRequested)
+                {
+                    await ScoreAbandonedHandshakeAsync(id, address!).ConfigureAwait(false);
+                }
                 _connections.TryRemove(id, out _);
                 _policies.Registry.Remove(info);
                 _policies.Metrics.ConnectionClosed();
@@ -246,6 +271,22 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         }, CancellationToken.None);
         _connections[id] = (connection, task);
         gate.SetResult();
+    }
+
+    /// <summary>A connection that never tried to log in held a slot for nothing: the defender scores its address.</summary>
+    private async Task ScoreAbandonedHandshakeAsync(string id, IPAddress address)
+    {
+        Log.HandshakeAbandoned(_logger, id, address.ToString());
+        try
+        {
+            await _policies.Defender.AddEventAsync(address, SftpDefenderEvent.HandshakeAbandoned, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failing defender store must not take the connection's cleanup down; it is logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.DefenderEventFailed(_logger, address.ToString(), ex);
+        }
     }
 
     /// <summary>Sends the refusal off the accept loop; a flood of refusals beyond the bound is just closed.</summary>

@@ -147,6 +147,18 @@ public sealed class SftpServerLimits
     /// </summary>
     public int MaxConnectionsPerHost { get; set; } = 20;
 
+    /// <summary>
+    /// Connections that have not authenticated yet, as OpenSSH's MaxStartups "start:rate:full": from <c>start</c>
+    /// such connections a new one is refused with probability <c>rate</c>%, rising linearly to 100% at <c>full</c>
+    /// (a single number N means "N:100:N", a hard cap). A new connection from an address holding no unauthenticated
+    /// connection is never the one refused: the oldest unauthenticated connection of the address holding the most is
+    /// closed instead, so a handshake flood from some addresses cannot lock out the others. Refusals get
+    /// SSH_MSG_DISCONNECT (TOO_MANY_CONNECTIONS). Defaults to "256:30:1024": larger than sshd's 10:30:100 because
+    /// one SftpKit process serves thousands of sessions and bursts of hundreds of logins, while 1024 bounds the
+    /// memory of half-open handshakes (about 0.2 MiB each, packet buffers included).
+    /// </summary>
+    public string MaxUnauthenticatedConnections { get; set; } = "256:30:1024";
+
     /// <summary>Bytes (sent plus received) after which the server starts a rekey. Defaults to 1 GiB.</summary>
     public long RekeyBytes { get; set; } = 1L << 30;
 

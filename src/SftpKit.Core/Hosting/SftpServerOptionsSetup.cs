@@ -115,6 +115,10 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
         {
             errors.Add("Limits.MaxConnections must be at least 1.");
         }
+        if (!MaxStartups.TryParse(limits.MaxUnauthenticatedConnections, out _))
+        {
+            errors.Add("Limits.MaxUnauthenticatedConnections must be \"start:rate:full\" (1 <= start <= full, rate 0–100) or one positive number.");
+        }
         if (limits.RekeyBytes < 64 * 1024)
         {
             errors.Add("Limits.RekeyBytes must be at least 65536.");

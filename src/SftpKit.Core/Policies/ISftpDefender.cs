@@ -46,6 +46,12 @@ public enum SftpDefenderEvent
 
     /// <summary>A limit was exceeded (<see cref="SftpDefenderOptions.ScoreLimitExceeded"/>).</summary>
     LimitExceeded,
+
+    /// <summary>
+    /// A connection ended before authenticating without trying any login: it stalled in the version exchange or key
+    /// exchange until the login grace time, or left after it (<see cref="SftpDefenderOptions.ScoreHandshakeAbandoned"/>).
+    /// </summary>
+    HandshakeAbandoned,
 }
 
 /// <summary>A host the defender tracks: its score within the observation window, and its ban if banned.</summary>

@@ -79,6 +79,7 @@ internal sealed class InMemoryDefender : ISftpDefender
         {
             SftpDefenderEvent.UnknownUser => _options.ScoreUnknownUser,
             SftpDefenderEvent.LimitExceeded => _options.ScoreLimitExceeded,
+            SftpDefenderEvent.HandshakeAbandoned => _options.ScoreHandshakeAbandoned,
             _ => _options.ScoreInvalidCredentials,
         };
         if (!_options.Enabled || score <= 0 || _safeList.Contains(address))

@@ -29,6 +29,13 @@ public sealed class SftpDefenderOptions
     /// </summary>
     public int ScoreLimitExceeded { get; set; } = 3;
 
+    /// <summary>
+    /// Score of a connection that ended before authenticating without trying any login (a stalled or abandoned
+    /// handshake: slow-banner floods, port scanners, TCP health checks). Put monitoring hosts in
+    /// <see cref="SafeList"/> or set 0 to ignore them. Defaults to 1.
+    /// </summary>
+    public int ScoreHandshakeAbandoned { get; set; } = 1;
+
     /// <summary>Window over which scores add up. Defaults to 30 minutes.</summary>
     public TimeSpan ObservationTime { get; set; } = TimeSpan.FromMinutes(30);
 

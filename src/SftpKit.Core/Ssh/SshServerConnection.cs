@@ -62,6 +62,15 @@ internal sealed class SshServerConnection
 
     public string? UserName { get; private set; }
 
+    /// <summary>Called once, when the client has authenticated (the server's unauthenticated-connection gate lets go).</summary>
+    internal Action? Authenticated { get; set; }
+
+    /// <summary>True once the client sent any USERAUTH_REQUEST: it tried to log in rather than stall the handshake.</summary>
+    internal bool AuthenticationAttempted { get; private set; }
+
+    /// <summary>True when the client authenticated.</summary>
+    internal bool IsAuthenticated => _authenticated;
+
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     private string ServerVersionLine => "SSH-2.0-" + _server.Options.ServerVersion;
@@ -177,11 +186,13 @@ internal sealed class SshServerConnection
                         {
                             break; // RFC 4252 §5.1: requests after success are ignored.
                         }
+                        AuthenticationAttempted = true;
                         var principal = await auth.HandleAsync(payload, token).ConfigureAwait(false);
                         if (principal is not null)
                         {
                             UserName = principal.UserName;
                             _authenticated = true;
+                            Authenticated?.Invoke();
                             Info.SetAuthenticated(principal);
                             policies?.Metrics.SessionStarted();
                             Touch();

@@ -23,6 +23,7 @@ internal sealed class SshChannel : IDisposable
     private TaskCompletionSource? _windowWaiter;
     private bool _localClosed;
     private bool _remoteClosed;
+    private bool _remoteEof; // set and read by the connection's read loop only
 
     public SshChannel(SshTransport transport, uint localId, uint remoteId, uint remoteWindow, uint remoteMaxPacket, uint localWindow, int maxChunk)
     {
@@ -74,6 +75,12 @@ internal sealed class SshChannel : IDisposable
         {
             return;
         }
+        if (_remoteEof)
+        {
+            // Data after EOF (RFC 4254 §5.3 forbids it) has no reader: as OpenSSH, drop it and re-open the window.
+            OnConsumed(data.Length);
+            return;
+        }
         _inbound.Writer.Write(data);
         // pauseWriterThreshold 0: the window, not the pipe, bounds buffered bytes, so this never waits.
         var flush = _inbound.Writer.FlushAsync();
@@ -95,7 +102,11 @@ internal sealed class SshChannel : IDisposable
         OnConsumed(length);
     }
 
-    public void OnEof() => _inbound.Writer.Complete();
+    public void OnEof()
+    {
+        _remoteEof = true;
+        _inbound.Writer.Complete();
+    }
 
     public void OnWindowAdjust(uint bytes)
     {
