@@ -404,7 +404,7 @@ internal sealed class ConnectionTarget : FuzzTarget
         await using var sink = new NullTransport();
         using var aborted = new CancellationTokenSource();
         var service = new ConnectionService(sink.Transport, new SshPrincipal("alice"), new IPEndPoint(IPAddress.Loopback, 40000), "fuzz",
-            [_sftp], [new TestCommands()], NullLogger.Instance, maxChannels: 4, windowSize: 256 * 1024, maxChunk: 32768, aborted.Token);
+            [_sftp], [new TestCommands()], NullLogger.Instance, maxChannels: 4, windowSize: 256 * 1024, maxChunk: 32768, receiveMaxPacket: 65536, aborted.Token);
         try
         {
             foreach (var message in SplitRecords(input))
