@@ -63,14 +63,31 @@ internal sealed class LocalStorageProvider : ISftpStorageProvider
 
 /// <summary>
 /// <c>memory</c>: an <see cref="InMemoryFileSystem"/> per <see cref="SftpFileSystemConfig.Root"/> name (else per
-/// account), kept for the life of the process so an account finds its files again on the next login.
+/// account), kept for the life of the process so an account finds its files again on the next login. Each tree holds
+/// at most <see cref="CapacitySetting"/> bytes (setting <c>capacityBytes</c>; defaults to
+/// <see cref="DefaultCapacityBytes"/>), so a client cannot grow the process without bound, e.g. with one WRITE at a
+/// far offset; writes past it fail with "no space". The capacity is fixed when the tree is first created.
 /// </summary>
 internal sealed class MemoryStorageProvider : ISftpStorageProvider
 {
+    /// <summary>The setting that sets a tree's capacity in bytes.</summary>
+    public const string CapacitySetting = "capacityBytes";
+
+    /// <summary>Capacity of a tree without <see cref="CapacitySetting"/>: 256 MiB.</summary>
+    public const long DefaultCapacityBytes = 256L * 1024 * 1024;
+
     private readonly ConcurrentDictionary<string, InMemoryFileSystem> _trees = new(StringComparer.Ordinal);
 
     public string Name => "memory";
 
-    public ValueTask<IVirtualFileSystem> CreateAsync(SftpFileSystemConfig config, SftpAccount account, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IVirtualFileSystem>(_trees.GetOrAdd(config.Root ?? account.UserName, static _ => new InMemoryFileSystem()));
+    public ValueTask<IVirtualFileSystem> CreateAsync(SftpFileSystemConfig config, SftpAccount account, CancellationToken cancellationToken)
+    {
+        long capacity = DefaultCapacityBytes;
+        if (config.Settings.TryGetValue(CapacitySetting, out string? text)
+            && (!long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out capacity) || capacity <= 0))
+        {
+            throw new InvalidOperationException($"Storage setting {CapacitySetting} must be a positive whole number of bytes.");
+        }
+        return ValueTask.FromResult<IVirtualFileSystem>(_trees.GetOrAdd(config.Root ?? account.UserName, static (_, c) => new InMemoryFileSystem(c), capacity));
+    }
 }
