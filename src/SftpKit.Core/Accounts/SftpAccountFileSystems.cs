@@ -138,6 +138,9 @@ public sealed class SftpQuotaManager
     private readonly SftpAccountFileSystems _storage;
     private readonly SftpPolicyOptions _options;
 
+    /// <summary>This instance's live ledger: a scan replaces the changes it still holds for retry.</summary>
+    internal Policies.SftpQuotaLedger? Ledger { get; init; }
+
     /// <summary>Creates the manager.</summary>
     public SftpQuotaManager(ISftpUserStore users, ISftpQuotaStore quotas, SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options)
     {
@@ -167,11 +170,13 @@ public sealed class SftpQuotaManager
         {
             var usage = await SftpQuotaScanner.MeasureAsync(fs, VirtualPath.Normalize(folder.VirtualPath), _options.MaxScanEntries, cancellationToken).ConfigureAwait(false);
             await _quotas.SetAsync(SftpQuotaOwner.Folder(folder.Name), usage, cancellationToken).ConfigureAwait(false);
+            Ledger?.ForgetUnsaved(SftpQuotaOwner.Folder(folder.Name));
             size -= usage.Size;
             files -= usage.Files;
         }
         var own = new SftpQuotaUsage(Math.Max(0, size), Math.Max(0, files));
         await _quotas.SetAsync(SftpQuotaOwner.User(userName), own, cancellationToken).ConfigureAwait(false);
+        Ledger?.ForgetUnsaved(SftpQuotaOwner.User(userName));
         return own;
     }
 }

@@ -40,11 +40,15 @@ public static partial class SftpServerBuilderExtensions
         services.AddOptions<SftpPolicyOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SftpPolicyOptions>, SftpPolicyOptionsFromConfiguration>());
         services.TryAddSingleton(sp => new SftpBandwidthLimiter(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value, sp.GetService<TimeProvider>()));
-        services.TryAddSingleton(sp => new SftpQuotaLedger(sp.GetRequiredService<ISftpQuotaStore>()));
+        services.TryAddSingleton(sp => new SftpQuotaLedger(sp.GetRequiredService<ISftpQuotaStore>(), sp.GetService<ILogger<SftpQuotaLedger>>(), sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, LocalStorageProvider>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, MemoryStorageProvider>());
         services.TryAddSingleton<SftpAccountFileSystems>();
-        services.TryAddSingleton<SftpQuotaManager>();
+        services.TryAddSingleton(sp => new SftpQuotaManager(sp.GetRequiredService<ISftpUserStore>(), sp.GetRequiredService<ISftpQuotaStore>(),
+            sp.GetRequiredService<SftpAccountFileSystems>(), sp.GetRequiredService<IOptions<SftpPolicyOptions>>())
+        {
+            Ledger = sp.GetRequiredService<SftpQuotaLedger>(),
+        });
         services.TryAddSingleton<ISftpFolderStore>(_ => new InMemoryFolderStore());
         services.TryAddSingleton(sp => new SftpRetentionCheck(sp.GetRequiredService<ISftpUserStore>(), sp.GetRequiredService<SftpAccountFileSystems>(),
             sp.GetRequiredService<IOptions<SftpPolicyOptions>>(), sp.GetService<ISftpQuotaStore>(), sp.GetService<Events.ISftpEventDispatcher>(), sp.GetService<TimeProvider>()));

@@ -107,7 +107,7 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         await _inner.SetInfoAsync(path, change, followLinks, cancellationToken).ConfigureAwait(false);
         if (scope.Tracked && growth != 0)
         {
-            await _ledger.Store.AddAsync(scope.Owner, growth, 0, CancellationToken.None).ConfigureAwait(false);
+            await _ledger.RecordAsync(scope.Owner, growth, 0).ConfigureAwait(false);
         }
     }
 
@@ -368,6 +368,8 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
             return;
         }
         var usage = await _ledger.Store.GetAsync(scope.Owner, cancellationToken).ConfigureAwait(false);
+        var unsaved = _ledger.Unsaved(scope.Owner);
+        usage = new SftpQuotaUsage(usage.Size + unsaved.Size, usage.Files + unsaved.Files);
         long files = usage.Files + (newFile ? 1 : 0) + extraFiles;
         if (scope.FilesLimit > 0 && files > scope.FilesLimit)
         {
@@ -384,7 +386,7 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
     {
         if (scope.Tracked && (sizeDelta != 0 || filesDelta != 0))
         {
-            await _ledger.Store.AddAsync(scope.Owner, sizeDelta, filesDelta, CancellationToken.None).ConfigureAwait(false);
+            await _ledger.RecordAsync(scope.Owner, sizeDelta, filesDelta).ConfigureAwait(false);
         }
     }
 
