@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +31,12 @@ internal sealed class SampleHttpOptions
 
     /// <summary>Kestrel URLs, separated by <c>;</c>. Defaults to <c>http://127.0.0.1:8080</c> (loopback only).</summary>
     public string Urls { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>
+    /// Reverse proxies (IP addresses or CIDR networks) whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> headers are
+    /// trusted, so admins' allowed networks and logs see the real client. Empty by default: the headers are ignored.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 }
 
 /// <summary>
@@ -60,7 +67,31 @@ internal static class ServeCommand
             builder.Services.AddSftpAdminAuthentication(o => o.StoreFile = paths.Resolve(o.StoreFile is { Length: > 0 } file ? file : "admins.json"));
             builder.Services.AddHealthChecks().AddSftpServerCheck();
             builder.Services.AddOpenApi();
+            if (http.TrustedProxies.Count > 0)
+            {
+                builder.Services.Configure<ForwardedHeadersOptions>(o =>
+                {
+                    o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                    o.KnownProxies.Clear();
+                    o.KnownIPNetworks.Clear();
+                    foreach (string proxy in http.TrustedProxies)
+                    {
+                        if (proxy.Contains('/', StringComparison.Ordinal))
+                        {
+                            o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
+                        }
+                        else
+                        {
+                            o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                        }
+                    }
+                });
+            }
             var app = builder.Build();
+            if (http.TrustedProxies.Count > 0)
+            {
+                app.UseForwardedHeaders();
+            }
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapSftpAdmin("/api/v2");
