@@ -104,11 +104,16 @@ internal sealed class LocalWriter : IVfsRandomAccessWriter
     private readonly string? _tempPath;
     private readonly string _targetPath;
     private readonly bool _createNew;
+    private readonly SafeFileHandle? _directory;
     private bool _flushRequested;
     private bool _completed;
 
-    public LocalWriter(LocalFileSystem owner, SafeFileHandle handle, string name, long offset, string? tempPath, string targetPath, bool createNew)
+    // directory: when set, a handle of the directory holding both the temporary and the target (checked inside the
+    // root when opened): completing renames and disposing removes through it, never through paths.
+    public LocalWriter(LocalFileSystem owner, SafeFileHandle handle, string name, long offset, string? tempPath, string targetPath, bool createNew,
+        SafeFileHandle? directory = null)
     {
+        _directory = directory;
         _owner = owner;
         _handle = handle;
         _name = name;
@@ -173,6 +178,11 @@ internal sealed class LocalWriter : IVfsRandomAccessWriter
             {
                 RandomAccess.FlushToDisk(_handle);
             }
+            if (_directory is not null)
+            {
+                int renameErrno = UnixNative.RenameAt(_directory, Path.GetFileName(_tempPath), Path.GetFileName(_targetPath), overwrite: !_createNew);
+                return renameErrno == 0 ? true : throw LocalFileSystem.MoveError(renameErrno);
+            }
             // The directory was confined when the upload opened; check again in case it was swapped meanwhile.
             string parent = Path.GetDirectoryName(_targetPath)!;
             string? realParent = UnixNative.RealPath(parent, out int errno) ?? throw LocalErrorMapper.FromErrno(errno);
@@ -210,7 +220,15 @@ internal sealed class LocalWriter : IVfsRandomAccessWriter
     public ValueTask DisposeAsync()
     {
         _handle.Dispose();
-        if (_tempPath is not null && !_completed)
+        if (_directory is not null)
+        {
+            if (_tempPath is not null && !_completed)
+            {
+                _ = UnixNative.UnlinkAt(_directory, Path.GetFileName(_tempPath));
+            }
+            _directory.Dispose();
+        }
+        else if (_tempPath is not null && !_completed)
         {
             try
             {

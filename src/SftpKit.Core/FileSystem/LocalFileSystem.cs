@@ -227,11 +227,27 @@ public sealed class LocalFileSystem :
             }
         }
         string directory = _tempDirectory ?? Path.GetDirectoryName(real)!;
-        string temp = Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N") + TempSuffix);
-        var tempHandle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, Share, FileOptions.Asynchronous);
+        string tempName = TempPrefix + Guid.NewGuid().ToString("N") + TempSuffix;
+        string temp = Path.Combine(directory, tempName);
+        // In the target's own directory, the temporary is created, renamed into place and removed through a handle of
+        // that directory, checked to be inside the root once: a link swapped into the path meanwhile cannot move any
+        // of it out of the root.
+        var directoryHandle = _tempDirectory is null && UnixNative.HasDirectoryCalls ? OpenConfinedDirectory(directory) : null;
+        SafeFileHandle tempHandle;
         try
         {
-            if (_tempDirectory is null)
+            tempHandle = directoryHandle is not null
+                ? UnixNative.CreateFileAt(directoryHandle, tempName, 0x180, out int createErrno) ?? throw LocalErrorMapper.FromErrno(createErrno)
+                : File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, Share, FileOptions.Asynchronous);
+        }
+        catch
+        {
+            directoryHandle?.Dispose();
+            throw;
+        }
+        try
+        {
+            if (_tempDirectory is null && directoryHandle is null)
             {
                 _paths.VerifyHandle(tempHandle);
             }
@@ -251,12 +267,36 @@ public sealed class LocalFileSystem :
             {
                 ApplyOwner(temp);
             }
-            return new LocalWriter(this, tempHandle, name, options.Offset, temp, real, options.CreateNew);
+            return new LocalWriter(this, tempHandle, name, options.Offset, temp, real, options.CreateNew, directoryHandle);
         }
         catch
         {
             tempHandle.Dispose();
-            File.Delete(temp);
+            if (directoryHandle is not null)
+            {
+                _ = UnixNative.UnlinkAt(directoryHandle, tempName);
+                directoryHandle.Dispose();
+            }
+            else
+            {
+                File.Delete(temp);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>A handle of <paramref name="directory"/>, checked (through the handle) to be inside the root.</summary>
+    private SafeFileHandle OpenConfinedDirectory(string directory)
+    {
+        var handle = UnixNative.OpenDirectory(directory, out int errno) ?? throw LocalErrorMapper.FromErrno(errno);
+        try
+        {
+            _paths.VerifyHandle(handle);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
             throw;
         }
     }

@@ -191,6 +191,83 @@ internal static partial class UnixNative
         }
     }
 
+    /// <summary>True where <see cref="OpenDirectory"/>, <see cref="CreateFileAt"/>, <see cref="RenameAt"/> and <see cref="UnlinkAt"/> work (Linux x86_64/arm64).</summary>
+    public static bool HasDirectoryCalls => HasKnownLayout;
+
+    // open(2) flags that differ between the two Linux ABIs we know.
+    private const int ORdWr = 0x2, OCreat = 0x40, OExcl = 0x80, OCloExec = 0x80000;
+    private static int ODirectory => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
+    private static int ONoFollow => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;
+
+    /// <summary>Opens a directory (following links) as a handle that pins it; the errno when not.</summary>
+    public static SafeFileHandle? OpenDirectory(string path, out int errno)
+    {
+        int fd = open(ToCString(path), ODirectory | OCloExec, 0);
+        errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="name"/> (one path component) inside the directory <paramref name="directory"/> with
+    /// O_CREAT|O_EXCL|O_NOFOLLOW, read-write; the errno when not. The file lands in that directory whatever happens to
+    /// the paths leading to it meanwhile.
+    /// </summary>
+    public static SafeFileHandle? CreateFileAt(SafeFileHandle directory, string name, uint mode, out int errno)
+    {
+        bool added = false;
+        try
+        {
+            directory.DangerousAddRef(ref added);
+            int fd = openat((int)directory.DangerousGetHandle(), ToCString(name), ORdWr | OCreat | OExcl | ONoFollow | OCloExec, mode);
+            errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+        }
+        finally
+        {
+            if (added)
+            {
+                directory.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>renameat2 of two names inside one directory handle (RENAME_NOREPLACE unless <paramref name="overwrite"/>); 0 or errno.</summary>
+    public static int RenameAt(SafeFileHandle directory, string from, string to, bool overwrite)
+    {
+        bool added = false;
+        try
+        {
+            directory.DangerousAddRef(ref added);
+            int fd = (int)directory.DangerousGetHandle();
+            return renameat2(fd, ToCString(from), fd, ToCString(to), overwrite ? 0 : RenameNoReplace) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+        finally
+        {
+            if (added)
+            {
+                directory.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>unlinkat of a file name inside a directory handle; 0 or errno.</summary>
+    public static int UnlinkAt(SafeFileHandle directory, string name)
+    {
+        bool added = false;
+        try
+        {
+            directory.DangerousAddRef(ref added);
+            return unlinkat((int)directory.DangerousGetHandle(), ToCString(name), 0) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+        finally
+        {
+            if (added)
+            {
+                directory.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>lchown(2) (a link itself, never its target); 0 on success.</summary>
     public static int LChown(string path, uint uid, uint gid)
         => lchown(ToCString(path), uid, gid) == 0 ? 0 : Marshal.GetLastPInvokeError();
@@ -315,6 +392,15 @@ internal static partial class UnixNative
 
     [DllImport("libc", SetLastError = true)]
     private static extern int renameat2(int fromDir, byte[] from, int toDir, byte[] to, uint flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open(byte[] path, int flags, uint mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int openat(int directory, byte[] path, int flags, uint mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int unlinkat(int directory, byte[] path, int flags);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int lchown(byte[] path, uint uid, uint gid);
