@@ -238,8 +238,12 @@ public sealed class LocalFileSystemConfinementTests : IDisposable
         // Another process swaps the directory for a link outside while the upload is open.
         Directory.Move(InRoot("dir"), InRoot("dir-moved"));
         Directory.CreateSymbolicLink(InRoot("dir"), _outside);
-        await Assert.ThrowsAsync<VfsException>(() => writer.CompleteAsync(Ct).AsTask());
+        // The upload holds its directory, not its path: it is published in that directory, which is still inside the
+        // root (now at /dir-moved), and nothing appears behind the link.
+        await writer.CompleteAsync(Ct);
         Assert.False(File.Exists(Path.Combine(_outside, "upload.txt")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_outside, ".sftpkit-*"));
+        Assert.Equal("data", await File.ReadAllTextAsync(InRoot("dir-moved/upload.txt")));
         AssertSecretIntact();
     }
 }

@@ -36,10 +36,16 @@ public sealed class PasswordHashGateTests : IClassFixture<SftpTestServer>
     public async Task Gate_WaitingCallerCanBeCancelled()
     {
         using var hold = new ManualResetEventSlim();
+        using var entered = new CountdownEvent(PasswordHashGate.Slots);
         var holders = Enumerable.Range(0, PasswordHashGate.Slots)
-            .Select(_ => Task.Run(async () => await PasswordHashGate.RunAsync(() => hold.Wait(TimeSpan.FromSeconds(30)), CancellationToken.None)))
+            .Select(_ => Task.Run(async () => await PasswordHashGate.RunAsync(() =>
+            {
+                entered.Signal();
+                return hold.Wait(TimeSpan.FromSeconds(60));
+            }, CancellationToken.None)))
             .ToList();
-        await Task.Delay(200);
+        // Every slot is taken before the caller that must wait arrives (no fixed sleep: the machine may be busy).
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(60)), "the holders did not all enter the gate");
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await PasswordHashGate.RunAsync(() => true, cancel.Token));
         hold.Set();
