@@ -104,9 +104,9 @@ internal static class QuotaEndpoints
         }
         switch (scans.TryStart(userName, AdminRequest.Actor(context), out var status))
         {
-            case QuotaScanQueue.StartResult.AlreadyRunning:
+            case JobStart.AlreadyRunning:
                 return AdminRequest.Conflict("A scan of this account is running.");
-            case QuotaScanQueue.StartResult.Busy:
+            case JobStart.Busy:
                 return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many scans",
                     detail: "The maximum number of concurrent quota scans is running; try again later.");
             default:

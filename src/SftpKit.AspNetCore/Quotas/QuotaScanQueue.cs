@@ -36,72 +36,37 @@ public sealed record SftpQuotaScanStatus(string UserName, SftpQuotaScanState Sta
 /// </summary>
 internal sealed class QuotaScanQueue
 {
-    private readonly object _lock = new();
-    private readonly Dictionary<string, SftpQuotaScanStatus> _scans = new(StringComparer.Ordinal);
-    private readonly LinkedList<string> _finishedOrder = new();
+    private readonly AccountJobBoard<SftpQuotaScanStatus> _scans;
     private readonly IServiceProvider _services;
     private readonly AdminServices _admin;
     private readonly TimeProvider _clock;
-    private int _running;
 
     public QuotaScanQueue(IServiceProvider services, AdminServices admin)
     {
         _services = services;
         _admin = admin;
         _clock = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        _scans = new(s => s.State == SftpQuotaScanState.Running, () => admin.Options.MaxConcurrentQuotaScans, () => admin.Options.QuotaScanHistory);
     }
 
-    public enum StartResult
+    public JobStart TryStart(string userName, string? actor, out SftpQuotaScanStatus? status)
     {
-        Started,
-        AlreadyRunning,
-        Busy,
-    }
-
-    public StartResult TryStart(string userName, string? actor, out SftpQuotaScanStatus? status)
-    {
-        lock (_lock)
+        var start = _scans.TryStart(userName, () => new SftpQuotaScanStatus(userName, SftpQuotaScanState.Running, _clock.GetUtcNow(), null, null, null, null), out status);
+        if (start != JobStart.Started)
         {
-            if (_scans.TryGetValue(userName, out var current) && current.State == SftpQuotaScanState.Running)
-            {
-                status = current;
-                return StartResult.AlreadyRunning;
-            }
-            if (_running >= _admin.Options.MaxConcurrentQuotaScans)
-            {
-                status = current;
-                return StartResult.Busy;
-            }
-            _running++;
-            if (current is not null)
-            {
-                _finishedOrder.Remove(userName);
-            }
-            status = new SftpQuotaScanStatus(userName, SftpQuotaScanState.Running, _clock.GetUtcNow(), null, null, null, null);
-            _scans[userName] = status;
+            return start;
         }
-        var started = status;
+        var started = status!;
         AdminLog.QuotaScanStarted(_admin.Logger, userName, actor);
         var stopping = _services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         _ = Task.Run(() => RunAsync(started, stopping), CancellationToken.None);
-        return StartResult.Started;
+        return JobStart.Started;
     }
 
-    public SftpQuotaScanStatus? Get(string userName)
-    {
-        lock (_lock)
-        {
-            return _scans.GetValueOrDefault(userName);
-        }
-    }
+    public SftpQuotaScanStatus? Get(string userName) => _scans.Get(userName);
 
-    public IReadOnlyList<SftpQuotaScanStatus> List()
-    {
-        lock (_lock)
-        {
-            return _scans.Values.OrderBy(s => s.StartedAt).ThenBy(s => s.UserName, StringComparer.Ordinal).ToList();
-        }
-    }
+    public IReadOnlyList<SftpQuotaScanStatus> List() =>
+        _scans.List(all => all.OrderBy(s => s.StartedAt).ThenBy(s => s.UserName, StringComparer.Ordinal));
 
     private async Task RunAsync(SftpQuotaScanStatus started, CancellationToken stopping)
     {
@@ -123,16 +88,6 @@ internal sealed class QuotaScanQueue
             AdminLog.QuotaScanFailed(_admin.Logger, started.UserName, ex);
             done = started with { State = SftpQuotaScanState.Failed, CompletedAt = _clock.GetUtcNow(), Error = "The scan failed; see the server log." };
         }
-        lock (_lock)
-        {
-            _running--;
-            _scans[started.UserName] = done;
-            _finishedOrder.AddLast(started.UserName);
-            while (_finishedOrder.Count > _admin.Options.QuotaScanHistory && _finishedOrder.First is { } oldest)
-            {
-                _finishedOrder.RemoveFirst();
-                _scans.Remove(oldest.Value);
-            }
-        }
+        _scans.Finish(started.UserName, done);
     }
 }

@@ -36,65 +36,38 @@ public sealed record SftpRetentionCheckStatus(string UserName, SftpRetentionChec
 /// </summary>
 internal sealed class RetentionCheckQueue
 {
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, SftpRetentionCheckStatus> _checks = new(StringComparer.Ordinal);
-    private readonly LinkedList<string> _finishedOrder = new();
+    private readonly AccountJobBoard<SftpRetentionCheckStatus> _checks;
     private readonly IServiceProvider _services;
     private readonly AdminServices _admin;
     private readonly TimeProvider _clock;
-    private int _running;
 
     public RetentionCheckQueue(IServiceProvider services, AdminServices admin)
     {
         _services = services;
         _admin = admin;
         _clock = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        _checks = new(s => s.State == SftpRetentionCheckState.Running, () => admin.Options.MaxConcurrentRetentionChecks, () => admin.Options.RetentionCheckHistory);
     }
 
     public JobStart TryStart(string userName, IReadOnlyList<SftpRetentionPolicy> policies, string? actor, out SftpRetentionCheckStatus? status)
     {
-        lock (_lock)
+        var start = _checks.TryStart(userName,
+            () => new SftpRetentionCheckStatus(userName, SftpRetentionCheckState.Running, _clock.GetUtcNow(), null, policies, null, null), out status);
+        if (start != JobStart.Started)
         {
-            if (_checks.TryGetValue(userName, out var current) && current.State == SftpRetentionCheckState.Running)
-            {
-                status = current;
-                return JobStart.AlreadyRunning;
-            }
-            if (_running >= _admin.Options.MaxConcurrentRetentionChecks)
-            {
-                status = current;
-                return JobStart.Busy;
-            }
-            _running++;
-            if (current is not null)
-            {
-                _finishedOrder.Remove(userName);
-            }
-            status = new SftpRetentionCheckStatus(userName, SftpRetentionCheckState.Running, _clock.GetUtcNow(), null, policies, null, null);
-            _checks[userName] = status;
+            return start;
         }
-        var started = status;
+        var started = status!;
         AdminLog.RetentionCheckStarted(_admin.Logger, userName, actor, policies.Count);
         var stopping = _services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         _ = Task.Run(() => RunAsync(started, stopping), CancellationToken.None);
         return JobStart.Started;
     }
 
-    public SftpRetentionCheckStatus? Get(string userName)
-    {
-        lock (_lock)
-        {
-            return _checks.GetValueOrDefault(userName);
-        }
-    }
+    public SftpRetentionCheckStatus? Get(string userName) => _checks.Get(userName);
 
-    public IReadOnlyList<SftpRetentionCheckStatus> List()
-    {
-        lock (_lock)
-        {
-            return _checks.Values.OrderBy(s => s.StartedAt).ThenBy(s => s.UserName, StringComparer.Ordinal).ToList();
-        }
-    }
+    public IReadOnlyList<SftpRetentionCheckStatus> List() =>
+        _checks.List(all => all.OrderBy(s => s.StartedAt).ThenBy(s => s.UserName, StringComparer.Ordinal));
 
     private async Task RunAsync(SftpRetentionCheckStatus started, CancellationToken stopping)
     {
@@ -118,24 +91,6 @@ internal sealed class RetentionCheckQueue
             AdminLog.RetentionCheckFailed(_admin.Logger, started.UserName, ex);
             done = started with { State = SftpRetentionCheckState.Failed, CompletedAt = _clock.GetUtcNow(), Error = "The check failed; see the server log." };
         }
-        lock (_lock)
-        {
-            _running--;
-            _checks[started.UserName] = done;
-            _finishedOrder.AddLast(started.UserName);
-            while (_finishedOrder.Count > _admin.Options.RetentionCheckHistory && _finishedOrder.First is { } oldest)
-            {
-                _finishedOrder.RemoveFirst();
-                _checks.Remove(oldest.Value);
-            }
-        }
+        _checks.Finish(started.UserName, done);
     }
-}
-
-/// <summary>How a request to start a background job went.</summary>
-internal enum JobStart
-{
-    Started,
-    AlreadyRunning,
-    Busy,
 }
