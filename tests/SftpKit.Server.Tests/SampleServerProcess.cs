@@ -330,24 +330,7 @@ public sealed class SampleServerProcess : IAsyncDisposable
     }
 
     /// <summary>samples/SftpKit.Server/bin/CONFIG/TFM/SftpKit.Server.dll for this test assembly's CONFIG and TFM.</summary>
-    public static string SampleDll()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-        string framework = output.Name;
-        string configuration = output.Parent!.Name;
-        var repo = output;
-        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "SftpKit.sln")))
-        {
-            repo = repo.Parent;
-        }
-        Assert.True(repo is not null, $"No SftpKit.sln above {AppContext.BaseDirectory}");
-        string dll = Path.Combine(repo.FullName, "samples", "SftpKit.Server", "bin", configuration, framework, "SftpKit.Server.dll");
-        Assert.True(File.Exists(dll), $"Sample server not built at {dll}");
-        return dll;
-    }
+    public static string SampleDll() => ProcessRunner.BuiltAssembly("samples/SftpKit.Server", "SftpKit.Server");
 
-    public static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
-        : Environment.ProcessPath is { } process && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process
-        : "dotnet";
+    public static string DotnetHost() => ProcessRunner.DotnetHost();
 }

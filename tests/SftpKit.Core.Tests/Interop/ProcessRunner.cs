@@ -5,6 +5,34 @@ namespace SftpKit.Tests.Interop;
 /// <summary>Runs a real client program with a bounded time; the result carries exit code and both outputs.</summary>
 public static class ProcessRunner
 {
+    /// <summary>
+    /// The built <paramref name="assemblyName"/>.dll of the solution project in <paramref name="projectDirectory"/>
+    /// (e.g. <c>samples/SftpKit.Server</c>), for this test assembly's configuration and target framework.
+    /// </summary>
+    public static string BuiltAssembly(string projectDirectory, string assemblyName)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')); // .../tests/PROJECT/bin/CONFIG/TFM
+        string framework = output.Name;
+        string configuration = output.Parent!.Name;
+        var repo = output;
+        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "SftpKit.sln")))
+        {
+            repo = repo.Parent;
+        }
+        if (repo is null)
+        {
+            throw new InvalidOperationException($"No SftpKit.sln above {AppContext.BaseDirectory}");
+        }
+        string dll = Path.Combine(repo.FullName, projectDirectory, "bin", configuration, framework, assemblyName + ".dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{assemblyName} not built at {dll}");
+    }
+
+    /// <summary>The dotnet host running the tests (to start built assemblies with).</summary>
+    public static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
+        : Environment.ProcessPath is { } process && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process
+        : "dotnet";
+
     public sealed record Result(int ExitCode, byte[] StandardOutput, string StandardError)
     {
         public string Text => System.Text.Encoding.UTF8.GetString(StandardOutput);

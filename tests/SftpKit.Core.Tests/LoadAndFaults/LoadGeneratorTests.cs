@@ -42,24 +42,7 @@ public sealed class LoadGeneratorTests(ITestOutputHelper output)
     }
 
     /// <summary>benchmarks/SftpKit.LoadTest/bin/CONFIG/TFM/SftpKit.LoadTest.dll for this test assembly's CONFIG and TFM.</summary>
-    internal static string ToolDll()
-    {
-        var outputDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-        string framework = outputDirectory.Name;
-        string configuration = outputDirectory.Parent!.Name;
-        var repo = outputDirectory;
-        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "SftpKit.sln")))
-        {
-            repo = repo.Parent;
-        }
-        Assert.True(repo is not null, $"No SftpKit.sln above {AppContext.BaseDirectory}");
-        string dll = Path.Combine(repo.FullName, "benchmarks", "SftpKit.LoadTest", "bin", configuration, framework, "SftpKit.LoadTest.dll");
-        Assert.True(File.Exists(dll), $"Load generator not built at {dll}");
-        return dll;
-    }
+    internal static string ToolDll() => ProcessRunner.BuiltAssembly("benchmarks/SftpKit.LoadTest", "SftpKit.LoadTest");
 
-    internal static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
-        : Environment.ProcessPath is { } process && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process
-        : "dotnet";
+    internal static string DotnetHost() => ProcessRunner.DotnetHost();
 }
