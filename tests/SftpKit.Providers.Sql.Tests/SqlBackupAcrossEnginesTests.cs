@@ -59,14 +59,30 @@ public sealed class SqlBackupAcrossEnginesTests(ITestOutputHelper output) : IAsy
         }
         await source.SetAsync(SftpQuotaOwner.User("alice"), new SftpQuotaUsage(1234, 5), default);
 
+        // An admin and an API key bound to it travel with the accounts (hashes only).
+        var sourceAdmins = new SqlAdminStore(sourceDatabase.Options());
+        var admin = new SftpKit.Admin.SftpAdmin { UserName = "ops", PasswordHash = SftpPasswordHasher.Hash("ops password"), Permissions = ["*"], AllowedNetworks = ["10.0.0.0/8"] };
+        await sourceAdmins.CreateAsync(admin, default);
+        var key = new SftpKit.Admin.SftpApiKey { Id = "k1", Name = "deploy", SecretHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("key secret"u8)), CreatedAt = DateTimeOffset.UtcNow, Admin = "ops" };
+        await sourceAdmins.CreateApiKeyAsync(key, default);
+
         using var dump = new MemoryStream();
-        await SftpAccountBackup.DumpAsync(source, dump, source);
+        await SftpAccountBackup.DumpAsync(source, dump, source, admins: sourceAdmins);
 
         // The target: a real server on the other engine, restored through its own store.
         await using var server = await SqlServerInstance.StartAsync(targetDatabase, Path.Combine(_directory, "server"));
         dump.Position = 0;
-        var restored = await SftpAccountBackup.RestoreAsync(server.Store, dump, SftpRestoreMode.AddOnly, server.Store);
+        var targetAdmins = new SqlAdminStore(targetDatabase.Options());
+        var restored = await SftpAccountBackup.RestoreAsync(server.Store, dump, SftpRestoreMode.AddOnly, server.Store, admins: targetAdmins);
         Assert.Equal(new SftpRestoreResult(3, 0, 0), restored);
+        var adminCopy = await targetAdmins.FindAsync("ops", default);
+        Assert.NotNull(adminCopy);
+        Assert.Equal(admin.PasswordHash, adminCopy.PasswordHash);
+        Assert.Equal(["*"], adminCopy.Permissions);
+        Assert.Equal(["10.0.0.0/8"], adminCopy.AllowedNetworks);
+        var keyCopy = await targetAdmins.FindApiKeyAsync("k1", default);
+        Assert.NotNull(keyCopy);
+        Assert.Equal((key.SecretHash, "ops", "deploy"), (keyCopy.SecretHash, keyCopy.Admin, keyCopy.Name));
         dump.Position = 0;
         Assert.Equal(new SftpRestoreResult(0, 0, 3), await SftpAccountBackup.RestoreAsync(server.Store, dump, SftpRestoreMode.AddOnly, server.Store));
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
+using SftpKit.Admin;
 using SftpKit.AspNetCore.Folders;
 using SftpKit.AspNetCore.Validation;
 
@@ -37,7 +38,8 @@ internal static class BackupEndpoints
         context.Response.Headers.ContentDisposition = "attachment; filename=\"sftpkit-backup.json\"";
         context.Response.Headers.CacheControl = "no-store";
         AdminLog.BackupDumped(admin.Logger, context.User.Identity?.Name);
-        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, context.RequestAborted);
+        var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
+        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, context.RequestAborted);
     }
 
     private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode)
@@ -134,7 +136,8 @@ internal static class BackupEndpoints
         try
         {
             using var input = new MemoryStream(normalized, writable: false);
-            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, context.RequestAborted);
+            var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
+            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, context.RequestAborted);
         }
         catch (InvalidDataException ex)
         {

@@ -36,10 +36,11 @@ public static class SftpAccountBackup
 
     /// <summary>
     /// Writes every account (and, when <paramref name="quotas"/> is given, its quota usage and that of folders with
-    /// their own quota) to <paramref name="output"/>, plus every folder of <paramref name="folders"/> when given.
+    /// their own quota) to <paramref name="output"/>, plus every folder of <paramref name="folders"/> and every admin
+    /// and API key of <paramref name="admins"/> when given (password and key hashes only; secrets are never stored).
     /// </summary>
     public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null,
-        CancellationToken cancellationToken = default)
+        Admin.ISftpAdminStore? admins = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -78,17 +79,39 @@ public static class SftpAccountBackup
                 }
             }
         }
-        var document = new BackupDocument { Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, Folders = definitions, QuotaUsage = usage };
+        List<Admin.SftpAdmin>? adminList = null;
+        List<Admin.SftpApiKey>? keyList = null;
+        if (admins is not null)
+        {
+            adminList = [];
+            keyList = [];
+            await foreach (var admin in admins.ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                adminList.Add(admin);
+            }
+            await foreach (var key in admins.ListApiKeysAsync(cancellationToken).ConfigureAwait(false))
+            {
+                keyList.Add(key);
+            }
+        }
+        var document = new BackupDocument
+        {
+            Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, Folders = definitions, QuotaUsage = usage,
+            Admins = adminList, ApiKeys = keyList,
+        };
         await JsonSerializer.SerializeAsync(output, document, s_json, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Loads a dump into <paramref name="store"/>; quota usage is restored for accounts (and folders) it adds or
-    /// replaces. Folder definitions go to <paramref name="folders"/> when given, with the same <paramref name="mode"/>.
+    /// replaces. Folder definitions go to <paramref name="folders"/>, and admins and API keys to
+    /// <paramref name="admins"/>, when given, with the same <paramref name="mode"/> (API keys are only ever added:
+    /// an existing key id is kept).
     /// </summary>
-    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account or folder twice.</exception>
+    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account, folder, admin or key twice.</exception>
     public static async Task<SftpRestoreResult> RestoreAsync(ISftpUserStore store, Stream input, SftpRestoreMode mode,
-        ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, CancellationToken cancellationToken = default)
+        ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, Admin.ISftpAdminStore? admins = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);
@@ -118,6 +141,13 @@ public static class SftpAccountBackup
         if (definitions.Any(f => f is null || string.IsNullOrEmpty(f.Name)) || definitions.GroupBy(f => f.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
         {
             throw new InvalidDataException("Every folder in the backup needs a unique, non-empty name.");
+        }
+        var adminList = document.Admins ?? [];
+        var keyList = document.ApiKeys ?? [];
+        if (adminList.Any(a => a is null || string.IsNullOrEmpty(a.UserName)) || adminList.GroupBy(a => a.UserName, StringComparer.Ordinal).Any(g => g.Count() > 1)
+            || keyList.Any(k => k is null || string.IsNullOrEmpty(k.Id) || string.IsNullOrEmpty(k.SecretHash)) || keyList.GroupBy(k => k.Id, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            throw new InvalidDataException("Every admin and API key in the backup needs a unique, non-empty name or id (and keys their hash).");
         }
         int added = 0, replaced = 0, skipped = 0;
         var touched = new HashSet<string>(StringComparer.Ordinal);
@@ -159,6 +189,29 @@ public static class SftpAccountBackup
                 skipped++;
             }
         }
+        if (admins is not null)
+        {
+            foreach (var admin in adminList)
+            {
+                admin.Permissions ??= new List<string>();
+                admin.AllowedNetworks ??= new List<string>();
+                if (await admins.FindAsync(admin.UserName, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    await admins.CreateAsync(admin, cancellationToken).ConfigureAwait(false);
+                }
+                else if (mode == SftpRestoreMode.Replace)
+                {
+                    await admins.UpdateAsync(admin, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            foreach (var key in keyList)
+            {
+                if (await admins.FindApiKeyAsync(key.Id, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    await admins.CreateApiKeyAsync(key, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
         if (quotas is not null && document.QuotaUsage is { } usage)
         {
             touchedFolders.UnionWith(users.Where(u => touched.Contains(u.UserName)).SelectMany(u => u.VirtualFolders).Select(f => f.Name));
@@ -185,6 +238,10 @@ public static class SftpAccountBackup
         public List<SftpFolder>? Folders { get; set; }
 
         public List<QuotaEntry>? QuotaUsage { get; set; }
+
+        public List<Admin.SftpAdmin>? Admins { get; set; }
+
+        public List<Admin.SftpApiKey>? ApiKeys { get; set; }
     }
 
     private sealed class QuotaEntry
