@@ -1,7 +1,7 @@
 namespace SftpKit.Events;
 
 /// <summary>
-/// An HTTP notification: each event is POSTed as JSON (<c>application/json</c>, snake_case fields, see the README's
+/// An HTTP notification: each event is POSTed as JSON (<c>application/json</c>, snake_case fields, see docs/operations.md,
 /// "Events" section) to <see cref="Url"/>. For pre-events (<see cref="SftpEventActionOptions.PreEvents"/>) any answer
 /// other than 2xx denies the operation; redirects are not followed. Transport errors and timeouts count as handler
 /// failures (<see cref="SftpEventOptions.AllowOnPreEventFailure"/>).

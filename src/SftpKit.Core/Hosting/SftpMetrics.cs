@@ -5,7 +5,7 @@ namespace SftpKit.Hosting;
 
 /// <summary>
 /// The server's instruments on the meter <c>SftpKit</c> (made through <see cref="IMeterFactory"/> when the host
-/// registers one, so each host's meter is its own). Instrument names are listed in the README.
+/// registers one, so each host's meter is its own). Instrument names are listed in docs/operations.md.
 /// </summary>
 internal sealed class SftpMetrics : IDisposable
 {
