@@ -12,10 +12,12 @@ namespace SftpKit.FileSystem;
 /// <para>
 /// Residual risks, for operators: (1) a hard link made by another process from inside the root to a file outside it
 /// is indistinguishable from a regular file and is served — do not let untrusted local users create entries inside
-/// the root; (2) path-based operations that do not open a handle (mkdir, delete, rename, chmod, utimes, chown, link,
-/// symlink, listing) check the path and then use it, so a local process able to write inside the root could swap a
-/// directory for a link in between and redirect that one operation; (3) on platforms without <c>/proc</c>, opens
-/// share that window too.
+/// the root; (2) on Linux (x86_64, arm64), atomic uploads, mkdir, delete, rmdir and rename act through a handle of the
+/// parent directory that is checked inside the root first (<c>openat</c>, <c>mkdirat</c>, <c>unlinkat</c>,
+/// <c>renameat2</c>), so a link swapped into the path meanwhile cannot redirect them; the other path-based operations
+/// (chmod, utimes, chown, link, symlink, listing) check the path and then use it, so a local process able to write
+/// inside the root could swap a directory for a link in between and redirect that one operation; (3) on platforms
+/// without <c>/proc</c>, opens share that window too.
 /// </para>
 /// Symbolic links created by clients are stored relative to their directory, so they resolve inside the root for
 /// any process; an absolute virtual target is read back as the same virtual path.
@@ -285,6 +287,12 @@ public sealed class LocalFileSystem :
         }
     }
 
+    private static string ParentOf(string realPath)
+    {
+        int slash = realPath.LastIndexOf('/');
+        return slash <= 0 ? "/" : realPath[..slash];
+    }
+
     /// <summary>A handle of <paramref name="directory"/>, checked (through the handle) to be inside the root.</summary>
     private SafeFileHandle OpenConfinedDirectory(string directory)
     {
@@ -309,6 +317,17 @@ public sealed class LocalFileSystem :
         {
             string real = _paths.Resolve(path, followFinal: false);
             uint mode = DirectoryMode & ~_options.Umask;
+            if (UnixNative.HasDirectoryCalls)
+            {
+                using var parent = OpenConfinedDirectory(ParentOf(real));
+                int atErrno = UnixNative.MakeDirectoryAt(parent, Path.GetFileName(real), mode);
+                if (atErrno != 0)
+                {
+                    throw LocalErrorMapper.FromErrno(atErrno);
+                }
+                ApplyOwner(real);
+                return true;
+            }
             int errno = UnixNative.MakeDirectory(real, mode);
             if (errno != 0)
             {
@@ -333,6 +352,12 @@ public sealed class LocalFileSystem :
             {
                 throw new VfsException(VfsError.IsADirectory, "Is a directory.");
             }
+            if (UnixNative.HasDirectoryCalls)
+            {
+                using var parent = OpenConfinedDirectory(ParentOf(real));
+                int errno = UnixNative.UnlinkAt(parent, Path.GetFileName(real));
+                return errno == 0 ? true : throw LocalErrorMapper.FromErrno(errno);
+            }
             File.Delete(real);
             return true;
         });
@@ -355,6 +380,12 @@ public sealed class LocalFileSystem :
             {
                 throw new VfsException(VfsError.NotADirectory, "Not a directory.");
             }
+            if (UnixNative.HasDirectoryCalls)
+            {
+                using var parent = OpenConfinedDirectory(ParentOf(real));
+                int errno = UnixNative.UnlinkAt(parent, Path.GetFileName(real), directoryEntry: true);
+                return errno == 0 ? true : throw LocalErrorMapper.FromErrno(errno);
+            }
             Directory.Delete(real, recursive: false);
             return true;
         });
@@ -374,6 +405,19 @@ public sealed class LocalFileSystem :
                 throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
             }
             _ = Describe(source, ""); // NotFound before anything else
+            if (UnixNative.HasDirectoryCalls)
+            {
+                // Both parents are pinned and checked inside the root first, so a link swapped into either path
+                // meanwhile cannot move the entry out of (or into) the root.
+                using var fromParent = OpenConfinedDirectory(ParentOf(source));
+                using var toParent = OpenConfinedDirectory(ParentOf(target));
+                int errno = UnixNative.RenameAt(fromParent, Path.GetFileName(source), toParent, Path.GetFileName(target), overwrite);
+                if ((errno != UnixErrno.EINVAL && errno != UnixErrno.ENOSYS) || overwrite)
+                {
+                    return errno == 0 ? true : throw MoveError(errno);
+                }
+                // RENAME_NOREPLACE unsupported by this file system: the path-based check-then-rename below.
+            }
             MoveEntry(source, target, overwrite);
             return true;
         });

@@ -191,11 +191,12 @@ internal static partial class UnixNative
         }
     }
 
-    /// <summary>True where <see cref="OpenDirectory"/>, <see cref="CreateFileAt"/>, <see cref="RenameAt"/> and <see cref="UnlinkAt"/> work (Linux x86_64/arm64).</summary>
+    /// <summary>True where <see cref="OpenDirectory"/>, <see cref="CreateFileAt"/>, <c>RenameAt</c> and <see cref="UnlinkAt"/> work (Linux x86_64/arm64).</summary>
     public static bool HasDirectoryCalls => HasKnownLayout;
 
     // open(2) flags that differ between the two Linux ABIs we know.
     private const int ORdWr = 0x2, OCreat = 0x40, OExcl = 0x80, OCloExec = 0x80000;
+    private const int AtSymlinkNoFollow = 0x100, AtRemoveDir = 0x200;
     private static int ODirectory => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
     private static int ONoFollow => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;
 
@@ -232,14 +233,47 @@ internal static partial class UnixNative
     }
 
     /// <summary>renameat2 of two names inside one directory handle (RENAME_NOREPLACE unless <paramref name="overwrite"/>); 0 or errno.</summary>
-    public static int RenameAt(SafeFileHandle directory, string from, string to, bool overwrite)
+    public static int RenameAt(SafeFileHandle directory, string from, string to, bool overwrite) => RenameAt(directory, from, directory, to, overwrite);
+
+    /// <summary>renameat2 between two directory handles (RENAME_NOREPLACE unless <paramref name="overwrite"/>); 0 or errno.</summary>
+    public static int RenameAt(SafeFileHandle fromDirectory, string from, SafeFileHandle toDirectory, string to, bool overwrite)
+    {
+        bool addedFrom = false, addedTo = false;
+        try
+        {
+            fromDirectory.DangerousAddRef(ref addedFrom);
+            toDirectory.DangerousAddRef(ref addedTo);
+            return renameat2((int)fromDirectory.DangerousGetHandle(), ToCString(from), (int)toDirectory.DangerousGetHandle(), ToCString(to),
+                overwrite ? 0 : RenameNoReplace) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+        finally
+        {
+            if (addedTo)
+            {
+                toDirectory.DangerousRelease();
+            }
+            if (addedFrom)
+            {
+                fromDirectory.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>mkdirat then fchmodat(AT_SYMLINK_NOFOLLOW) to the exact <paramref name="mode"/>, inside a directory handle; 0 or errno.</summary>
+    public static int MakeDirectoryAt(SafeFileHandle directory, string name, uint mode)
     {
         bool added = false;
         try
         {
             directory.DangerousAddRef(ref added);
             int fd = (int)directory.DangerousGetHandle();
-            return renameat2(fd, ToCString(from), fd, ToCString(to), overwrite ? 0 : RenameNoReplace) == 0 ? 0 : Marshal.GetLastPInvokeError();
+            byte[] cName = ToCString(name);
+            if (mkdirat(fd, cName, mode) != 0)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
+            _ = fchmodat(fd, cName, mode, AtSymlinkNoFollow); // mkdirat applied the process umask, not ours
+            return 0;
         }
         finally
         {
@@ -250,14 +284,14 @@ internal static partial class UnixNative
         }
     }
 
-    /// <summary>unlinkat of a file name inside a directory handle; 0 or errno.</summary>
-    public static int UnlinkAt(SafeFileHandle directory, string name)
+    /// <summary>unlinkat of a name inside a directory handle (AT_REMOVEDIR when <paramref name="directoryEntry"/>); 0 or errno.</summary>
+    public static int UnlinkAt(SafeFileHandle directory, string name, bool directoryEntry = false)
     {
         bool added = false;
         try
         {
             directory.DangerousAddRef(ref added);
-            return unlinkat((int)directory.DangerousGetHandle(), ToCString(name), 0) == 0 ? 0 : Marshal.GetLastPInvokeError();
+            return unlinkat((int)directory.DangerousGetHandle(), ToCString(name), directoryEntry ? AtRemoveDir : 0) == 0 ? 0 : Marshal.GetLastPInvokeError();
         }
         finally
         {
@@ -398,6 +432,12 @@ internal static partial class UnixNative
 
     [DllImport("libc", SetLastError = true)]
     private static extern int openat(int directory, byte[] path, int flags, uint mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int mkdirat(int directory, byte[] path, uint mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fchmodat(int directory, byte[] path, uint mode, int flags);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int unlinkat(int directory, byte[] path, int flags);

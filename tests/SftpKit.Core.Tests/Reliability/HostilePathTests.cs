@@ -32,6 +32,9 @@ public sealed class HostilePathTests : IAsyncLifetime
         await _server.InitializeAsync();
         Directory.CreateDirectory(Outside);
         await File.WriteAllTextAsync(Path.Combine(Outside, "secret.txt"), Secret);
+        // Targets for the racing remove, rmdir and rename: they exist only behind the link.
+        await File.WriteAllTextAsync(Path.Combine(Outside, "victim.txt"), "outside victim");
+        Directory.CreateDirectory(Path.Combine(Outside, "victim-dir"));
         Directory.CreateDirectory(Path.Combine(_server.Home, "dir"));
         await File.WriteAllTextAsync(Path.Combine(_server.Home, "dir", "inside.txt"), "inside");
         await File.WriteAllTextAsync(Path.Combine(_server.Home, "control.txt"), "inside");
@@ -138,6 +141,12 @@ public sealed class HostilePathTests : IAsyncLifetime
                     pass
                 attempt("race-read", lambda: read("swap/secret.txt"))
                 attempt("race-write", lambda: write("swap/upload-%d.txt" % i))
+                # Path operations race the swap too: none may create, move or remove anything behind the link.
+                attempt("race-mkdir", lambda: s.mkdir("swap/dir-%d" % i))
+                attempt("race-rename", lambda: s.rename("swap/upload-%d.txt" % i, "swap/moved-%d.txt" % i))
+                attempt("race-rename-in", lambda: s.rename("swap/victim.txt", "taken-%d.txt" % i))
+                attempt("race-remove", lambda: s.remove("swap/victim.txt"))
+                attempt("race-rmdir", lambda: s.rmdir("swap/victim-dir"))
                 races += 1
             stop.set(); th.join()
             print("races", races)
@@ -162,7 +171,7 @@ public sealed class HostilePathTests : IAsyncLifetime
             .Order(StringComparer.Ordinal).ToList();
         Assert.True(changed.Count == 0, "changed outside the root: " + string.Join(", ", changed));
         // Nothing named like the corpus' targets appeared outside either root.
-        Assert.DoesNotContain(Directory.EnumerateFiles(Outside), f => !f.EndsWith("secret.txt", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.EnumerateFiles(Outside), f => !f.EndsWith("secret.txt", StringComparison.Ordinal) && !f.EndsWith("victim.txt", StringComparison.Ordinal));
         Assert.Equal(Secret, await File.ReadAllTextAsync(Path.Combine(Outside, "secret.txt")));
     }
 
