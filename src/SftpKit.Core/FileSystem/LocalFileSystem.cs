@@ -287,10 +287,17 @@ public sealed class LocalFileSystem :
         }
     }
 
-    private static string ParentOf(string realPath)
+    /// <summary>Runs <paramref name="operation"/> (an <c>*at</c> call) on the final name of <paramref name="real"/>
+    /// through a handle of its parent checked inside the root; throws the errno it returns.</summary>
+    private void AtConfinedParent(string real, Func<SafeFileHandle, string, int> operation)
     {
-        int slash = realPath.LastIndexOf('/');
-        return slash <= 0 ? "/" : realPath[..slash];
+        var (parentPath, name) = LocalPathResolver.Split(real);
+        using var parent = OpenConfinedDirectory(parentPath);
+        int errno = operation(parent, name);
+        if (errno != 0)
+        {
+            throw LocalErrorMapper.FromErrno(errno);
+        }
     }
 
     /// <summary>A handle of <paramref name="directory"/>, checked (through the handle) to be inside the root.</summary>
@@ -319,12 +326,7 @@ public sealed class LocalFileSystem :
             uint mode = DirectoryMode & ~_options.Umask;
             if (UnixNative.HasDirectoryCalls)
             {
-                using var parent = OpenConfinedDirectory(ParentOf(real));
-                int atErrno = UnixNative.MakeDirectoryAt(parent, Path.GetFileName(real), mode);
-                if (atErrno != 0)
-                {
-                    throw LocalErrorMapper.FromErrno(atErrno);
-                }
+                AtConfinedParent(real, (parent, name) => UnixNative.MakeDirectoryAt(parent, name, mode));
                 ApplyOwner(real);
                 return true;
             }
@@ -354,9 +356,8 @@ public sealed class LocalFileSystem :
             }
             if (UnixNative.HasDirectoryCalls)
             {
-                using var parent = OpenConfinedDirectory(ParentOf(real));
-                int errno = UnixNative.UnlinkAt(parent, Path.GetFileName(real));
-                return errno == 0 ? true : throw LocalErrorMapper.FromErrno(errno);
+                AtConfinedParent(real, static (parent, name) => UnixNative.UnlinkAt(parent, name));
+                return true;
             }
             File.Delete(real);
             return true;
@@ -382,9 +383,8 @@ public sealed class LocalFileSystem :
             }
             if (UnixNative.HasDirectoryCalls)
             {
-                using var parent = OpenConfinedDirectory(ParentOf(real));
-                int errno = UnixNative.UnlinkAt(parent, Path.GetFileName(real), directoryEntry: true);
-                return errno == 0 ? true : throw LocalErrorMapper.FromErrno(errno);
+                AtConfinedParent(real, static (parent, name) => UnixNative.UnlinkAt(parent, name, directoryEntry: true));
+                return true;
             }
             Directory.Delete(real, recursive: false);
             return true;
@@ -409,9 +409,11 @@ public sealed class LocalFileSystem :
             {
                 // Both parents are pinned and checked inside the root first, so a link swapped into either path
                 // meanwhile cannot move the entry out of (or into) the root.
-                using var fromParent = OpenConfinedDirectory(ParentOf(source));
-                using var toParent = OpenConfinedDirectory(ParentOf(target));
-                int errno = UnixNative.RenameAt(fromParent, Path.GetFileName(source), toParent, Path.GetFileName(target), overwrite);
+                var (sourceParent, sourceName) = LocalPathResolver.Split(source);
+                var (targetParent, targetName) = LocalPathResolver.Split(target);
+                using var fromParent = OpenConfinedDirectory(sourceParent);
+                using var toParent = OpenConfinedDirectory(targetParent);
+                int errno = UnixNative.RenameAt(fromParent, sourceName, toParent, targetName, overwrite);
                 if ((errno != UnixErrno.EINVAL && errno != UnixErrno.ENOSYS) || overwrite)
                 {
                     return errno == 0 ? true : throw MoveError(errno);

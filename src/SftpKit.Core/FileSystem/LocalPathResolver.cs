@@ -57,8 +57,14 @@ internal sealed class LocalPathResolver
         {
             throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
         }
-        int slash = real.LastIndexOf('/');
-        return (slash == 0 ? "/" : real[..slash], real[(slash + 1)..]);
+        return Split(real);
+    }
+
+    /// <summary>The parent directory and final name of an absolute real path.</summary>
+    public static (string Parent, string Name) Split(string realPath)
+    {
+        int slash = realPath.LastIndexOf('/');
+        return (slash <= 0 ? "/" : realPath[..slash], realPath[(slash + 1)..]);
     }
 
     private string ResolveReal(string candidate, bool followFinal, int hops)
