@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # S3 storage benchmark, in one run against one s3rver on 127.0.0.1:
-#   1. a SIZE_MB file uploaded with OpenSSH `sftp put` to the SftpKit sample server whose account is stored in S3,
-#      versus the same file uploaded straight with AWSSDK.S3 multipart (benchmarks/S3DirectUpload, same part size and
-#      concurrency); ratio = direct seconds / SFTP seconds (1.0 = SFTP as fast as the SDK alone);
-#   2. PARALLEL uploads of PARALLEL_MB each at once through a fresh server: its peak RSS (VmHWM) against the bound
-#      PARALLEL × part × (concurrency + 1) + 64 MiB.
+#   1. a SIZE_MB file uploaded ROUNDS times with OpenSSH `sftp put` to one SftpKit sample server whose account is
+#      stored in S3, versus the same file uploaded ROUNDS times straight with AWSSDK.S3 multipart in one process
+#      (benchmarks/S3DirectUpload, same part size and concurrency); per round: ratio = direct seconds / SFTP seconds
+#      (1.0 = SFTP as fast as the SDK alone) and CPU seconds. Round 1 is cold (a fresh process JIT-compiles and
+#      re-tiers thousands of methods, which on 2 cores competes with the transfer); the last round is steady state;
+#   2. PARALLEL uploads of PARALLEL_MB each at once through a fresh server warmed by one upload: its peak RSS (VmHWM)
+#      against the bound PARALLEL × part × (concurrency + 1) + 64 MiB, with idle and warmed RSS for reference.
 #
 #   benchmarks/s3-upload.sh                     # 1 GiB; 8 × 256 MiB
 #   SIZE_MB=256 PARALLEL_MB=64 benchmarks/s3-upload.sh
 #
-# Env: SIZE_MB (default 1024), PARALLEL (8), PARALLEL_MB (256), PART_MIB (5), CONCURRENCY (5), SFTPKIT_TOOLS.
+# Env: SIZE_MB (default 1024), ROUNDS (3), PARALLEL (8), PARALLEL_MB (256), PART_MIB (5), CONCURRENCY (5),
+#      SFTP_CIPHER (passed to `sftp -c`; default: the client's own preference, chacha20-poly1305@openssh.com for
+#      OpenSSH), SFTPKIT_TOOLS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SIZE_MB=${SIZE_MB:-1024}; PARALLEL=${PARALLEL:-8}; PARALLEL_MB=${PARALLEL_MB:-256}
-PART_MIB=${PART_MIB:-5}; CONCURRENCY=${CONCURRENCY:-5}
+PART_MIB=${PART_MIB:-5}; CONCURRENCY=${CONCURRENCY:-5}; ROUNDS=${ROUNDS:-3}
 export SFTPKIT_TOOLS=${SFTPKIT_TOOLS:-$HOME/.cache/sftpkit-tools}
 
 command -v npm >/dev/null 2>&1 && command -v sftp >/dev/null 2>&1 || {
@@ -39,6 +43,14 @@ wait_port() {
   echo "port $1 did not open" >&2; return 1
 }
 now() { date +%s.%N; }
+# CPU seconds (user + system) a live process has used so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# Runs a command and leaves the CPU seconds it and its children used in $CMD_CPU.
+timed_cpu() {
+  local TIMEFORMAT='%U %S' out
+  out=$( { time "$@" >/dev/null; } 2>&1 | tail -1 )
+  CMD_CPU=$(echo "$out" | awk '{ printf "%.2f", $1 + $2 }')
+}
 
 echo "== building the sample server and the direct-upload baseline (Release)" >&2
 dotnet build -c Release samples/SftpKit.Server -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
@@ -73,27 +85,41 @@ start_server() {
 }
 stop_server() { kill "$SK_PID"; wait "$SK_PID" 2>/dev/null || true; SK_PID=""; }
 sftp_put() {  # LOCAL REMOTE
-  echo "put $1 $2" | sftp -b - -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+  echo "put $1 $2" | sftp -b - -F /dev/null ${SFTP_CIPHER:+-c "$SFTP_CIPHER"} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
     -o BatchMode=yes -o IdentitiesOnly=yes -o LogLevel=ERROR -i "$WORK/client_ed25519" -P "$SK_PORT" bench@127.0.0.1 >/dev/null
 }
 
-echo "== 1. ${SIZE_MB} MiB: direct AWSSDK multipart vs SFTP put (part ${PART_MIB} MiB, concurrency ${CONCURRENCY})" >&2
+echo "== 1. ${SIZE_MB} MiB x $ROUNDS rounds: direct AWSSDK multipart vs SFTP put (part ${PART_MIB} MiB, concurrency ${CONCURRENCY})" >&2
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom >"$WORK/big.bin"
-# The direct upload creates the bucket first (s3rver accepts any bucket name once created).
-direct=$(dotnet "$DIRECT_DLL" "$ENDPOINT" bench direct/big.bin "$WORK/big.bin" "$PART_MIB" "$CONCURRENCY")
+# The direct upload creates the bucket first (s3rver accepts any bucket name once created). Its ROUNDS uploads run in
+# one process, as the SFTP rounds run in one server process: round 1 is cold (JIT, connections), the last is warm.
+s3_cpu0=$(cpu_s "$S3_PID")
+mapfile -t direct < <(dotnet "$DIRECT_DLL" "$ENDPOINT" bench direct/big.bin "$WORK/big.bin" "$PART_MIB" "$CONCURRENCY" "$ROUNDS")
+s3_cpu1=$(cpu_s "$S3_PID")
+[ "${#direct[@]}" = "$ROUNDS" ] || { echo "direct upload printed ${#direct[@]} of $ROUNDS rounds" >&2; exit 1; }
 start_server
-t0=$(now); sftp_put "$WORK/big.bin" big.bin; t1=$(now)
-sftp_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+sftp=(); sk_cpu=(); client_cpu=()
+for round in $(seq 1 "$ROUNDS"); do
+  c0=$(cpu_s "$SK_PID")
+  t0=$(now); timed_cpu sftp_put "$WORK/big.bin" big.bin; t1=$(now)
+  sftp+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
+  sk_cpu+=("$(awk -v a="$c0" -v b="$(cpu_s "$SK_PID")" 'BEGIN { printf "%.2f", b - a }')")
+  client_cpu+=("$CMD_CPU")
+done
+s3_cpu2=$(cpu_s "$S3_PID")
 stored=$(find "$WORK/s3data/bench/bench" -name 'big.bin._S3rver_object' -printf '%s')
 [ "$stored" = $((SIZE_MB * 1024 * 1024)) ] || { echo "stored object has $stored bytes" >&2; exit 1; }
 cmp -s "$WORK/big.bin" "$WORK/s3data/bench/bench/big.bin._S3rver_object" || { echo "stored object differs" >&2; exit 1; }
 stop_server
 rm -f "$WORK/big.bin"
 
-echo "== 2. ${PARALLEL} parallel SFTP uploads of ${PARALLEL_MB} MiB, fresh server" >&2
+echo "== 2. ${PARALLEL} parallel SFTP uploads of ${PARALLEL_MB} MiB, fresh server warmed by one upload" >&2
 head -c $((PARALLEL_MB * 1024 * 1024)) /dev/urandom >"$WORK/part.bin"
 start_server
-base_rss=$(awk '/VmRSS/ { print $2 }' "/proc/$SK_PID/status")
+idle_rss=$(awk '/VmRSS/ { print $2 }' "/proc/$SK_PID/status")
+sftp_put "$WORK/part.bin" warm.bin
+warm_rss=$(awk '/VmRSS/ { print $2 }' "/proc/$SK_PID/status")
+warm_hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$SK_PID/status")
 t0=$(now)
 pids=()
 for i in $(seq 1 "$PARALLEL"); do sftp_put "$WORK/part.bin" "p$i.bin" & pids+=($!); done
@@ -105,9 +131,16 @@ par_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 count=$(find "$WORK/s3data/bench/bench" -name 'p*.bin._S3rver_object' -size "$((PARALLEL_MB * 1024))k" | wc -l)
 [ "$count" = "$PARALLEL" ] || { echo "only $count of $PARALLEL parallel uploads stored" >&2; exit 1; }
 
-bound_mib=$((PARALLEL * PART_MIB * (CONCURRENCY + 1) + 64))
-awk -v size="$SIZE_MB" -v d="$direct" -v s="$sftp_s" -v n="$PARALLEL" -v pm="$PARALLEL_MB" -v ps="$par_s" \
-    -v peak="$peak_kib" -v base="$base_rss" -v bound="$bound_mib" 'BEGIN {
-  printf "upload %d MiB  direct AWSSDK: %.2f s (%.0f MiB/s)  SFTP: %.2f s (%.0f MiB/s)  ratio direct/SFTP: %.2f\n", size, d, size / d, s, size / s, d / s
-  printf "%d x %d MiB parallel SFTP: %.2f s (%.0f MiB/s total)  server RSS idle %.0f MiB, peak %.0f MiB (bound %d MiB)\n", n, pm, ps, n * pm / ps, base / 1024, peak / 1024, bound
+parts_mib=$((PARALLEL * PART_MIB * (CONCURRENCY + 1)))
+for round in $(seq 0 $((ROUNDS - 1))); do
+  awk -v r="$((round + 1))" -v size="$SIZE_MB" -v d="${direct[$round]}" -v s="${sftp[$round]}" -v sk="${sk_cpu[$round]}" -v cc="${client_cpu[$round]}" 'BEGIN {
+    printf "round %d, %d MiB  direct AWSSDK: %.2f s (%.0f MiB/s)  SFTP: %.2f s (%.0f MiB/s)  ratio direct/SFTP: %.2f  CPU s: SftpKit %.2f, sftp client %.2f\n", r, size, d, size / d, s, size / s, d / s, sk, cc
+  }'
+done
+awk -v s3a="$s3_cpu0" -v s3b="$s3_cpu1" -v s3c="$s3_cpu2" 'BEGIN { printf "s3rver CPU s: %.2f for the direct rounds, %.2f for the SFTP rounds\n", s3b - s3a, s3c - s3b }'
+awk -v n="$PARALLEL" -v pm="$PARALLEL_MB" -v ps="$par_s" -v peak="$peak_kib" -v idle="$idle_rss" -v warm="$warm_rss" \
+    -v whwm="$warm_hwm" -v parts="$parts_mib" 'BEGIN {
+  printf "%d x %d MiB parallel SFTP: %.2f s (%.0f MiB/s total)\n", n, pm, ps, n * pm / ps
+  printf "server RSS: idle %.0f MiB, after one warm-up upload %.0f MiB (its peak %.0f), peak during the parallel uploads %.0f MiB\n", idle / 1024, warm / 1024, whwm / 1024, peak / 1024
+  printf "bound %d MiB = parts %d + 64; peak - idle = %.0f MiB; peak - warm = %.0f MiB (against parts %d MiB)\n", parts + 64, parts, (peak - idle) / 1024, (peak - warm) / 1024, parts
 }'
