@@ -73,7 +73,7 @@ ssh-keygen -q -t ed25519 -N "" -f "$WORK/client_ed25519"
 SK_PORT=$(free_port)
 SK_HOME="$WORK/sftpkit/home/bench"
 mkdir -p "$SK_HOME"
-dotnet "$SK_DLL" --config-dir "$WORK/sftpkit" --port "$SK_PORT" --address 127.0.0.1 \
+SftpKit__Http__Enabled=false dotnet "$SK_DLL" --config-dir "$WORK/sftpkit" --port "$SK_PORT" --address 127.0.0.1 \
   --user "bench:$(head -c 18 /dev/urandom | base64)" --authorized-key "bench:$WORK/client_ed25519.pub" \
   >"$WORK/sftpkit.log" 2>&1 &
 SK_PID=$!
@@ -82,7 +82,7 @@ if [ -n "${SFTPKIT_BASELINE_DLL:-}" ]; then
   BL_PORT=$(free_port)
   BL_HOME="$WORK/baseline/home/bench"
   mkdir -p "$BL_HOME"
-  dotnet "$(realpath "$SFTPKIT_BASELINE_DLL")" --config-dir "$WORK/baseline" --port "$BL_PORT" --address 127.0.0.1 \
+  SftpKit__Http__Enabled=false dotnet "$(realpath "$SFTPKIT_BASELINE_DLL")" --config-dir "$WORK/baseline" --port "$BL_PORT" --address 127.0.0.1 \
     --user "bench:$(head -c 18 /dev/urandom | base64)" --authorized-key "bench:$WORK/client_ed25519.pub" \
     >"$WORK/baseline.log" 2>&1 &
   BL_PID=$!
