@@ -6,10 +6,19 @@ namespace SftpKit.Storage.S3;
 /// <summary>Renames and copies: server-side CopyObject (multipart UploadPartCopy past 5 GiB), then deletes.</summary>
 public sealed partial class S3FileSystem
 {
-    /// <summary>Largest object one CopyObject request may copy.</summary>
+    /// <summary>Largest object one CopyObject request may copy, and largest part one UploadPartCopy may copy (S3: 5 GiB).</summary>
     internal const long MaxSingleCopy = 5L * 1024 * 1024 * 1024;
 
-    private const long CopyPartSize = 512L * 1024 * 1024;
+    private const long DefaultCopyPartSize = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Objects above this size are copied with multipart UploadPartCopy, and no copied part is larger. Always
+    /// <see cref="MaxSingleCopy"/> in use; tests lower it to exercise multipart copies on small objects.
+    /// </summary>
+    internal long MaxSingleCopyBytes { get; init; } = MaxSingleCopy;
+
+    /// <summary>Part size of a multipart copy (raised so that no copy needs more than 10,000 parts).</summary>
+    internal long CopyPartBytes { get; init; } = DefaultCopyPartSize;
 
     /// <inheritdoc />
     /// <remarks>
@@ -138,7 +147,7 @@ public sealed partial class S3FileSystem
 
     internal async ValueTask CopyObjectAsync(string sourceKey, string targetKey, long size, CancellationToken cancellationToken)
     {
-        if (size > MaxSingleCopy)
+        if (size > MaxSingleCopyBytes)
         {
             await CopyMultipartAsync(sourceKey, targetKey, size, cancellationToken).ConfigureAwait(false);
             return;
@@ -174,7 +183,7 @@ public sealed partial class S3FileSystem
 
     private async ValueTask CopyMultipartAsync(string sourceKey, string targetKey, long size, CancellationToken cancellationToken)
     {
-        long partSize = Math.Max(CopyPartSize, (size + 9999) / 10000);
+        long partSize = Math.Max(CopyPartBytes, (size + 9999) / 10000);
         var upload = new S3MultipartUpload(this, targetKey);
         try
         {

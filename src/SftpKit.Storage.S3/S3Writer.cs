@@ -56,7 +56,7 @@ internal sealed class S3Writer : IVfsWriter
             {
                 for (long first = 0; first < offset;)
                 {
-                    long last = Math.Min(offset, first + S3FileSystem.MaxSingleCopy) - 1;
+                    long last = Math.Min(offset, first + _fs.MaxSingleCopyBytes) - 1;
                     // A remainder under 5 MiB would make a too-small last copied part: leave 5 MiB for it.
                     if (offset - (last + 1) is > 0 and < minPart)
                     {

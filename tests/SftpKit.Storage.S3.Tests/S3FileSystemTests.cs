@@ -150,6 +150,22 @@ public sealed class S3FileSystemTests
             await writer.CompleteAsync(CancellationToken.None);
         }
         Assert.Equal(content, await _s3.GetAsync(prefix + "r.bin"));
+        Assert.True(_s3.PartCopies(prefix) is null or 1, $"part copies: {_s3.PartCopies(prefix)}");
+
+        // A service without UploadPartCopy (501): the existing bytes are read back through the part buffer instead.
+        string noCopy = "/" + S3rverCompatibilityHttpClientFactory.NoPartCopyMarker + ".bin";
+        if (!_s3.IsRealService)
+        {
+            await WriteFileAsync(fs, noCopy, content.AsSpan(0, firstPart).ToArray());
+            await using (var writer = await fs.OpenWriteAsync(noCopy, new VfsWriteOptions { Offset = firstPart }, CancellationToken.None))
+            {
+                await writer.WriteAsync(content.AsMemory(firstPart), CancellationToken.None);
+                await writer.CompleteAsync(CancellationToken.None);
+            }
+            Assert.Equal(content, await _s3.GetAsync(prefix + noCopy[1..]));
+            Assert.Equal(1, _s3.PartCopies(prefix));
+            Assert.Empty(await _s3.PendingUploadsAsync(prefix));
+        }
 
         // Under 5 MiB the existing bytes are read back instead.
         await WriteFileAsync(fs, "/s.bin", content.AsSpan(0, 1000).ToArray());
@@ -159,6 +175,35 @@ public sealed class S3FileSystemTests
             await writer.CompleteAsync(CancellationToken.None);
         }
         Assert.Equal(content.AsSpan(0, 3000).ToArray(), await _s3.GetAsync(prefix + "s.bin"));
+    }
+
+    [Fact]
+    public async Task LargeObjects_AreCopiedAndResumedInParts()
+    {
+        // The 5 GiB single-copy limit, lowered to 10 MiB (parts of 5 MiB), so a 23 MiB object takes the multipart path.
+        string prefix = S3TestEnvironment.NewPrefix("fs");
+        var fs = new S3FileSystem(_s3.Options(prefix)) { MaxSingleCopyBytes = 10L << 20, CopyPartBytes = 5L << 20 };
+        byte[] content = RandomNumberGenerator.GetBytes((23 << 20) + 12345);
+        await WriteFileAsync(fs, "/big.bin", content);
+
+        await fs.RenameAsync("/big.bin", "/moved.bin", overwrite: false, CancellationToken.None);
+        Assert.Equal(content, await _s3.GetAsync(prefix + "moved.bin"));
+        Assert.Equal(["moved.bin"], (await _s3.ListAllAsync(prefix)).Select(o => o.Key[(_s3.RunPrefix + prefix).Length..]).ToArray());
+        Assert.True(_s3.PartCopies(prefix) is null or 5, $"part copies: {_s3.PartCopies(prefix)}"); // 5+5+5+5+3.x MiB
+
+        // Resuming after 23 MiB copies the existing bytes as 10 + 8 + 5 MiB parts (no copied part under 5 MiB but
+        // the last one may not be), then streams the rest.
+        byte[] tail = RandomNumberGenerator.GetBytes(1 << 20);
+        await using (var writer = await fs.OpenWriteAsync("/moved.bin", new VfsWriteOptions { Offset = content.Length }, CancellationToken.None))
+        {
+            Assert.Equal(content.Length, writer.Position);
+            await writer.WriteAsync(tail, CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+        byte[] expected = [.. content, .. tail];
+        Assert.Equal(expected, await _s3.GetAsync(prefix + "moved.bin"));
+        Assert.True(_s3.PartCopies(prefix) is null or 8, $"part copies: {_s3.PartCopies(prefix)}");
+        Assert.Empty(await _s3.PendingUploadsAsync(prefix));
     }
 
     [Fact]

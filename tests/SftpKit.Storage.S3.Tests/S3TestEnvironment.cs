@@ -126,6 +126,12 @@ public sealed class S3TestEnvironment : IAsyncLifetime
         UseChunkEncoding = IsRealService,
     });
 
+    /// <summary>
+    /// UploadPartCopy requests for keys under <paramref name="prefix"/>, as seen by the s3rver harness; null against a
+    /// real service (which performs them itself, unobserved).
+    /// </summary>
+    public int? PartCopies(string prefix) => IsRealService ? null : S3rverCompatibilityHttpClientFactory.Instance.PartCopiesUnder(RunPrefix + prefix);
+
     /// <summary>Keys of multipart uploads under <paramref name="prefix"/> neither completed nor aborted.</summary>
     public async Task<List<string>> PendingUploadsAsync(string prefix)
     {
@@ -246,7 +252,11 @@ public sealed class S3Collection : ICollectionFixture<S3TestEnvironment>
 /// it does not decode the <c>%2F</c> the SDK writes in <c>x-amz-copy-source</c>, so CopyObject fails — the header
 /// is sent decoded (s3rver checks the signature against what it received); it has neither AbortMultipartUpload nor
 /// ListMultipartUploads — every multipart upload the client starts, completes or aborts is recorded from the wire,
-/// and an abort is answered here, so tests can still assert that nothing is left pending.
+/// and an abort is answered here, so tests can still assert that nothing is left pending; it has no UploadPartCopy —
+/// the harness performs one as a ranged GetObject plus UploadPart against s3rver and answers with the CopyPartResult
+/// S3 sends, so the library's multipart-copy requests (source ranges, part numbers, completion) run end to end
+/// (a real endpoint runs the real UploadPartCopy). A destination key containing <see cref="NoPartCopyMarker"/> gets
+/// 501 Not Implemented instead, as from a service without UploadPartCopy.
 /// </summary>
 internal sealed class S3rverCompatibilityHttpClientFactory : HttpClientFactory
 {
@@ -255,6 +265,15 @@ internal sealed class S3rverCompatibilityHttpClientFactory : HttpClientFactory
     private readonly HttpClient _client;
 
     private S3rverCompatibilityHttpClientFactory() => _client = new HttpClient(new Handler(this) { InnerHandler = new SocketsHttpHandler() });
+
+    /// <summary>Destination keys containing this are refused UploadPartCopy with 501.</summary>
+    public const string NoPartCopyMarker = "no-part-copy";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AmazonS3Client> _backends = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _partCopies = new();
+
+    /// <summary>UploadPartCopy requests the harness performed so far for destination keys under <paramref name="keyPrefix"/>.</summary>
+    public int PartCopiesUnder(string keyPrefix) => _partCopies.Count(k => k.StartsWith(keyPrefix, StringComparison.Ordinal));
 
     /// <summary>Upload id → key, for uploads started and neither completed nor aborted.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> Pending { get; } = new();
@@ -267,6 +286,74 @@ internal sealed class S3rverCompatibilityHttpClientFactory : HttpClientFactory
 
     public override string GetConfigUniqueString(IClientConfig clientConfig) => "sftpkit-s3rver-compat";
 
+    private async Task<HttpResponseMessage> CopyPartAsync(HttpRequestMessage request, string uploadId, int partNumber, string source, CancellationToken cancellationToken)
+    {
+        var (bucket, key) = SplitBucketKey(Uri.UnescapeDataString(request.RequestUri!.AbsolutePath));
+        if (key.Contains(NoPartCopyMarker, StringComparison.Ordinal))
+        {
+            const string error = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NotImplemented</Code><Message>A header you provided implies functionality that is not implemented</Message></Error>";
+            return new HttpResponseMessage(System.Net.HttpStatusCode.NotImplemented)
+            {
+                RequestMessage = request,
+                Content = new StringContent(error, System.Text.Encoding.UTF8, "application/xml"),
+            };
+        }
+        var (sourceBucket, sourceKey) = SplitBucketKey(source);
+        var backend = _backends.GetOrAdd(request.RequestUri.GetLeftPart(UriPartial.Authority), static endpoint => new AmazonS3Client(
+            new BasicAWSCredentials("S3RVER", "S3RVER"),
+            new AmazonS3Config
+            {
+                ServiceURL = endpoint,
+                AuthenticationRegion = "us-east-1",
+                ForcePathStyle = true,
+                RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+                ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            }));
+        var get = new GetObjectRequest { BucketName = sourceBucket, Key = sourceKey };
+        if (request.Headers.TryGetValues("x-amz-copy-source-range", out var ranges)
+            && System.Text.RegularExpressions.Regex.Match(ranges.First(), "^bytes=([0-9]+)-([0-9]+)$") is { Success: true } range)
+        {
+            get.ByteRange = new ByteRange(long.Parse(range.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+                long.Parse(range.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var bytes = new MemoryStream();
+        using (var response = await backend.GetObjectAsync(get, cancellationToken))
+        {
+            await response.ResponseStream.CopyToAsync(bytes, cancellationToken);
+        }
+        bytes.Position = 0;
+        var part = await backend.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            UploadId = uploadId,
+            PartNumber = partNumber,
+            InputStream = bytes,
+            UseChunkEncoding = false,
+        }, cancellationToken);
+        _partCopies.Enqueue(key);
+        string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CopyPartResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            + $"<LastModified>{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}</LastModified><ETag>{System.Net.WebUtility.HtmlEncode(part.ETag)}</ETag></CopyPartResult>";
+        return new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+        {
+            RequestMessage = request,
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/xml"),
+        };
+    }
+
+    /// <summary>"/bucket/key" or "bucket/key" (a copy source may carry "?versionId=", which is dropped).</summary>
+    private static (string Bucket, string Key) SplitBucketKey(string path)
+    {
+        path = path.TrimStart('/');
+        int query = path.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            path = path[..query];
+        }
+        int slash = path.IndexOf('/', StringComparison.Ordinal);
+        return (path[..slash], path[(slash + 1)..]);
+    }
+
     private sealed class Handler : DelegatingHandler
     {
         private readonly S3rverCompatibilityHttpClientFactory _owner;
@@ -275,6 +362,13 @@ internal sealed class S3rverCompatibilityHttpClientFactory : HttpClientFactory
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            var partQuery = System.Web.HttpUtility.ParseQueryString(request.RequestUri!.Query);
+            if (request.Method == HttpMethod.Put && partQuery["uploadId"] is { } copyUploadId && partQuery["partNumber"] is { } partNumber
+                && request.Headers.TryGetValues("x-amz-copy-source", out var copySources))
+            {
+                return await _owner.CopyPartAsync(request, copyUploadId, int.Parse(partNumber, System.Globalization.CultureInfo.InvariantCulture),
+                    Uri.UnescapeDataString(copySources.First()), cancellationToken);
+            }
             if (request.Headers.TryGetValues("x-amz-copy-source", out var values))
             {
                 string value = values.First();
