@@ -22,7 +22,7 @@ namespace SftpKit.FileSystem;
 /// Symbolic links created by clients are stored relative to their directory, so they resolve inside the root for
 /// any process; an absolute virtual target is read back as the same virtual path.
 /// </summary>
-public sealed class LocalFileSystem :
+public sealed partial class LocalFileSystem :
     IVirtualFileSystem, IVfsRandomAccessWrites, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy, IVfsInfoProbe
 {
     internal const string TempPrefix = ".sftpkit-";
@@ -66,13 +66,13 @@ public sealed class LocalFileSystem :
     public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Run(() => Describe(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
+        return ValueTask.FromResult(Run(() => DescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
     }
 
     ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Run(() => TryDescribe(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
+        return ValueTask.FromResult(Run(() => TryDescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
     }
 
     /// <inheritdoc />
@@ -83,6 +83,11 @@ public sealed class LocalFileSystem :
         Run(() =>
         {
             string real = _paths.Resolve(path, followLinks);
+            if (UnixNative.HasDirectoryCalls)
+            {
+                SetInfoConfined(real, change);
+                return true;
+            }
             var stat = Describe(real, VirtualPath.GetName(path));
             bool isLink = stat.Type == VfsFileType.SymbolicLink;
             if (change.Size is { } size)
@@ -121,6 +126,17 @@ public sealed class LocalFileSystem :
     public async IAsyncEnumerable<VfsFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string real = Run(() => _paths.Resolve(path, followFinal: true));
+        var listing = UnixNative.HasDirectoryCalls && ProcFdAvailable ? ListConfined(real, cancellationToken) : ListByPath(real, cancellationToken);
+        foreach (var info in listing)
+        {
+            yield return info;
+        }
+        await Task.CompletedTask;
+    }
+
+    /// <summary>The listing where no directory handle can be enumerated: by path, each entry checked then described.</summary>
+    private static IEnumerable<VfsFileInfo> ListByPath(string real, CancellationToken cancellationToken)
+    {
         var entries = Run(() =>
         {
             var dir = new DirectoryInfo(real);
@@ -144,7 +160,7 @@ public sealed class LocalFileSystem :
                     break;
                 }
                 var entry = entries.Current;
-                if (entry.Name.StartsWith(TempPrefix, StringComparison.Ordinal) && entry.Name.EndsWith(TempSuffix, StringComparison.Ordinal))
+                if (IsUploadTemporary(entry.Name))
                 {
                     continue; // an atomic upload in progress
                 }
@@ -159,7 +175,6 @@ public sealed class LocalFileSystem :
                 yield return info;
             }
         }
-        await Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -214,7 +229,7 @@ public sealed class LocalFileSystem :
                 if (!exists)
                 {
                     UnixNative.SetMode(handle, newMode);
-                    ApplyOwner(real);
+                    ApplyOwner(handle);
                 }
                 if (options.Truncate)
                 {
@@ -263,11 +278,11 @@ public sealed class LocalFileSystem :
             UnixNative.SetMode(tempHandle, mode);
             if (existing is { } previous && UnixNative.IsRoot)
             {
-                _ = UnixNative.LChown(temp, previous.Uid, previous.Gid);
+                _ = UnixNative.FChown(tempHandle, previous.Uid, previous.Gid);
             }
             else
             {
-                ApplyOwner(temp);
+                ApplyOwner(tempHandle);
             }
             return new LocalWriter(this, tempHandle, name, options.Offset, temp, real, options.CreateNew, directoryHandle);
         }
@@ -291,8 +306,8 @@ public sealed class LocalFileSystem :
     /// through a handle of its parent checked inside the root; throws the errno it returns.</summary>
     private void AtConfinedParent(string real, Func<SafeFileHandle, string, int> operation)
     {
-        var (parentPath, name) = LocalPathResolver.Split(real);
-        using var parent = OpenConfinedDirectory(parentPath);
+        var (parent, name) = OpenConfinedEntry(real);
+        using var _ = parent;
         int errno = operation(parent, name);
         if (errno != 0)
         {
@@ -326,8 +341,15 @@ public sealed class LocalFileSystem :
             uint mode = DirectoryMode & ~_options.Umask;
             if (UnixNative.HasDirectoryCalls)
             {
-                AtConfinedParent(real, (parent, name) => UnixNative.MakeDirectoryAt(parent, name, mode));
-                ApplyOwner(real);
+                AtConfinedParent(real, (parent, name) =>
+                {
+                    int errno = UnixNative.MakeDirectoryAt(parent, name, mode);
+                    if (errno == 0)
+                    {
+                        ApplyOwner(parent, name);
+                    }
+                    return errno;
+                });
                 return true;
             }
             int errno = UnixNative.MakeDirectory(real, mode);
@@ -470,8 +492,20 @@ public sealed class LocalFileSystem :
         Run(() =>
         {
             var (parent, name) = _paths.ResolveParent(linkPath);
+            string stored = LocalLinkTargets.ToStored(target, _paths.ToVirtual(parent));
+            if (UnixNative.HasDirectoryCalls)
+            {
+                using var directory = OpenConfinedDirectory(parent);
+                int errno = UnixNative.SymbolicLinkAt(stored, directory, name);
+                if (errno != 0)
+                {
+                    throw LocalErrorMapper.FromErrno(errno);
+                }
+                ApplyOwner(directory, name);
+                return true;
+            }
             string real = parent == "/" ? "/" + name : parent + "/" + name;
-            File.CreateSymbolicLink(real, LocalLinkTargets.ToStored(target, _paths.ToVirtual(parent)));
+            File.CreateSymbolicLink(real, stored);
             ApplyOwner(real);
             return true;
         });
@@ -485,6 +519,14 @@ public sealed class LocalFileSystem :
         return ValueTask.FromResult(Run(() =>
         {
             var (parent, name) = _paths.ResolveParent(linkPath);
+            if (UnixNative.HasDirectoryCalls)
+            {
+                using var directory = OpenConfinedDirectory(parent);
+                string text = UnixNative.ReadLinkAt(directory, name, out int errno) ?? throw (errno == UnixErrno.EINVAL
+                    ? new VfsException(VfsError.Failure, "Not a symbolic link.")
+                    : LocalErrorMapper.FromErrno(errno));
+                return LocalLinkTargets.ToVirtual(text, _paths.ToVirtual(parent), _paths);
+            }
             string real = parent == "/" ? "/" + name : parent + "/" + name;
             var info = new FileInfo(real);
             if (!info.Exists && !Directory.Exists(real) && info.LinkTarget is null)
@@ -506,6 +548,11 @@ public sealed class LocalFileSystem :
             // parent being inside the root is enough.
             string existing = _paths.Resolve(existingPath, followFinal: false);
             string created = _paths.Resolve(newPath, followFinal: false);
+            if (UnixNative.HasDirectoryCalls)
+            {
+                LinkConfined(existing, created);
+                return true;
+            }
             if (Describe(existing, "").Type == VfsFileType.Directory)
             {
                 throw new VfsException(VfsError.PermissionDenied, "Directories cannot be hard-linked.");
@@ -635,6 +682,24 @@ public sealed class LocalFileSystem :
         Gid = stat.Gid,
         LinkCount = (uint)Math.Clamp(stat.LinkCount, 1, uint.MaxValue),
     };
+
+    private bool ChangesOwner => (_options.Uid is not null || _options.Gid is not null) && UnixNative.IsRoot;
+
+    private void ApplyOwner(SafeFileHandle handle)
+    {
+        if (ChangesOwner)
+        {
+            _ = UnixNative.FChown(handle, _options.Uid ?? uint.MaxValue, _options.Gid ?? uint.MaxValue); // -1 keeps
+        }
+    }
+
+    private void ApplyOwner(SafeFileHandle directory, string name)
+    {
+        if (ChangesOwner)
+        {
+            _ = UnixNative.ChownAt(directory, name, _options.Uid ?? uint.MaxValue, _options.Gid ?? uint.MaxValue); // -1 keeps
+        }
+    }
 
     private void ApplyOwner(string real)
     {
