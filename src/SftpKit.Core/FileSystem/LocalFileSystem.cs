@@ -12,12 +12,18 @@ namespace SftpKit.FileSystem;
 /// <para>
 /// Residual risks, for operators: (1) a hard link made by another process from inside the root to a file outside it
 /// is indistinguishable from a regular file and is served — do not let untrusted local users create entries inside
-/// the root; (2) on Linux (x86_64, arm64), atomic uploads, mkdir, delete, rmdir and rename act through a handle of the
-/// parent directory that is checked inside the root first (<c>openat</c>, <c>mkdirat</c>, <c>unlinkat</c>,
-/// <c>renameat2</c>), so a link swapped into the path meanwhile cannot redirect them; the other path-based operations
-/// (chmod, utimes, chown, link, symlink, listing) check the path and then use it, so a local process able to write
-/// inside the root could swap a directory for a link in between and redirect that one operation; (3) on platforms
-/// without <c>/proc</c>, opens share that window too.
+/// the root; (2) on Linux (x86_64, arm64), every operation that changes or reads an entry acts through a handle of its
+/// parent directory (or of the directory itself, for listings) that is checked inside the root first: atomic uploads
+/// (<c>openat</c>, <c>renameat2</c>, <c>unlinkat</c>), mkdir, delete, rmdir, rename, stat, chmod (<c>fchmodat</c>),
+/// utimes (<c>utimensat</c>), chown (<c>fchownat</c>), truncate (<c>openat</c> + <c>ftruncate</c>), symlink,
+/// readlink, hard link (<c>linkat</c>) and listing (the open directory enumerated through <c>/proc/self/fd</c>, each
+/// entry stat'ed relative to it), so a directory swapped for a link in the path meanwhile cannot redirect them. What
+/// still goes by path after the check: free-space figures (<c>statvfs</c>), publishing an atomic upload whose
+/// temporary lives in <see cref="LocalFileSystemOptions.TempDirectory"/> (its target directory is re-resolved, then
+/// renamed into by path), and rename without replace on a file system that lacks <c>RENAME_NOREPLACE</c>; (3) on
+/// other platforms (no <c>*at</c> calls, no <c>/proc</c>), every operation checks the path and then uses it, so a
+/// local process able to write inside the root could swap a directory for a link in between and redirect that one
+/// operation.
 /// </para>
 /// Symbolic links created by clients are stored relative to their directory, so they resolve inside the root for
 /// any process; an absolute virtual target is read back as the same virtual path.
@@ -273,6 +279,11 @@ public sealed partial class LocalFileSystem :
                 // Resume or partial overwrite keeps POSIX meaning: start from a copy of the current content.
                 using var source = OpenChecked(real, FileMode.Open, FileAccess.Read);
                 LocalFileCopy.CopyAll(source, tempHandle);
+            }
+            if (directoryHandle is not null && existing is not null)
+            {
+                // The mode and owner carried over are read from the entry in the confined directory, not by path.
+                existing = UnixNative.StatAt(directoryHandle, Path.GetFileName(real), out _);
             }
             uint mode = existing is { } old ? old.Mode & 0xFFF : newMode;
             UnixNative.SetMode(tempHandle, mode);
