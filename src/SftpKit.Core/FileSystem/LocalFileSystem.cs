@@ -12,17 +12,23 @@ namespace SftpKit.FileSystem;
 /// <para>
 /// Residual risks, for operators: (1) a hard link made by another process from inside the root to a file outside it
 /// is indistinguishable from a regular file and is served — do not let untrusted local users create entries inside
-/// the root; (2) on Linux (x86_64, arm64), atomic uploads, mkdir, delete, rmdir and rename act through a handle of the
-/// parent directory that is checked inside the root first (<c>openat</c>, <c>mkdirat</c>, <c>unlinkat</c>,
-/// <c>renameat2</c>), so a link swapped into the path meanwhile cannot redirect them; the other path-based operations
-/// (chmod, utimes, chown, link, symlink, listing) check the path and then use it, so a local process able to write
-/// inside the root could swap a directory for a link in between and redirect that one operation; (3) on platforms
-/// without <c>/proc</c>, opens share that window too.
+/// the root; (2) on Linux (x86_64, arm64), every operation that changes or reads an entry acts through a handle of its
+/// parent directory (or of the directory itself, for listings) that is checked inside the root first: atomic uploads
+/// (<c>openat</c>, <c>renameat2</c>, <c>unlinkat</c>), mkdir, delete, rmdir, rename, stat, chmod (<c>fchmodat</c>),
+/// utimes (<c>utimensat</c>), chown (<c>fchownat</c>), truncate (<c>openat</c> + <c>ftruncate</c>), symlink,
+/// readlink, hard link (<c>linkat</c>) and listing (the open directory enumerated through <c>/proc/self/fd</c>, each
+/// entry stat'ed relative to it), so a directory swapped for a link in the path meanwhile cannot redirect them. What
+/// still goes by path after the check: free-space figures (<c>statvfs</c>), publishing an atomic upload whose
+/// temporary lives in <see cref="LocalFileSystemOptions.TempDirectory"/> (its target directory is re-resolved, then
+/// renamed into by path), and rename without replace on a file system that lacks <c>RENAME_NOREPLACE</c>; (3) on
+/// other platforms (no <c>*at</c> calls, no <c>/proc</c>), every operation checks the path and then uses it, so a
+/// local process able to write inside the root could swap a directory for a link in between and redirect that one
+/// operation.
 /// </para>
 /// Symbolic links created by clients are stored relative to their directory, so they resolve inside the root for
 /// any process; an absolute virtual target is read back as the same virtual path.
 /// </summary>
-public sealed class LocalFileSystem :
+public sealed partial class LocalFileSystem :
     IVirtualFileSystem, IVfsRandomAccessWrites, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy, IVfsInfoProbe
 {
     internal const string TempPrefix = ".sftpkit-";
@@ -66,13 +72,13 @@ public sealed class LocalFileSystem :
     public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Run(() => Describe(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
+        return ValueTask.FromResult(Run(() => DescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
     }
 
     ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Run(() => TryDescribe(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
+        return ValueTask.FromResult(Run(() => TryDescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
     }
 
     /// <inheritdoc />
@@ -83,6 +89,11 @@ public sealed class LocalFileSystem :
         Run(() =>
         {
             string real = _paths.Resolve(path, followLinks);
+            if (UnixNative.HasDirectoryCalls)
+            {
+                SetInfoConfined(real, change);
+                return true;
+            }
             var stat = Describe(real, VirtualPath.GetName(path));
             bool isLink = stat.Type == VfsFileType.SymbolicLink;
             if (change.Size is { } size)
@@ -121,6 +132,17 @@ public sealed class LocalFileSystem :
     public async IAsyncEnumerable<VfsFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string real = Run(() => _paths.Resolve(path, followFinal: true));
+        var listing = UnixNative.HasDirectoryCalls && ProcFdAvailable ? ListConfined(real, cancellationToken) : ListByPath(real, cancellationToken);
+        foreach (var info in listing)
+        {
+            yield return info;
+        }
+        await Task.CompletedTask;
+    }
+
+    /// <summary>The listing where no directory handle can be enumerated: by path, each entry checked then described.</summary>
+    private static IEnumerable<VfsFileInfo> ListByPath(string real, CancellationToken cancellationToken)
+    {
         var entries = Run(() =>
         {
             var dir = new DirectoryInfo(real);
@@ -144,7 +166,7 @@ public sealed class LocalFileSystem :
                     break;
                 }
                 var entry = entries.Current;
-                if (entry.Name.StartsWith(TempPrefix, StringComparison.Ordinal) && entry.Name.EndsWith(TempSuffix, StringComparison.Ordinal))
+                if (IsUploadTemporary(entry.Name))
                 {
                     continue; // an atomic upload in progress
                 }
@@ -159,7 +181,6 @@ public sealed class LocalFileSystem :
                 yield return info;
             }
         }
-        await Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -214,7 +235,7 @@ public sealed class LocalFileSystem :
                 if (!exists)
                 {
                     UnixNative.SetMode(handle, newMode);
-                    ApplyOwner(real);
+                    ApplyOwner(handle);
                 }
                 if (options.Truncate)
                 {
@@ -259,15 +280,20 @@ public sealed class LocalFileSystem :
                 using var source = OpenChecked(real, FileMode.Open, FileAccess.Read);
                 LocalFileCopy.CopyAll(source, tempHandle);
             }
+            if (directoryHandle is not null && existing is not null)
+            {
+                // The mode and owner carried over are read from the entry in the confined directory, not by path.
+                existing = UnixNative.StatAt(directoryHandle, Path.GetFileName(real), out _);
+            }
             uint mode = existing is { } old ? old.Mode & 0xFFF : newMode;
             UnixNative.SetMode(tempHandle, mode);
             if (existing is { } previous && UnixNative.IsRoot)
             {
-                _ = UnixNative.LChown(temp, previous.Uid, previous.Gid);
+                _ = UnixNative.FChown(tempHandle, previous.Uid, previous.Gid);
             }
             else
             {
-                ApplyOwner(temp);
+                ApplyOwner(tempHandle);
             }
             return new LocalWriter(this, tempHandle, name, options.Offset, temp, real, options.CreateNew, directoryHandle);
         }
@@ -291,8 +317,8 @@ public sealed class LocalFileSystem :
     /// through a handle of its parent checked inside the root; throws the errno it returns.</summary>
     private void AtConfinedParent(string real, Func<SafeFileHandle, string, int> operation)
     {
-        var (parentPath, name) = LocalPathResolver.Split(real);
-        using var parent = OpenConfinedDirectory(parentPath);
+        var (parent, name) = OpenConfinedEntry(real);
+        using var _ = parent;
         int errno = operation(parent, name);
         if (errno != 0)
         {
@@ -326,8 +352,15 @@ public sealed class LocalFileSystem :
             uint mode = DirectoryMode & ~_options.Umask;
             if (UnixNative.HasDirectoryCalls)
             {
-                AtConfinedParent(real, (parent, name) => UnixNative.MakeDirectoryAt(parent, name, mode));
-                ApplyOwner(real);
+                AtConfinedParent(real, (parent, name) =>
+                {
+                    int errno = UnixNative.MakeDirectoryAt(parent, name, mode);
+                    if (errno == 0)
+                    {
+                        ApplyOwner(parent, name);
+                    }
+                    return errno;
+                });
                 return true;
             }
             int errno = UnixNative.MakeDirectory(real, mode);
@@ -470,8 +503,20 @@ public sealed class LocalFileSystem :
         Run(() =>
         {
             var (parent, name) = _paths.ResolveParent(linkPath);
+            string stored = LocalLinkTargets.ToStored(target, _paths.ToVirtual(parent));
+            if (UnixNative.HasDirectoryCalls)
+            {
+                using var directory = OpenConfinedDirectory(parent);
+                int errno = UnixNative.SymbolicLinkAt(stored, directory, name);
+                if (errno != 0)
+                {
+                    throw LocalErrorMapper.FromErrno(errno);
+                }
+                ApplyOwner(directory, name);
+                return true;
+            }
             string real = parent == "/" ? "/" + name : parent + "/" + name;
-            File.CreateSymbolicLink(real, LocalLinkTargets.ToStored(target, _paths.ToVirtual(parent)));
+            File.CreateSymbolicLink(real, stored);
             ApplyOwner(real);
             return true;
         });
@@ -485,6 +530,14 @@ public sealed class LocalFileSystem :
         return ValueTask.FromResult(Run(() =>
         {
             var (parent, name) = _paths.ResolveParent(linkPath);
+            if (UnixNative.HasDirectoryCalls)
+            {
+                using var directory = OpenConfinedDirectory(parent);
+                string text = UnixNative.ReadLinkAt(directory, name, out int errno) ?? throw (errno == UnixErrno.EINVAL
+                    ? new VfsException(VfsError.Failure, "Not a symbolic link.")
+                    : LocalErrorMapper.FromErrno(errno));
+                return LocalLinkTargets.ToVirtual(text, _paths.ToVirtual(parent), _paths);
+            }
             string real = parent == "/" ? "/" + name : parent + "/" + name;
             var info = new FileInfo(real);
             if (!info.Exists && !Directory.Exists(real) && info.LinkTarget is null)
@@ -506,6 +559,11 @@ public sealed class LocalFileSystem :
             // parent being inside the root is enough.
             string existing = _paths.Resolve(existingPath, followFinal: false);
             string created = _paths.Resolve(newPath, followFinal: false);
+            if (UnixNative.HasDirectoryCalls)
+            {
+                LinkConfined(existing, created);
+                return true;
+            }
             if (Describe(existing, "").Type == VfsFileType.Directory)
             {
                 throw new VfsException(VfsError.PermissionDenied, "Directories cannot be hard-linked.");
@@ -635,6 +693,24 @@ public sealed class LocalFileSystem :
         Gid = stat.Gid,
         LinkCount = (uint)Math.Clamp(stat.LinkCount, 1, uint.MaxValue),
     };
+
+    private bool ChangesOwner => (_options.Uid is not null || _options.Gid is not null) && UnixNative.IsRoot;
+
+    private void ApplyOwner(SafeFileHandle handle)
+    {
+        if (ChangesOwner)
+        {
+            _ = UnixNative.FChown(handle, _options.Uid ?? uint.MaxValue, _options.Gid ?? uint.MaxValue); // -1 keeps
+        }
+    }
+
+    private void ApplyOwner(SafeFileHandle directory, string name)
+    {
+        if (ChangesOwner)
+        {
+            _ = UnixNative.ChownAt(directory, name, _options.Uid ?? uint.MaxValue, _options.Gid ?? uint.MaxValue); // -1 keeps
+        }
+    }
 
     private void ApplyOwner(string real)
     {

@@ -6,9 +6,9 @@ namespace SftpKit.FileSystem;
 /// Maps virtual paths under a real root and keeps them there. Every existing component is resolved with
 /// <c>realpath(3)</c> and the result must be the root or lie beneath it; a dangling final link is followed by hand,
 /// hop by hop (at most 40). Opened handles are checked again through <c>/proc/self/fd</c> on Linux, which closes the
-/// check-then-open race for file content. Path-based operations (mkdir, unlink, rename, chmod, utimes, link) still
-/// have a window in which another local process able to write inside the root could swap a directory for a link;
-/// that needs a hostile local user with write access to the root and is documented on <see cref="LocalFileSystem"/>.
+/// check-then-open race for file content; the other operations act through directory handles checked here
+/// (<see cref="VerifyHandle"/>). What still acts by path after the check, and on which platforms, is documented on
+/// <see cref="LocalFileSystem"/>.
 /// </summary>
 internal sealed class LocalPathResolver
 {

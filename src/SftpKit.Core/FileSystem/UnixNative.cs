@@ -191,7 +191,8 @@ internal static partial class UnixNative
         }
     }
 
-    /// <summary>True where <see cref="OpenDirectory"/>, <see cref="CreateFileAt"/>, <c>RenameAt</c> and <see cref="UnlinkAt"/> work (Linux x86_64/arm64).</summary>
+    /// <summary>True where <see cref="OpenDirectory"/> and the <c>*at</c> calls (<see cref="CreateFileAt"/>, <c>RenameAt</c>,
+    /// <see cref="UnlinkAt"/>, <see cref="StatAt"/>, <see cref="ChangeModeAt"/> and the others) work (Linux x86_64/arm64).</summary>
     public static bool HasDirectoryCalls => HasKnownLayout;
 
     // open(2) flags that differ between the two Linux ABIs we know.
@@ -200,10 +201,13 @@ internal static partial class UnixNative
     private static int ODirectory => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
     private static int ONoFollow => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;
 
-    /// <summary>Opens a directory (following links) as a handle that pins it; the errno when not.</summary>
+    /// <summary>
+    /// Opens a directory (following links) as a handle that pins it, for use as the base of <c>*at</c> calls; O_PATH on
+    /// Linux, so search permission is enough, as for a path. The errno when not.
+    /// </summary>
     public static SafeFileHandle? OpenDirectory(string path, out int errno)
     {
-        int fd = open(ToCString(path), ODirectory | OCloExec, 0);
+        int fd = open(ToCString(path), ODirectory | OPath | OCloExec, 0);
         errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
     }

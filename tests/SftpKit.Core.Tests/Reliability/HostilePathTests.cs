@@ -35,6 +35,8 @@ public sealed class HostilePathTests : IAsyncLifetime
         // Targets for the racing remove, rmdir and rename: they exist only behind the link.
         await File.WriteAllTextAsync(Path.Combine(Outside, "victim.txt"), "outside victim");
         Directory.CreateDirectory(Path.Combine(Outside, "victim-dir"));
+        // A link whose text is the secret: a raced readlink must never return it.
+        File.CreateSymbolicLink(Path.Combine(Outside, "victim-link"), Secret);
         Directory.CreateDirectory(Path.Combine(_server.Home, "dir"));
         await File.WriteAllTextAsync(Path.Combine(_server.Home, "dir", "inside.txt"), "inside");
         await File.WriteAllTextAsync(Path.Combine(_server.Home, "control.txt"), "inside");
@@ -49,7 +51,10 @@ public sealed class HostilePathTests : IAsyncLifetime
 
     public Task DisposeAsync() => _server.DisposeAsync();
 
-    /// <summary>Every file and directory outside the user's roots, with a hash of each file's content.</summary>
+    /// <summary>
+    /// Every file and directory outside the user's roots, with a hash of each file's content and its metadata (mode,
+    /// owner, link count, size, modification time), so a raced chmod, chown, utimes, truncate or hard link shows.
+    /// </summary>
     private Dictionary<string, string> SnapshotOutside()
     {
         var snapshot = new Dictionary<string, string>();
@@ -61,9 +66,13 @@ public sealed class HostilePathTests : IAsyncLifetime
                 continue;
             }
             var info = new FileInfo(path);
-            snapshot[relative] = info.Attributes.HasFlag(FileAttributes.Directory) || info.LinkTarget is not null
+            string content = info.Attributes.HasFlag(FileAttributes.Directory) || info.LinkTarget is not null
                 ? "dir-or-link"
                 : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+            string metadata = UnixNative.LStat(path, out _) is { } stat
+                ? FormattableString.Invariant($"{stat.Mode:x} {stat.Uid}:{stat.Gid} n{stat.LinkCount} {stat.Size} {stat.WriteTime.UtcTicks}")
+                : FormattableString.Invariant($"{info.LastWriteTimeUtc.Ticks}");
+            snapshot[relative] = content + " " + metadata;
         }
         return snapshot;
     }
@@ -85,12 +94,21 @@ public sealed class HostilePathTests : IAsyncLifetime
                 b"out/secret.txt", b"outfile", b"rel", b"etc/passwd", b"/etc/hostname", b"etc/../../outside/secret.txt", b"~/../outside/secret.txt",
                 b"/folder/../outside/secret.txt", b"/folder/../../outside/secret.txt", b"/folder/out/secret.txt", b"//outside/secret.txt"]
             leaked = []
+            chown = sys.argv[8] == "1"
+            listed = 0
             def attempt(name, fn):
                 try:
                     result = fn()
                     if result is not None and secret in (result if isinstance(result, bytes) else str(result).encode()):
                         leaked.append(name)
                 except (IOError, OSError, UnicodeError, EOFError, paramiko.SSHException):
+                    pass
+            def escape(name, fn):
+                # The target exists only outside the root: succeeding at all means the request went there.
+                try:
+                    fn()
+                    leaked.append(name)
+                except IOError:
                     pass
             def read(p):
                 with s.open(p, "rb") as f:
@@ -147,9 +165,31 @@ public sealed class HostilePathTests : IAsyncLifetime
                 attempt("race-rename-in", lambda: s.rename("swap/victim.txt", "taken-%d.txt" % i))
                 attempt("race-remove", lambda: s.remove("swap/victim.txt"))
                 attempt("race-rmdir", lambda: s.rmdir("swap/victim-dir"))
+                # Attribute changes, links and reads of what exists only behind the link: any success is an escape,
+                # and the snapshot shows any change outside.
+                escape("race-chmod", lambda: s.chmod("swap/victim.txt", 0o777))
+                escape("race-chmod-dir", lambda: s.chmod("swap/victim-dir", 0o777))
+                escape("race-utimes", lambda: s.utime("swap/victim.txt", (1000000000, 1000000000)))
+                escape("race-truncate", lambda: s.truncate("swap/victim.txt", 1))
+                if chown:
+                    escape("race-chown", lambda: s.chown("swap/victim.txt", 4242, 4242))
+                escape("race-stat", lambda: s.stat("swap/victim.txt"))
+                escape("race-lstat", lambda: s.lstat("swap/victim-link"))
+                escape("race-readlink", lambda: s.readlink("swap/victim-link"))
+                escape("race-hardlink-out", lambda: s._request(paramiko.sftp.CMD_EXTENDED, "hardlink@openssh.com", "swap/victim.txt", "hl-in-%d" % i))
+                attempt("race-hardlink-into", lambda: s._request(paramiko.sftp.CMD_EXTENDED, "hardlink@openssh.com", "control.txt", "swap/hl-%d" % i))
+                attempt("race-symlink", lambda: s.symlink("control.txt", "swap/sl-%d" % i))
+                try:
+                    names = s.listdir("swap")
+                    listed += 1
+                    if "victim.txt" in names or "victim-dir" in names or "victim-link" in names:
+                        leaked.append("race-listdir")
+                except IOError:
+                    pass
                 races += 1
             stop.set(); th.join()
             print("races", races)
+            print("listed", listed > 0)
             print("control", read("control.txt"), decoys > 0)
             print("leaked", leaked)
             """;
@@ -158,12 +198,13 @@ public sealed class HostilePathTests : IAsyncLifetime
         int races = int.TryParse(Environment.GetEnvironmentVariable("SFTPKIT_SWAP_RACES"), out int n) ? n : 300;
         var result = await ProcessRunner.RunAsync(DebianPython,
             [scriptPath, _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "alice", _server.ClientKey,
-             _server.Home, Outside, Secret, races.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+             _server.Home, Outside, Secret, races.ToString(System.Globalization.CultureInfo.InvariantCulture), UnixNative.IsRoot ? "1" : "0"],
             timeout: TimeSpan.FromMinutes(5));
         _output.WriteLine(result.Text);
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Contains($"races {races}", result.Text, StringComparison.Ordinal);
         Assert.Contains("leaked []", result.Text, StringComparison.Ordinal);
+        Assert.Contains("listed True", result.Text, StringComparison.Ordinal); // listings of the swapped directory did run
         Assert.Contains("control b'inside' True", result.Text, StringComparison.Ordinal); // the same requests do work inside
         var after = SnapshotOutside();
         var changed = before.Keys.Union(after.Keys)
@@ -171,7 +212,10 @@ public sealed class HostilePathTests : IAsyncLifetime
             .Order(StringComparer.Ordinal).ToList();
         Assert.True(changed.Count == 0, "changed outside the root: " + string.Join(", ", changed));
         // Nothing named like the corpus' targets appeared outside either root.
-        Assert.DoesNotContain(Directory.EnumerateFiles(Outside), f => !f.EndsWith("secret.txt", StringComparison.Ordinal) && !f.EndsWith("victim.txt", StringComparison.Ordinal));
+        Assert.Equal(["secret.txt", "victim-dir", "victim-link", "victim.txt"],
+            Directory.EnumerateFileSystemEntries(Outside).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // No hard link to an outside file appeared inside the root.
+        Assert.DoesNotContain(Directory.EnumerateFiles(_server.Home, "hl-in-*"), f => File.ReadAllText(f) == "outside victim");
         Assert.Equal(Secret, await File.ReadAllTextAsync(Path.Combine(Outside, "secret.txt")));
     }
 
