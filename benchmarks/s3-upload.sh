@@ -13,7 +13,8 @@
 #
 # Env: SIZE_MB (default 1024), ROUNDS (3), PARALLEL (8), PARALLEL_MB (256), PART_MIB (5), CONCURRENCY (5),
 #      SFTP_CIPHER (passed to `sftp -c`; default: the client's own preference, chacha20-poly1305@openssh.com for
-#      OpenSSH), SFTPKIT_TOOLS.
+#      OpenSSH), SFTPKIT_DLL (run this SftpKit.Server.dll instead of the work tree's build, e.g. a ReadyToRun publish),
+#      SFTPKIT_TOOLS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -55,7 +56,7 @@ timed_cpu() {
 echo "== building the sample server and the direct-upload baseline (Release)" >&2
 dotnet build -c Release samples/SftpKit.Server -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 dotnet build -c Release benchmarks/S3DirectUpload -v q -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-SK_DLL="$ROOT/samples/SftpKit.Server/bin/Release/net10.0/SftpKit.Server.dll"
+SK_DLL=$(realpath "${SFTPKIT_DLL:-$ROOT/samples/SftpKit.Server/bin/Release/net10.0/SftpKit.Server.dll}")
 DIRECT_DLL="$ROOT/benchmarks/S3DirectUpload/bin/Release/net10.0/S3DirectUpload.dll"
 
 S3_PORT=$(free_port)
