@@ -339,6 +339,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
             request.ChecksumAlgorithm = checksum;
         }
         request.UseChunkEncoding = Options.UseChunkEncoding;
+        request.DisablePayloadSigning = Options.DisablePayloadSigning;
     }
 
     private async ValueTask<bool> DirectoryExistsAsync(string path, CancellationToken cancellationToken)

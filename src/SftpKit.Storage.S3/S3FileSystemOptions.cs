@@ -88,6 +88,14 @@ public sealed class S3FileSystemOptions
     /// </summary>
     public bool UseChunkEncoding { get; set; } = true;
 
+    /// <summary>
+    /// Sends uploads as <c>UNSIGNED-PAYLOAD</c>: SigV4 then signs the headers only, and the SDK no longer computes a
+    /// SHA-256 of every part (≈ 0.5 CPU s per GiB here). Only for https:// endpoints (refused by validation for
+    /// http://, as the SDK refuses it there): TLS protects the body in transit; set <see cref="ChecksumAlgorithm"/> too
+    /// for a checksum the service verifies. Defaults to false.
+    /// </summary>
+    public bool DisablePayloadSigning { get; set; }
+
     /// <summary>Size of each multipart upload part and of the in-memory part buffer, in MiB (5–2000). Defaults to 5.</summary>
     public int UploadPartSizeMiB { get; set; } = 5;
 
@@ -157,6 +165,10 @@ public sealed class S3FileSystemOptions
         if (!string.IsNullOrWhiteSpace(Endpoint) && !(Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
         {
             errors.Add("S3 Endpoint must be an absolute http:// or https:// URL.");
+        }
+        if (DisablePayloadSigning && Uri.TryCreate(Endpoint, UriKind.Absolute, out var plain) && plain.Scheme == Uri.UriSchemeHttp)
+        {
+            errors.Add("S3 DisablePayloadSigning needs an https:// endpoint (over http:// the payload must be signed).");
         }
         if (string.IsNullOrEmpty(AccessKeyId) != string.IsNullOrEmpty(SecretAccessKey))
         {

@@ -71,6 +71,7 @@ internal sealed class S3MultipartUpload
             InputStream = stream,
             PartSize = data.Length,
             UseChunkEncoding = _fs.Options.UseChunkEncoding,
+            DisablePayloadSigning = _fs.Options.DisablePayloadSigning,
         };
         if (_fs.Options.SseCustomerKey is { Length: > 0 } sse)
         {

@@ -24,7 +24,7 @@ public sealed class S3OutageTests(ITestOutputHelper output) : IAsyncLifetime
     private const string Prefix = "outage/";
     private readonly S3SftpServer _server = new();
     private readonly string _data = Directory.CreateTempSubdirectory("sftpkit-s3out-").FullName;
-    private readonly int _port = FreePort();
+    private readonly int _port = S3rverProcess.FreePort();
     private Process? _s3rver;
 
     private string Endpoint => $"http://127.0.0.1:{_port}";
@@ -34,7 +34,7 @@ public sealed class S3OutageTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task S3ServerKilledAndRestarted_DuringTransfers_CleanErrors_ThenRecoversWithoutServerRestart()
     {
-        string? s3rver = S3rverPath();
+        string? s3rver = S3rverProcess.Find();
         if (s3rver is null)
         {
             output.WriteLine("SKIPPED: no s3rver (scripts/test.sh installs it into $SFTPKIT_TOOLS)");
@@ -207,49 +207,11 @@ public sealed class S3OutageTests(ITestOutputHelper output) : IAsyncLifetime
         return memory.ToArray();
     }
 
-    private static string? S3rverPath()
-    {
-        string tools = Environment.GetEnvironmentVariable("SFTPKIT_TOOLS")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "sftpkit-tools");
-        string path = Path.Combine(tools, "node_modules", ".bin", "s3rver");
-        return File.Exists(path) ? path : null;
-    }
-
-    /// <summary>Starts s3rver on this test's port and data directory (again after a kill: same objects) and waits for it.</summary>
+    /// <summary>Starts s3rver on this test's port and data directory (again after a kill: same objects).</summary>
     private async Task StartS3rverAsync(string path)
     {
-        var info = new ProcessStartInfo(path)
-        {
-            Environment = { ["NODE_OPTIONS"] = "--openssl-legacy-provider" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "-d", _data, "-a", "127.0.0.1", "-p", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent" })
-        {
-            info.ArgumentList.Add(arg);
-        }
         _s3rver?.Dispose();
-        _s3rver = Process.Start(info)!;
-        _s3rver.OutputDataReceived += (_, _) => { };
-        _s3rver.ErrorDataReceived += (_, _) => { };
-        _s3rver.BeginOutputReadLine();
-        _s3rver.BeginErrorReadLine();
-        for (int i = 0; i < 300; i++)
-        {
-            try
-            {
-                using var socket = new TcpClient();
-                await socket.ConnectAsync(IPAddress.Loopback, _port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Assert.False(_s3rver.HasExited, "s3rver exited at start");
-                await Task.Delay(100);
-            }
-        }
-        Assert.Fail("s3rver did not listen within 30 s");
+        _s3rver = await S3rverProcess.StartAsync(path, _data, _port);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
@@ -260,13 +222,6 @@ public sealed class S3OutageTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(clock.Elapsed < limit, "condition not met in time");
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task DisposeAsync()

@@ -188,53 +188,12 @@ public sealed class S3TestEnvironment : IAsyncLifetime
 
     private async Task<string> StartS3rverAsync()
     {
-        string tools = Environment.GetEnvironmentVariable("SFTPKIT_TOOLS")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "sftpkit-tools");
-        string s3rver = Path.Combine(tools, "node_modules", ".bin", "s3rver");
-        if (!File.Exists(s3rver))
-        {
-            throw new InvalidOperationException($"No S3 server: set SFTPKIT_TEST_S3_ENDPOINT or run scripts/test.sh (installs s3rver into {tools}).");
-        }
-        int port = FreePort();
+        string s3rver = S3rverProcess.Find()
+            ?? throw new InvalidOperationException("No S3 server: set SFTPKIT_TEST_S3_ENDPOINT or run scripts/test.sh (installs s3rver into $SFTPKIT_TOOLS).");
+        int port = S3rverProcess.FreePort();
         _dataDirectory = Directory.CreateTempSubdirectory("sftpkit-s3rver-").FullName;
-        var info = new ProcessStartInfo(s3rver)
-        {
-            // s3rver makes continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider.
-            Environment = { ["NODE_OPTIONS"] = "--openssl-legacy-provider" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-d", _dataDirectory, "-a", "127.0.0.1", "-p", port.ToString(), "--silent" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        _s3rver = Process.Start(info)!;
-        _s3rver.OutputDataReceived += (_, _) => { };
-        _s3rver.ErrorDataReceived += (_, _) => { };
-        _s3rver.BeginOutputReadLine();
-        _s3rver.BeginErrorReadLine();
-        for (int i = 0; i < 200; i++)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
-                return $"http://127.0.0.1:{port}";
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new InvalidOperationException("s3rver did not start listening.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        _s3rver = await S3rverProcess.StartAsync(s3rver, _dataDirectory, port);
+        return $"http://127.0.0.1:{port}";
     }
 
     private static string Required(string name) =>
