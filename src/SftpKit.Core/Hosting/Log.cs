@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Warning, "Connection {ConnectionId} failed unexpectedly", EventName = "ConnectionFailed")]
     public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
 
+    [LoggerMessage(1124, LogLevel.Error, "Connection {ConnectionId}: authentication failed inside the authenticator or account store; the client was asked to retry later", EventName = "AuthenticationUnavailable")]
+    public static partial void AuthenticationUnavailable(ILogger logger, string connectionId, Exception exception);
+
     [LoggerMessage(1005, LogLevel.Warning, "Connection refused from {RemoteEndPoint}: connection limit {Limit} reached", EventName = "ConnectionLimitReached")]
     public static partial void ConnectionLimitReached(ILogger logger, string? remoteEndPoint, int limit);
 

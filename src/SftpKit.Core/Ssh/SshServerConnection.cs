@@ -187,7 +187,17 @@ internal sealed class SshServerConnection
                             break; // RFC 4252 §5.1: requests after success are ignored.
                         }
                         AuthenticationAttempted = true;
-                        var principal = await auth.HandleAsync(payload, token).ConfigureAwait(false);
+                        SshPrincipal? principal;
+                        try
+                        {
+                            principal = await auth.HandleAsync(payload, token).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is not (SshProtocolException or OperationCanceledException or IOException))
+                        {
+                            // The authenticator or the account store behind it failed (a database outage, say): not
+                            // the client's doing, so no failure is scored; the client is told to come back later.
+                            throw new AuthenticationUnavailableException(ex);
+                        }
                         if (principal is not null)
                         {
                             UserName = principal.UserName;
@@ -267,6 +277,11 @@ internal sealed class SshServerConnection
         catch (IOException)
         {
             Log.ConnectionClosed(logger, Id);
+        }
+        catch (AuthenticationUnavailableException ex)
+        {
+            Log.AuthenticationUnavailable(logger, Id, ex.InnerException!);
+            SendDisconnect(SshDisconnectReason.ByApplication, "Authentication is temporarily unavailable; try again later.");
         }
 #pragma warning disable CA1031 // One connection's failure must never take the server down.
         catch (Exception ex)
@@ -492,3 +507,6 @@ internal sealed class SshServerConnection
         _ => "Protocol error.",
     };
 }
+
+/// <summary>The authenticator (or the account store behind it) threw while deciding a login.</summary>
+internal sealed class AuthenticationUnavailableException(Exception inner) : Exception("Authentication is unavailable.", inner);
