@@ -22,23 +22,13 @@ internal static class S3rverProcess
     /// </summary>
     public static async Task<Process> StartAsync(string path, string dataDirectory, int port, params string[] extraArguments)
     {
-        var info = new ProcessStartInfo(path)
-        {
-            // s3rver makes continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider.
-            Environment = { ["NODE_OPTIONS"] = "--openssl-legacy-provider" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        // s3rver makes continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider.
+        var info = new ProcessStartInfo(path) { Environment = { ["NODE_OPTIONS"] = "--openssl-legacy-provider" } };
         foreach (string arg in new[] { "-d", dataDirectory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent" }.Concat(extraArguments))
         {
             info.ArgumentList.Add(arg);
         }
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = Interop.ProcessRunner.StartDrained(info);
         for (int i = 0; i < 300; i++)
         {
             try

@@ -101,16 +101,12 @@ public sealed class HaproxyProxyProtocolTests : IAsyncLifetime
                 server b 127.0.0.1:{ProxyPort(_b!)} send-proxy-v2 check inter 500ms
 
             """));
-        var info = new ProcessStartInfo(Haproxy!) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(Haproxy!);
         foreach (string arg in new[] { "-db", "-f", config })
         {
             info.ArgumentList.Add(arg);
         }
-        _haproxy = Process.Start(info)!;
-        _haproxy.OutputDataReceived += (_, _) => { };
-        _haproxy.ErrorDataReceived += (_, _) => { };
-        _haproxy.BeginOutputReadLine();
-        _haproxy.BeginErrorReadLine();
+        _haproxy = ProcessRunner.StartDrained(info);
         for (int i = 0; i < 100; i++)
         {
             Assert.False(_haproxy.HasExited, "haproxy exited at start-up");
@@ -131,13 +127,7 @@ public sealed class HaproxyProxyProtocolTests : IAsyncLifetime
     /// <summary>Starts an interactive sftp session through HAProxy; stdin stays open so the session lives.</summary>
     private Process StartSftp(int port)
     {
-        var info = new ProcessStartInfo("sftp")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("sftp") { RedirectStandardInput = true };
         var args = _a.ClientOptions();
         args[args.IndexOf("-P") + 1] = port.ToString(CultureInfo.InvariantCulture);
         args.AddRange(["-o", $"BindAddress={ClientSource}", "-b", "-", $"{SftpTestServer.UserName}@127.0.0.1"]);
@@ -145,12 +135,7 @@ public sealed class HaproxyProxyProtocolTests : IAsyncLifetime
         {
             info.ArgumentList.Add(arg);
         }
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return ProcessRunner.StartDrained(info);
     }
 
     [Fact]

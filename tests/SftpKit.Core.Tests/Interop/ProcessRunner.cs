@@ -33,6 +33,23 @@ public static class ProcessRunner
         : Environment.ProcessPath is { } process && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process
         : "dotnet";
 
+    /// <summary>
+    /// Starts a long-running helper process (a server, a proxy) whose output nobody reads: both streams are redirected
+    /// and drained, so it never blocks on a full pipe. The caller stops and disposes it.
+    /// </summary>
+    public static Process StartDrained(ProcessStartInfo info)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public sealed record Result(int ExitCode, byte[] StandardOutput, string StandardError)
     {
         public string Text => System.Text.Encoding.UTF8.GetString(StandardOutput);
