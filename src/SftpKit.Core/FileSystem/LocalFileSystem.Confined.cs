@@ -23,6 +23,31 @@ public sealed partial class LocalFileSystem
     private static bool IsUploadTemporary(string name)
         => name.StartsWith(TempPrefix, StringComparison.Ordinal) && name.EndsWith(TempSuffix, StringComparison.Ordinal);
 
+    /// <summary>Runs <paramref name="operation"/> (an <c>*at</c> call) on the final name of <paramref name="real"/>
+    /// through a handle of its parent checked inside the root; throws the errno it returns.</summary>
+    private void AtConfinedParent(string real, Func<SafeFileHandle, string, int> operation)
+    {
+        var (parent, name) = OpenConfinedEntry(real);
+        using var _ = parent;
+        ThrowOnErrno(operation(parent, name));
+    }
+
+    /// <summary>A handle of <paramref name="directory"/>, checked (through the handle) to be inside the root.</summary>
+    private SafeFileHandle OpenConfinedDirectory(string directory)
+    {
+        var handle = UnixNative.OpenDirectory(directory, out int errno) ?? throw LocalErrorMapper.FromErrno(errno);
+        try
+        {
+            _paths.VerifyHandle(handle);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// A handle of the directory holding <paramref name="real"/>, checked inside the root, and the name to use with it:
     /// the final component, or "." for the root itself (whose parent lies outside). The caller disposes the handle.

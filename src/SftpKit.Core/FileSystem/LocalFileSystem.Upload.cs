@@ -1,0 +1,110 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace SftpKit.FileSystem;
+
+// Opening an upload: in place, or (atomic) a temporary beside the target or in the temp directory, published on
+// completion.
+public sealed partial class LocalFileSystem
+{
+    private LocalWriter OpenWriter(string path, VfsWriteOptions options)
+    {
+        string real = _paths.Resolve(path, followFinal: true);
+        if (real == _paths.Root || Directory.Exists(real))
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        var existing = UnixNative.LStat(real, out _);
+        bool exists = existing is not null || File.Exists(real);
+        if (exists && options.CreateNew)
+        {
+            throw new VfsException(VfsError.AlreadyExists, "The path exists.");
+        }
+        uint newMode = options.Permissions & 0xFFF & ~_options.Umask;
+        string name = VirtualPath.GetName(path);
+        if (!options.Atomic)
+        {
+            var mode = options.CreateNew ? FileMode.CreateNew : FileMode.OpenOrCreate;
+            var handle = OpenChecked(real, mode, FileAccess.ReadWrite);
+            try
+            {
+                if (!exists)
+                {
+                    UnixNative.SetMode(handle, newMode);
+                    ApplyOwner(handle);
+                }
+                if (options.Truncate)
+                {
+                    RandomAccess.SetLength(handle, 0);
+                }
+                return new LocalWriter(this, handle, name, options.Offset, tempPath: null, targetPath: real, createNew: false);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+        string directory = _tempDirectory ?? Path.GetDirectoryName(real)!;
+        string tempName = TempPrefix + Guid.NewGuid().ToString("N") + TempSuffix;
+        string temp = Path.Combine(directory, tempName);
+        // In the target's own directory, the temporary is created, renamed into place and removed through a handle of
+        // that directory, checked to be inside the root once: a link swapped into the path meanwhile cannot move any
+        // of it out of the root.
+        var directoryHandle = _tempDirectory is null && UnixNative.HasDirectoryCalls ? OpenConfinedDirectory(directory) : null;
+        SafeFileHandle tempHandle;
+        try
+        {
+            tempHandle = directoryHandle is not null
+                ? UnixNative.CreateFileAt(directoryHandle, tempName, 0x180, out int createErrno) ?? throw LocalErrorMapper.FromErrno(createErrno)
+                : File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, Share, FileOptions.Asynchronous);
+        }
+        catch
+        {
+            directoryHandle?.Dispose();
+            throw;
+        }
+        try
+        {
+            if (_tempDirectory is null && directoryHandle is null)
+            {
+                _paths.VerifyHandle(tempHandle);
+            }
+            if (exists && !options.Truncate)
+            {
+                // Resume or partial overwrite keeps POSIX meaning: start from a copy of the current content.
+                using var source = OpenChecked(real, FileMode.Open, FileAccess.Read);
+                LocalFileCopy.CopyAll(source, tempHandle);
+            }
+            if (directoryHandle is not null && existing is not null)
+            {
+                // The mode and owner carried over are read from the entry in the confined directory, not by path.
+                existing = UnixNative.StatAt(directoryHandle, Path.GetFileName(real), out _);
+            }
+            uint mode = existing is { } old ? old.Mode & 0xFFF : newMode;
+            UnixNative.SetMode(tempHandle, mode);
+            if (existing is { } previous && UnixNative.IsRoot)
+            {
+                _ = UnixNative.FChown(tempHandle, previous.Uid, previous.Gid);
+            }
+            else
+            {
+                ApplyOwner(tempHandle);
+            }
+            return new LocalWriter(this, tempHandle, name, options.Offset, temp, real, options.CreateNew, directoryHandle);
+        }
+        catch
+        {
+            tempHandle.Dispose();
+            if (directoryHandle is not null)
+            {
+                _ = UnixNative.UnlinkAt(directoryHandle, tempName);
+                directoryHandle.Dispose();
+            }
+            else
+            {
+                File.Delete(temp);
+            }
+            throw;
+        }
+    }
+}
