@@ -5,7 +5,6 @@ using System.Text;
 using System.Xml.Linq;
 using Renci.SshNet;
 using SftpKit.Tests.Interop;
-using Xunit.Abstractions;
 
 namespace SftpKit.Packaging.Tests;
 

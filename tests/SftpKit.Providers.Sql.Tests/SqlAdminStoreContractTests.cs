@@ -1,6 +1,5 @@
 using SftpKit.Accounts;
 using SftpKit.Admin;
-using Xunit.Abstractions;
 
 namespace SftpKit.Providers.Sql.Tests;
 
@@ -15,9 +14,9 @@ public abstract class SqlAdminStoreContractTests(ITestOutputHelper output) : IAs
 
     protected abstract SqlProvider Provider { get; }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_database is not null)
         {

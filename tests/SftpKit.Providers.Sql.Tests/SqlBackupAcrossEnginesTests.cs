@@ -1,6 +1,5 @@
 using Renci.SshNet.Common;
 using SftpKit.Accounts;
-using Xunit.Abstractions;
 
 namespace SftpKit.Providers.Sql.Tests;
 
@@ -14,7 +13,7 @@ public sealed class SqlBackupAcrossEnginesTests(ITestOutputHelper output) : IAsy
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "sftpkit-sqlbak-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     [Theory]
     [InlineData(SqlProvider.PostgreSql)]
@@ -126,7 +125,7 @@ public sealed class SqlBackupAcrossEnginesTests(ITestOutputHelper output) : IAsy
         await Assert.ThrowsAsync<SshAuthenticationException>(() => refused.ConnectAsync(default));
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var owned in _owned)
         {

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Renci.SshNet;
 using SftpKit.Accounts;
-using Xunit.Abstractions;
 
 namespace SftpKit.Providers.Sql.Tests;
 
@@ -21,7 +20,7 @@ public sealed class SqlDatabaseOutageTests(ITestOutputHelper output) : IAsyncLif
     private PrivatePostgres? _postgres;
     private SqlServerInstance? _instance;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task PostgreSqlStoppedAndRestarted_DuringTransfers_CleanErrors_ThenRecoversWithoutServerRestart()
@@ -187,7 +186,7 @@ public sealed class SqlDatabaseOutageTests(ITestOutputHelper output) : IAsyncLif
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
         if (_instance is not null)

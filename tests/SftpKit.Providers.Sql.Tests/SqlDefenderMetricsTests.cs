@@ -16,7 +16,7 @@ public sealed class SqlDefenderMetricsTests : IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "sftpkit-sqlmetrics-" + Guid.NewGuid().ToString("N")[..12]);
     private IHost? _host;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -82,7 +82,7 @@ public sealed class SqlDefenderMetricsTests : IAsyncLifetime
         Assert.Single(onServerMeter);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_host is not null)
         {

@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Renci.SshNet;
 using SftpKit.Tests.Interop;
-using Xunit.Abstractions;
 
 namespace SftpKit.Providers.Sql.Tests;
 
@@ -24,7 +23,7 @@ public sealed class SqlHaproxyTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly List<IAsyncDisposable> _owned = [];
     private Process? _haproxy;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     private static void BehindHaproxy(SftpServerOptions o)
     {
@@ -163,7 +162,7 @@ public sealed class SqlHaproxyTests(ITestOutputHelper output) : IAsyncLifetime
         throw new TimeoutException("haproxy did not listen within 10 seconds.");
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_haproxy is { HasExited: false })
         {

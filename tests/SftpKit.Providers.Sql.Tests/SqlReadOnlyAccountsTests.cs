@@ -3,7 +3,6 @@ using Renci.SshNet;
 using Renci.SshNet.Common;
 using SftpKit.Accounts;
 using SftpKit.Tests.Interop;
-using Xunit.Abstractions;
 
 namespace SftpKit.Providers.Sql.Tests;
 
@@ -40,7 +39,7 @@ public abstract class SqlReadOnlyAccountsTests(ITestOutputHelper output) : IAsyn
         QuotaSizeColumn = "quota_bytes",
     };
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task ExistingUsersTable_ServesLogins_WithoutMigrations_AndRefusesWrites()
@@ -179,7 +178,7 @@ public abstract class SqlReadOnlyAccountsTests(ITestOutputHelper output) : IAsyn
         Assert.Throws<ArgumentException>(() => new SqlUserStore(options));
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var owned in _owned)
         {

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SftpKit.Accounts;
-using Xunit.Abstractions;
 
 namespace SftpKit.Providers.Sql.Tests;
 
@@ -24,9 +23,9 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
 
     protected abstract SqlProvider Provider { get; }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var database in _databases)
         {

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using SftpKit.Accounts;
-using Xunit.Abstractions;
 
 namespace SftpKit.Providers.Sql.Tests;
 
@@ -17,7 +16,7 @@ public sealed class SqlTwoInstanceTests(ITestOutputHelper output) : IAsyncLifeti
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "sftpkit-sql2x-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     private async Task<(SqlServerInstance One, SqlServerInstance Two, SqlTestDatabase Database)?> ClusterAsync(
         SqlProvider provider, Action<SftpServerOptions>? server = null)
@@ -189,7 +188,7 @@ public sealed class SqlTwoInstanceTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.StartsWith("SSH-2.0-", await one.ReadBannerAsync());
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         for (int i = _owned.Count - 1; i >= 0; i--)
         {

@@ -24,7 +24,7 @@ public sealed class SqliteServerEndToEndTests : IAsyncLifetime
 
     private string ClientKey => Path.Combine(_directory, "client_ed25519");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
         string hostKey = Path.Combine(_directory, "host_ed25519");
@@ -116,7 +116,7 @@ public sealed class SqliteServerEndToEndTests : IAsyncLifetime
         Assert.NotNull((await store.FindAsync("judy", default))!.LastLogin);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_host is not null)
         {

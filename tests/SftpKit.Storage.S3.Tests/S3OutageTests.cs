@@ -8,7 +8,6 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Renci.SshNet;
 using SftpKit.Accounts;
-using Xunit.Abstractions;
 
 namespace SftpKit.Tests.Storage.S3;
 
@@ -29,7 +28,7 @@ public sealed class S3OutageTests(ITestOutputHelper output) : IAsyncLifetime
 
     private string Endpoint => $"http://127.0.0.1:{_port}";
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
     [Fact]
     public async Task S3ServerKilledAndRestarted_DuringTransfers_CleanErrors_ThenRecoversWithoutServerRestart()
@@ -224,7 +223,7 @@ public sealed class S3OutageTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
         if (_s3rver is { HasExited: false })

@@ -35,7 +35,7 @@ public sealed class S3SftpServer : IAsyncLifetime
 
     public int Port { get; private set; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(SpillDirectory);
         string hostKey = Path.Combine(Directory, "host_ed25519");
@@ -128,7 +128,7 @@ public sealed class S3SftpServer : IAsyncLifetime
         return dir;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_host is not null)
         {

@@ -35,7 +35,7 @@ public sealed class S3TestEnvironment : IAsyncLifetime
     private string _accessKey = "S3RVER";
     private string _secretKey = "S3RVER";
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         string? real = Environment.GetEnvironmentVariable("SFTPKIT_TEST_S3_REAL_ENDPOINT");
         if (!string.IsNullOrEmpty(real))
@@ -143,7 +143,7 @@ public sealed class S3TestEnvironment : IAsyncLifetime
         return (response.MultipartUploads ?? []).Select(u => u.Key).ToList();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (IsRealService && Client is not null)
         {

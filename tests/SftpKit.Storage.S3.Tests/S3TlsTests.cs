@@ -7,7 +7,6 @@ using Amazon.S3.Model;
 using SftpKit.FileSystem;
 using SftpKit.Storage.S3;
 using SftpKit.Tests.Interop;
-using Xunit.Abstractions;
 
 namespace SftpKit.Tests.Storage.S3;
 
@@ -26,7 +25,7 @@ public sealed class S3TlsTests(ITestOutputHelper output) : IAsyncLifetime
 
     private string Endpoint => $"https://127.0.0.1:{_port}";
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (S3rverProcess.Find() is not { } s3rver)
         {
@@ -180,7 +179,7 @@ public sealed class S3TlsTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_s3rver is { HasExited: false })
         {

@@ -89,8 +89,8 @@ public sealed class ImportedPasswordHashLoginTests : IClassFixture<ImportedPassw
             },
         };
 
-        public Task InitializeAsync() => Inner.InitializeAsync();
+        public ValueTask InitializeAsync() => Inner.InitializeAsync();
 
-        public Task DisposeAsync() => Inner.DisposeAsync();
+        public ValueTask DisposeAsync() => Inner.DisposeAsync();
     }
 }

@@ -14,13 +14,13 @@ public abstract class FileSystemContractTests : IAsyncLifetime
 
     protected abstract IVirtualFileSystem CreateFileSystem();
 
-    public virtual Task InitializeAsync()
+    public virtual ValueTask InitializeAsync()
     {
         _fs = CreateFileSystem();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public virtual Task DisposeAsync() => Task.CompletedTask;
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     protected async Task WriteAsync(string path, string content, VfsWriteOptions? options = null)
     {

@@ -9,10 +9,10 @@ public sealed class LocalFileSystemTests : FileSystemContractTests
 
     protected override IVirtualFileSystem CreateFileSystem() => new LocalFileSystem(new LocalFileSystemOptions { RootPath = _root });
 
-    public override Task DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         Directory.Delete(_root, recursive: true);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     [Fact]

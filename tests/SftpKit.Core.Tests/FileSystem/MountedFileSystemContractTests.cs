@@ -23,10 +23,10 @@ public sealed class MountedLocalContractTests : FileSystemContractTests
         return new MountPointView(new MountedFileSystem(new InMemoryFileSystem(), new VfsMount("/srv/box", local)), "/srv/box");
     }
 
-    public override Task DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         Directory.Delete(_root, recursive: true);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }
 

@@ -16,13 +16,13 @@ public abstract class ServerSideCopyTests : IAsyncLifetime
 
     protected abstract IVirtualFileSystem CreateFileSystem();
 
-    public virtual Task InitializeAsync()
+    public virtual ValueTask InitializeAsync()
     {
         _fs = CreateFileSystem();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public virtual Task DisposeAsync() => Task.CompletedTask;
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     protected async Task PutAsync(string path, byte[] content)
     {
@@ -159,14 +159,14 @@ public sealed class LocalServerSideCopyTests : ServerSideCopyTests
         return new LocalFileSystem(new LocalFileSystemOptions { RootPath = _root });
     }
 
-    public override Task DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         Directory.Delete(_root, recursive: true);
         if (Directory.Exists(_otherRoot))
         {
             Directory.Delete(_otherRoot, recursive: true);
         }
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     [Fact]

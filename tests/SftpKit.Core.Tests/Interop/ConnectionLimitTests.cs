@@ -17,9 +17,9 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
         },
     };
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private ISftpConnectionRegistry Registry => _server.Services.GetRequiredService<ISftpConnectionRegistry>();
 

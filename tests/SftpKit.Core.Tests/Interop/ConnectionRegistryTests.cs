@@ -9,9 +9,9 @@ public sealed class ConnectionRegistryTests : IAsyncLifetime
 {
     private readonly SftpTestServer _server = new();
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
     public async Task Lists_a_live_sftp_session_and_CloseAsync_disconnects_it()

@@ -21,9 +21,9 @@ public sealed class DefenderTests : IAsyncLifetime
         };
     }
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private ISftpDefender Defender => _server.Services.GetRequiredService<ISftpDefender>();
 
@@ -182,9 +182,9 @@ public sealed class FailedPasswordDelayTests : IAsyncLifetime
         };
     }
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
     public async Task Failure_answer_waits_for_the_delay()

@@ -27,7 +27,7 @@ public sealed class HaproxyProxyProtocolTests : IAsyncLifetime
         o.TrustedProxies.Add(ProxySource);
     }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (Haproxy is null)
         {
@@ -195,7 +195,7 @@ public sealed class HaproxyProxyProtocolTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_haproxy is not null)
         {

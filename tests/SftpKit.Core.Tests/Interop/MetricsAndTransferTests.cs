@@ -23,7 +23,7 @@ public sealed class MetricsAndTransferTests : IAsyncLifetime
     private readonly ConcurrentQueue<(string Name, long Value, Dictionary<string, object?> Tags)> _measurements = new();
     private MeterListener? _listener;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         await _server.InitializeAsync();
         var meter = _server.Services.GetRequiredService<SftpMetrics>().Meter;
@@ -48,7 +48,7 @@ public sealed class MetricsAndTransferTests : IAsyncLifetime
         _listener.Start();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _listener?.Dispose();
         await _server.DisposeAsync();

@@ -142,9 +142,9 @@ public sealed class ServerRekeyTests : IAsyncLifetime
 {
     private readonly TestServer _server = new() { Configure = o => o.Limits.RekeyBytes = 512 * 1024 };
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Theory]
     [InlineData("chacha20-poly1305@openssh.com")]

@@ -20,9 +20,9 @@ public sealed class SessionLimitTests : IAsyncLifetime
         },
     };
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private SshClient NewClient()
     {

@@ -27,7 +27,7 @@ public sealed class SftpMountsOpenSshTests : IAsyncLifetime
 
     private string ClientKey => Path.Combine(_dir, "client_ed25519");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(SharedDir);
         Directory.CreateDirectory(LocalDir);
@@ -53,7 +53,7 @@ public sealed class SftpMountsOpenSshTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_dir, "known_hosts"), $"[127.0.0.1]:{_port} {File.ReadAllText(hostKey + ".pub").Trim()}\n");
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_host is not null)
         {

@@ -35,7 +35,7 @@ public class SftpTestServer : IAsyncLifetime
     /// <summary>The running host's services (registry, defender, metrics).</summary>
     public IServiceProvider Services => _host!.Services;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Home);
         string hostKey = Path.Combine(Directory, "host_ed25519");
@@ -92,7 +92,7 @@ public class SftpTestServer : IAsyncLifetime
 
     public string Remote(string path) => $"{UserName}@127.0.0.1:{path}";
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_host is not null)
         {

@@ -38,7 +38,7 @@ public sealed class TestServer : IAsyncLifetime
     /// <summary>Registers more seams (authenticator, observers…) after the defaults.</summary>
     public Action<ISftpServerBuilder>? ConfigureServer { get; init; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
         var hostKeys = new List<string>();
@@ -159,7 +159,7 @@ public sealed class TestServer : IAsyncLifetime
         return await ProcessRunner.RunAsync("setsid", ["-w", "ssh", .. args], environment: env);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_host is not null)
         {

@@ -16,9 +16,9 @@ public sealed class TimeoutAndLimitTests : IAsyncLifetime
         },
     };
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
     public async Task Silent_client_is_disconnected_after_the_login_grace_time()
@@ -60,9 +60,9 @@ public sealed class ChannelLimitTests : IAsyncLifetime
 {
     private readonly TestServer _server = new() { Configure = o => o.Limits.MaxChannelsPerConnection = 2 };
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
     public async Task Channels_beyond_the_limit_are_refused_and_the_connection_survives()

@@ -6,7 +6,6 @@ using Renci.SshNet;
 using SftpKit.Accounts;
 using SftpKit.Tests.Interop;
 using SftpKit.Tests.Policies;
-using Xunit.Abstractions;
 
 namespace SftpKit.Tests.LoadAndFaults;
 
@@ -26,9 +25,9 @@ public sealed class ClientKillFaultTests(ITestOutputHelper output) : IAsyncLifet
 
     private readonly AccountTestServer _server = new();
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
     public async Task HundredClientKills_DuringAtomicUploads_LeaveNoPartialFile_NoTemp_NoHandle_AndQuotaEqualsScan()

@@ -5,7 +5,6 @@ using Renci.SshNet.Common;
 using SftpKit.Accounts;
 using SftpKit.Tests.Interop;
 using SftpKit.Tests.Policies;
-using Xunit.Abstractions;
 
 namespace SftpKit.Tests.LoadAndFaults;
 
@@ -22,7 +21,7 @@ public sealed class DiskFullFaultTests(ITestOutputHelper output) : IAsyncLifetim
     private readonly string _mount = Path.Combine(Path.GetTempPath(), "sftpkit-full-" + Guid.NewGuid().ToString("N")[..8]);
     private bool _mounted;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         await _server.InitializeAsync();
         Directory.CreateDirectory(_mount);
@@ -34,7 +33,7 @@ public sealed class DiskFullFaultTests(ITestOutputHelper output) : IAsyncLifetim
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_mounted)
         {

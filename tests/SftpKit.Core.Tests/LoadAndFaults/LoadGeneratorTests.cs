@@ -1,6 +1,5 @@
 using System.Text.Json;
 using SftpKit.Tests.Interop;
-using Xunit.Abstractions;
 
 namespace SftpKit.Tests.LoadAndFaults;
 

@@ -35,7 +35,7 @@ public sealed class AccountTestServer : IAsyncLifetime
     /// <summary>Extra option settings, applied after the defaults.</summary>
     public Action<SftpServerOptions>? Configure { get; init; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
         string hostKey = Path.Combine(Directory, "host_ed25519");
@@ -116,7 +116,7 @@ public sealed class AccountTestServer : IAsyncLifetime
         return dir;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_host is not null)
         {

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SftpKit.FileSystem;
 using SftpKit.Tests.Interop;
-using Xunit.Abstractions;
 
 namespace SftpKit.Tests.Reliability;
 
@@ -27,7 +26,7 @@ public sealed class HostilePathTests : IAsyncLifetime
 
     private string Outside => Path.Combine(_server.Directory, "outside");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         await _server.InitializeAsync();
         Directory.CreateDirectory(Outside);
@@ -49,7 +48,7 @@ public sealed class HostilePathTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_server.Home, "swap", "secret.txt"), "decoy");
     }
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     /// <summary>
     /// Every file and directory outside the user's roots, with a hash of each file's content and its metadata (mode,
@@ -235,7 +234,7 @@ public sealed class HostilePathTests : IAsyncLifetime
 
         public int Port { get; private set; }
 
-        public async Task InitializeAsync()
+        public async ValueTask InitializeAsync()
         {
             System.IO.Directory.CreateDirectory(Home);
             System.IO.Directory.CreateDirectory(Path.Combine(Directory, "folder"));
@@ -261,7 +260,7 @@ public sealed class HostilePathTests : IAsyncLifetime
             Port = ((IPEndPoint)_host.Services.GetRequiredService<ISftpServer>().EndPoints[0]).Port;
         }
 
-        public async Task DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
             if (_host is not null)
             {

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using SftpKit.Tests.Interop;
-using Xunit.Abstractions;
 
 namespace SftpKit.Tests.Reliability;
 
@@ -35,9 +34,9 @@ public sealed class PreAuthAbuseTests : IAsyncLifetime
 
     public PreAuthAbuseTests(ITestOutputHelper output) => _output = output;
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private static int FloodSize =>
         int.TryParse(Environment.GetEnvironmentVariable("SFTPKIT_PREAUTH_CONNECTIONS"), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 300;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using SftpKit.Tests.Interop;
-using Xunit.Abstractions;
 
 namespace SftpKit.Tests.Reliability;
 
@@ -20,9 +19,9 @@ public sealed class ResourceCapTests : IAsyncLifetime
 
     public ResourceCapTests(ITestOutputHelper output) => _output = output;
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task<string> RunParamikoAsync(string body)
     {

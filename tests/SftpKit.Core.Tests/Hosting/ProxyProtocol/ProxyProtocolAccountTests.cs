@@ -19,9 +19,9 @@ public sealed class ProxyProtocolAccountTests : IAsyncLifetime
         },
     };
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private static Task<bool> LoginAsync(int port, string user) => Task.Run(() =>
     {

@@ -29,9 +29,9 @@ public sealed class ProxyProtocolDefenderTests : IAsyncLifetime
         },
     };
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private ISftpDefender Defender => _server.Services.GetRequiredService<ISftpDefender>();
 

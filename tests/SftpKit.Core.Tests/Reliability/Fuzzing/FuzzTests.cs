@@ -1,5 +1,4 @@
 using System.Globalization;
-using Xunit.Abstractions;
 
 namespace SftpKit.Tests.Reliability.Fuzzing;
 

@@ -40,9 +40,9 @@ public sealed class AuthenticatorFailureTests : IAsyncLifetime
         };
     }
 
-    public Task InitializeAsync() => _server.InitializeAsync();
+    public ValueTask InitializeAsync() => _server.InitializeAsync();
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
     public async Task Store_outage_during_login_asks_the_client_to_retry_and_scores_nothing()

@@ -39,13 +39,13 @@ public sealed class CertificateLoginFixture : IAsyncLifetime
 
     public TestServer Server { get; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         await Ca.CreateKeysAsync();
         await Server.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
         Ca.Dispose();

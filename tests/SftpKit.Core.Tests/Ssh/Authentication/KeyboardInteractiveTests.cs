@@ -59,9 +59,9 @@ public sealed class KeyboardInteractiveFixture : IAsyncLifetime
 
     public TestServer Server { get; }
 
-    public Task InitializeAsync() => Server.InitializeAsync();
+    public ValueTask InitializeAsync() => Server.InitializeAsync();
 
-    public Task DisposeAsync() => Server.DisposeAsync();
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
 }
 
 /// <summary>asyncssh and OpenSSH answering an authenticator's own keyboard-interactive rounds.</summary>

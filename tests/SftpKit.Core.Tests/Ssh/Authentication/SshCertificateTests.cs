@@ -14,12 +14,12 @@ public sealed class SshCertificateTests : IClassFixture<SshCertificateTests.Keys
     {
         public CertificateAuthority Ca { get; } = new();
 
-        public Task InitializeAsync() => Ca.CreateKeysAsync();
+        public ValueTask InitializeAsync() => new(Ca.CreateKeysAsync());
 
-        public Task DisposeAsync()
+        public ValueTask DisposeAsync()
         {
             Ca.Dispose();
-            return Task.CompletedTask;
+            return ValueTask.CompletedTask;
         }
     }
 
