@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sourced by scripts/test.sh: starts throwaway PostgreSQL and MariaDB servers on 127.0.0.1 (free ports, data under a
 # temp dir, stopped by sftpkit_stop_test_databases) and exports SFTPKIT_TEST_POSTGRES / SFTPKIT_TEST_MYSQL for the
-# SQL store tests. Each start is bounded (30 s); an engine that fails to start is reported and its tests say SKIPPED.
+# SQL store tests. Each start is bounded (30-60 s). An engine that is missing or fails to start is reported on stderr
+# with its log, and the function returns non-zero; its tests then skip (or fail under CI=true).
 # Standalone: `source scripts/test-databases.sh && sftpkit_start_test_databases` (then sftpkit_stop_test_databases).
 
 sftpkit_free_port() {
@@ -13,7 +14,17 @@ sftpkit_as_db_user() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u "$SFTPKIT_DB_USER" -- "$@"; else "$@"; fi
 }
 
+# Prints a failed step's log to stderr (the last 40 lines).
+sftpkit_db_log() {
+  local file
+  for file in "$@"; do
+    [ -s "$file" ] && { echo "--- $file" >&2; tail -n 40 "$file" >&2; }
+  done
+  return 0
+}
+
 sftpkit_start_test_databases() {
+  local failed=0
   SFTPKIT_DB_DIR=$(mktemp -d /tmp/sftpkit-db.XXXXXX)
   chmod 755 "$SFTPKIT_DB_DIR"
   SFTPKIT_DB_USER=$(id -un)
@@ -36,16 +47,25 @@ sftpkit_start_test_databases() {
       export SFTPKIT_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Username=sftpkit;Password=$password;Database=postgres"
       echo "PostgreSQL for the SQL store tests on 127.0.0.1:$pgport"
     else
-      echo "PostgreSQL did not start (see $SFTPKIT_DB_DIR/pg/*.log); its tests will say SKIPPED" >&2
+      echo "PostgreSQL did not start:" >&2
+      sftpkit_db_log "$SFTPKIT_DB_DIR/pg/initdb.log" "$SFTPKIT_DB_DIR/pg/server.log"
+      failed=1
     fi
+  else
+    echo "PostgreSQL is not installed (Debian package postgresql)" >&2
+    failed=1
   fi
 
   if command -v mariadbd >/dev/null 2>&1 && command -v mariadb-install-db >/dev/null 2>&1; then
     local myport; myport=$(sftpkit_free_port)
     local my="$SFTPKIT_DB_DIR/my"
     mkdir -p "$my"; chown "$SFTPKIT_DB_USER" "$my"
-    if timeout 60 mariadb-install-db --no-defaults --user="$SFTPKIT_DB_USER" --datadir="$my/data" --auth-root-authentication-method=socket \
+    if ! timeout 60 mariadb-install-db --no-defaults --user="$SFTPKIT_DB_USER" --datadir="$my/data" --auth-root-authentication-method=socket \
          --skip-test-db >"$my/install.log" 2>&1; then
+      echo "MariaDB: mariadb-install-db failed:" >&2
+      sftpkit_db_log "$my/install.log"
+      failed=1
+    else
       mariadbd --no-defaults --user="$SFTPKIT_DB_USER" --datadir="$my/data" --socket="$my/mysqld.sock" --pid-file="$my/mysqld.pid" \
         --port="$myport" --bind-address=127.0.0.1 --skip-networking=0 --skip-name-resolve --innodb-buffer-pool-size=64M \
         --innodb-flush-log-at-trx-commit=2 --log-error="$my/error.log" >/dev/null 2>&1 &
@@ -59,10 +79,16 @@ sftpkit_start_test_databases() {
         export SFTPKIT_TEST_MYSQL="Server=127.0.0.1;Port=$myport;User ID=sftpkit;Password=$password;Database=mysql"
         echo "MariaDB for the SQL store tests on 127.0.0.1:$myport"
       else
-        echo "MariaDB did not start (see $my/error.log); its tests will say SKIPPED" >&2
+        echo "MariaDB did not start:" >&2
+        sftpkit_db_log "$my/error.log"
+        failed=1
       fi
     fi
+  else
+    echo "MariaDB is not installed (Debian package mariadb-server)" >&2
+    failed=1
   fi
+  return "$failed"
 }
 
 sftpkit_start_postgres() {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every SftpKit test on a fresh Debian machine: installs the real clients the interop tests drive, restores,
-# builds, runs xunit, and ends with one line "N passed, M failed".
+# Runs every SftpKit test on a fresh Debian machine: installs the real clients the interop tests drive, starts the
+# services they need on loopback (stopping at once, with the reason, when one does not start), restores, builds, runs
+# xunit, and ends with one line "N passed, M failed, S skipped". A test whose service, tool or privilege is missing
+# is a counted skip; with CI=true (or SFTPKIT_REQUIRE_SERVICES=1) it fails and names what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +23,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
 [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v fusermount3 >/dev/null 2>&1 || command -v fusermount >/dev/null 2>&1 || need+=(fuse3)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -31,7 +35,11 @@ fi
 # Throwaway PostgreSQL and MariaDB on 127.0.0.1 for the SQL store tests (SFTPKIT_TEST_POSTGRES / SFTPKIT_TEST_MYSQL).
 source scripts/test-databases.sh
 trap sftpkit_stop_test_databases EXIT
-set +e; sftpkit_start_test_databases; set -e
+set +e; sftpkit_start_test_databases; db_status=$?; set -e
+if [ "$db_status" -ne 0 ]; then
+  echo "scripts/test.sh: the throwaway databases above did not start; the SQL store tests need them. Stopping." >&2
+  exit 1
+fi
 # S3 API server for tests/SftpKit.Storage.S3.Tests: s3rver 3.7.1 from npm (cached in $SFTPKIT_TOOLS) on a free
 # loopback port with a throwaway data directory, stopped on exit. Its DES continuation tokens need OpenSSL's legacy
 # provider. Set SFTPKIT_TEST_S3_REAL_ENDPOINT (+ _REAL_BUCKET, _REAL_REGION, _REAL_ACCESS_KEY, _REAL_SECRET_KEY) to
@@ -48,11 +56,13 @@ S3RVER_PID=$!
 stop_s3rver() { kill "$S3RVER_PID" 2>/dev/null || true; wait "$S3RVER_PID" 2>/dev/null || true; rm -rf "$S3RVER_DATA"; }
 previous_exit_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
 trap "stop_s3rver; ${previous_exit_trap}" EXIT
-for _ in $(seq 1 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$S3RVER_PORT") 2>/dev/null && break
-  kill -0 "$S3RVER_PID" 2>/dev/null || { echo "s3rver exited at start" >&2; exit 1; }
+s3rver_up=0
+for _ in $(seq 1 300); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$S3RVER_PORT") 2>/dev/null && { s3rver_up=1; break; }
+  kill -0 "$S3RVER_PID" 2>/dev/null || { echo "scripts/test.sh: s3rver exited at start; the S3 tests need it. Stopping." >&2; exit 1; }
   sleep 0.1
 done
+[ "$s3rver_up" -eq 1 ] || { echo "scripts/test.sh: s3rver did not listen on 127.0.0.1:$S3RVER_PORT within 30 s. Stopping." >&2; exit 1; }
 export SFTPKIT_TEST_S3_ENDPOINT="http://127.0.0.1:$S3RVER_PORT"
 
 results=$(mktemp -d)

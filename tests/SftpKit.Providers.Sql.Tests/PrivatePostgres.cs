@@ -28,17 +28,17 @@ public sealed class PrivatePostgres : IAsyncDisposable
     public string AdminConnectionString =>
         $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username=sftpkit;Database=postgres;Timeout=5;Command Timeout=10";
 
-    /// <summary>Null (with the reason) when no PostgreSQL binaries are installed or initdb fails.</summary>
-    public static async Task<(PrivatePostgres? Server, string Reason)> StartAsync()
+    /// <summary>
+    /// Starts the server. No PostgreSQL binaries: the test stops through <see cref="SftpKit.Tests.Requires"/> (a counted
+    /// skip, a failure under CI). Binaries present but initdb or pg_ctl failing: an exception with their output.
+    /// </summary>
+    public static async Task<PrivatePostgres> StartAsync()
     {
         string? bin = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
                 .Where(b => File.Exists(Path.Combine(b, "initdb"))).Order(StringComparer.Ordinal).LastOrDefault()
             : null;
-        if (bin is null)
-        {
-            return (null, "no PostgreSQL server binaries (Debian package postgresql)");
-        }
+        SftpKit.Tests.Requires.That(bin is not null, "PostgreSQL server binaries (initdb, pg_ctl)", "install the Debian package postgresql (scripts/test.sh does)");
         string directory = Path.Combine(Path.GetTempPath(), "sftpkit-pg-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(directory);
         File.SetUnixFileMode(directory, (UnixFileMode)0x1FF);
@@ -55,10 +55,16 @@ public sealed class PrivatePostgres : IAsyncDisposable
         var init = await server.AsDbUserAsync("initdb", "-D", server.Data, "-U", "sftpkit", "--auth=trust", "-E", "UTF8", "--no-sync");
         if (init.ExitCode != 0)
         {
-            return (null, "initdb failed: " + init.StandardError);
+            throw new InvalidOperationException($"initdb failed (exit {init.ExitCode}): {init.StandardError}{init.StandardOutput}");
         }
         var started = await server.StartServerAsync();
-        return started.ExitCode == 0 ? (server, "") : (null, "pg_ctl start failed: " + started.StandardError);
+        if (started.ExitCode != 0)
+        {
+            string log = Path.Combine(directory, "server.log");
+            throw new InvalidOperationException($"pg_ctl start failed (exit {started.ExitCode}): {started.StandardError}"
+                + (File.Exists(log) ? await File.ReadAllTextAsync(log) : ""));
+        }
+        return server;
     }
 
     private string Data => Path.Combine(_directory, "data");

@@ -12,9 +12,9 @@ namespace SftpKit.Providers.Sql.Tests;
 /// The scale-out setup of the README: real HAProxy (Debian package haproxy, <c>send-proxy-v2</c>, health checks)
 /// in front of two SftpKit instances on one PostgreSQL database. Accounts come from the database on both instances,
 /// each instance sees the client's address rather than HAProxy's, and the defender bans the client's address in the
-/// shared table. Skipped without haproxy or without SFTPKIT_TEST_POSTGRES.
+/// shared table. Needs haproxy and SFTPKIT_TEST_POSTGRES (a counted skip without them, a failure under CI).
 /// </summary>
-public sealed class SqlHaproxyTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SqlHaproxyTests : IAsyncLifetime
 {
     private const string ProxySource = "127.0.0.3";
     private static readonly string? Haproxy = new[] { "/usr/sbin/haproxy", "/usr/bin/haproxy" }.FirstOrDefault(File.Exists);
@@ -38,17 +38,8 @@ public sealed class SqlHaproxyTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Two_instances_on_PostgreSql_behind_haproxy_see_the_client_address_and_share_its_ban()
     {
-        if (Haproxy is null)
-        {
-            output.WriteLine("SKIPPED: haproxy is not installed (Debian package haproxy; scripts/test.sh installs it).");
-            return;
-        }
+        SftpKit.Tests.Requires.That(Haproxy is not null, "haproxy", "install the Debian package haproxy (scripts/test.sh does)");
         var database = await SqlTestDatabase.CreateAsync(SqlProvider.PostgreSql);
-        if (database is null)
-        {
-            output.WriteLine($"SKIPPED: no PostgreSQL server; set {SqlTestDatabase.PostgresVariable} (scripts/test.sh starts one on 127.0.0.1)");
-            return;
-        }
         _owned.Add(database);
         var one = await SqlServerInstance.StartAsync(database, _directory, BehindHaproxy, o => o.InstanceId = "one");
         _owned.Add(one);

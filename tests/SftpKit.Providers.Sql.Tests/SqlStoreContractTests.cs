@@ -11,8 +11,8 @@ using SftpKit.Accounts;
 namespace SftpKit.Providers.Sql.Tests;
 
 /// <summary>
-/// One behaviour suite run against every engine (subclasses below). A test whose engine is not configured writes
-/// "SKIPPED: ..." and returns; scripts/test.sh starts PostgreSQL and MariaDB, so CI runs them all.
+/// One behaviour suite run against every engine (subclasses below). A test whose engine is not configured is a counted
+/// skip (a failure under CI); scripts/test.sh starts PostgreSQL and MariaDB, so CI runs them all.
 /// </summary>
 public abstract class SqlStoreContractTests : IAsyncLifetime
 {
@@ -33,17 +33,10 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh database, or null (with a SKIPPED line) when the engine is not available.</summary>
-    private async Task<SqlTestDatabase?> DatabaseAsync()
+    /// <summary>A fresh database (the test stops through Requires when the engine is not available).</summary>
+    private async Task<SqlTestDatabase> DatabaseAsync()
     {
         var database = await SqlTestDatabase.CreateAsync(Provider);
-        if (database is null)
-        {
-            string message = $"SKIPPED: no {Provider} server; set {SqlTestDatabase.Variable(Provider)} (scripts/test.sh starts one on 127.0.0.1)";
-            _output.WriteLine(message);
-            Console.WriteLine(message);
-            return null;
-        }
         _databases.Add(database);
         return database;
     }
@@ -85,10 +78,7 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Accounts_RoundTripEveryField_AndStoreMetacharactersVerbatim()
     {
-        if (await DatabaseAsync() is not { } db)
-        {
-            return;
-        }
+        var db = await DatabaseAsync();
         var store = new SqlUserStore(db.Options());
         var account = FullAccount("alice'; --");
         await store.CreateAsync(account, default);
@@ -128,10 +118,7 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Registration_BindsConfiguration_MigratesAtStart_AndNeverLogsTheConnectionString()
     {
-        if (await DatabaseAsync() is not { } db)
-        {
-            return;
-        }
+        var db = await DatabaseAsync();
         string keys = Path.Combine(Path.GetTempPath(), "sftpkit-sqlreg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(keys);
         try
@@ -190,10 +177,7 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task AuthCache_ServesRecentReads_AndOwnWritesInvalidateIt()
     {
-        if (await DatabaseAsync() is not { } db)
-        {
-            return;
-        }
+        var db = await DatabaseAsync();
         var time = new FakeTimeProvider();
         var cached = new SqlUserStore(db.Options(o => o.AuthCacheDuration = TimeSpan.FromSeconds(5)), time: time);
         var other = new SqlUserStore(db.Options(o => o.AuthCacheDuration = TimeSpan.Zero));
@@ -215,10 +199,7 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Quota_ParallelAddsFromSeveralInstances_EqualTheSum()
     {
-        if (await DatabaseAsync() is not { } db)
-        {
-            return;
-        }
+        var db = await DatabaseAsync();
         var stores = Enumerable.Range(0, 3).Select(_ => new SqlUserStore(db.Options())).ToArray();
         await stores[0].EnsureSchemaAsync();
         var owner = SftpQuotaOwner.User("dave");
@@ -245,10 +226,7 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
     {
         for (int from = 0; from < SqlMigrator.LatestVersion; from++)
         {
-            if (await DatabaseAsync() is not { } db)
-            {
-                return;
-            }
+            var db = await DatabaseAsync();
             var options = db.Options();
             Assert.Equal(0, await SqlMigrator.GetVersionAsync(options));
             if (from > 0)
@@ -279,10 +257,7 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Migrations_RefuseNewerDatabase_AndOlderWhenMigrationIsOff()
     {
-        if (await DatabaseAsync() is not { } db)
-        {
-            return;
-        }
+        var db = await DatabaseAsync();
         await SqlMigrator.MigrateAsync(db.Options(), 1);
         var noMigrate = new SqlUserStore(db.Options(o => o.MigrateOnStart = false));
         var older = await Assert.ThrowsAsync<SqlSchemaVersionException>(() => noMigrate.EnsureSchemaAsync());
@@ -302,10 +277,7 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task SessionLimiter_ParallelAcquiresOnTwoInstances_ExactlyMax()
     {
-        if (await DatabaseAsync() is not { } db)
-        {
-            return;
-        }
+        var db = await DatabaseAsync();
         await SqlMigrator.MigrateAsync(db.Options());
         await using var a = new SqlSessionLimiter(db.Options(o => o.InstanceId = "a"));
         await using var b = new SqlSessionLimiter(db.Options(o => o.InstanceId = "b"));
@@ -351,10 +323,7 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task SessionLimiter_LeasesOfADeadInstanceExpire_LiveOnesAreRenewed()
     {
-        if (await DatabaseAsync() is not { } db)
-        {
-            return;
-        }
+        var db = await DatabaseAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var lease = TimeSpan.FromMinutes(10);
         var renew = TimeSpan.FromMinutes(4);
@@ -387,10 +356,7 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Defender_BanRecordedOnOneInstance_RefusesOnTheOther()
     {
-        if (await DatabaseAsync() is not { } db)
-        {
-            return;
-        }
+        var db = await DatabaseAsync();
         await SqlMigrator.MigrateAsync(db.Options());
         var settings = new SftpDefenderOptions { Threshold = 15, ScoreUnknownUser = 2 };
         settings.SafeList.Add("192.0.2.0/24");
@@ -430,10 +396,7 @@ public abstract class SqlStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task StorageSecrets_AreStoredProtected_ReadPlain_AndPlainRowsAreProtectedAtTheNextSave()
     {
-        if (await DatabaseAsync() is not { } db)
-        {
-            return;
-        }
+        var db = await DatabaseAsync();
         const string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
         const string sseKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
         string keyFile = Path.Combine(Path.GetTempPath(), "sftpkit-sqlkey-" + Guid.NewGuid().ToString("N")[..12]);

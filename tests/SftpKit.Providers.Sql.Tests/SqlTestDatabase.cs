@@ -6,8 +6,8 @@ namespace SftpKit.Providers.Sql.Tests;
 
 /// <summary>
 /// A fresh, empty database for one test: a temp file for SQLite, a new database on the PostgreSQL / MariaDB server
-/// named by SFTPKIT_TEST_POSTGRES / SFTPKIT_TEST_MYSQL (scripts/test.sh starts both on loopback). Null when the
-/// engine's variable is not set.
+/// named by SFTPKIT_TEST_POSTGRES / SFTPKIT_TEST_MYSQL (scripts/test.sh starts both on loopback). When the engine's
+/// variable is not set the test stops through <see cref="SftpKit.Tests.Requires"/>: a counted skip, or a failure under CI.
 /// </summary>
 public sealed class SqlTestDatabase : IAsyncDisposable
 {
@@ -27,6 +27,9 @@ public sealed class SqlTestDatabase : IAsyncDisposable
 
     public SqlProvider Provider { get; }
 
+    /// <summary>How a developer gets the database servers the SQL tests need.</summary>
+    public const string HowToStart = "scripts/test.sh starts one on 127.0.0.1 (or: source scripts/test-databases.sh && sftpkit_start_test_databases)";
+
     public string ConnectionString { get; }
 
     public static string? Variable(SqlProvider provider) => provider switch
@@ -36,7 +39,7 @@ public sealed class SqlTestDatabase : IAsyncDisposable
         _ => null,
     };
 
-    public static async Task<SqlTestDatabase?> CreateAsync(SqlProvider provider)
+    public static async Task<SqlTestDatabase> CreateAsync(SqlProvider provider)
     {
         string name = "sftpkit_t_" + Guid.NewGuid().ToString("N")[..16];
         switch (provider)
@@ -46,11 +49,7 @@ public sealed class SqlTestDatabase : IAsyncDisposable
                 return new SqlTestDatabase(provider, new SqliteConnectionStringBuilder { DataSource = path }.ToString(), null, path);
             case SqlProvider.PostgreSql:
             {
-                string? admin = Environment.GetEnvironmentVariable(PostgresVariable);
-                if (string.IsNullOrEmpty(admin))
-                {
-                    return null;
-                }
+                string admin = SftpKit.Tests.Requires.Variable(PostgresVariable, "a PostgreSQL server", HowToStart);
                 await using (var connection = new NpgsqlConnection(admin))
                 {
                     await connection.OpenAsync();
@@ -62,11 +61,7 @@ public sealed class SqlTestDatabase : IAsyncDisposable
             }
             default:
             {
-                string? admin = Environment.GetEnvironmentVariable(MySqlVariable);
-                if (string.IsNullOrEmpty(admin))
-                {
-                    return null;
-                }
+                string admin = SftpKit.Tests.Requires.Variable(MySqlVariable, "a MariaDB/MySQL server", HowToStart);
                 await using (var connection = new MySqlConnection(admin))
                 {
                     await connection.OpenAsync();

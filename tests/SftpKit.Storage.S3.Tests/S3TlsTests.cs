@@ -15,7 +15,7 @@ namespace SftpKit.Tests.Storage.S3;
 /// certificate is not trusted is refused unless <see cref="S3FileSystemOptions.SkipTlsVerify"/> is set, and
 /// <see cref="S3FileSystemOptions.DisablePayloadSigning"/> (https only) uploads single and multipart objects intact.
 /// </summary>
-public sealed class S3TlsTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class S3TlsTests : IAsyncLifetime
 {
     private const string Bucket = "sftpkit-tls";
     private readonly string _directory = Directory.CreateTempSubdirectory("sftpkit-s3tls-").FullName;
@@ -63,11 +63,7 @@ public sealed class S3TlsTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Untrusted_certificate_is_refused_unless_SkipTlsVerify()
     {
-        if (_s3rver is null)
-        {
-            output.WriteLine("SKIPPED: no s3rver (scripts/test.sh installs it into $SFTPKIT_TOOLS)");
-            return;
-        }
+        Requires.That(_s3rver is not null, "s3rver", S3rverProcess.HowToGet);
         using (var strict = new S3FileSystem(Options(_ => { })))
         {
             var refused = await Assert.ThrowsAsync<VfsException>(() => strict.GetInfoAsync("/probe.bin", false, CancellationToken.None).AsTask());
@@ -83,11 +79,7 @@ public sealed class S3TlsTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Unsigned_payload_uploads_single_and_multipart_objects_intact()
     {
-        if (_s3rver is null)
-        {
-            output.WriteLine("SKIPPED: no s3rver (scripts/test.sh installs it into $SFTPKIT_TOOLS)");
-            return;
-        }
+        Requires.That(_s3rver is not null, "s3rver", S3rverProcess.HowToGet);
         // Through a client that trusts this run's certificate and records the payload hash each upload request carries.
         var recorder = new PinnedHttpClientFactory(_certificate!);
         using var fs = new S3FileSystem(Options(o => { o.HttpClientFactory = recorder; o.DisablePayloadSigning = true; }));

@@ -7,6 +7,9 @@ namespace SftpKit.Tests.Storage.S3;
 /// <summary>Finds and starts s3rver (installed by scripts/test.sh into <c>$SFTPKIT_TOOLS</c>) on a loopback port.</summary>
 internal static class S3rverProcess
 {
+    /// <summary>How a developer gets s3rver.</summary>
+    public const string HowToGet = "scripts/test.sh installs it into $SFTPKIT_TOOLS (npm install --prefix ~/.cache/sftpkit-tools s3rver@3.7.1)";
+
     /// <summary>The s3rver executable, or null when it is not installed.</summary>
     public static string? Find()
     {

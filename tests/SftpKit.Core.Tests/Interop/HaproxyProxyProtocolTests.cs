@@ -9,7 +9,7 @@ namespace SftpKit.Tests.Interop;
 /// <summary>
 /// Real HAProxy (Debian package haproxy) in front of two SftpKit instances with <c>send-proxy-v2</c> (and health
 /// checks, which send v2 LOCAL headers): OpenSSH sftp sessions from 127.0.0.2 go through HAProxy, which connects
-/// from 127.0.0.3, and each instance sees the client's address. Skipped when haproxy is not installed.
+/// from 127.0.0.3, and each instance sees the client's address. Needs haproxy: a counted skip without it, a failure under CI.
 /// </summary>
 public sealed class HaproxyProxyProtocolTests : IAsyncLifetime
 {
@@ -141,11 +141,7 @@ public sealed class HaproxyProxyProtocolTests : IAsyncLifetime
     [Fact]
     public async Task OpenSsh_sessions_through_haproxy_are_seen_with_the_client_address_on_both_instances()
     {
-        if (Haproxy is null)
-        {
-            Console.WriteLine("SKIPPED: haproxy is not installed (Debian package haproxy; scripts/test.sh installs it).");
-            return;
-        }
+        Requires.That(Haproxy is not null, "haproxy", "install the Debian package haproxy (scripts/test.sh does)");
         int port = await StartHaproxyAsync();
         // Both instances' keys under HAProxy's address: the session may land on either.
         await File.WriteAllLinesAsync(_a.KnownHostsFile,
