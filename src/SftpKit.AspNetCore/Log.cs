@@ -17,6 +17,15 @@ internal static partial class AdminLog
     [LoggerMessage(EventId = 8002, EventName = "AdminAuthenticationRefused", Level = LogLevel.Debug, Message = "Admin API request from {RemoteAddress} refused: {Reason}")]
     public static partial void AuthenticationRefused(ILogger logger, IPAddress? remoteAddress, string reason);
 
+    [LoggerMessage(EventId = 8003, EventName = "AdminLoginRateLimited", Level = LogLevel.Debug, Message = "Admin login from {RemoteAddress} refused: too many attempts, retry after {RetryAfter}")]
+    public static partial void LoginRateLimited(ILogger logger, IPAddress? remoteAddress, TimeSpan retryAfter);
+
+    [LoggerMessage(EventId = 8004, EventName = "AdminLoginFromRefusedHost", Level = LogLevel.Debug, Message = "Admin login from {RemoteAddress} refused: the address is banned or block-listed")]
+    public static partial void LoginFromRefusedHost(ILogger logger, IPAddress? remoteAddress);
+
+    [LoggerMessage(EventId = 8005, EventName = "AdminDefenderFailed", Level = LogLevel.Error, Message = "The defender failed for an admin login from {RemoteAddress}")]
+    public static partial void DefenderFailed(ILogger logger, IPAddress? remoteAddress, Exception exception);
+
     [LoggerMessage(EventId = 8010, EventName = "AccountCreated", Level = LogLevel.Information, Message = "Admin {Admin} created account {UserName}")]
     public static partial void AccountCreated(ILogger logger, string? admin, string userName);
 

@@ -28,6 +28,14 @@ public static class SftpAdminEndpointRouteBuilderExtensions
     /// 1 MiB), and <see cref="SftpAdminOptions.MaxRestoreBodySize"/> (default 64 MiB) for <c>POST /loaddata</c>;
     /// larger bodies get 413 problem details.
     /// </para>
+    /// <para>
+    /// With the built-in authentication, <c>POST /token</c> and API keys are guarded without further calls (no
+    /// <c>UseRateLimiter()</c> needed): at most <see cref="SftpAdminOptions.LoginAttemptLimit"/> attempts (default 10)
+    /// per <see cref="SftpAdminOptions.LoginAttemptWindow"/> (default 1 minute) per client address, else 429 with
+    /// <c>Retry-After</c>; failed logins are scored in the server's <see cref="SftpKit.ISftpDefender"/> like SSH logins, and a
+    /// banned address gets 403, before any credential is looked up or hashed. A host's own rate limiter policies on
+    /// the returned group apply in addition.
+    /// </para>
     /// </summary>
     /// <param name="endpoints">The application.</param>
     /// <param name="prefix">The route prefix. Defaults to <c>/api/v2</c>.</param>

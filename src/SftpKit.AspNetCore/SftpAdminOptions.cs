@@ -49,4 +49,19 @@ public sealed class SftpAdminOptions
 
     /// <summary>Largest page of the account and folder lists (<c>limit</c> query parameter). Defaults to 500; the default page is 100.</summary>
     public int MaxPageSize { get; set; } = 500;
+
+    /// <summary>
+    /// Login attempts one client address may make per <see cref="LoginAttemptWindow"/> (fixed window) on the built-in
+    /// authentication's login surfaces: every <c>POST /token</c> that carries Basic credentials counts, and every failed
+    /// API-key authentication. Past it the client gets 429 problem details with <c>Retry-After</c>, before any password
+    /// hash is computed. The address is the connection's remote address (rewritten only by ASP.NET Core's
+    /// forwarded-headers middleware for trusted proxies); IPv6 clients are counted per /64 network, which one host
+    /// usually holds whole. Applied inside the endpoint and the authentication handler, so it needs no
+    /// <c>UseRateLimiter()</c> and does not touch the host's own rate limiter policies. 0 disables it.
+    /// Defaults to 10. Range 0–10,000.
+    /// </summary>
+    public int LoginAttemptLimit { get; set; } = 10;
+
+    /// <summary>The window of <see cref="LoginAttemptLimit"/>. Defaults to 1 minute. Range 1 second–24 hours.</summary>
+    public TimeSpan LoginAttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -35,6 +35,8 @@ public static class SftpAdminServiceCollectionExtensions
             .Validate(o => o.MaxPageSize is >= 1 and <= 100_000, "SftpKit:Admin:MaxPageSize must be from 1 to 100000.")
             .Validate(o => o.MaxConcurrentRetentionChecks is >= 1 and <= 64, "SftpKit:Admin:MaxConcurrentRetentionChecks must be from 1 to 64.")
             .Validate(o => o.RetentionCheckHistory is >= 0 and <= 10_000, "SftpKit:Admin:RetentionCheckHistory must be from 0 to 10000.")
+            .Validate(o => o.LoginAttemptLimit is >= 0 and <= 10_000, "SftpKit:Admin:LoginAttemptLimit must be from 0 (off) to 10000.")
+            .Validate(o => o.LoginAttemptWindow >= TimeSpan.FromSeconds(1) && o.LoginAttemptWindow <= TimeSpan.FromHours(24), "SftpKit:Admin:LoginAttemptWindow must be from 1 second to 24 hours.")
             .ValidateOnStart();
         services.TryAddSingleton<AdminServices>();
         services.TryAddSingleton<QuotaScanQueue>();
@@ -91,8 +93,11 @@ public static class SftpAdminServiceCollectionExtensions
     /// or <see cref="JsonFileSftpAdminStore"/> when <see cref="SftpAdminAuthenticationOptions.StoreFile"/> is set,
     /// unless the host registered its own), <c>POST /token</c> (HTTP Basic → JWT), API keys, per-endpoint permissions
     /// and allowed source networks. Also calls <see cref="AddSftpAdmin"/> and <see cref="AddSftpAdminAuthorization"/>.
+    /// The login surfaces (<c>POST /token</c>, API keys) get a per-address rate limit
+    /// (<see cref="SftpAdminOptions.LoginAttemptLimit"/>) and feed the server's <see cref="SftpKit.ISftpDefender"/>.
     /// Behind a reverse proxy, add <c>app.UseForwardedHeaders()</c> with the proxy in <c>KnownProxies</c> or
-    /// <c>KnownNetworks</c> before the endpoints, so the admins' allowed networks see the real client address.
+    /// <c>KnownNetworks</c> before the endpoints, so the admins' allowed networks, the rate limit and the defender see
+    /// the real client address.
     /// </summary>
     public static IServiceCollection AddSftpAdminAuthentication(this IServiceCollection services, Action<SftpAdminAuthenticationOptions>? configure = null)
     {
@@ -110,6 +115,7 @@ public static class SftpAdminServiceCollectionExtensions
             return o.StoreFile is { Length: > 0 } file ? new JsonFileSftpAdminStore(file) : new InMemorySftpAdminStore();
         });
         services.TryAddSingleton<SftpAdminTokens>();
+        services.TryAddSingleton<AdminLoginGuard>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SftpAdminAuthenticationHandler>(SftpAdminAuthenticationOptions.SchemeName, null);
         services.AddSftpAdminAuthorization(SftpAdminAuthenticationOptions.SchemeName);
         return services;

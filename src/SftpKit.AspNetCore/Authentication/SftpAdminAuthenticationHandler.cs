@@ -12,23 +12,28 @@ namespace SftpKit.AspNetCore.Authentication;
 /// The <c>SftpKitAdmin</c> scheme: <c>Authorization: Bearer JWT</c> from <c>POST /token</c>, or an API key in
 /// <see cref="SftpAdminAuthenticationOptions.ApiKeyHeaderName"/>. The admin is looked up on every request (a disabled
 /// or deleted admin loses access at once) and its allowed networks are checked against the connection's remote
-/// address, which ASP.NET Core's forwarded-headers middleware rewrites only for trusted proxies. Challenges answer
-/// 401 and forbids 403, both as problem details.
+/// address, which ASP.NET Core's forwarded-headers middleware rewrites only for trusted proxies. API keys go through
+/// <see cref="AdminLoginGuard"/>: from an address past its login attempts (429) or banned (403) they are not checked,
+/// and each one that fails is counted and scored in the defender. Bearer tokens are not: a signed token cannot be
+/// guessed, and an expired one is routine, not an attack. Challenges answer 401 (or the guard's refusal) and forbids
+/// 403, all as problem details.
 /// </summary>
 internal sealed class SftpAdminAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
 {
     private readonly ISftpAdminStore _store;
     private readonly SftpAdminTokens _tokens;
     private readonly SftpAdminAuthenticationOptions _adminOptions;
+    private readonly AdminLoginGuard _guard;
     private readonly ILogger _log;
 
     public SftpAdminAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-        ISftpAdminStore store, SftpAdminTokens tokens, IOptions<SftpAdminAuthenticationOptions> adminOptions)
+        ISftpAdminStore store, SftpAdminTokens tokens, IOptions<SftpAdminAuthenticationOptions> adminOptions, AdminLoginGuard guard)
         : base(options, logger, encoder)
     {
         _store = store;
         _tokens = tokens;
         _adminOptions = adminOptions.Value;
+        _guard = guard;
         _log = logger.CreateLogger(AdminLog.Category);
     }
 
@@ -55,48 +60,65 @@ internal sealed class SftpAdminAuthenticationHandler : AuthenticationHandler<Aut
         {
             return Refuse(remote, "API keys are not accepted for this endpoint");
         }
+        if (await _guard.AdmitAsync(remote, countAttempt: false, Context.RequestAborted) is { } refusal)
+        {
+            // The challenge answers with this refusal instead of 401.
+            Context.Features.Set(refusal);
+            return Refuse(remote, "API key not checked: the address is refused");
+        }
         if (apiKey.Length > AdminAccess.MaxApiKeyLength)
         {
-            return Refuse(remote, "malformed API key");
+            return await FailAsync(remote, "malformed API key", SftpDefenderEvent.InvalidCredentials);
         }
         string[] parts = apiKey.Split('.', 3);
         if (parts.Length < 2)
         {
-            return Refuse(remote, "malformed API key");
+            return await FailAsync(remote, "malformed API key", SftpDefenderEvent.InvalidCredentials);
         }
         var key = await _store.FindApiKeyAsync(parts[0], Context.RequestAborted);
-        if (key is null || !AdminAccess.SecretMatches(parts[1], key.SecretHash))
+        if (key is null)
         {
-            return Refuse(remote, "unknown API key");
+            return await FailAsync(remote, "unknown API key", SftpDefenderEvent.UnknownUser);
+        }
+        if (!AdminAccess.SecretMatches(parts[1], key.SecretHash))
+        {
+            return await FailAsync(remote, "unknown API key", SftpDefenderEvent.InvalidCredentials);
         }
         if (key.ExpiresAt is { } expires && _tokens.Clock.GetUtcNow() >= expires)
         {
-            return Refuse(remote, "API key expired");
+            return await FailAsync(remote, "API key expired", SftpDefenderEvent.InvalidCredentials);
         }
         string? impersonate = parts.Length == 3 ? parts[2] : null;
         if (key.Admin is not null && impersonate is not null && impersonate != key.Admin)
         {
-            return Refuse(remote, "API key bound to another admin");
+            return await FailAsync(remote, "API key bound to another admin", SftpDefenderEvent.InvalidCredentials);
         }
         string? adminName = key.Admin ?? impersonate;
         if (adminName is null)
         {
-            return Refuse(remote, "unbound API key without KEY.admin");
+            return await FailAsync(remote, "unbound API key without KEY.admin", SftpDefenderEvent.InvalidCredentials);
         }
-        var (target, refusal) = await AdminAccess.CheckAsync(_store, adminName, remote, Context.RequestAborted);
+        var (target, notAllowed) = await AdminAccess.CheckAsync(_store, adminName, remote, Context.RequestAborted);
         if (target is null)
         {
-            return Refuse(remote, refusal);
+            return await FailAsync(remote, notAllowed, SftpDefenderEvent.InvalidCredentials);
         }
         if (!target.AllowApiKeyAuth)
         {
-            return Refuse(remote, "admin does not allow API key authentication");
+            return await FailAsync(remote, "admin does not allow API key authentication", SftpDefenderEvent.InvalidCredentials);
         }
         return Success(target, "apikey", key.Id);
     }
 
     private AuthenticateResult Success(SftpAdmin admin, string method, string? keyId) =>
         AuthenticateResult.Success(new AuthenticationTicket(AdminAccess.Principal(admin, method, keyId), Scheme.Name));
+
+    /// <summary>A failed API key: counted against the address's login attempts and scored in the defender.</summary>
+    private async Task<AuthenticateResult> FailAsync(IPAddress? remote, string reason, SftpDefenderEvent kind)
+    {
+        await _guard.FailedAsync(remote, kind, countAttempt: true);
+        return Refuse(remote, reason);
+    }
 
     private AuthenticateResult Refuse(IPAddress? remote, string reason)
     {
@@ -107,6 +129,10 @@ internal sealed class SftpAdminAuthenticationHandler : AuthenticationHandler<Aut
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Features.Get<AdminLoginRefusal>() is { } refusal)
+        {
+            return refusal.ExecuteAsync(Context);
+        }
         Response.Headers.WWWAuthenticate = "Bearer realm=\"SftpKit admin\"";
         return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
             detail: "A valid token (Authorization: Bearer) or API key is required.").ExecuteAsync(Context);

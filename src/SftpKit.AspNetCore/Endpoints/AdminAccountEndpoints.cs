@@ -37,7 +37,8 @@ internal static class AdminAccountEndpoints
     {
         group.MapPost("/token", TokenAsync).AllowAnonymous().WithTags("Authentication").WithName("GetToken")
             .WithSummary("Exchanges an admin's HTTP Basic credentials for a short-lived JWT (access_token, expires_at).")
-            .Produces<TokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized);
+            .Produces<TokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var admins = group.MapGroup("/admins").WithTags("Admins");
         secure(admins.MapGet("/", ListAdminsAsync).WithName("ListAdmins").WithSummary("Every admin (never a password hash).")
@@ -66,12 +67,25 @@ internal static class AdminAccountEndpoints
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageAdmins);
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext context, ISftpAdminStore store, SftpAdminTokens tokens, AdminServices admin)
+    private static async Task<IResult> TokenAsync(HttpContext context, ISftpAdminStore store, SftpAdminTokens tokens, AdminLoginGuard guard, AdminServices admin)
     {
         var remote = context.Connection.RemoteIpAddress;
-        if (!TryReadBasic(context.Request.Headers.Authorization, out string user, out string password))
+        string? header = context.Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            AdminLog.LoginFailed(admin.Logger, remote, "no or malformed Basic credentials");
+            // The first leg of a Basic challenge checks nothing, so it is neither counted nor scored.
+            AdminLog.LoginFailed(admin.Logger, remote, "no Basic credentials");
+            return BasicChallenge();
+        }
+        // Rate limit and ban before anything is looked up or hashed.
+        if (await guard.AdmitAsync(remote, countAttempt: true, context.RequestAborted) is { } refusal)
+        {
+            return refusal;
+        }
+        if (!TryReadBasic(header, out string user, out string password))
+        {
+            AdminLog.LoginFailed(admin.Logger, remote, "malformed Basic credentials");
+            await guard.FailedAsync(remote, SftpDefenderEvent.InvalidCredentials, countAttempt: false);
             return BasicChallenge();
         }
         var found = await store.FindAsync(user, context.RequestAborted);
@@ -87,12 +101,15 @@ internal static class AdminAccountEndpoints
         if (found is null || verdict == PasswordVerificationResult.Failed)
         {
             AdminLog.LoginFailed(admin.Logger, remote, found is null ? "unknown admin" : "wrong password");
+            await guard.FailedAsync(remote, found is null ? SftpDefenderEvent.UnknownUser : SftpDefenderEvent.InvalidCredentials, countAttempt: false);
             return BasicChallenge();
         }
-        var (allowed, reason) = await AdminAccess.CheckAsync(store, user, context.Connection.RemoteIpAddress, context.RequestAborted);
+        var (allowed, reason) = await AdminAccess.CheckAsync(store, user, remote, context.RequestAborted);
         if (allowed is null)
         {
+            // Like an SSH account that may not log in now (disabled, outside its networks): a failed login.
             AdminLog.LoginFailed(admin.Logger, remote, reason);
+            await guard.FailedAsync(remote, SftpDefenderEvent.InvalidCredentials, countAttempt: false);
             return BasicChallenge();
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
