@@ -18,7 +18,12 @@ namespace SftpKit.Providers.Sql;
 /// </summary>
 public sealed class SqlSessionLimiter : ISftpSessionLimiter, IAsyncDisposable, IDisposable
 {
-    private const int MaxAttempts = 8;
+    /// <summary>
+    /// Tries of one acquire when instances race for the same slot or the engine breaks a lock cycle (InnoDB's
+    /// INSERT ... SELECT takes gap locks, so parallel logins of one user on MariaDB/MySQL deadlock often under load).
+    /// With the exponential backoff below the tries span at most about 3 s before the error reaches the login.
+    /// </summary>
+    private const int MaxAttempts = 14;
 
     private readonly SqlDatabase _db;
     private readonly ILogger _logger;
@@ -90,8 +95,9 @@ public sealed class SqlSessionLimiter : ISftpSessionLimiter, IAsyncDisposable, I
             }
             catch (Exception e) when (attempt < MaxAttempts && (_db.Dialect.IsUniqueViolation(e) || _db.Dialect.IsTransient(e)))
             {
-                // Another instance took the same slot (or the engine broke a lock cycle): look again.
-                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
+                // Another instance took the same slot (or the engine broke a lock cycle): look again after a jittered,
+                // exponentially growing pause (up to 320 ms), so racing instances fall out of step.
+                await Task.Delay(Random.Shared.Next(1, 10 << Math.Min(attempt, 5)), cancellationToken);
             }
         }
     }
