@@ -2,8 +2,9 @@ namespace SftpKit;
 
 /// <summary>
 /// The algorithms a server offers, in order of preference. The client's preference decides among those offered
-/// (RFC 4253 §7.1). The defaults pass <c>ssh-audit</c> without failure; the NIST-curve kex methods, ECDSA host keys,
-/// non-etm MACs and legacy SHA-1 algorithms are supported but must be added here explicitly.
+/// (RFC 4253 §7.1). The defaults pass <c>ssh-audit</c> without failure (it warns on the non-etm MACs, which libssh2
+/// clients need); the NIST-curve kex methods, ECDSA host keys and legacy SHA-1 algorithms are supported but must be
+/// added here explicitly.
 /// </summary>
 public sealed class SshAlgorithmOptions
 {
@@ -29,8 +30,9 @@ public sealed class SshAlgorithmOptions
 
     /// <summary>
     /// MACs for non-AEAD ciphers, both directions. Defaults to hmac-sha2-256-etm@openssh.com,
-    /// hmac-sha2-512-etm@openssh.com. Also supported: hmac-sha2-256, hmac-sha2-512 and, as legacy, hmac-sha1 and
-    /// hmac-sha1-etm@openssh.com.
+    /// hmac-sha2-512-etm@openssh.com, hmac-sha2-256, hmac-sha2-512 (as OpenSSH and SFTPGo: the encrypt-and-MAC forms
+    /// come last, and are there for clients without etm MACs such as libssh2 1.10, behind curl's sftp:// and scp://).
+    /// Also supported, as legacy: hmac-sha1 and hmac-sha1-etm@openssh.com.
     /// </summary>
     public IList<string> Macs { get; } = new List<string>(DefaultMacs);
 
@@ -57,9 +59,15 @@ public sealed class SshAlgorithmOptions
         "aes256-ctr",
     ];
 
-    internal static readonly string[] DefaultMacs = ["hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com"];
+    internal static readonly string[] DefaultMacs =
+    [
+        "hmac-sha2-256-etm@openssh.com",
+        "hmac-sha2-512-etm@openssh.com",
+        "hmac-sha2-256",
+        "hmac-sha2-512",
+    ];
 
-    /// <summary>Every non-legacy algorithm SftpKit implements (adds NIST curves and non-etm MACs to the defaults).</summary>
+    /// <summary>Every non-legacy algorithm SftpKit implements (adds the NIST-curve kex methods and ECDSA host keys to the defaults).</summary>
     public static SshAlgorithmOptions AllSupported()
     {
         var options = new SshAlgorithmOptions();

@@ -6,7 +6,9 @@ namespace SftpKit.Scp;
 
 /// <summary>
 /// <c>scp -t</c>: the client uploads. Reads C/D/E/T lines, writes every file atomically (a failed or aborted upload
-/// leaves nothing under the target name), and rejects names that are not a single safe path segment.
+/// leaves nothing under the target name), and rejects names that are not a single safe path segment. A file whose
+/// data is complete counts as uploaded even when the client's input ends before its status byte (libssh2 never
+/// sends it).
 /// </summary>
 internal sealed class ScpSink
 {
@@ -183,15 +185,15 @@ internal sealed class ScpSink
                     }
                 }
             }, ct).ConfigureAwait(false);
+            // The client's status byte after the data: 0 = sent whole, 1/2 = it could not read its file. libssh2
+            // (curl's scp://, PHP ssh2) never sends it and ends its input instead, after every announced byte: that
+            // file is whole too, and is kept, as OpenSSH's scp -t keeps it.
             int status = await _input.ReadByteAsync(ct).ConfigureAwait(false);
-            if (status != 0)
+            if (status > 0)
             {
-                if (status > 0)
-                {
-                    await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false);
-                }
+                await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false);
                 CommandLog.ScpUploadDiscarded(_logger, _connectionId, path);
-                if (status is < 0 or 2)
+                if (status == 2)
                 {
                     throw new ScpProtocolException("upload aborted by the client");
                 }

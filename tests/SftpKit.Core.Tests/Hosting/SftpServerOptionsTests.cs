@@ -41,6 +41,17 @@ public sealed class SftpServerOptionsTests
     }
 
     [Fact]
+    public void Default_macs_offer_etm_first_then_the_encrypt_and_mac_forms_libssh2_needs()
+    {
+        var options = new SftpServerOptions();
+
+        Assert.Equal(
+            ["hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com", "hmac-sha2-256", "hmac-sha2-512"],
+            options.Algorithms.Macs);
+        Assert.DoesNotContain(options.Algorithms.Macs, m => m.Contains("sha1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validation_reports_every_error_at_once_naming_the_field()
     {
         var services = new ServiceCollection();

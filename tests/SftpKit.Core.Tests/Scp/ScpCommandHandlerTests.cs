@@ -119,6 +119,24 @@ public class ScpCommandHandlerTests
     }
 
     [Fact]
+    public async Task Sink_InputEndingRightAfterTheData_KeepsTheFile()
+    {
+        // libssh2 (curl's scp://) sends no status byte after the data; it ends its input instead.
+        var run = await CommandTestHarness.RunAsync(Handler, "scp -t /", Bytes("C0644 5 a.txt\n", "hello"));
+        Assert.Equal(0, run.Status);
+        Assert.Equal(new byte[] { 0, 0, 0 }, run.Output);
+        Assert.Equal("hello", Encoding.UTF8.GetString(await _harness.ReadFileAsync("/a.txt")));
+    }
+
+    [Fact]
+    public async Task Sink_ClientGivesUpAfterTheData_FileDiscarded()
+    {
+        var run = await CommandTestHarness.RunAsync(Handler, "scp -t /", Bytes("C0644 3 x\n", "abc", "\u0002scp: interrupted\n"));
+        Assert.Equal(1, run.Status);
+        Assert.False(await _harness.ExistsAsync("/x"));
+    }
+
+    [Fact]
     public async Task Sink_ClientReportsReadError_FileDiscarded()
     {
         var run = await CommandTestHarness.RunAsync(Handler, "scp -t /", Bytes("C0644 3 x\n", "abc", "\u0001scp: x: read error\n"));
