@@ -54,6 +54,8 @@ internal sealed class CommandEventActionHandler : ISftpEventHandler, IEventPhase
         yield return new("SFTPKIT_CONNECTION_ID", e.ConnectionId ?? string.Empty);
         yield return new("SFTPKIT_SESSION_ID", e.SessionId ?? string.Empty);
         yield return new("SFTPKIT_ELAPSED_MS", SftpEventNames.Milliseconds(e.Elapsed)?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
+        yield return new("SFTPKIT_BYTES_RECEIVED", e.BytesReceived?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
+        yield return new("SFTPKIT_BYTES_SENT", e.BytesSent?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
         yield return new("SFTPKIT_TIMESTAMP", e.Timestamp.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
     }
 

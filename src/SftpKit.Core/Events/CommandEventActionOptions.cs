@@ -5,9 +5,10 @@ namespace SftpKit.Events;
 /// variables <c>SFTPKIT_ACTION</c>, <c>SFTPKIT_PHASE</c>, <c>SFTPKIT_USERNAME</c>, <c>SFTPKIT_PATH</c>,
 /// <c>SFTPKIT_TARGET_PATH</c>, <c>SFTPKIT_SIZE</c>, <c>SFTPKIT_STATUS</c>, <c>SFTPKIT_ERROR</c>,
 /// <c>SFTPKIT_PROTOCOL</c>, <c>SFTPKIT_REMOTE_ADDRESS</c>, <c>SFTPKIT_CONNECTION_ID</c>, <c>SFTPKIT_SESSION_ID</c>,
-/// <c>SFTPKIT_ELAPSED_MS</c>, <c>SFTPKIT_TIMESTAMP</c> (empty when unknown). Standard input is empty; output is discarded.
-/// A run past <see cref="SftpEventActionOptions.Timeout"/> is killed with its process tree. For pre-events a non-zero
-/// exit status denies the operation; a kill or a failure to start counts as a handler failure
+/// <c>SFTPKIT_ELAPSED_MS</c>, <c>SFTPKIT_BYTES_RECEIVED</c>, <c>SFTPKIT_BYTES_SENT</c> (the connection's bytes on the
+/// wire, set for <c>disconnect</c>), <c>SFTPKIT_TIMESTAMP</c> (empty when unknown). Standard input is empty; output is
+/// discarded. A run past <see cref="SftpEventActionOptions.Timeout"/> is killed with its process tree. For pre-events a
+/// non-zero exit status denies the operation; a kill or a failure to start counts as a handler failure
 /// (<see cref="SftpEventOptions.AllowOnPreEventFailure"/>).
 /// </summary>
 public sealed class CommandEventActionOptions : SftpEventActionOptions

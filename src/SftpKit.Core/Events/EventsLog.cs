@@ -43,9 +43,10 @@ internal static partial class EventsLog
     public static partial void Connected(ILogger logger, string protocol, string? remote_address, string? connection_id);
 
     [LoggerMessage(4006, LogLevel.Debug,
-        "{protocol} connection from {remote_address} by {username} closed after {elapsed_ms} ms (connection {connection_id})",
+        "{protocol} connection from {remote_address} by {username} closed after {elapsed_ms} ms, {bytes_received} bytes received, {bytes_sent} sent (connection {connection_id})",
         EventName = "Disconnected")]
-    public static partial void Disconnected(ILogger logger, string protocol, string? remote_address, string? username, long? elapsed_ms, string? connection_id);
+    public static partial void Disconnected(ILogger logger, string protocol, string? remote_address, string? username, long? elapsed_ms,
+        long? bytes_received, long? bytes_sent, string? connection_id);
 
     [LoggerMessage(4010, LogLevel.Information, "Pre-event {Kind} of {UserName} on {Path} denied by {Handler}: {Reason}", EventName = "PreEventDenied")]
     public static partial void PreEventDenied(ILogger logger, SftpEventKind kind, string? userName, string? path, string handler, string? reason);

@@ -8,9 +8,12 @@ namespace SftpKit.Events;
 public interface ISftpEventHandler
 {
     /// <summary>
-    /// Called before an operation, on the operation's path: the operation waits for the answer. The first handler that
-    /// denies wins and later handlers are not asked. Bounded by <see cref="SftpEventOptions.PreEventTimeout"/>
-    /// (default 5 s); <paramref name="cancellationToken"/> fires at that timeout or when the session ends.
+    /// Called before an operation, on the operation's path: the operation waits for the answer. Every pre-event kind
+    /// comes here, <see cref="SftpEventKind.Connect"/> for each new connection too (no user, no path), so check
+    /// <see cref="SftpEvent.Kind"/> first: a handler that throws denies. The first handler that denies wins and later
+    /// handlers are not asked. Bounded by <see cref="SftpEventOptions.PreEventTimeout"/> (default 5 s);
+    /// <paramref name="cancellationToken"/> fires at that timeout or when the session ends (for Connect, when the
+    /// server stops).
     /// </summary>
     ValueTask<SftpEventDecision> OnPreEventAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
         => ValueTask.FromResult(SftpEventDecision.Allow);

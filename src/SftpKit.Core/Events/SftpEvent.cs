@@ -48,8 +48,23 @@ public sealed record class SftpEvent
     /// <summary>Bytes transferred (uploads, downloads) or the new size (truncate); null when not applicable.</summary>
     public long? Size { get; init; }
 
-    /// <summary>How long the operation took; null for pre-events.</summary>
+    /// <summary>
+    /// How long the operation took; null for pre-events. For <see cref="SftpEventKind.Disconnect"/> the connection's
+    /// whole duration, from accept to close.
+    /// </summary>
     public TimeSpan? Elapsed { get; init; }
+
+    /// <summary>
+    /// Bytes the connection received from the client on the wire (SSH framing and encryption included); set on
+    /// <see cref="SftpEventKind.Disconnect"/>, null otherwise.
+    /// </summary>
+    public long? BytesReceived { get; init; }
+
+    /// <summary>
+    /// Bytes the connection sent to the client on the wire (SSH framing and encryption included); set on
+    /// <see cref="SftpEventKind.Disconnect"/>, null otherwise.
+    /// </summary>
+    public long? BytesSent { get; init; }
 
     /// <summary>The outcome. Defaults to <see cref="SftpEventStatus.Ok"/>.</summary>
     public SftpEventStatus Status { get; init; }

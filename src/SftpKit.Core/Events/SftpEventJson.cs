@@ -6,8 +6,9 @@ namespace SftpKit.Events;
 
 /// <summary>
 /// The JSON body of an HTTP event notification: one object with snake_case fields (<c>action</c>, <c>phase</c>,
-/// <c>protocol</c>, <c>username</c>, <c>path</c>, <c>target_path</c>, <c>size</c>, <c>elapsed_ms</c>, <c>status</c>,
-/// <c>error</c>, <c>remote_address</c>, <c>connection_id</c>, <c>session_id</c>, <c>timestamp</c>, <c>properties</c>).
+/// <c>protocol</c>, <c>username</c>, <c>path</c>, <c>target_path</c>, <c>size</c>, <c>elapsed_ms</c>,
+/// <c>bytes_received</c>, <c>bytes_sent</c>, <c>status</c>, <c>error</c>, <c>remote_address</c>, <c>connection_id</c>,
+/// <c>session_id</c>, <c>timestamp</c>, <c>properties</c>).
 /// </summary>
 internal static class SftpEventJson
 {
@@ -25,6 +26,8 @@ internal static class SftpEventJson
             WriteNullable(json, "target_path", e.TargetPath);
             WriteNullable(json, "size", e.Size);
             WriteNullable(json, "elapsed_ms", SftpEventNames.Milliseconds(e.Elapsed));
+            WriteNullable(json, "bytes_received", e.BytesReceived);
+            WriteNullable(json, "bytes_sent", e.BytesSent);
             json.WriteString("status", SftpEventNames.Status(e.Status));
             WriteNullable(json, "error", e.Error);
             WriteNullable(json, "remote_address", e.RemoteAddress);

@@ -48,10 +48,23 @@ public enum SftpEventKind
     /// <summary>A login attempt failed.</summary>
     LoginFailed,
 
-    /// <summary>A client connected (before authentication).</summary>
+    /// <summary>
+    /// A client connected (protocol <see cref="SftpEventProtocol.Ssh"/>, <see cref="SftpEvent.UserName"/> null). The
+    /// pre-event is raised for every admitted connection after the TCP accept and the PROXY protocol header (so
+    /// <see cref="SftpEvent.RemoteAddress"/> is the real client) and before the SSH version exchange: a deny closes the
+    /// connection with SSH_MSG_DISCONNECT HOST_NOT_ALLOWED_TO_CONNECT before any login. The post-event carries the
+    /// answer (<see cref="SftpEventStatus.Denied"/> when refused). Hosts dropped by the defender or a connection limit
+    /// raise no events.
+    /// </summary>
     Connect,
 
-    /// <summary>A connection ended; <see cref="SftpEvent.Elapsed"/> is its duration.</summary>
+    /// <summary>
+    /// A connection ended (post-event only, raised once for every connection that raised
+    /// <see cref="Connect"/>): <see cref="SftpEvent.Elapsed"/> is its duration, <see cref="SftpEvent.BytesReceived"/>
+    /// and <see cref="SftpEvent.BytesSent"/> its bytes on the wire, <see cref="SftpEvent.UserName"/> the user when it
+    /// authenticated. Status <see cref="SftpEventStatus.Ok"/> after a login, <see cref="SftpEventStatus.Failed"/> (error
+    /// "no authentication") without one, <see cref="SftpEventStatus.Denied"/> when the Connect pre-event refused it.
+    /// </summary>
     Disconnect,
 
     /// <summary>

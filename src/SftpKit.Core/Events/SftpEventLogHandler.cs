@@ -47,7 +47,7 @@ internal sealed class SftpEventLogHandler : ISftpEventHandler
                 EventsLog.Connected(_logger, e.Protocol, e.RemoteAddress, e.ConnectionId);
                 break;
             case SftpEventKind.Disconnect:
-                EventsLog.Disconnected(_logger, e.Protocol, e.RemoteAddress, e.UserName, elapsedMs, e.ConnectionId);
+                EventsLog.Disconnected(_logger, e.Protocol, e.RemoteAddress, e.UserName, elapsedMs, e.BytesReceived, e.BytesSent, e.ConnectionId);
                 break;
             default:
                 EventsLog.Command(_logger, e.Protocol, action, e.Path, e.TargetPath, e.UserName, status, error, e.Size, elapsedMs,

@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(1081, LogLevel.Warning, "Admission of an accepted connection failed; the connection was dropped", EventName = "AdmissionFailed")]
     public static partial void AdmissionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1082, LogLevel.Information, "Connection {ConnectionId} from {RemoteEndPoint} refused before authentication by a Connect event handler", EventName = "ConnectionRefusedByEventHandler")]
+    public static partial void ConnectionRefusedByEventHandler(ILogger logger, string connectionId, string? remoteEndPoint);
 }

@@ -47,7 +47,10 @@ internal sealed class SftpMetrics : IDisposable
 
     public void ConnectionClosed() => _activeConnections.Add(-1);
 
-    /// <summary>Counts a refusal; <paramref name="reason"/> is one of banned, blocked, server_full, host_full.</summary>
+    /// <summary>
+    /// Counts a refusal; <paramref name="reason"/> is one of banned, blocked, server_full, host_full, startups_full,
+    /// untrusted_proxy, proxy_header, connect_event.
+    /// </summary>
     public void ConnectionRefused(string reason) => _refusedConnections.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void SessionStarted() => _activeSessions.Add(1);

@@ -242,7 +242,9 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
             evict("Too many unauthenticated connections.");
         }
 
-        var connection = new SshServerConnection(new NetworkStream(socket, ownsSocket: true), remote, _context!, id, info)
+        long started = _policies.Time.GetTimestamp();
+        var stream = new ByteCountingNetworkStream(socket);
+        var connection = new SshServerConnection(stream, remote, _context!, id, info)
         {
             Authenticated = () => _gate.Leave(id),
         };
@@ -252,20 +254,26 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         var task = Task.Run(async () =>
         {
             await gate.Task.ConfigureAwait(false);
+            var outcome = ConnectOutcome.Stopped;
             try
             {
-                await connection.RunAsync().ConfigureAwait(false);
+                // The Connect pre-event runs here, off the accept loop, while the connection holds its slots.
+                outcome = await RaiseConnectAsync(info, started).ConfigureAwait(false);
+                await ServeAsync(connection, stream, outcome).ConfigureAwait(false);
             }
             finally
             {
+                await stream.DisposeAsync().ConfigureAwait(false); // already done unless the Connect event failed
                 _gate.Leave(id);
-                if (judged && !connection.IsAuthenticated && !connection.AuthenticationAttempted && !_stopping.IsCancellationRequested)
+                if (judged && outcome == ConnectOutcome.Allowed && !connection.IsAuthenticated && !connection.AuthenticationAttempted
+                    && !_stopping.IsCancellationRequested)
                 {
                     await ScoreAbandonedHandshakeAsync(id, address!).ConfigureAwait(false);
                 }
                 _connections.TryRemove(id, out _);
                 _policies.Registry.Remove(info);
                 _policies.Metrics.ConnectionClosed();
+                RaiseDisconnect(info, stream, started, outcome);
                 info.MarkEnded();
             }
         }, CancellationToken.None);
