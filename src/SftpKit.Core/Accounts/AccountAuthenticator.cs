@@ -7,14 +7,11 @@ namespace SftpKit.Accounts;
 /// The <see cref="ISshAuthenticator"/> over an <see cref="ISftpUserStore"/>: checks that the account exists, is
 /// enabled and not expired, that the client's address and the method are allowed, then the password (any format
 /// <see cref="SftpPasswordHasher"/> verifies; rehashed to argon2id after success) or the public key. Unknown users
-/// cost the same password-hashing time as known ones. The principal carries the account record under
-/// <see cref="AccountProperty"/>, which the account file-system provider turns into the session's storage and policies.
+/// cost the same password-hashing time as known ones. The principal carries the account record as its
+/// <see cref="SftpAccount"/> feature, which the session pipeline turns into the session's storage and policies.
 /// </summary>
 internal sealed partial class AccountAuthenticator : ISshAuthenticator
 {
-    /// <summary>The principal property holding the <see cref="SftpAccount"/>.</summary>
-    public const string AccountProperty = "SftpKit.Account";
-
     private readonly ISftpUserStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -154,7 +151,7 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         }
         await _store.RecordLoginAsync(account.UserName, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var principal = new SshPrincipal(account.UserName, account.HomeDirectory) { MaxSessions = account.MaxSessions };
-        principal.Properties[AccountProperty] = account;
+        principal.SetFeature(account);
         return SshAuthResult.Success(principal);
     }
 

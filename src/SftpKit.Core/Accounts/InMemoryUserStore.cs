@@ -10,7 +10,7 @@ namespace SftpKit.Accounts;
 public sealed class InMemoryUserStore : ISftpUserStore, ISftpQuotaStore
 {
     private readonly ConcurrentDictionary<string, SftpAccount> _accounts = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<SftpQuotaOwner, StrongBox<(long Size, long Files)>> _usage = new();
+    private readonly InMemoryQuotaStore _usage = new();
 
     /// <summary>Creates an empty store.</summary>
     public InMemoryUserStore()
@@ -139,37 +139,12 @@ public sealed class InMemoryUserStore : ISftpUserStore, ISftpQuotaStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<SftpQuotaUsage> GetAsync(SftpQuotaOwner owner, CancellationToken cancellationToken)
-    {
-        if (!_usage.TryGetValue(owner, out var box))
-        {
-            return ValueTask.FromResult(default(SftpQuotaUsage));
-        }
-        lock (box)
-        {
-            return ValueTask.FromResult(new SftpQuotaUsage(box.Value.Size, box.Value.Files));
-        }
-    }
+    public ValueTask<SftpQuotaUsage> GetAsync(SftpQuotaOwner owner, CancellationToken cancellationToken) => _usage.GetAsync(owner, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask AddAsync(SftpQuotaOwner owner, long sizeDelta, long filesDelta, CancellationToken cancellationToken)
-    {
-        var box = _usage.GetOrAdd(owner, static _ => new StrongBox<(long, long)>());
-        lock (box)
-        {
-            box.Value = (Math.Max(0, box.Value.Size + sizeDelta), Math.Max(0, box.Value.Files + filesDelta));
-        }
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask AddAsync(SftpQuotaOwner owner, long sizeDelta, long filesDelta, CancellationToken cancellationToken) =>
+        _usage.AddAsync(owner, sizeDelta, filesDelta, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask SetAsync(SftpQuotaOwner owner, SftpQuotaUsage usage, CancellationToken cancellationToken)
-    {
-        var box = _usage.GetOrAdd(owner, static _ => new StrongBox<(long, long)>());
-        lock (box)
-        {
-            box.Value = (usage.Size, usage.Files);
-        }
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask SetAsync(SftpQuotaOwner owner, SftpQuotaUsage usage, CancellationToken cancellationToken) => _usage.SetAsync(owner, usage, cancellationToken);
 }

@@ -55,20 +55,22 @@ public sealed class SftpAccountFileSystems
 }
 
 /// <summary>
-/// The <see cref="ISftpFileSystemProvider"/> for accounts from an <see cref="ISftpUserStore"/>: the account's storage
-/// wrapped in its policies, built once per connection and shared by its SFTP, SCP and command channels. Principals
-/// without an account record fall back to their own file system or home directory.
+/// The session pipeline, the default <see cref="ISftpFileSystemProvider"/> for every login whatever authenticated it:
+/// account → storage → virtual folders → policies (permissions, file-name filters, quotas, upload size, bandwidth) →
+/// file events. The account is the <see cref="SftpAccount"/> feature the authenticator attached (the account store's
+/// authenticator always does); a principal without one (in-memory users, a host's own authenticator, the test host)
+/// runs under an account made from it — its user name, home directory and session limit, no permission or quota of
+/// its own — so the server-wide policies (<see cref="SftpPolicyOptions"/>) and the event handlers still apply. Its
+/// storage is the principal's <see cref="IVirtualFileSystem"/> feature when set, else local disk at its home
+/// directory. Storage and policies are built once per connection and shared by its SFTP, SCP and command channels.
 /// </summary>
 internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
 {
-    internal const string SessionFileSystemProperty = "SftpKit.AccountFileSystem";
-
     private readonly SftpAccountFileSystems _storage;
     private readonly SftpPolicyOptions _options;
     private readonly SftpBandwidthLimiter _bandwidth;
     private readonly SftpQuotaLedger _ledger;
     private readonly ISftpEventDispatcher? _events;
-    private readonly PrincipalFileSystemProvider _fallback = new();
 
     public AccountFileSystemProvider(SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options, SftpBandwidthLimiter bandwidth,
         SftpQuotaLedger ledger, ISftpEventDispatcher? events = null)
@@ -90,6 +92,11 @@ internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
         return CreateAsync(channel.Principal, protocol, channel.ConnectionId, remote, ct, channel.Connection);
     }
 
+    /// <summary>The account a principal's sessions run under: the one attached, else one made from the principal.</summary>
+    internal static SftpAccount AccountOf(SshPrincipal principal) =>
+        principal.GetFeature<SftpAccount>()
+        ?? new SftpAccount { UserName = principal.UserName, HomeDirectory = principal.HomeDirectory, MaxSessions = principal.MaxSessions };
+
     /// <summary>
     /// One policy layer per channel (it carries the channel's protocol for events) over storage and policies built
     /// once per connection.
@@ -98,32 +105,36 @@ internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
         CancellationToken ct, SftpKit.SftpConnection? connection = null)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        if (!principal.Properties.TryGetValue(AccountAuthenticator.AccountProperty, out var value) || value is not SftpAccount account)
-        {
-            return await _fallback.GetFileSystemAsync(principal, ct).ConfigureAwait(false);
-        }
-        SessionStorage? session;
-        lock (principal.Properties)
-        {
-            session = principal.Properties.TryGetValue(SessionFileSystemProperty, out var cached) ? cached as SessionStorage : null;
-        }
+        var session = principal.GetFeature<SessionStorage>();
         if (session is null)
         {
-            var storage = await _storage.CreateAsync(account, ct).ConfigureAwait(false);
+            var account = AccountOf(principal);
+            var storage = await CreateStorageAsync(principal, account, ct).ConfigureAwait(false);
             var created = new SessionStorage(storage, new SftpAccountPolicy(account, _options, _bandwidth));
-            lock (principal.Properties)
-            {
-                session = principal.Properties.TryGetValue(SessionFileSystemProperty, out var cached) && cached is SessionStorage existing
-                    ? existing
-                    : created;
-                principal.Properties[SessionFileSystemProperty] = session;
-            }
+            session = principal.GetOrAddFeature(() => created);
         }
-        var events = new PolicyEvents(_events, account.UserName, protocol, connectionId, remote, connection);
+        var events = new PolicyEvents(_events, session.Policy.UserName, protocol, connectionId, remote, connection);
         return new PolicyFileSystem(session.Storage, session.Policy, _ledger, events);
     }
 
-    private sealed record SessionStorage(IVirtualFileSystem Storage, SftpAccountPolicy Policy);
+    private ValueTask<IVirtualFileSystem> CreateStorageAsync(SshPrincipal principal, SftpAccount account, CancellationToken ct)
+    {
+        if (principal.GetFeature<SftpAccount>() is null)
+        {
+            if (principal.GetFeature<IVirtualFileSystem>() is { } own)
+            {
+                return ValueTask.FromResult(own);
+            }
+            if (string.IsNullOrEmpty(principal.HomeDirectory))
+            {
+                throw new InvalidOperationException("The user has neither a file system nor a home directory.");
+            }
+        }
+        return _storage.CreateAsync(account, ct);
+    }
+
+    /// <summary>A connection's storage and policy (a principal feature, so all its channels share them).</summary>
+    internal sealed record SessionStorage(IVirtualFileSystem Storage, SftpAccountPolicy Policy);
 }
 
 /// <summary>

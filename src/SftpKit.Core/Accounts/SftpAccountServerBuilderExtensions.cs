@@ -35,15 +35,7 @@ public static partial class SftpServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(factory);
         var services = builder.Services;
         services.Replace(ServiceDescriptor.Singleton(factory));
-        services.TryAddSingleton<ISftpQuotaStore>(sp => sp.GetRequiredService<ISftpUserStore>() as ISftpQuotaStore
-            ?? throw new InvalidOperationException("The user store does not keep quota usage; register an ISftpQuotaStore."));
-        services.AddOptions<SftpPolicyOptions>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SftpPolicyOptions>, SftpPolicyOptionsFromConfiguration>());
-        services.TryAddSingleton(sp => new SftpBandwidthLimiter(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value, sp.GetService<TimeProvider>()));
-        services.TryAddSingleton(sp => new SftpQuotaLedger(sp.GetRequiredService<ISftpQuotaStore>(), sp.GetService<ILogger<SftpQuotaLedger>>(), sp.GetService<TimeProvider>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, LocalStorageProvider>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, MemoryStorageProvider>());
-        services.TryAddSingleton<SftpAccountFileSystems>();
+        services.AddSessionPipeline();
         services.TryAddSingleton(sp => new SftpQuotaManager(sp.GetRequiredService<ISftpUserStore>(), sp.GetRequiredService<ISftpQuotaStore>(),
             sp.GetRequiredService<SftpAccountFileSystems>(), sp.GetRequiredService<IOptions<SftpPolicyOptions>>())
         {
@@ -57,7 +49,6 @@ public static partial class SftpServerBuilderExtensions
             sp.GetRequiredService<ILogger<AccountAuthenticator>>(),
             sp.GetService<TimeProvider>(),
             sp.GetService<Events.ISftpEventDispatcher>())));
-        services.Replace(ServiceDescriptor.Singleton<ISftpFileSystemProvider, AccountFileSystemProvider>());
         return builder;
     }
 

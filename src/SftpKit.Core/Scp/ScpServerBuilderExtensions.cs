@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SftpKit.Accounts;
 using SftpKit.Commands;
 using SftpKit.Scp;
 using SftpKit.Sftp;
@@ -17,7 +18,7 @@ public static partial class SftpServerBuilderExtensions
     public static ISftpServerBuilder AddScp(this ISftpServerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<ISftpFileSystemProvider, PrincipalFileSystemProvider>();
+        builder.Services.AddSessionPipeline();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshCommandHandler, ScpCommandHandler>());
         return builder;
     }
@@ -31,7 +32,7 @@ public static partial class SftpServerBuilderExtensions
     public static ISftpServerBuilder AddHashCommands(this ISftpServerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<ISftpFileSystemProvider, PrincipalFileSystemProvider>();
+        builder.Services.AddSessionPipeline();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshCommandHandler, ShellFreeCommandHandler>());
         return builder;
     }

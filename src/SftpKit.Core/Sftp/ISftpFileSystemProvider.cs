@@ -4,8 +4,9 @@ namespace SftpKit.Sftp;
 
 /// <summary>
 /// Gives each SFTP session the file system of its user. Replace with <c>AddFileSystemProvider&lt;T&gt;()</c>.
-/// The default uses <c>principal.Properties["SftpKit.FileSystem"]</c> when it holds an
-/// <see cref="IVirtualFileSystem"/>, else a local file system rooted at <see cref="SshPrincipal.HomeDirectory"/>.
+/// The default is the session pipeline: the principal's account (its <c>SftpAccount</c> feature, else one made from the
+/// principal) → storage (the principal's <see cref="IVirtualFileSystem"/> feature, else the account's storage, else
+/// local disk at <see cref="SshPrincipal.HomeDirectory"/>) → virtual folders → policies → events.
 /// </summary>
 public interface ISftpFileSystemProvider
 {

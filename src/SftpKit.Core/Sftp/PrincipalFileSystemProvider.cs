@@ -2,16 +2,17 @@ using SftpKit.FileSystem;
 
 namespace SftpKit.Sftp;
 
-/// <summary>The default <see cref="ISftpFileSystemProvider"/>: the principal's own file system, else its home directory.</summary>
+/// <summary>
+/// The principal's own file system (its <see cref="IVirtualFileSystem"/> feature), else local disk at its home
+/// directory, with no policy or event layer. Not registered by default: the session pipeline
+/// (<c>AccountFileSystemProvider</c>) is, so that every login gets the server's policies and events.
+/// </summary>
 internal sealed class PrincipalFileSystemProvider : ISftpFileSystemProvider
 {
-    /// <summary>The principal property an authenticator sets to hand a session its file system.</summary>
-    public const string FileSystemProperty = "SftpKit.FileSystem";
-
     public ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshPrincipal principal, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        if (principal.Properties.TryGetValue(FileSystemProperty, out var value) && value is IVirtualFileSystem fs)
+        if (principal.GetFeature<IVirtualFileSystem>() is { } fs)
         {
             return ValueTask.FromResult(fs);
         }

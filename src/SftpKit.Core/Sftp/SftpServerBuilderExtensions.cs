@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SftpKit.Accounts;
 using SftpKit.Sftp;
 
 namespace SftpKit;
@@ -9,7 +10,7 @@ public static partial class SftpServerBuilderExtensions
 {
     /// <summary>
     /// Adds the <c>sftp</c> subsystem. Each session's file system comes from <see cref="ISftpFileSystemProvider"/>
-    /// (by default the principal's <c>SftpKit.FileSystem</c> property, else its home directory on local disk).
+    /// (by default the session pipeline: the login's account, storage, virtual folders, policies and events).
     /// </summary>
     public static ISftpServerBuilder AddSftp(this ISftpServerBuilder builder, Action<SftpSubsystemOptions>? configure = null)
     {
@@ -25,7 +26,7 @@ public static partial class SftpServerBuilderExtensions
             .Validate(o => o.ReorderWindowBytes >= 0, "SftpSubsystemOptions.ReorderWindowBytes must not be negative.")
             .Validate(o => o.TempFilesLifespan >= TimeSpan.Zero, "SftpSubsystemOptions.TempFilesLifespan must not be negative.")
             .ValidateOnStart();
-        builder.Services.TryAddSingleton<ISftpFileSystemProvider, PrincipalFileSystemProvider>();
+        builder.Services.AddSessionPipeline();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshSubsystemHandler, SftpSubsystemHandler>());
         return builder;
     }

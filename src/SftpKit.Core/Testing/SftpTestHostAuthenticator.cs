@@ -58,7 +58,7 @@ internal sealed class SftpTestHostAuthenticator : ISshAuthenticator
     private static SshAuthResult Success(Account account)
     {
         var principal = new SshPrincipal(account.User.UserName);
-        principal.Properties[PrincipalFileSystemProvider.FileSystemProperty] = account.User.FileSystem;
+        principal.SetFeature(account.User.FileSystem);
         return SshAuthResult.Success(principal);
     }
 

@@ -21,7 +21,8 @@ public class ScpRegistrationAndTrickleTests
         Assert.Equal(2, handlers.Count);
         Assert.Contains(handlers, h => h is ScpCommandHandler);
         Assert.Contains(handlers, h => h is ShellFreeCommandHandler);
-        Assert.IsType<PrincipalFileSystemProvider>(provider.GetRequiredService<ISftpFileSystemProvider>());
+        // Every login goes through the session pipeline (account → storage → folders → policies → events).
+        Assert.IsType<SftpKit.Accounts.AccountFileSystemProvider>(provider.GetRequiredService<ISftpFileSystemProvider>());
     }
 
     /// <summary>Hands out one byte per read, as a slow client's CHANNEL_DATA might.</summary>

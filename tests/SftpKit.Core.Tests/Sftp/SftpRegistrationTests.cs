@@ -28,11 +28,10 @@ public class SftpRegistrationTests
     }
 
     [Fact]
-    public async Task DefaultProvider_UsesPrincipalProperty_ThenHomeDirectory()
+    public async Task PrincipalProvider_UsesTheFileSystemFeature_ThenHomeDirectory()
     {
         var fs = new InMemoryFileSystem();
-        var principal = new SshPrincipal("u");
-        principal.Properties["SftpKit.FileSystem"] = fs;
+        var principal = new SshPrincipal("u").SetFeature<IVirtualFileSystem>(fs);
         var provider = new PrincipalFileSystemProvider();
         Assert.Same(fs, await provider.GetFileSystemAsync(principal, default));
 

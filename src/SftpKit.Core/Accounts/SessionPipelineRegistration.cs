@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SftpKit.Policies;
+using SftpKit.Sftp;
+
+namespace SftpKit.Accounts;
+
+/// <summary>
+/// Registers the one session pipeline every login goes through (account → storage → virtual folders → policies →
+/// events): by <c>AddSftp()</c>, <c>AddScp()</c>, <c>AddHashCommands()</c> and the account stores alike, with
+/// <c>TryAdd</c> so that whichever comes first registers it and a host's own registrations win.
+/// </summary>
+internal static class SessionPipelineRegistration
+{
+    public static void AddSessionPipeline(this IServiceCollection services)
+    {
+        services.AddOptions<SftpPolicyOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SftpPolicyOptions>, SftpPolicyOptionsFromConfiguration>());
+        services.TryAddSingleton(sp => new SftpBandwidthLimiter(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value, sp.GetService<TimeProvider>()));
+        // Quota usage lives in the account store when it keeps it; without an account store, in memory.
+        services.TryAddSingleton<InMemoryQuotaStore>();
+        services.TryAddSingleton<ISftpQuotaStore>(QuotaStore);
+        services.TryAddSingleton(sp => new SftpQuotaLedger(sp.GetRequiredService<ISftpQuotaStore>(), sp.GetService<ILogger<SftpQuotaLedger>>(), sp.GetService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, LocalStorageProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, MemoryStorageProvider>());
+        services.TryAddSingleton<SftpAccountFileSystems>();
+        services.TryAddSingleton<ISftpFileSystemProvider, AccountFileSystemProvider>();
+    }
+
+    private static ISftpQuotaStore QuotaStore(IServiceProvider services) => services.GetService<ISftpUserStore>() switch
+    {
+        null => services.GetRequiredService<InMemoryQuotaStore>(),
+        ISftpQuotaStore store => store,
+        _ => throw new InvalidOperationException("The user store does not keep quota usage; register an ISftpQuotaStore."),
+    };
+}
