@@ -12,8 +12,8 @@ public enum SftpQuotaTracking
 }
 
 /// <summary>
-/// Server-wide policy settings for accounts from an <see cref="Accounts.ISftpUserStore"/>. Bound from configuration
-/// section <c>SftpKit:Policies</c>.
+/// Server-wide policy settings, applied to every login whatever authenticated it (the session pipeline: account store
+/// accounts, in-memory users, a host's own authenticator). Bound from configuration section <c>SftpKit:Policies</c>.
 /// </summary>
 public sealed class SftpPolicyOptions
 {
