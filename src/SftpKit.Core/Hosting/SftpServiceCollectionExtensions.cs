@@ -30,6 +30,9 @@ public static class SftpServiceCollectionExtensions
             services.Configure(configure);
         }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpServerOptions>, SftpServerOptionsValidator>());
+        // Reads the registrations as they stand when the options are first validated (at start), after every Add*.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpServerOptions>, InMemoryUsersFileSystemValidator>(
+            _ => new InMemoryUsersFileSystemValidator(services)));
         // Hosts register logging; a bare ServiceCollection gets a no-op logger so the server still resolves.
         services.TryAddSingleton<ILoggerFactory, NullLoggerFactory>();
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));

@@ -30,7 +30,12 @@ public sealed class SshUser
     /// </summary>
     public IList<string> RequiredAuthenticationMethods { get; set; } = new List<string>();
 
-    /// <summary>The user's home directory.</summary>
+    /// <summary>
+    /// The user's home directory on local disk: the root of their SFTP, SCP and hash-command sessions under the default
+    /// file-system provider (created if missing; a relative path resolves against the current directory). Required
+    /// for every user when <c>AddSftp()</c>, <c>AddScp()</c> or <c>AddHashCommands()</c> is used without
+    /// <c>AddFileSystemProvider&lt;T&gt;()</c>: a user without one fails options validation at start. Defaults to null.
+    /// </summary>
     public string? HomeDirectory { get; set; }
 
     /// <summary>Sessions the user may hold at once (<see cref="SshPrincipal.MaxSessions"/>); 0 means unlimited. Defaults to 0.</summary>
