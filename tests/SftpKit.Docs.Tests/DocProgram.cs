@@ -47,19 +47,31 @@ public sealed class DocProgram : IAsyncDisposable
     public static DocProgram Start(DocBlock block, params string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(block);
-        string directory = Path.Combine(Path.GetTempPath(), "sftpkit-doc-" + Guid.NewGuid().ToString("N")[..12]);
-        System.IO.Directory.CreateDirectory(directory);
         const string name = "DocProgram";
         var compilation = DocCompiler.Compile(block, name);
-        string dll = Path.Combine(directory, name + ".dll");
-        using (var image = File.Create(dll))
+        using var image = new MemoryStream();
+        var emitted = compilation.Emit(image);
+        if (!emitted.Success)
         {
-            var emitted = compilation.Emit(image);
-            if (!emitted.Success)
-            {
-                throw new InvalidOperationException($"{block.Location} does not compile:\n{DocCompiler.Describe(emitted.Diagnostics)}");
-            }
+            throw new InvalidOperationException($"{block.Location} does not compile:\n{DocCompiler.Describe(emitted.Diagnostics)}");
         }
+        string directory = Path.Combine(Path.GetTempPath(), "sftpkit-doc-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        try
+        {
+            return Run(directory, name, image.ToArray(), arguments);
+        }
+        catch
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw;
+        }
+    }
+
+    private static DocProgram Run(string directory, string name, byte[] image, string[] arguments)
+    {
+        string dll = Path.Combine(directory, name + ".dll");
+        File.WriteAllBytes(dll, image);
         File.WriteAllText(Path.Combine(directory, name + ".runtimeconfig.json"), RuntimeConfig());
         CopyDependencies(dll, directory);
 
