@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(1011, LogLevel.Debug, "Connection {ConnectionId} key exchange done: {Algorithms}", EventName = "KeyExchangeDone")]
     public static partial void KeyExchangeDone(ILogger logger, string connectionId, string? algorithms);
 
+    [LoggerMessage(1012, LogLevel.Debug, "Connection {ConnectionId} sent KEXINIT to rekey after {Bytes} bytes and {Elapsed} since the last key exchange", EventName = "RekeyStarted")]
+    public static partial void RekeyStarted(ILogger logger, string connectionId, long bytes, TimeSpan elapsed);
+
     [LoggerMessage(1020, LogLevel.Information, "Connection {ConnectionId} user {UserName} authenticated by {Method} from {RemoteEndPoint}", EventName = "AuthenticationSucceeded")]
     public static partial void AuthenticationSucceeded(ILogger logger, string connectionId, string userName, string method, string? remoteEndPoint);
 

@@ -235,10 +235,15 @@ internal sealed class SshServerConnection
                     }
                 }
 
-                if (kex.FirstKexDone && !kex.InProgress
-                    && (_transport.BytesSinceKex >= limits.RekeyBytes || DateTime.UtcNow - kex.LastKexUtc >= limits.RekeyInterval))
+                if (kex.FirstKexDone && !kex.InProgress)
                 {
-                    kex.Begin();
+                    long bytesSinceKex = _transport.BytesSinceKex;
+                    var sinceKex = DateTime.UtcNow - kex.LastKexUtc;
+                    if (bytesSinceKex >= limits.RekeyBytes || sinceKex >= limits.RekeyInterval)
+                    {
+                        kex.Begin();
+                        Log.RekeyStarted(logger, Id, bytesSinceKex, sinceKex);
+                    }
                 }
             }
         }

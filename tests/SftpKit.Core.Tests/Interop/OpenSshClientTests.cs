@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SftpKit.Tests.Events;
 
 namespace SftpKit.Tests.Interop;
 
@@ -137,10 +140,28 @@ public sealed class OpenSshClientTests : IClassFixture<TestServer>
     }
 }
 
-/// <summary>A server whose own rekey limit is small, so it starts rekeys in the middle of a transfer.</summary>
+/// <summary>
+/// A server whose own rekey limit is small, so it starts rekeys in the middle of a transfer. The server's log shows
+/// that it, not the client (OpenSSH rekeys only after gigabytes by default), sent each KEXINIT, and that each of
+/// those key exchanges completed.
+/// </summary>
 public sealed class ServerRekeyTests : IAsyncLifetime
 {
-    private readonly TestServer _server = new() { Configure = o => o.Limits.RekeyBytes = 512 * 1024 };
+    private const int RekeyBytes = 512 * 1024;
+    private const string RekeyStarted = "RekeyStarted";
+    private const string KeyExchangeDone = "KeyExchangeDone";
+
+    private readonly CapturingLoggerProvider _log = new();
+    private readonly TestServer _server;
+
+    public ServerRekeyTests()
+    {
+        _server = new TestServer
+        {
+            Configure = o => o.Limits.RekeyBytes = RekeyBytes,
+            ConfigureServices = s => s.AddLogging(b => b.AddProvider(_log).AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug)),
+        };
+    }
 
     public ValueTask InitializeAsync() => _server.InitializeAsync();
 
@@ -156,5 +177,26 @@ public sealed class ServerRekeyTests : IAsyncLifetime
         var result = await _server.SshAsync("cat", data, options: ["-o", $"Ciphers={cipher}"]);
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Equal(SHA256.HashData(data), SHA256.HashData(result.StandardOutput));
+
+        // A snapshot once the client has gone: the server may still be reading its last packets, so a rekey it
+        // started at the very end may be incomplete here.
+        var kexEvents = _log.Records.Where(r => r.EventId.Name is RekeyStarted or KeyExchangeDone).ToList();
+        Assert.Single(kexEvents.Select(r => r.Properties["ConnectionId"]).Distinct());
+        Assert.Equal(KeyExchangeDone, kexEvents[0].EventId.Name); // the first exchange
+        var started = kexEvents.Where(r => r.EventId.Name == RekeyStarted).ToList();
+        // 12 MiB crossed the connection (6 MiB each way): about 24 rekeys at 512 KiB. A few are enough to show it.
+        Assert.True(started.Count >= 4, $"the server started {started.Count} rekeys");
+        Assert.All(started, r => Assert.True((long)r.Properties["Bytes"]! >= RekeyBytes));
+        // Every rekey the server started completed before the next one; only the last may be cut off by the disconnect.
+        // No other exchange happened: OpenSSH never started one of its own.
+        for (int i = 1; i < kexEvents.Count; i++)
+        {
+            if (kexEvents[i].EventId.Name == RekeyStarted)
+            {
+                Assert.Equal(KeyExchangeDone, kexEvents[i - 1].EventId.Name);
+            }
+        }
+        int completed = kexEvents.Skip(1).Count(r => r.EventId.Name == KeyExchangeDone);
+        Assert.InRange(completed, started.Count - 1, started.Count);
     }
 }

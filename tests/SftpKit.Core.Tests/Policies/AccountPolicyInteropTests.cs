@@ -144,8 +144,11 @@ public sealed class AccountPolicyInteropTests : IClassFixture<AccountTestServer>
     [Fact]
     public async Task Upload_bandwidth_limit_holds_over_a_real_transfer()
     {
+        const int LimitKiB = 1024;
+        const double Rate = LimitKiB * 1024.0;
+        const double Burst = Rate / 8; // SftpTokenBucket: an eighth of a second of tokens, at least 32 KiB
         string user = Unique("bw");
-        await _server.AddAccountAsync(user, a => a.UploadBandwidth = 1024);
+        await _server.AddAccountAsync(user, a => a.UploadBandwidth = LimitKiB);
         byte[] data = RandomNumberGenerator.GetBytes(4 * 1024 * 1024);
         using var client = new SftpClient("127.0.0.1", _server.Port, user, AccountTestServer.Password);
         client.Connect();
@@ -155,13 +158,20 @@ public sealed class AccountPolicyInteropTests : IClassFixture<AccountTestServer>
             client.UploadFile(stream, "/limited.bin");
         }
         watch.Stop();
-        // The throttle guarantees an upper bound only: a busy machine may run the transfer slower than the limit,
-        // but no machine can run it faster. 4 MiB at 1 MiB/s cannot finish in much under 4 s (the bucket's burst
-        // allowance is well under 20% of the file).
-        double rate = data.Length / watch.Elapsed.TotalSeconds;
-        double ratio = rate / (1024 * 1024);
-        Assert.True(ratio <= 1.2, $"upload ran at {ratio:0.00}x the 1 MiB/s limit");
+        TestContext.Current.TestOutputHelper?.WriteLine($"4 MiB uploaded at a 1 MiB/s limit in {watch.Elapsed.TotalSeconds:0.00} s");
         Assert.Equal(data.Length, client.GetAttributes("/limited.bin").Size);
+
+        // No machine can beat the throttle: past the bucket's initial burst, every byte waits for its token, so the
+        // upload takes at least (size - burst) / rate (3.9 s here; 10% slack for clock granularity).
+        double floor = (data.Length - Burst) / Rate;
+        Assert.True(watch.Elapsed.TotalSeconds >= floor * 0.9,
+            $"4 MiB uploaded in {watch.Elapsed.TotalSeconds:0.00} s; the 1 MiB/s limit allows no less than {floor:0.00} s");
+        // The throttle must not hold a transfer far below its limit either. A busy machine may be slower than the
+        // limit on its own, so this bound is deliberately loose: a quarter of the limit (16 s here) still fails a
+        // limit read as kilobits instead of kibibytes per second (eight times too slow).
+        double nominal = data.Length / Rate;
+        Assert.True(watch.Elapsed.TotalSeconds <= nominal * 4,
+            $"4 MiB uploaded in {watch.Elapsed.TotalSeconds:0.00} s: under a quarter of the 1 MiB/s limit");
     }
 
     [Fact]

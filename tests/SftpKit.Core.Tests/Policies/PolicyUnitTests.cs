@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using SftpKit.Accounts;
 using SftpKit.Policies;
+using SftpKit.Tests.Events;
 
 namespace SftpKit.Tests.Policies;
 
@@ -149,32 +151,34 @@ public sealed class PolicyUnitTests
     {
         string dir = Path.Combine(Path.GetTempPath(), "sftpkit-json-" + Guid.NewGuid().ToString("N")[..8]);
         string file = Path.Combine(dir, "users.json");
+        var log = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Trace));
         try
         {
-            using (var store = new JsonFileUserStore(file))
+            using (var store = new JsonFileUserStore(file, loggers.CreateLogger<JsonFileUserStore>()))
             {
                 await store.CreateAsync(new SftpAccount { UserName = "ann", QuotaSize = 5, Permissions = { ["/"] = ["list"] } }, CancellationToken.None);
                 Assert.Contains("\"userName\": \"ann\"", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
                 Assert.Single(Directory.GetFiles(dir));
 
-                // An outside edit is picked up without a restart.
+                // An outside edit is picked up without a restart. Edits replace the file whole (as editors that
+                // save through a rename do), so a reload never sees half of one.
                 string edited = (await File.ReadAllTextAsync(file)).Replace("\"ann\"", "\"bob\"", StringComparison.Ordinal);
-                await File.WriteAllTextAsync(file, edited);
-                SftpAccount? bob = null;
-                for (int i = 0; i < 100 && bob is null; i++)
-                {
-                    await Task.Delay(50);
-                    bob = await store.FindAsync("bob", CancellationToken.None);
-                }
+                log.Records.Clear();
+                ReplaceFile(file, edited);
+                await log.WaitForAsync(r => r.EventId.Name == "UserFileLoaded");
+                var bob = await store.FindAsync("bob", CancellationToken.None);
                 Assert.NotNull(bob);
                 Assert.Equal(5, bob!.QuotaSize);
                 Assert.Equal(["list"], bob.Permissions["/"]);
                 Assert.Null(await store.FindAsync("ann", CancellationToken.None));
 
-                // A broken file keeps the accounts in force.
-                await File.WriteAllTextAsync(file, "{ not json");
-                await Task.Delay(300);
+                // A broken file keeps the accounts in force: checked once the store has tried to load it.
+                log.Records.Clear();
+                ReplaceFile(file, "{ not json");
+                await log.WaitForAsync(r => r.EventId.Name == "UserFileLoadFailed");
                 Assert.NotNull(await store.FindAsync("bob", CancellationToken.None));
+                Assert.DoesNotContain(log.Records, r => r.EventId.Name == "UserFileLoaded");
             }
             // A new instance reads what was saved last by the store, not the broken edit... unless overwritten: rewrite.
             await File.WriteAllTextAsync(file, "{\"users\":[{\"userName\":\"cy\",\"enabled\":false}]}");
@@ -187,5 +191,12 @@ public sealed class PolicyUnitTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    private static void ReplaceFile(string file, string content)
+    {
+        string temp = file + ".edit";
+        File.WriteAllText(temp, content);
+        File.Move(temp, file, overwrite: true);
     }
 }

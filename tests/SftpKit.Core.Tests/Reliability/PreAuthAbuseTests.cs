@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using SftpKit.Hosting;
 using SftpKit.Tests.Interop;
 
 namespace SftpKit.Tests.Reliability;
@@ -49,6 +51,34 @@ public sealed class PreAuthAbuseTests : IAsyncLifetime
         var sources = Enumerable.Range(0, hosts).Select(i => $"127.0.1.{10 + i}").ToList();
         var sockets = new List<Socket>();
         var server = _server.Services.GetRequiredService<ISftpServer>();
+        // Every accepted connection is either opened (held by the gate) or refused, and the server's meter counts
+        // each decision: once all of the flood is counted, the gate has had its chance to admit too many.
+        int opened = 0;
+        int refused = 0;
+        var allDecided = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var meter = _server.Services.GetRequiredService<SftpMetrics>().Meter;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name is "sftpkit.connections.active" or "sftpkit.connections.refused")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (value <= 0)
+            {
+                return; // a connection closing
+            }
+            int decided = instrument.Name == "sftpkit.connections.refused" ? Interlocked.Increment(ref refused) + Volatile.Read(ref opened)
+                : Interlocked.Increment(ref opened) + Volatile.Read(ref refused);
+            if (decided >= total)
+            {
+                allDecided.TrySetResult();
+            }
+        });
+        listener.Start();
         long rssBefore = Process.GetCurrentProcess().WorkingSet64;
         try
         {
@@ -81,9 +111,9 @@ public sealed class PreAuthAbuseTests : IAsyncLifetime
                 }
             });
 
-            Assert.True(await Eventually.TrueAsync(() => server.ConnectionCount >= 50), "the flood never reached the gate");
-            await Task.Delay(2000);
+            await allDecided.Task.WaitAsync(TimeSpan.FromSeconds(60)); // a bound, not a speed claim
             int held = server.ConnectionCount;
+            (int admitted, int dropped) = (Volatile.Read(ref opened), Volatile.Read(ref refused));
             long rssHeld = Process.GetCurrentProcess().WorkingSet64;
 
             var clock = Stopwatch.StartNew();
@@ -93,7 +123,7 @@ public sealed class PreAuthAbuseTests : IAsyncLifetime
             await trickleStop.CancelAsync();
             await trickle;
 
-            _output.WriteLine($"flood {total} connections from {hosts} addresses; held {held} unauthenticated (cap {Startups}); " +
+            _output.WriteLine($"flood {total} connections from {hosts} addresses: {admitted} admitted, {dropped} refused; held {held} unauthenticated (cap {Startups}); " +
                 $"RSS +{(rssHeld - rssBefore) / 1024 / 1024} MiB while held; real client logged in after {clock.Elapsed.TotalSeconds:F1} s");
             Assert.True(login.ExitCode == 0, login.StandardError);
             Assert.Equal("alive\n", login.Text);

@@ -48,7 +48,8 @@ internal sealed class SftpWire
         return this;
     }
 
-    public SftpWire Attrs(uint flags = 0, ulong size = 0, uint permissions = 0)
+    /// <summary>An ATTRS block with the size (flag 1), permissions (4) and atime/mtime (8) the flags name.</summary>
+    public SftpWire Attrs(uint flags = 0, ulong size = 0, uint permissions = 0, uint accessTime = 0, uint modifyTime = 0)
     {
         UInt32(flags);
         if ((flags & 1) != 0)
@@ -58,6 +59,11 @@ internal sealed class SftpWire
         if ((flags & 4) != 0)
         {
             UInt32(permissions);
+        }
+        if ((flags & 8) != 0)
+        {
+            UInt32(accessTime);
+            UInt32(modifyTime);
         }
         return this;
     }
@@ -125,12 +131,14 @@ internal sealed class SftpReply
         return (SftpStatusCode)UInt32();
     }
 
-    /// <summary>Reads an ATTRS block; returns (flags, size, permissions).</summary>
-    public (uint Flags, ulong Size, uint Permissions) Attrs()
+    /// <summary>Reads an ATTRS block; returns (flags, size, permissions, atime, mtime).</summary>
+    public (uint Flags, ulong Size, uint Permissions, uint AccessTime, uint ModifyTime) Attrs()
     {
         uint flags = UInt32();
         ulong size = 0;
         uint perms = 0;
+        uint atime = 0;
+        uint mtime = 0;
         if ((flags & 1) != 0)
         {
             size = UInt64();
@@ -146,9 +154,9 @@ internal sealed class SftpReply
         }
         if ((flags & 8) != 0)
         {
-            UInt32();
-            UInt32();
+            atime = UInt32();
+            mtime = UInt32();
         }
-        return (flags, size, perms);
+        return (flags, size, perms, atime, mtime);
     }
 }

@@ -6,6 +6,13 @@ public sealed class PacketCipherTamperTests
 {
     public static TheoryData<CipherSuite> Suites => PacketCipherFixtures.AllSuites();
 
+    /// <summary>The suites whose tag covers the sequence number: chacha20-poly1305 and every cipher with a MAC.</summary>
+    public static TheoryData<CipherSuite> SequenceAuthenticatingSuites => PacketCipherFixtures.AllSuites(s => !IsGcm(s));
+
+    public static TheoryData<CipherSuite> GcmSuites => PacketCipherFixtures.AllSuites(IsGcm);
+
+    private static bool IsGcm(CipherSuite suite) => suite.Cipher is PacketCipherRegistry.Aes128Gcm or PacketCipherRegistry.Aes256Gcm;
+
     [Theory]
     [MemberData(nameof(Suites))]
     public void Open_rejects_any_flipped_byte_in_length_ciphertext_or_tag(CipherSuite suite)
@@ -44,14 +51,9 @@ public sealed class PacketCipherTamperTests
     }
 
     [Theory]
-    [MemberData(nameof(Suites))]
+    [MemberData(nameof(SequenceAuthenticatingSuites))]
     public void Open_rejects_wrong_sequence_number(CipherSuite suite)
     {
-        if (suite.Cipher.Contains("-gcm@", StringComparison.Ordinal))
-        {
-            // GCM ignores the sequence number by design; its nonce counter is covered by the skipped-packet test.
-            return;
-        }
         using var sealer = suite.CreateSealer();
         using var opener = suite.CreateOpener();
         var wire = PacketCipherFixtures.BuildPacket(sealer, 100, new Random(7));
@@ -60,6 +62,36 @@ public sealed class PacketCipherTamperTests
 
         opener.DecryptLength(6, wire.AsSpan(0, opener.FirstBlockLength));
         Assert.False(opener.Open(6, wire, tag, new byte[wire.Length - 4]));
+    }
+
+    /// <summary>
+    /// AES-GCM (RFC 5647 §7.1) authenticates no sequence number: its nonce is the fixed IV field plus an invocation
+    /// counter that both sides step once per packet. A packet opens at the counter position it was sealed at,
+    /// whatever sequence number the transport passes, and is rejected at any other — a replayed packet included.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GcmSuites))]
+    public void Gcm_open_rejects_a_packet_replayed_at_a_later_invocation_counter(CipherSuite suite)
+    {
+        using var sealer = suite.CreateSealer();
+        var wire = PacketCipherFixtures.BuildPacket(sealer, 100, new Random(7));
+        var original = wire.ToArray();
+        var tag = new byte[sealer.TagLength];
+        sealer.Seal(5, wire, tag);
+
+        // At the counter it was sealed at: opens, even under another sequence number.
+        using (var fresh = suite.CreateOpener())
+        {
+            Assert.True(PacketCipherFixtures.Receive(fresh, 6, wire.ToArray(), tag, out var plaintext));
+            Assert.Equal(original.AsSpan(4).ToArray(), plaintext);
+        }
+
+        // Opened once, the counter has moved on: the same bytes sent again are rejected.
+        using var opener = suite.CreateOpener();
+        Assert.True(PacketCipherFixtures.Receive(opener, 5, wire.ToArray(), tag, out _));
+        var replay = wire.ToArray();
+        opener.DecryptLength(6, replay.AsSpan(0, opener.FirstBlockLength));
+        Assert.False(opener.Open(6, replay, tag, new byte[replay.Length - 4]));
     }
 
     [Theory]
