@@ -1,12 +1,13 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace SftpKit.Accounts;
 
 /// <summary>
-/// The <see cref="ISshAuthenticator"/> over an <see cref="ISftpUserStore"/>: checks that the account exists, is
-/// enabled and not expired, that the client's address and the method are allowed, then the password (any format
-/// <see cref="SftpPasswordHasher"/> verifies; rehashed to argon2id after success) or the public key. Unknown users
+/// The <see cref="ISshAuthenticator"/> over an <see cref="ISftpUserStore"/>: checks that the account exists, then the
+/// password (any format <see cref="SftpPasswordHasher"/> verifies; rehashed to argon2id after success) or the public
+/// key, and the order of <see cref="SftpAccount.RequiredLoginSteps"/>. Whether the account may log in at all (enabled,
+/// expiry, source address, methods, the pre-login event) is <see cref="AccountLoginAuthorizer"/>'s, for every login
+/// whatever authenticated it. Unknown users
 /// cost the same password-hashing time as known ones. The principal carries the account record as its
 /// <see cref="SftpAccount"/> feature, which the session pipeline turns into the session's storage and policies.
 /// </summary>
@@ -15,14 +16,12 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
     private readonly ISftpUserStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Events.ISftpEventDispatcher? _events;
 
-    public AccountAuthenticator(ISftpUserStore store, ILogger<AccountAuthenticator> logger, TimeProvider? time = null, Events.ISftpEventDispatcher? events = null)
+    public AccountAuthenticator(ISftpUserStore store, ILogger<AccountAuthenticator> logger, TimeProvider? time = null)
     {
         _store = store;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        _events = events;
     }
 
     public async ValueTask<SshAuthResult> AuthenticatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken)
@@ -42,10 +41,6 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         if (verdict == PasswordVerificationResult.Failed)
         {
             return Fail(context, SshAuthFailureReason.InvalidCredentials);
-        }
-        if (Refusal(account, context, context.Method) is { } refused)
-        {
-            return refused;
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
@@ -78,35 +73,7 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         {
             return Fail(context, SshAuthFailureReason.InvalidCredentials);
         }
-        return Refusal(account, context, context.Method) ?? await SucceedAsync(account, context, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Why an account that proved its credentials still may not log in, or null.</summary>
-    private SshAuthResult? Refusal(SftpAccount account, SshAuthContext context, string method)
-    {
-        string? why = null;
-        if (!account.Enabled)
-        {
-            why = "disabled";
-        }
-        else if (account.ExpiresAt is { } expires && _time.GetUtcNow() >= expires)
-        {
-            why = "expired";
-        }
-        else if (account.DeniedLoginMethods.Contains(method, StringComparer.Ordinal))
-        {
-            why = "method denied";
-        }
-        else if (!IsAddressAllowed(account, context.RemoteEndPoint))
-        {
-            why = "source address denied";
-        }
-        if (why is null)
-        {
-            return null;
-        }
-        LogRefused(_logger, context.ConnectionId, account.UserName, why);
-        return SshAuthResult.Fail(SshAuthFailureReason.AccessDenied);
+        return await SucceedAsync(account, context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -130,25 +97,6 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
                 return SshAuthResult.Continue(required[step + 1]);
             }
         }
-        if (_events is not null)
-        {
-            // The pre-login event: a handler may still refuse an account that proved its credentials.
-            var decision = await _events.RaisePreAsync(new Events.SftpEvent
-            {
-                Kind = Events.SftpEventKind.Login,
-                Protocol = Events.SftpEventProtocol.Ssh,
-                UserName = account.UserName,
-                RemoteAddress = context.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : context.RemoteEndPoint?.ToString(),
-                ConnectionId = context.ConnectionId,
-                SessionId = context.ConnectionId,
-                Properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["method"] = context.Method },
-            }, cancellationToken).ConfigureAwait(false);
-            if (!decision.IsAllowed)
-            {
-                LogRefused(_logger, context.ConnectionId, account.UserName, "refused by an event handler");
-                return SshAuthResult.Fail(SshAuthFailureReason.AccessDenied);
-            }
-        }
         await _store.RecordLoginAsync(account.UserName, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var principal = new SshPrincipal(account.UserName, account.HomeDirectory) { MaxSessions = account.MaxSessions };
         principal.SetFeature(account);
@@ -164,37 +112,6 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
         return SshAuthResult.Fail(reason);
     }
 
-    /// <summary>Denied networks first, then (when any are listed) allowed networks. An unknown address passes only when no list applies.</summary>
-    internal static bool IsAddressAllowed(SftpAccount account, EndPoint? remote)
-    {
-        if (account.DeniedIPs.Count == 0 && account.AllowedIPs.Count == 0)
-        {
-            return true;
-        }
-        if (remote is not IPEndPoint { Address: var address })
-        {
-            return false;
-        }
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        if (account.DeniedIPs.Any(n => Matches(n, address)))
-        {
-            return false;
-        }
-        return account.AllowedIPs.Count == 0 || account.AllowedIPs.Any(n => Matches(n, address));
-    }
-
-    private static bool Matches(string network, IPAddress address)
-    {
-        if (IPNetwork.TryParse(network, out var net))
-        {
-            return net.Contains(address);
-        }
-        return IPAddress.TryParse(network, out var single) && single.Equals(address);
-    }
-
-    [LoggerMessage(5010, LogLevel.Information, "Connection {ConnectionId} user {UserName} refused: {Reason}", EventName = "AccountRefused")]
+    [LoggerMessage(5011, LogLevel.Information, "Connection {ConnectionId} user {UserName} refused: {Reason}", EventName = "AccountLoginStepsRefused")]
     private static partial void LogRefused(ILogger logger, string connectionId, string userName, string reason);
 }

@@ -8,8 +8,8 @@ using SftpKit.Sftp;
 namespace SftpKit.Accounts;
 
 /// <summary>
-/// Registers the one session pipeline every login goes through (account → storage → virtual folders → policies →
-/// events): by <c>AddSftp()</c>, <c>AddScp()</c>, <c>AddHashCommands()</c> and the account stores alike, with
+/// Registers the one session pipeline every login goes through (account rules at login → storage → virtual folders →
+/// policies → events): by <c>AddSftp()</c>, <c>AddScp()</c>, <c>AddHashCommands()</c> and the account stores alike, with
 /// <c>TryAdd</c> so that whichever comes first registers it and a host's own registrations win.
 /// </summary>
 internal static class SessionPipelineRegistration
@@ -27,6 +27,7 @@ internal static class SessionPipelineRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, MemoryStorageProvider>());
         services.TryAddSingleton<SftpAccountFileSystems>();
         services.TryAddSingleton<ISftpFileSystemProvider, AccountFileSystemProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshLoginAuthorizer, AccountLoginAuthorizer>());
     }
 
     private static ISftpQuotaStore QuotaStore(IServiceProvider services) => services.GetService<ISftpUserStore>() switch

@@ -11,7 +11,7 @@ namespace SftpKit.Accounts;
 /// disk at the home directory) with its <see cref="SftpAccount.VirtualFolders"/> mounted, before policies apply.
 /// Used by logins and by quota scans.
 /// </summary>
-public sealed class SftpAccountFileSystems
+internal sealed class SftpAccountFileSystems
 {
     private readonly Dictionary<string, ISftpStorageProvider> _providers;
 
@@ -125,6 +125,12 @@ internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
             {
                 return ValueTask.FromResult(own);
             }
+            if (principal.Properties.ContainsKey("SftpKit.FileSystem"))
+            {
+                // The string key of earlier versions: say what replaced it rather than ignore it.
+                throw new InvalidOperationException(
+                    "SshPrincipal.Properties[\"SftpKit.FileSystem\"] is no longer read; attach the file system with principal.SetFeature<IVirtualFileSystem>(fs).");
+            }
             if (string.IsNullOrEmpty(principal.HomeDirectory))
             {
                 throw new InvalidOperationException("The user has neither a file system nor a home directory.");
@@ -153,7 +159,7 @@ public sealed class SftpQuotaManager
     internal Policies.SftpQuotaLedger? Ledger { get; init; }
 
     /// <summary>Creates the manager.</summary>
-    public SftpQuotaManager(ISftpUserStore users, ISftpQuotaStore quotas, SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options)
+    internal SftpQuotaManager(ISftpUserStore users, ISftpQuotaStore quotas, SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _users = users;

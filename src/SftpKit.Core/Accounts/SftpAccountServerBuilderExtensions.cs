@@ -47,8 +47,7 @@ public static partial class SftpServerBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<ISshAuthenticator>(sp => new AccountAuthenticator(
             sp.GetRequiredService<ISftpUserStore>(),
             sp.GetRequiredService<ILogger<AccountAuthenticator>>(),
-            sp.GetService<TimeProvider>(),
-            sp.GetService<Events.ISftpEventDispatcher>())));
+            sp.GetService<TimeProvider>())));
         return builder;
     }
 

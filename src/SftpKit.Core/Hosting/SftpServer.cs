@@ -23,6 +23,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
     private readonly IEnumerable<ISshCommandHandler> _commands;
     private readonly Events.ISftpEventDispatcher? _events;
     private readonly IEnumerable<ISshAuthenticationObserver> _observers;
+    private readonly IEnumerable<ISshLoginAuthorizer> _authorizers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly InMemoryHostKeys? _inMemoryHostKeys;
@@ -42,9 +43,10 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
     public SftpServer(IOptions<SftpServerOptions> options, ISshAuthenticator authenticator, IEnumerable<ISshSubsystemHandler> subsystems,
         IEnumerable<ISshCommandHandler> commands, ILogger<SftpServer> logger, IEnumerable<ISshAuthenticationObserver> observers,
         ConnectionPolicies policies, TimeProvider? timeProvider = null, InMemoryHostKeys? inMemoryHostKeys = null,
-        Events.ISftpEventDispatcher? events = null)
+        Events.ISftpEventDispatcher? events = null, IEnumerable<ISshLoginAuthorizer>? authorizers = null)
     {
         _events = events;
+        _authorizers = authorizers ?? [];
         _observers = observers;
         _time = timeProvider ?? TimeProvider.System;
         _inMemoryHostKeys = inMemoryHostKeys;
@@ -64,7 +66,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
     {
         var hostKeys = LoadHostKeys();
         var trustedCas = _options.TrustedUserCaKeys.Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null).OfType<SshPublicKey>();
-        var auth = new UserAuthSettings(_authenticator, _observers.ToList(), new SshCertificateValidator(trustedCas, _time), _logger,
+        var auth = new UserAuthSettings(_authenticator, _observers.ToList(), _authorizers.ToList(), new SshCertificateValidator(trustedCas, _time), _logger,
             _options.Limits.MaxAuthAttempts);
         _context = new SshServerContext(_options, hostKeys, _authenticator, _subsystems.ToList(),
             _commands.Select(c => _events is null ? c : new Events.EventedCommandHandler(c, _events)).ToList<ISshCommandHandler>(), _logger, auth, _policies);

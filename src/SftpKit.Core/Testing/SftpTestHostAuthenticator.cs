@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SftpKit.FileSystem;
 using SftpKit.Sftp;
 
 namespace SftpKit.Testing;
@@ -58,7 +59,7 @@ internal sealed class SftpTestHostAuthenticator : ISshAuthenticator
     private static SshAuthResult Success(Account account)
     {
         var principal = new SshPrincipal(account.User.UserName);
-        principal.SetFeature(account.User.FileSystem);
+        principal.SetFeature<IVirtualFileSystem>(account.User.FileSystem);
         return SshAuthResult.Success(principal);
     }
 

@@ -54,6 +54,31 @@ public sealed class SessionPipelineTests : IAsyncDisposable
             ValueTask.FromResult(SshAuthResult.Fail(SshAuthFailureReason.InvalidCredentials));
     }
 
+    /// <summary>Vetoes the pre-login event of one user.</summary>
+    private sealed class LoginVeto(string userName) : ISftpEventHandler
+    {
+        public ValueTask<SftpEventDecision> OnPreEventAsync(SftpEvent sftpEvent, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(sftpEvent.Kind == SftpEventKind.Login && sftpEvent.UserName == userName
+                ? SftpEventDecision.Deny("not today")
+                : SftpEventDecision.Allow);
+    }
+
+    /// <summary>A host authenticator that accepts any password and attaches a disabled account.</summary>
+    private sealed class DisabledAccountAuthenticator : ISshAuthenticator
+    {
+        public int Calls;
+
+        public ValueTask<SshAuthResult> AuthenticatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            var account = new SftpAccount { UserName = context.UserName, HomeDirectory = Path.GetTempPath(), Enabled = false };
+            return ValueTask.FromResult(SshAuthResult.Success(new SshPrincipal(context.UserName, Path.GetTempPath()).SetFeature(account)));
+        }
+
+        public ValueTask<SshAuthResult> AuthenticatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(SshAuthResult.Fail(SshAuthFailureReason.InvalidCredentials));
+    }
+
     private sealed class RecordingHandler : ISftpEventHandler
     {
         private readonly TaskCompletionSource<SftpEvent> _upload = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -149,6 +174,28 @@ public sealed class SessionPipelineTests : IAsyncDisposable
         Assert.Equal("dave", upload.UserName);
         Assert.Equal("/in-memory.bin", upload.Path);
         Assert.True(File.Exists(Path.Combine(Home, "in-memory.bin")));
+    }
+
+    [Fact]
+    public async Task The_pre_login_event_can_refuse_an_in_memory_user()
+    {
+        int port = await StartAsync(s => s
+            .AddInMemoryUsers(
+                new SshUser { UserName = "dave", Password = Password, HomeDirectory = Home },
+                new SshUser { UserName = "erin", Password = Password, HomeDirectory = Home })
+            .AddEventHandler(new LoginVeto("dave")));
+        await Assert.ThrowsAsync<SshAuthenticationException>(() => ConnectAsync(port, "dave"));
+        using var erin = await ConnectAsync(port, "erin");
+        Assert.True(erin.IsConnected);
+    }
+
+    [Fact]
+    public async Task A_disabled_account_from_a_host_authenticator_cannot_log_in()
+    {
+        var authenticator = new DisabledAccountAuthenticator();
+        int port = await StartAsync(s => s.Services.AddSingleton<ISshAuthenticator>(authenticator));
+        await Assert.ThrowsAsync<SshAuthenticationException>(() => ConnectAsync(port, "frank"));
+        Assert.True(authenticator.Calls > 0, "the authenticator accepted the credentials; the account rules refused the login");
     }
 
     public async ValueTask DisposeAsync()

@@ -131,8 +131,7 @@ public sealed class SftpMountsOpenSshTests : IAsyncLifetime
             {
                 return ValueTask.FromResult(SshAuthResult.Failed);
             }
-            var principal = new SshPrincipal(UserName);
-            principal.Properties["SftpKit.FileSystem"] = fileSystem;
+            var principal = new SshPrincipal(UserName).SetFeature(fileSystem);
             return ValueTask.FromResult(SshAuthResult.Success(principal));
         }
     }

@@ -281,8 +281,7 @@ public sealed class HostilePathTests : IAsyncLifetime
                 {
                     return ValueTask.FromResult(SshAuthResult.Failed);
                 }
-                var principal = new SshPrincipal(context.UserName);
-                principal.Properties["SftpKit.FileSystem"] = fileSystem;
+                var principal = new SshPrincipal(context.UserName).SetFeature(fileSystem);
                 return ValueTask.FromResult(SshAuthResult.Success(principal));
             }
         }

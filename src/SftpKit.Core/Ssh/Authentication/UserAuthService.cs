@@ -8,6 +8,7 @@ namespace SftpKit.Ssh.Authentication;
 internal sealed record UserAuthSettings(
     ISshAuthenticator Authenticator,
     IReadOnlyList<ISshAuthenticationObserver> Observers,
+    IReadOnlyList<ISshLoginAuthorizer> Authorizers,
     SshCertificateValidator Certificates,
     ILogger Logger,
     int MaxAttempts);
@@ -138,6 +139,18 @@ internal sealed partial class UserAuthService
     /// <summary>Turns an authenticator's decision into success, a next step or a failure answer.</summary>
     private async ValueTask<SshPrincipal?> CompleteAsync(SshAuthContext context, SshAuthResult result)
     {
+        if (result.Succeeded)
+        {
+            // Every authorizer must allow the login, whatever authenticator accepted its credentials.
+            foreach (var authorizer in _settings.Authorizers)
+            {
+                var refused = await authorizer.AuthorizeAsync(context, result.Principal!, _cancellation).ConfigureAwait(false);
+                if (refused != SshAuthFailureReason.None)
+                {
+                    return await FailAsync(context, refused).ConfigureAwait(false);
+                }
+            }
+        }
         if (result.Succeeded && _hooks is not null && !await _hooks.AdmitAsync(context, result.Principal!, _cancellation).ConfigureAwait(false))
         {
             // The session gate (maximum sessions) runs before USERAUTH_SUCCESS; a refusal is an ordinary failure.

@@ -309,7 +309,7 @@ internal sealed class UserAuthTarget : FuzzTarget, IDisposable
     public override async Task RunAsync(byte[] input, CancellationToken cancellationToken)
     {
         await using var sink = new NullTransport();
-        var settings = new UserAuthSettings(new FuzzAuthenticator(_clientKey.PublicKey), [],
+        var settings = new UserAuthSettings(new FuzzAuthenticator(_clientKey.PublicKey), [], [],
             new SshCertificateValidator([_hostKey.PublicKey], TimeProvider.System), NullLogger.Instance, MaxAttempts: 6);
         var endpoint = new IPEndPoint(IPAddress.Loopback, 40000);
         var auth = new UserAuthService(sink.Transport, settings, () => _sessionId, () => _hostKey.PublicKeyBlob,

@@ -1,0 +1,107 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using SftpKit.Events;
+
+namespace SftpKit.Accounts;
+
+/// <summary>
+/// The account rules a login must pass after its credentials were accepted, for every login whatever authenticated it
+/// (the account store, in-memory users, a host's own authenticator): the account — the principal's
+/// <see cref="SftpAccount"/> feature, else one made from the principal — must be enabled and not expired, every method
+/// of the login must be allowed (<see cref="SftpAccount.DeniedLoginMethods"/>), the client's address must pass
+/// <see cref="SftpAccount.DeniedIPs"/> and <see cref="SftpAccount.AllowedIPs"/>, and no event handler may veto the
+/// pre-login event. Refusals are logged with the reason (event 5010) and answered as access denied.
+/// </summary>
+internal sealed partial class AccountLoginAuthorizer : ISshLoginAuthorizer
+{
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ISftpEventDispatcher? _events;
+
+    public AccountLoginAuthorizer(ILogger<AccountLoginAuthorizer> logger, TimeProvider? time = null, ISftpEventDispatcher? events = null)
+    {
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _events = events;
+    }
+
+    public async ValueTask<SshAuthFailureReason> AuthorizeAsync(SshAuthContext context, SshPrincipal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(principal);
+        var account = AccountFileSystemProvider.AccountOf(principal);
+        string? why = Refusal(account, context);
+        if (why is null && _events is not null)
+        {
+            var decision = await _events.RaisePreAsync(new SftpEvent
+            {
+                Kind = SftpEventKind.Login,
+                Protocol = SftpEventProtocol.Ssh,
+                UserName = account.UserName,
+                RemoteAddress = context.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : context.RemoteEndPoint?.ToString(),
+                ConnectionId = context.ConnectionId,
+                SessionId = context.ConnectionId,
+                Properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["method"] = context.Method },
+            }, cancellationToken).ConfigureAwait(false);
+            why = decision.IsAllowed ? null : "refused by an event handler";
+        }
+        if (why is null)
+        {
+            return SshAuthFailureReason.None;
+        }
+        LogRefused(_logger, context.ConnectionId, account.UserName, why);
+        return SshAuthFailureReason.AccessDenied;
+    }
+
+    /// <summary>Why an account that proved its credentials still may not log in, or null.</summary>
+    private string? Refusal(SftpAccount account, SshAuthContext context)
+    {
+        if (!account.Enabled)
+        {
+            return "disabled";
+        }
+        if (account.ExpiresAt is { } expires && _time.GetUtcNow() >= expires)
+        {
+            return "expired";
+        }
+        if (context.PassedMethods.Append(context.Method).Any(m => account.DeniedLoginMethods.Contains(m, StringComparer.Ordinal)))
+        {
+            return "method denied";
+        }
+        return IsAddressAllowed(account, context.RemoteEndPoint) ? null : "source address denied";
+    }
+
+    /// <summary>Denied networks first, then (when any are listed) allowed networks. An unknown address passes only when no list applies.</summary>
+    internal static bool IsAddressAllowed(SftpAccount account, EndPoint? remote)
+    {
+        if (account.DeniedIPs.Count == 0 && account.AllowedIPs.Count == 0)
+        {
+            return true;
+        }
+        if (remote is not IPEndPoint { Address: var address })
+        {
+            return false;
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (account.DeniedIPs.Any(n => Matches(n, address)))
+        {
+            return false;
+        }
+        return account.AllowedIPs.Count == 0 || account.AllowedIPs.Any(n => Matches(n, address));
+    }
+
+    private static bool Matches(string network, IPAddress address)
+    {
+        if (IPNetwork.TryParse(network, out var net))
+        {
+            return net.Contains(address);
+        }
+        return IPAddress.TryParse(network, out var single) && single.Equals(address);
+    }
+
+    [LoggerMessage(5010, LogLevel.Information, "Connection {ConnectionId} user {UserName} refused: {Reason}", EventName = "AccountRefused")]
+    private static partial void LogRefused(ILogger logger, string connectionId, string userName, string reason);
+}
