@@ -36,8 +36,8 @@ public sealed class SftpRetentionCheck
     private readonly ISftpEventDispatcher? _events;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates the service.</summary>
-    public SftpRetentionCheck(ISftpUserStore users, SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options,
+    /// <summary>Creates the service (registered by every <c>Add*UserStore</c>; resolve it from the services).</summary>
+    internal SftpRetentionCheck(ISftpUserStore users, SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options,
         ISftpQuotaStore? quotas = null, ISftpEventDispatcher? events = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(users);
