@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SftpKit.Providers.Sql.Migrations;
@@ -19,6 +20,8 @@ public static class SqlMigrator
     public static int LatestVersion => SqlSchema.LatestVersion;
 
     /// <summary>Applies every pending step; returns the version the database is at.</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "Every async overload takes an optional trailing CancellationToken, as the BCL's do; the overloads differ in a required parameter, so no call is ambiguous.")]
     public static Task<int> MigrateAsync(SqlStoreOptions options, CancellationToken cancellationToken = default) =>
         MigrateAsync(options, LatestVersion, cancellationToken);
 
@@ -26,6 +29,8 @@ public static class SqlMigrator
     /// Applies the pending steps up to <paramref name="targetVersion"/> (1 to <see cref="LatestVersion"/>); a database
     /// already past it is left as it is (there are no downgrades). Returns the version the database is at.
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "Every async overload takes an optional trailing CancellationToken, as the BCL's do; the overloads differ in a required parameter, so no call is ambiguous.")]
     public static Task<int> MigrateAsync(SqlStoreOptions options, int targetVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

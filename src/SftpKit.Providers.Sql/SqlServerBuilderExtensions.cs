@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -54,6 +55,8 @@ public static class SqlServerBuilderExtensions
     /// JSON store of <c>AddSftpAdminAuthentication</c> is not added whether that call comes before or after this one. Not available with
     /// <see cref="SqlStoreOptions.ReadOnlyAccounts"/> (the store's calls throw <see cref="NotSupportedException"/>).
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "One overload extends ISftpServerBuilder and the other IServiceCollection, so no call is ambiguous; each keeps the optional configure callback every Add* registration here has.")]
     public static ISftpServerBuilder AddSqlAdminStore(this ISftpServerBuilder builder, Action<SqlStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -66,6 +69,8 @@ public static class SqlServerBuilderExtensions
     /// API without an SftpKit server builder at hand: registers the SQL database (options from <c>SftpKit:Sql</c>
     /// and <paramref name="configure"/>, validated and migrated at start) when <c>AddSqlUserStore</c> has not.
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "One overload extends ISftpServerBuilder and the other IServiceCollection, so no call is ambiguous; each keeps the optional configure callback every Add* registration here has.")]
     public static IServiceCollection AddSqlAdminStore(this IServiceCollection services, Action<SqlStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -271,7 +271,7 @@ internal sealed class PolicyReader : IVfsReader
 }
 
 /// <summary>Recomputes quota usage by walking a file system: regular files count, directories and links do not.</summary>
-public static class SftpQuotaScanner
+internal static class SftpQuotaScanner
 {
     /// <summary>
     /// Sums sizes and counts of the regular files under <paramref name="root"/>; fails with

@@ -7,7 +7,7 @@ namespace SftpKit.Policies;
 /// so bursts stay short and a measured rate over a few seconds lands close to the limit. Callers take tokens after
 /// (downloads) or before (uploads) moving bytes and wait while the bucket is in debt. Thread-safe.
 /// </summary>
-public sealed class SftpTokenBucket
+internal sealed class SftpTokenBucket
 {
     private const long MinBurst = 32 * 1024;
     private readonly TimeProvider _time;
@@ -72,7 +72,7 @@ public sealed class SftpTokenBucket
 /// this instance) and optional server-wide buckets (<see cref="SftpPolicyOptions.MaxUploadBandwidth"/>,
 /// <see cref="SftpPolicyOptions.MaxDownloadBandwidth"/>). Registered as a singleton.
 /// </summary>
-public sealed class SftpBandwidthLimiter
+internal sealed class SftpBandwidthLimiter
 {
     private readonly ConcurrentDictionary<(string User, bool Upload), SftpTokenBucket> _buckets = new();
     private readonly TimeProvider _time;

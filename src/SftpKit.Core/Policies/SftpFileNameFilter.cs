@@ -9,7 +9,7 @@ namespace SftpKit.Policies;
 /// name matching one of them is accepted. Matching is case-insensitive; patterns support <c>*</c>, <c>?</c> and
 /// bracket classes (<c>[abc]</c>, <c>[a-z]</c>, <c>[!0-9]</c>). Directories are never filtered by name.
 /// </summary>
-public sealed class SftpFileNameFilter
+internal sealed class SftpFileNameFilter
 {
     private readonly (string Path, string[] Allowed, string[] Denied)[] _entries;
 

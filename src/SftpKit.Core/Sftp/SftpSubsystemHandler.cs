@@ -7,7 +7,7 @@ namespace SftpKit.Sftp;
 /// The <c>sftp</c> subsystem: SFTP version 3 as OpenSSH's sftp-server speaks it, with its extensions, over the
 /// file system <see cref="ISftpFileSystemProvider"/> gives the user. Register with <c>AddSftp()</c>.
 /// </summary>
-public sealed class SftpSubsystemHandler : ISshSubsystemHandler
+internal sealed class SftpSubsystemHandler : ISshSubsystemHandler
 {
     private readonly SftpSubsystemOptions _options;
     private readonly ISftpFileSystemProvider _fileSystems;
