@@ -72,7 +72,24 @@ public sealed class AdminApiProcessTests
                 info.Environment[key] = value;
             }
             using var client = Process.Start(info)!;
-            var clientOut = client.StandardOutput.ReadToEndAsync();
+            // stdout read as it comes, so the test can wait for the listing before it closes the connection.
+            var seen = new StringBuilder();
+            var clientOut = Task.Run(async () =>
+            {
+                char[] buffer = new char[4096];
+                int read;
+                while ((read = await client.StandardOutput.ReadAsync(buffer)) > 0)
+                {
+                    lock (seen)
+                    {
+                        seen.Append(buffer, 0, read);
+                    }
+                }
+                lock (seen)
+                {
+                    return seen.ToString();
+                }
+            });
             var clientErr = client.StandardError.ReadToEndAsync();
             try
             {
@@ -87,6 +104,14 @@ public sealed class AdminApiProcessTests
                     connectionId = openSsh?["id"]?.GetValue<string>() ?? "";
                     return connectionId.Length > 0;
                 }, TimeSpan.FromSeconds(60)), "OpenSSH's connection never listed: " + server.Describe());
+                // The listing answered first, so closing the connection cannot cut it off.
+                Assert.True(await SampleServerProcess.EventuallyAsync(() =>
+                {
+                    lock (seen)
+                    {
+                        return Task.FromResult(seen.ToString().Contains("report.csv", StringComparison.Ordinal));
+                    }
+                }, TimeSpan.FromSeconds(60)), "sftp never listed report.csv: " + server.Describe());
                 Assert.False(client.HasExited);
 
                 using (var close = await api.DeleteAsync("/api/v2/connections/" + connectionId))
