@@ -32,6 +32,27 @@ public interface ISshCommandHandler
 /// <summary>One session channel as a handler sees it: the user, and the channel's three byte streams.</summary>
 public sealed class SshChannelContext
 {
+    /// <summary>
+    /// A channel outside a server, for unit-testing an <see cref="ISshCommandHandler"/> or <see cref="ISshSubsystemHandler"/>:
+    /// the handler reads <paramref name="input"/> and writes <paramref name="output"/> and <paramref name="error"/>
+    /// (<see cref="Stream.Null"/> when null); <see cref="Connection"/> is a connection of its own that counts
+    /// transfers but is registered nowhere.
+    /// </summary>
+    /// <param name="principal">The authenticated user the handler serves.</param>
+    /// <param name="input">What the client sends (end of stream = the client's EOF).</param>
+    /// <param name="output">Standard output to the client.</param>
+    /// <param name="error">Standard error to the client; defaults to <see cref="Stream.Null"/>.</param>
+    /// <param name="remoteEndPoint">The client's address; defaults to none.</param>
+    /// <param name="connectionId">The connection id; defaults to <c>test</c>.</param>
+    public SshChannelContext(SshPrincipal principal, Stream input, Stream output, Stream? error = null, EndPoint? remoteEndPoint = null,
+        string? connectionId = null)
+        : this(principal, remoteEndPoint, connectionId ?? "test", input, output, error ?? Stream.Null)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+    }
+
     internal SshChannelContext(SshPrincipal principal, EndPoint? remoteEndPoint, string connectionId, Stream input, Stream output, Stream error,
         SftpConnection? connection = null)
     {
