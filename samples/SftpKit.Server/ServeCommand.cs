@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
+using SftpKit.Networking;
 
 namespace SftpKit.Server;
 
@@ -74,16 +75,10 @@ internal static class ServeCommand
                     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
                     o.KnownProxies.Clear();
                     o.KnownIPNetworks.Clear();
-                    foreach (string proxy in http.TrustedProxies)
+                    // The same rules as every other address list (SftpNetwork); a single address is a /32 or /128.
+                    foreach (var proxy in SftpNetworkList.Parse(http.TrustedProxies))
                     {
-                        if (proxy.Contains('/', StringComparison.Ordinal))
-                        {
-                            o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
-                        }
-                        else
-                        {
-                            o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
-                        }
+                        o.KnownIPNetworks.Add(new System.Net.IPNetwork(proxy.BaseAddress, proxy.PrefixLength));
                     }
                 });
             }

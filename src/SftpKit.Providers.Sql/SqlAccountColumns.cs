@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using SftpKit.Accounts;
+using SftpKit.Networking;
 
 namespace SftpKit.Providers.Sql;
 
@@ -73,8 +74,8 @@ internal static class SqlAccountColumns
         SqlDatabase.AddParameter(command, "upload_bandwidth", account.UploadBandwidth);
         SqlDatabase.AddParameter(command, "download_bandwidth", account.DownloadBandwidth);
         SqlDatabase.AddParameter(command, "max_upload_file_size", account.MaxUploadFileSize);
-        SqlDatabase.AddParameter(command, "allowed_ips", ToJson(account.AllowedIPs));
-        SqlDatabase.AddParameter(command, "denied_ips", ToJson(account.DeniedIPs));
+        SqlDatabase.AddParameter(command, "allowed_ips", ToJson(SftpNetworkList.Normalize(account.AllowedIPs)));
+        SqlDatabase.AddParameter(command, "denied_ips", ToJson(SftpNetworkList.Normalize(account.DeniedIPs)));
         SqlDatabase.AddParameter(command, "denied_login_methods", ToJson(account.DeniedLoginMethods));
         SqlDatabase.AddParameter(command, "required_login_steps", ToJson(account.RequiredLoginSteps));
         SqlDatabase.AddParameter(command, "uid", account.Uid);

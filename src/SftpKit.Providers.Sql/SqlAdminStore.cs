@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using SftpKit.Admin;
+using SftpKit.Networking;
 
 namespace SftpKit.Providers.Sql;
 
@@ -196,7 +197,7 @@ public sealed class SqlAdminStore : ISftpAdminStore
         SqlDatabase.AddParameter(command, "password_hash", admin.PasswordHash ?? string.Empty);
         SqlDatabase.AddParameter(command, "enabled", admin.Enabled ? 1 : 0);
         SqlDatabase.AddParameter(command, "permissions", SqlAccountColumns.ToJson(admin.Permissions));
-        SqlDatabase.AddParameter(command, "allowed_networks", SqlAccountColumns.ToJson(admin.AllowedNetworks));
+        SqlDatabase.AddParameter(command, "allowed_networks", SqlAccountColumns.ToJson(SftpNetworkList.Normalize(admin.AllowedNetworks)));
         SqlDatabase.AddParameter(command, "allow_api_key_auth", admin.AllowApiKeyAuth ? 1 : 0);
         SqlDatabase.AddParameter(command, "description", admin.Description);
         SqlDatabase.AddParameter(command, "now", _db.Now);

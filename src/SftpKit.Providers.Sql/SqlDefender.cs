@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SftpKit.Networking;
 
 namespace SftpKit.Providers.Sql;
 
@@ -28,8 +29,8 @@ public sealed class SqlDefender : ISftpDefender
 
     private readonly SqlDatabase _db;
     private readonly SftpDefenderOptions _options;
-    private readonly SqlIpList _safeList;
-    private readonly SqlIpList _blockList;
+    private readonly SftpNetworkList _safeList;
+    private readonly SftpNetworkList _blockList;
     private readonly ILogger _logger;
     private readonly Counter<long> _bans;
     private long _nextCleanup;
@@ -53,8 +54,8 @@ public sealed class SqlDefender : ISftpDefender
         ArgumentNullException.ThrowIfNull(options);
         _db = database;
         _options = options;
-        _safeList = new SqlIpList(options.SafeList);
-        _blockList = new SqlIpList(options.BlockList);
+        _safeList = SftpNetworkList.Parse(options.SafeList);
+        _blockList = SftpNetworkList.Parse(options.BlockList);
         _logger = logger ?? NullLogger.Instance;
         // The same instrument as the in-memory defender's (SftpKit.Hosting.SftpMetrics): the host's meter factory
         // hands out one "SftpKit" meter, and that meter returns the existing counter of the same name.
@@ -66,7 +67,7 @@ public sealed class SqlDefender : ISftpDefender
     public async ValueTask<bool> AdmitConnectionAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        address = SqlIpList.Normalize(address);
+        address = SftpNetwork.NormalizeAddress(address);
         if (_blockList.Contains(address))
         {
             return false;
@@ -104,7 +105,7 @@ public sealed class SqlDefender : ISftpDefender
     public async ValueTask AddEventAsync(IPAddress address, SftpDefenderEvent kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        address = SqlIpList.Normalize(address);
+        address = SftpNetwork.NormalizeAddress(address);
         int score = kind switch
         {
             SftpDefenderEvent.UnknownUser => _options.ScoreUnknownUser,
@@ -149,14 +150,14 @@ public sealed class SqlDefender : ISftpDefender
     public async ValueTask<bool> IsBannedAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return await IsBannedCoreAsync(SqlIpList.Normalize(address), _db.Now, cancellationToken);
+        return await IsBannedCoreAsync(SftpNetwork.NormalizeAddress(address), _db.Now, cancellationToken);
     }
 
     /// <inheritdoc/>
     public async ValueTask<SftpDefenderEntry?> GetHostAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var entries = await QueryHostsAsync(" AND ip = @ip", SqlIpList.Normalize(address).ToString(), cancellationToken);
+        var entries = await QueryHostsAsync(" AND ip = @ip", SftpNetwork.NormalizeAddress(address).ToString(), cancellationToken);
         return entries.Count == 0 ? null : entries[0];
     }
 
@@ -169,7 +170,7 @@ public sealed class SqlDefender : ISftpDefender
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
-        string ip = SqlIpList.Normalize(address).ToString();
+        string ip = SftpNetwork.NormalizeAddress(address).ToString();
         long now = _db.Now;
         long until = now + (long)duration.TotalMilliseconds;
         await _db.ExecuteAsync(
@@ -184,7 +185,7 @@ public sealed class SqlDefender : ISftpDefender
     public async ValueTask<bool> UnbanAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        string ip = SqlIpList.Normalize(address).ToString();
+        string ip = SftpNetwork.NormalizeAddress(address).ToString();
         long now = _db.Now;
         long windowStart = now - (long)_options.ObservationTime.TotalMilliseconds;
         int live = await _db.ExecuteAsync(

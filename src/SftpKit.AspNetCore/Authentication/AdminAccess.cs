@@ -3,7 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using SftpKit.Admin;
-using SftpKit.AspNetCore.Validation;
+using SftpKit.Networking;
 
 namespace SftpKit.AspNetCore.Authentication;
 
@@ -24,11 +24,25 @@ internal static class AdminAccess
         {
             return (null, "admin disabled");
         }
-        if (!NameRules.IsAllowed(admin.AllowedNetworks, remote))
+        if (!IsAllowedFrom(admin, remote))
         {
             return (null, "source address not allowed for this admin");
         }
         return (admin, "");
+    }
+
+    /// <summary>
+    /// True when the admin lists no networks or <paramref name="remote"/> is inside one. A list with an unreadable
+    /// entry (the admin API saves none; a store edited by hand might hold one) admits nobody, rather than the list
+    /// minus that entry.
+    /// </summary>
+    private static bool IsAllowedFrom(SftpAdmin admin, IPAddress? remote)
+    {
+        if (admin.AllowedNetworks.Count == 0)
+        {
+            return true;
+        }
+        return remote is not null && SftpNetworkList.TryParse(admin.AllowedNetworks, out var networks) && networks.Contains(remote);
     }
 
     public static ClaimsPrincipal Principal(SftpAdmin admin, string method, string? apiKeyId)

@@ -253,13 +253,7 @@ internal static class AdminAccountEndpoints
                 errors.Add($"permissions[{i}]", $"Unknown permission '{admin.Permissions[i]}'; valid: {string.Join(", ", SftpAdminPermissions.Names)}.");
             }
         }
-        for (int i = 0; i < admin.AllowedNetworks.Count; i++)
-        {
-            if (!NameRules.TryParseNetwork(admin.AllowedNetworks[i], out _))
-            {
-                errors.Add($"allowedNetworks[{i}]", $"'{admin.AllowedNetworks[i]}' is not an IP address or CIDR network.");
-            }
-        }
+        AccountValidator.CheckNetworks(admin.AllowedNetworks, "allowedNetworks", errors);
         if (admin.Description is { Length: > AccountValidator.MaxDescriptionLength })
         {
             errors.Add("description", $"At most {AccountValidator.MaxDescriptionLength} characters.");

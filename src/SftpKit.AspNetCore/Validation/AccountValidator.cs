@@ -1,12 +1,13 @@
 using System.Text;
 using SftpKit.Accounts;
+using SftpKit.Networking;
 using SftpKit.Policies;
 
 namespace SftpKit.AspNetCore.Validation;
 
 /// <summary>
-/// Checks an account before any store sees it and normalises its virtual paths in place. Every problem is reported
-/// with the JSON path of the field at fault (prefixed by <c>prefix</c>, e.g. <c>users[3]</c> in a restore).
+/// Checks an account before any store sees it and normalises its virtual paths and networks in place. Every problem
+/// is reported with the JSON path of the field at fault (prefixed by <c>prefix</c>, e.g. <c>users[3]</c> in a restore).
 /// </summary>
 internal sealed class AccountValidator
 {
@@ -309,7 +310,11 @@ internal sealed class AccountValidator
         }
     }
 
-    private static void CheckNetworks(IList<string> entries, string field, ValidationErrors errors)
+    /// <summary>
+    /// Checks an address list (<see cref="SftpNetwork"/>'s rules) and rewrites each readable entry in its normalised
+    /// form, so the store saves what the server will match (<c>10.1.2.3/8</c> is saved as <c>10.0.0.0/8</c>).
+    /// </summary>
+    public static void CheckNetworks(IList<string> entries, string field, ValidationErrors errors)
     {
         if (entries.Count > MaxListEntries)
         {
@@ -318,7 +323,11 @@ internal sealed class AccountValidator
         }
         for (int i = 0; i < entries.Count; i++)
         {
-            if (!NameRules.TryParseNetwork(entries[i], out _))
+            if (SftpNetwork.TryNormalize(entries[i], out string? normalized))
+            {
+                entries[i] = normalized;
+            }
+            else
             {
                 errors.Add($"{field}[{i}]", $"'{entries[i]}' is not an IP address or CIDR network (e.g. 192.0.2.0/24, 2001:db8::/32).");
             }

@@ -1,10 +1,6 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-
 namespace SftpKit.AspNetCore.Validation;
 
-/// <summary>The shape rules shared by accounts, admins and API keys: names, paths and networks.</summary>
+/// <summary>The shape rules shared by accounts, admins and API keys: names and paths (networks are SftpNetwork's).</summary>
 internal static class NameRules
 {
     public const int MaxNameLength = 255;
@@ -102,62 +98,5 @@ internal static class NameRules
             return "must not contain '..' segments.";
         }
         return null;
-    }
-
-    /// <summary>Parses <c>192.0.2.1</c>, <c>2001:db8::1</c>, <c>192.0.2.0/24</c> or <c>2001:db8::/32</c> (host bits allowed, as the server does).</summary>
-    public static bool TryParseNetwork(string? entry, out IPNetwork network)
-    {
-        network = default;
-        if (string.IsNullOrWhiteSpace(entry) || entry.Length > 64)
-        {
-            return false;
-        }
-        entry = entry.Trim();
-        int slash = entry.IndexOf('/', StringComparison.Ordinal);
-        string addressText = slash < 0 ? entry : entry[..slash];
-        if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%', StringComparison.Ordinal))
-        {
-            return false;
-        }
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-        int prefix = max;
-        if (slash >= 0 && !int.TryParse(entry.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefix))
-        {
-            return false;
-        }
-        if (prefix > max)
-        {
-            return false;
-        }
-        byte[] bytes = address.GetAddressBytes();
-        for (int bit = prefix; bit < bytes.Length * 8; bit++)
-        {
-            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        }
-        network = new IPNetwork(new IPAddress(bytes), prefix);
-        return true;
-    }
-
-    /// <summary>True when <paramref name="networks"/> is empty or one of its entries holds <paramref name="address"/>.</summary>
-    public static bool IsAllowed(IEnumerable<string> networks, IPAddress? address)
-    {
-        bool any = false;
-        if (address is not null && address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        foreach (string entry in networks)
-        {
-            any = true;
-            if (address is not null && TryParseNetwork(entry, out var network) && network.Contains(address))
-            {
-                return true;
-            }
-        }
-        return !any;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using SftpKit.Events;
+using SftpKit.Networking;
 
 namespace SftpKit.Accounts;
 
@@ -68,38 +69,29 @@ internal sealed partial class AccountLoginAuthorizer : ISshLoginAuthorizer
         {
             return "method denied";
         }
-        return IsAddressAllowed(account, context.RemoteEndPoint) ? null : "source address denied";
+        return AddressRefusal(account, context.RemoteEndPoint);
     }
 
-    /// <summary>Denied networks first, then (when any are listed) allowed networks. An unknown address passes only when no list applies.</summary>
-    internal static bool IsAddressAllowed(SftpAccount account, EndPoint? remote)
+    /// <summary>
+    /// Why the client's address may not log in, or null: denied networks first, then (when any are listed) allowed
+    /// networks. An unknown address passes only when no list applies. A list with an unreadable entry refuses every
+    /// address, as SFTPGo does, rather than dropping the entry and with it a denial.
+    /// </summary>
+    internal static string? AddressRefusal(SftpAccount account, EndPoint? remote)
     {
         if (account.DeniedIPs.Count == 0 && account.AllowedIPs.Count == 0)
         {
-            return true;
+            return null;
         }
-        if (remote is not IPEndPoint { Address: var address })
+        if (!SftpNetworkList.TryParse(account.DeniedIPs, out var denied) || !SftpNetworkList.TryParse(account.AllowedIPs, out var allowed))
         {
-            return false;
+            return "unreadable entry in AllowedIPs or DeniedIPs";
         }
-        if (address.IsIPv4MappedToIPv6)
+        if (remote is not IPEndPoint { Address: var address } || denied.Contains(address) || (!allowed.IsEmpty && !allowed.Contains(address)))
         {
-            address = address.MapToIPv4();
+            return "source address denied";
         }
-        if (account.DeniedIPs.Any(n => Matches(n, address)))
-        {
-            return false;
-        }
-        return account.AllowedIPs.Count == 0 || account.AllowedIPs.Any(n => Matches(n, address));
-    }
-
-    private static bool Matches(string network, IPAddress address)
-    {
-        if (IPNetwork.TryParse(network, out var net))
-        {
-            return net.Contains(address);
-        }
-        return IPAddress.TryParse(network, out var single) && single.Equals(address);
+        return null;
     }
 
     [LoggerMessage(5010, LogLevel.Information, "Connection {ConnectionId} user {UserName} refused: {Reason}", EventName = "AccountRefused")]

@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using SftpKit.Networking;
 
 namespace SftpKit.Accounts;
 
 /// <summary>
 /// Accounts and quota usage held in process memory: for tests, host apps that build accounts in code, and as the
-/// quota store of the JSON-file store. Thread-safe; every read returns a copy.
+/// quota store of the JSON-file store. Thread-safe; every read returns a copy. Created and updated accounts are kept
+/// with their <see cref="SftpAccount.AllowedIPs"/> and <see cref="SftpAccount.DeniedIPs"/> in normalised form
+/// (<see cref="SftpNetwork"/>: <c>10.1.2.3/8</c> is kept as <c>10.0.0.0/8</c>).
 /// </summary>
 public sealed class InMemoryUserStore : ISftpUserStore, ISftpQuotaStore
 {
@@ -73,7 +76,7 @@ public sealed class InMemoryUserStore : ISftpUserStore, ISftpQuotaStore
     public ValueTask CreateAsync(SftpAccount account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        if (!_accounts.TryAdd(account.UserName, account.Clone()))
+        if (!_accounts.TryAdd(account.UserName, Stored(account)))
         {
             throw new InvalidOperationException("The user name is taken.");
         }
@@ -87,7 +90,7 @@ public sealed class InMemoryUserStore : ISftpUserStore, ISftpQuotaStore
         ArgumentNullException.ThrowIfNull(account);
         while (_accounts.TryGetValue(account.UserName, out var current))
         {
-            if (_accounts.TryUpdate(account.UserName, account.Clone(), current))
+            if (_accounts.TryUpdate(account.UserName, Stored(account), current))
             {
                 Changed?.Invoke(account.UserName);
                 return ValueTask.FromResult(true);
@@ -147,4 +150,13 @@ public sealed class InMemoryUserStore : ISftpUserStore, ISftpQuotaStore
 
     /// <inheritdoc/>
     public ValueTask SetAsync(SftpQuotaOwner owner, SftpQuotaUsage usage, CancellationToken cancellationToken) => _usage.SetAsync(owner, usage, cancellationToken);
+
+    /// <summary>The copy a save keeps: networks normalised, so the JSON file store writes what the server matches.</summary>
+    private static SftpAccount Stored(SftpAccount account)
+    {
+        var copy = account.Clone();
+        copy.AllowedIPs = SftpNetworkList.Normalize(copy.AllowedIPs);
+        copy.DeniedIPs = SftpNetworkList.Normalize(copy.DeniedIPs);
+        return copy;
+    }
 }

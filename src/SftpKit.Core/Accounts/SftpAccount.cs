@@ -61,10 +61,16 @@ public sealed class SftpAccount
     /// <summary>Largest single file the account may upload, in bytes; 0 = unlimited.</summary>
     public long MaxUploadFileSize { get; set; }
 
-    /// <summary>Source networks (CIDR or single addresses) allowed to log in; empty = any.</summary>
+    /// <summary>
+    /// Source networks (CIDR or single addresses, <see cref="Networking.SftpNetwork"/>'s rules) allowed to log in;
+    /// empty = any. A list with an unreadable entry lets nobody in.
+    /// </summary>
     public IList<string> AllowedIPs { get; set; } = new List<string>();
 
-    /// <summary>Source networks (CIDR or single addresses) refused; checked before <see cref="AllowedIPs"/>.</summary>
+    /// <summary>
+    /// Source networks (CIDR or single addresses, <see cref="Networking.SftpNetwork"/>'s rules) refused; checked before
+    /// <see cref="AllowedIPs"/>. A list with an unreadable entry lets nobody in.
+    /// </summary>
     public IList<string> DeniedIPs { get; set; } = new List<string>();
 
     /// <summary>SSH methods this account may not log in with: <c>password</c>, <c>publickey</c>, <c>keyboard-interactive</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SftpKit.Networking;
 
 namespace SftpKit.Admin;
 
@@ -46,7 +47,7 @@ internal sealed class AdminRecords
         ArgumentNullException.ThrowIfNull(admin);
         lock (_lock)
         {
-            if (!_admins.TryAdd(admin.UserName, admin.Clone()))
+            if (!_admins.TryAdd(admin.UserName, Stored(admin)))
             {
                 throw new InvalidOperationException("An admin with this name exists.");
             }
@@ -63,10 +64,18 @@ internal sealed class AdminRecords
             {
                 return false;
             }
-            _admins[admin.UserName] = admin.Clone();
+            _admins[admin.UserName] = Stored(admin);
         }
         Changed?.Invoke();
         return true;
+    }
+
+    /// <summary>The copy a save keeps: allowed networks normalised (<see cref="SftpNetwork"/>), so the file holds what is matched.</summary>
+    private static SftpAdmin Stored(SftpAdmin admin)
+    {
+        var copy = admin.Clone();
+        copy.AllowedNetworks = SftpNetworkList.Normalize(copy.AllowedNetworks);
+        return copy;
     }
 
     public bool Delete(string userName)

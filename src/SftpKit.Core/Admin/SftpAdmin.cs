@@ -15,7 +15,10 @@ public sealed class SftpAdmin
     /// <summary>Permission names (<c>SftpAdminPermissions</c> of SftpKit.AspNetCore: <c>manage_users</c>, <c>view_connections</c>, ...); <c>*</c> grants all. Default empty (status and version only).</summary>
     public IList<string> Permissions { get; set; } = new List<string>();
 
-    /// <summary>Source networks (addresses or CIDR) the admin may connect from; empty = any. Checked on every request.</summary>
+    /// <summary>
+    /// Source networks (addresses or CIDR, <see cref="Networking.SftpNetwork"/>'s rules) the admin may connect from;
+    /// empty = any. Checked on every request; a list with an unreadable entry lets the admin in from nowhere.
+    /// </summary>
     public IList<string> AllowedNetworks { get; set; } = new List<string>();
 
     /// <summary>Whether API keys may act as this admin (bound keys, or <c>KEY.username</c>). Default false.</summary>

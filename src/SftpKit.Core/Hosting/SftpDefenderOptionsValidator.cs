@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SftpKit.Policies;
+using SftpKit.Networking;
 
 namespace SftpKit.Hosting;
 
@@ -55,7 +55,7 @@ internal sealed class SftpDefenderOptionsValidator : IValidateOptions<SftpServer
     {
         for (int i = 0; i < entries.Count; i++)
         {
-            if (!IpNetworkList.TryParse(entries[i], out _))
+            if (!SftpNetwork.TryParse(entries[i], out _))
             {
                 errors.Add($"{field}[{i}] '{entries[i]}' is not an IP address or CIDR network.");
             }

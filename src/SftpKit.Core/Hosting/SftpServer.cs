@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SftpKit.Networking;
 using SftpKit.Ssh;
 using SftpKit.Ssh.Authentication;
 using SftpKit.Ssh.Keys;
@@ -189,7 +190,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
     private async Task AdmitAsync(Socket socket, EndPoint? remote, EndPoint? proxy)
     {
         socket.NoDelay = true; // throws here, before anything is registered, when the peer is already gone
-        var address = (remote as IPEndPoint)?.Address is { } a ? Policies.IpNetworkList.Normalize(a) : null;
+        var address = (remote as IPEndPoint)?.Address is { } a ? SftpNetwork.NormalizeAddress(a) : null;
         bool judged = address is not null && !_policies.TrustedProxies.Contains(address);
         if (judged && !await _policies.Defender.AdmitConnectionAsync(address!, _stopping.Token).ConfigureAwait(false))
         {

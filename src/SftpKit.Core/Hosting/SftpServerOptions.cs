@@ -78,14 +78,15 @@ public sealed class SftpServerOptions
     /// <summary>
     /// Load balancers allowed to send PROXY protocol headers on listeners whose <see cref="SshEndpoint.ProxyProtocol"/>
     /// is not <see cref="SftpProxyProtocolMode.Off"/>: IPv4/IPv6 addresses or CIDR networks (<c>10.0.0.5</c>,
-    /// <c>10.0.0.0/24</c>, <c>2001:db8::/64</c>; configuration key <c>TrustedProxies</c>, an array). From such a peer
-    /// the header is read before the SSH version exchange, and the client address it names replaces the socket's
-    /// everywhere: logs, account IP filters, per-host limits, the defender, the connection registry and events
-    /// (<see cref="SftpConnection.ProxyEndPoint"/> keeps the proxy's). A v2 LOCAL header (health check), a v1
-    /// UNKNOWN line and families other than TCP over IPv4/IPv6 keep the socket's address. A malformed header, or one
-    /// not finished within <see cref="SftpServerLimits.ProxyHeaderTimeout"/>, closes the connection. Addresses in
-    /// this list are never scored or banned by the server, as if on <see cref="SftpDefenderOptions.SafeList"/>:
-    /// banning a load balancer would lock out every client behind it. Defaults to empty.
+    /// <c>10.0.0.0/24</c>, <c>2001:db8::/64</c>, as <see cref="Networking.SftpNetwork"/> reads them; configuration key
+    /// <c>TrustedProxies</c>, an array). From such a peer the header is read before the SSH version exchange, and the
+    /// client address it names replaces the socket's everywhere: logs, account IP filters, per-host limits, the
+    /// defender, the connection registry and events (<see cref="SftpConnection.ProxyEndPoint"/> keeps the proxy's). A
+    /// v2 LOCAL header (health check), a v1 UNKNOWN line and families other than TCP over IPv4/IPv6 keep the socket's
+    /// address. A malformed header, or one not finished within <see cref="SftpServerLimits.ProxyHeaderTimeout"/>,
+    /// closes the connection. Addresses in this list are never scored or banned by the server, as if on
+    /// <see cref="SftpDefenderOptions.SafeList"/>: banning a load balancer would lock out every client behind it.
+    /// Defaults to empty.
     /// </summary>
     public IList<string> TrustedProxies { get; } = new List<string>();
 }

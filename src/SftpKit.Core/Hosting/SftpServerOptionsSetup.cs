@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using SftpKit.Networking;
 
 namespace SftpKit.Hosting;
 
@@ -175,7 +176,7 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
         }
         for (int i = 0; i < options.TrustedProxies.Count; i++)
         {
-            if (!Policies.IpNetworkList.TryParse(options.TrustedProxies[i], out _))
+            if (!SftpNetwork.TryParse(options.TrustedProxies[i], out _))
             {
                 errors.Add($"TrustedProxies[{i}] '{options.TrustedProxies[i]}' is not an IP address or CIDR network.");
             }

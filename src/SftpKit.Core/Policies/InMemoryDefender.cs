@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SftpKit.Hosting;
+using SftpKit.Networking;
 
 namespace SftpKit.Policies;
 
@@ -13,8 +14,8 @@ namespace SftpKit.Policies;
 internal sealed class InMemoryDefender : ISftpDefender
 {
     private readonly SftpDefenderOptions _options;
-    private readonly IpNetworkList _safeList;
-    private readonly IpNetworkList _blockList;
+    private readonly SftpNetworkList _safeList;
+    private readonly SftpNetworkList _blockList;
     private readonly TimeProvider _time;
     private readonly SftpMetrics _metrics;
     private readonly ILogger _logger;
@@ -25,8 +26,8 @@ internal sealed class InMemoryDefender : ISftpDefender
     public InMemoryDefender(IOptions<SftpServerOptions> options, TimeProvider time, SftpMetrics metrics, ILogger<InMemoryDefender> logger)
     {
         _options = options.Value.Defender;
-        _safeList = new IpNetworkList(_options.SafeList);
-        _blockList = new IpNetworkList(_options.BlockList);
+        _safeList = SftpNetworkList.Parse(_options.SafeList);
+        _blockList = SftpNetworkList.Parse(_options.BlockList);
         _time = time;
         _metrics = metrics;
         _logger = logger;
@@ -35,7 +36,7 @@ internal sealed class InMemoryDefender : ISftpDefender
     public ValueTask<bool> AdmitConnectionAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        address = IpNetworkList.Normalize(address);
+        address = SftpNetwork.NormalizeAddress(address);
         if (_blockList.Contains(address))
         {
             return ValueTask.FromResult(false);
@@ -69,7 +70,7 @@ internal sealed class InMemoryDefender : ISftpDefender
     public ValueTask AddEventAsync(IPAddress address, SftpDefenderEvent kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        AddEvent(IpNetworkList.Normalize(address), kind);
+        AddEvent(SftpNetwork.NormalizeAddress(address), kind);
         return ValueTask.CompletedTask;
     }
 
@@ -129,7 +130,7 @@ internal sealed class InMemoryDefender : ISftpDefender
     public ValueTask<bool> IsBannedAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        address = IpNetworkList.Normalize(address);
+        address = SftpNetwork.NormalizeAddress(address);
         var now = _time.GetUtcNow();
         lock (_lock)
         {
@@ -140,7 +141,7 @@ internal sealed class InMemoryDefender : ISftpDefender
     public ValueTask<SftpDefenderEntry?> GetHostAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        address = IpNetworkList.Normalize(address);
+        address = SftpNetwork.NormalizeAddress(address);
         var now = _time.GetUtcNow();
         lock (_lock)
         {
@@ -165,7 +166,7 @@ internal sealed class InMemoryDefender : ISftpDefender
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
-        address = IpNetworkList.Normalize(address);
+        address = SftpNetwork.NormalizeAddress(address);
         var now = _time.GetUtcNow();
         lock (_lock)
         {
@@ -181,7 +182,7 @@ internal sealed class InMemoryDefender : ISftpDefender
     public ValueTask<bool> UnbanAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        address = IpNetworkList.Normalize(address);
+        address = SftpNetwork.NormalizeAddress(address);
         bool removed;
         lock (_lock)
         {

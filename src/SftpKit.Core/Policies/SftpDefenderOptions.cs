@@ -59,7 +59,7 @@ public sealed class SftpDefenderOptions
 
     /// <summary>
     /// Addresses and networks never scored or banned: IPv4/IPv6 addresses or CIDR networks (<c>10.0.0.0/8</c>,
-    /// <c>2001:db8::/32</c>). Defaults to empty.
+    /// <c>2001:db8::/32</c>; <see cref="Networking.SftpNetwork"/>'s rules). Defaults to empty.
     /// </summary>
     public IList<string> SafeList { get; } = new List<string>();
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SftpKit.Hosting;
+using SftpKit.Networking;
 using SftpKit.Policies;
 
 namespace SftpKit.Tests.Policies;
@@ -185,14 +186,14 @@ public sealed class InMemoryDefenderTests : IDisposable
     [InlineData("2001:db8::/32", "2001:db8:ffff::1", true)]
     [InlineData("0.0.0.0/0", "192.0.2.1", true)]
     public void Lists_accept_addresses_and_cidr_networks(string entry, string address, bool contained)
-        => Assert.Equal(contained, new IpNetworkList([entry]).Contains(IPAddress.Parse(address)));
+        => Assert.Equal(contained, SftpNetworkList.Parse([entry]).Contains(IPAddress.Parse(address)));
 
     [Theory]
     [InlineData("")]
     [InlineData("10.0.0.0/33")]
     [InlineData("not-an-ip")]
     [InlineData("10.0.0.0/-1")]
-    public void Lists_reject_malformed_entries(string entry) => Assert.False(IpNetworkList.TryParse(entry, out _));
+    public void Lists_reject_malformed_entries(string entry) => Assert.False(SftpNetwork.TryParse(entry, out _));
 
     public void Dispose() => _metrics.Dispose();
 }

@@ -1,48 +1,21 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using SftpKit.Policies;
+using SftpKit.Networking;
 
 namespace SftpKit.Hosting.ProxyProtocol;
 
 /// <summary>
 /// <see cref="SftpServerOptions.TrustedProxies"/> as a membership test, shared by the listeners (who may send a
 /// PROXY header) and the defender's feeds (whom never to score). Built on first use, after options validation has
-/// reported unreadable entries; those are skipped here.
+/// reported unreadable entries; should one get past it, no proxy is trusted rather than the list minus that entry.
 /// </summary>
 internal sealed class TrustedProxyList
 {
-    private readonly Lazy<IPNetwork[]> _networks;
+    private readonly Lazy<SftpNetworkList> _networks;
 
     public TrustedProxyList(IOptions<SftpServerOptions> options)
-        => _networks = new Lazy<IPNetwork[]>(() => Parse(options.Value.TrustedProxies));
+        => _networks = new Lazy<SftpNetworkList>(() =>
+            SftpNetworkList.TryParse(options.Value.TrustedProxies, out var list) ? list : SftpNetworkList.Empty);
 
-    public bool Contains(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return false;
-        }
-        address = IpNetworkList.Normalize(address);
-        foreach (var network in _networks.Value)
-        {
-            if (network.Contains(address))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static IPNetwork[] Parse(IEnumerable<string> entries)
-    {
-        var networks = new List<IPNetwork>();
-        foreach (var entry in entries)
-        {
-            if (IpNetworkList.TryParse(entry, out var network))
-            {
-                networks.Add(network);
-            }
-        }
-        return [.. networks];
-    }
+    public bool Contains(IPAddress? address) => address is not null && _networks.Value.Contains(address);
 }

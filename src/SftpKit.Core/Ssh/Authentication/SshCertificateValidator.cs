@@ -1,4 +1,5 @@
 using System.Net;
+using SftpKit.Networking;
 
 namespace SftpKit.Ssh.Authentication;
 
@@ -73,16 +74,16 @@ internal sealed class SshCertificateValidator
         return null;
     }
 
-    /// <summary>Whether the client's address is inside one of the comma-separated addresses or CIDR blocks.</summary>
+    /// <summary>
+    /// Whether the client's address is inside one of the comma-separated addresses or CIDR blocks. Entries follow
+    /// <see cref="SftpNetwork"/>'s rules, except that host bits after the prefix make an entry malformed, as OpenSSH's
+    /// <c>addr_pton_cidr</c> has it; any malformed entry refuses the whole list, as its <c>addr_match_cidr_list</c> does.
+    /// </summary>
     internal static bool SourceAddressMatches(string list, EndPoint? remote)
     {
         if (remote is not IPEndPoint { Address: var address })
         {
             return false;
-        }
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
         }
         var entries = list.Split(',');
         if (entries.Length > MaxSourceAddresses)
@@ -92,47 +93,12 @@ internal sealed class SshCertificateValidator
         bool match = false;
         foreach (var entry in entries)
         {
-            // Any malformed entry refuses the whole list, as OpenSSH's addr_match_cidr_list does.
-            if (!TryParseNetwork(entry, out var network))
+            if (!SftpNetwork.TryParse(entry, hostBitsAllowed: false, out var network))
             {
                 return false;
             }
             match |= network.Contains(address);
         }
         return match;
-    }
-
-    private static bool TryParseNetwork(string entry, out IPNetwork network)
-    {
-        network = default;
-        var text = entry.AsSpan().Trim();
-        int slash = text.IndexOf('/');
-        var addressText = slash < 0 ? text : text[..slash];
-        if (!IPAddress.TryParse(addressText, out var address))
-        {
-            return false;
-        }
-        bool v4 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
-        if (!v4 && address.ScopeId != 0)
-        {
-            return false; // a scoped (link-local zone) address is not a network
-        }
-        int maxPrefix = v4 ? 32 : 128;
-        int prefix = maxPrefix;
-        if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix)
-            || prefix > maxPrefix))
-        {
-            return false;
-        }
-        try
-        {
-            network = new IPNetwork(address, prefix);
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        // Host bits set beyond the prefix make the entry malformed (OpenSSH's addr_pton_cidr refuses it too).
-        return network.BaseAddress.Equals(address);
     }
 }
