@@ -1,0 +1,174 @@
+namespace SftpKit.Architecture.Tests;
+
+/// <summary>
+/// The known violations of SftpKit's layering, reviewed, as the code stands before the redesign of issue 13 removes
+/// them (docs/architecture.md). The baseline only shrinks: a line goes when its dependency goes (the tests fail until
+/// it is deleted), and no line is ever added. When both lists are empty, the redesign has landed.
+/// </summary>
+public static class LayeringBaseline
+{
+    /// <summary>Forbidden type dependencies, one per line: <c>FromLayer -> ToLayer: FromType -> ToType</c> (nested and
+    /// compiler-generated types count as their outermost type; a root-namespace type's layer is its folder).</summary>
+    public const string ForbiddenEdges = """
+        # Type dependencies that break a rule of Layers.Rules, by layer pair.
+        Accounts -> Admin: SftpKit.Accounts.SftpAccountBackup -> SftpKit.Admin.ISftpAdminStore
+        Accounts -> Admin: SftpKit.Accounts.SftpAccountBackup -> SftpKit.Admin.SftpAdmin
+        Accounts -> Admin: SftpKit.Accounts.SftpAccountBackup -> SftpKit.Admin.SftpApiKey
+
+        Accounts -> Hosting: SftpKit.Accounts.AccountFileSystemProvider -> SftpKit.SftpConnection
+
+        Accounts -> Sftp: SftpKit.Accounts.AccountFileSystemProvider -> SftpKit.Sftp.ISftpFileSystemProvider
+        Accounts -> Sftp: SftpKit.Accounts.SessionPipelineRegistration -> SftpKit.Sftp.ISftpFileSystemProvider
+
+        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.ISshAuthenticator
+        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshAuthContext
+        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshAuthFailureReason
+        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshAuthResult
+        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshCertificate
+        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshPrincipal
+        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshPublicKey
+        Accounts -> Ssh: SftpKit.Accounts.AccountFileSystemProvider -> SftpKit.SshChannelContext
+        Accounts -> Ssh: SftpKit.Accounts.AccountFileSystemProvider -> SftpKit.SshPrincipal
+        Accounts -> Ssh: SftpKit.Accounts.AccountLoginAuthorizer -> SftpKit.ISshLoginAuthorizer
+        Accounts -> Ssh: SftpKit.Accounts.AccountLoginAuthorizer -> SftpKit.SshAuthContext
+        Accounts -> Ssh: SftpKit.Accounts.AccountLoginAuthorizer -> SftpKit.SshAuthFailureReason
+        Accounts -> Ssh: SftpKit.Accounts.AccountLoginAuthorizer -> SftpKit.SshPrincipal
+        Accounts -> Ssh: SftpKit.Accounts.SessionPipelineRegistration -> SftpKit.ISshLoginAuthorizer
+
+        Events -> Ssh: SftpKit.Events.EventedCommandHandler -> SftpKit.ISshCommandHandler
+        Events -> Ssh: SftpKit.Events.EventedCommandHandler -> SftpKit.SshChannelContext
+        Events -> Ssh: SftpKit.Events.EventedCommandHandler -> SftpKit.SshPrincipal
+        Events -> Ssh: SftpKit.Events.LoginEventObserver -> SftpKit.ISshAuthenticationObserver
+        Events -> Ssh: SftpKit.Events.LoginEventObserver -> SftpKit.SshAuthContext
+        Events -> Ssh: SftpKit.Events.LoginEventObserver -> SftpKit.SshAuthFailureReason
+        Events -> Ssh: SftpKit.Events.LoginEventObserver -> SftpKit.SshPrincipal
+
+        Policies -> Hosting: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.Hosting.Log
+        Policies -> Hosting: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.Hosting.ProxyProtocol.TrustedProxyList
+        Policies -> Hosting: SftpKit.Policies.InMemoryDefender -> SftpKit.Hosting.Log
+        Policies -> Hosting: SftpKit.Policies.InMemoryDefender -> SftpKit.Hosting.SftpMetrics
+        Policies -> Hosting: SftpKit.Policies.InMemoryDefender -> SftpKit.SftpServerOptions
+        Policies -> Hosting: SftpKit.Policies.LoginMetricsObserver -> SftpKit.Hosting.SftpMetrics
+        Policies -> Hosting: SftpKit.Policies.PolicyEvents -> SftpKit.SftpConnection
+        Policies -> Hosting: SftpKit.Policies.PolicyEvents -> SftpKit.SftpTransfer
+        Policies -> Hosting: SftpKit.Policies.PolicyEvents -> SftpKit.SftpTransferDirection
+        Policies -> Hosting: SftpKit.Policies.PolicyFileSystem -> SftpKit.SftpConnection
+        Policies -> Hosting: SftpKit.Policies.PolicyRandomAccessWriter -> SftpKit.SftpTransfer
+        Policies -> Hosting: SftpKit.Policies.PolicyReader -> SftpKit.SftpTransfer
+        Policies -> Hosting: SftpKit.Policies.PolicyReader -> SftpKit.SftpTransferDirection
+        Policies -> Hosting: SftpKit.Policies.PolicyWriter -> SftpKit.SftpTransfer
+        Policies -> Hosting: SftpKit.Policies.UploadTracker -> SftpKit.SftpTransfer
+        Policies -> Hosting: SftpKit.Policies.UploadTracker -> SftpKit.SftpTransferDirection
+
+        Policies -> Ssh: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.ISshAuthenticationObserver
+        Policies -> Ssh: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.SshAuthContext
+        Policies -> Ssh: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.SshAuthFailureReason
+        Policies -> Ssh: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.SshPrincipal
+        Policies -> Ssh: SftpKit.Policies.LoginMetricsObserver -> SftpKit.ISshAuthenticationObserver
+        Policies -> Ssh: SftpKit.Policies.LoginMetricsObserver -> SftpKit.SshAuthContext
+        Policies -> Ssh: SftpKit.Policies.LoginMetricsObserver -> SftpKit.SshAuthFailureReason
+        Policies -> Ssh: SftpKit.Policies.LoginMetricsObserver -> SftpKit.SshPrincipal
+
+        Ssh -> Accounts: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.Accounts.PasswordHashGate
+        Ssh -> Accounts: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.Accounts.PasswordVerificationResult
+        Ssh -> Accounts: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.Accounts.SftpPasswordHasher
+
+        Ssh -> Hosting: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.SftpServerOptions
+        Ssh -> Hosting: SftpKit.Ssh.Authentication.UserAuthService -> SftpKit.Hosting.Log
+        Ssh -> Hosting: SftpKit.Ssh.Connection.ConnectionService -> SftpKit.Hosting.Log
+        Ssh -> Hosting: SftpKit.Ssh.Connection.ConnectionService -> SftpKit.SftpConnection
+        Ssh -> Hosting: SftpKit.Ssh.KeyExchange.KeyExchangeHandler -> SftpKit.SshAlgorithmOptions
+        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.Hosting.ConnectionPolicies
+        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.Hosting.Log
+        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.Hosting.SftpMetrics
+        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpConnection
+        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpServerLimits
+        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpServerOptions
+        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SshAlgorithmOptions
+        Ssh -> Hosting: SftpKit.Ssh.SshServerContext -> SftpKit.Hosting.ConnectionPolicies
+        Ssh -> Hosting: SftpKit.Ssh.SshServerContext -> SftpKit.SftpServerOptions
+        Ssh -> Hosting: SftpKit.SshChannelContext -> SftpKit.Hosting.SftpMetrics
+        Ssh -> Hosting: SftpKit.SshChannelContext -> SftpKit.SftpConnection
+
+        Ssh -> Policies: SftpKit.Ssh.SshServerConnection -> SftpKit.ISftpSessionLease
+        Ssh -> Policies: SftpKit.Ssh.SshServerConnection -> SftpKit.ISftpSessionLimiter
+        Ssh -> Policies: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpDefenderOptions
+        """;
+
+    /// <summary>Dependencies between SftpKit.Core's namespaces (root-namespace types counted in their folder's
+    /// namespace) that lie on a cycle, one per line: <c>FromNamespace -> ToNamespace</c>.</summary>
+    public const string NamespaceCycleEdges = """
+        # Namespace dependencies that lie on a cycle, by source namespace.
+        SftpKit.Accounts -> SftpKit.Events
+        SftpKit.Accounts -> SftpKit.Hosting
+        SftpKit.Accounts -> SftpKit.Policies
+        SftpKit.Accounts -> SftpKit.Sftp
+        SftpKit.Accounts -> SftpKit.Ssh.Authentication
+        SftpKit.Accounts -> SftpKit.Ssh.Connection
+        SftpKit.Accounts -> SftpKit.Ssh.Keys
+
+        SftpKit.Commands -> SftpKit.Sftp
+        SftpKit.Commands -> SftpKit.Ssh.Connection
+
+        SftpKit.Events -> SftpKit.Ssh.Authentication
+        SftpKit.Events -> SftpKit.Ssh.Connection
+
+        SftpKit.Hosting -> SftpKit.Accounts
+        SftpKit.Hosting -> SftpKit.Commands
+        SftpKit.Hosting -> SftpKit.Events
+        SftpKit.Hosting -> SftpKit.Hosting.ProxyProtocol
+        SftpKit.Hosting -> SftpKit.Policies
+        SftpKit.Hosting -> SftpKit.Scp
+        SftpKit.Hosting -> SftpKit.Sftp
+        SftpKit.Hosting -> SftpKit.Ssh
+        SftpKit.Hosting -> SftpKit.Ssh.Authentication
+        SftpKit.Hosting -> SftpKit.Ssh.Connection
+        SftpKit.Hosting -> SftpKit.Ssh.KeyExchange
+        SftpKit.Hosting -> SftpKit.Ssh.Keys
+        SftpKit.Hosting -> SftpKit.Ssh.Transport
+
+        SftpKit.Hosting.ProxyProtocol -> SftpKit.Hosting
+        SftpKit.Hosting.ProxyProtocol -> SftpKit.Policies
+
+        SftpKit.Policies -> SftpKit.Accounts
+        SftpKit.Policies -> SftpKit.Events
+        SftpKit.Policies -> SftpKit.Hosting
+        SftpKit.Policies -> SftpKit.Hosting.ProxyProtocol
+        SftpKit.Policies -> SftpKit.Ssh.Authentication
+
+        SftpKit.Scp -> SftpKit.Commands
+        SftpKit.Scp -> SftpKit.Sftp
+        SftpKit.Scp -> SftpKit.Ssh.Connection
+
+        SftpKit.Sftp -> SftpKit.Ssh.Authentication
+        SftpKit.Sftp -> SftpKit.Ssh.Connection
+
+        SftpKit.Ssh -> SftpKit.Hosting
+        SftpKit.Ssh -> SftpKit.Policies
+        SftpKit.Ssh -> SftpKit.Ssh.Authentication
+        SftpKit.Ssh -> SftpKit.Ssh.Connection
+        SftpKit.Ssh -> SftpKit.Ssh.KeyExchange
+        SftpKit.Ssh -> SftpKit.Ssh.Keys
+        SftpKit.Ssh -> SftpKit.Ssh.Transport
+
+        SftpKit.Ssh.Authentication -> SftpKit.Accounts
+        SftpKit.Ssh.Authentication -> SftpKit.Hosting
+        SftpKit.Ssh.Authentication -> SftpKit.Ssh
+        SftpKit.Ssh.Authentication -> SftpKit.Ssh.Keys
+        SftpKit.Ssh.Authentication -> SftpKit.Ssh.Transport
+
+        SftpKit.Ssh.Connection -> SftpKit.Hosting
+        SftpKit.Ssh.Connection -> SftpKit.Ssh
+        SftpKit.Ssh.Connection -> SftpKit.Ssh.Authentication
+        SftpKit.Ssh.Connection -> SftpKit.Ssh.Transport
+
+        SftpKit.Ssh.KeyExchange -> SftpKit.Hosting
+        SftpKit.Ssh.KeyExchange -> SftpKit.Ssh
+        SftpKit.Ssh.KeyExchange -> SftpKit.Ssh.Keys
+        SftpKit.Ssh.KeyExchange -> SftpKit.Ssh.Transport
+
+        SftpKit.Ssh.Keys -> SftpKit.Ssh
+
+        SftpKit.Ssh.Transport -> SftpKit.Ssh
+        """;
+}
