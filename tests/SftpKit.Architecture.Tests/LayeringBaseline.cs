@@ -128,8 +128,6 @@ public static class LayeringBaseline
         SftpKit.Hosting -> SftpKit.Ssh.Transport
 
         SftpKit.Hosting.ProxyProtocol -> SftpKit.Hosting
-        SftpKit.Hosting.ProxyProtocol -> SftpKit.Policies
-
         SftpKit.Policies -> SftpKit.Accounts
         SftpKit.Policies -> SftpKit.Events
         SftpKit.Policies -> SftpKit.Hosting
