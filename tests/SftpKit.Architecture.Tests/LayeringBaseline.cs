@@ -128,6 +128,7 @@ public static class LayeringBaseline
         SftpKit.Hosting -> SftpKit.Ssh.Transport
 
         SftpKit.Hosting.ProxyProtocol -> SftpKit.Hosting
+
         SftpKit.Policies -> SftpKit.Accounts
         SftpKit.Policies -> SftpKit.Events
         SftpKit.Policies -> SftpKit.Hosting
