@@ -26,11 +26,14 @@ internal sealed class SftpAccountFileSystems
         }
     }
 
-    /// <summary>The account's storage, virtual folders mounted, without policies.</summary>
-    public async ValueTask<IVirtualFileSystem> CreateAsync(SftpAccount account, CancellationToken cancellationToken)
+    /// <summary>
+    /// The account's storage, virtual folders mounted, without policies; <paramref name="root"/>, when given, is the
+    /// storage at <c>/</c> instead of <see cref="SftpAccount.FileSystem"/> (a file system the authenticator attached).
+    /// </summary>
+    public async ValueTask<IVirtualFileSystem> CreateAsync(SftpAccount account, CancellationToken cancellationToken, IVirtualFileSystem? root = null)
     {
         ArgumentNullException.ThrowIfNull(account);
-        var root = await CreateOneAsync(account.FileSystem ?? new SftpFileSystemConfig(), account, cancellationToken).ConfigureAwait(false);
+        root ??= await CreateOneAsync(account.FileSystem ?? new SftpFileSystemConfig(), account, cancellationToken).ConfigureAwait(false);
         if (account.VirtualFolders.Count == 0)
         {
             return root;
@@ -117,14 +120,18 @@ internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
         return new PolicyFileSystem(session.Storage, session.Policy, _ledger, events);
     }
 
+    /// <summary>
+    /// The storage at <c>/</c> is the file system the authenticator attached, else the account's; the account's
+    /// virtual folders are mounted over either.
+    /// </summary>
     private ValueTask<IVirtualFileSystem> CreateStorageAsync(SshPrincipal principal, SftpAccount account, CancellationToken ct)
     {
+        if (principal.GetFeature<IVirtualFileSystem>() is { } own)
+        {
+            return _storage.CreateAsync(account, ct, own);
+        }
         if (principal.GetFeature<SftpAccount>() is null)
         {
-            if (principal.GetFeature<IVirtualFileSystem>() is { } own)
-            {
-                return ValueTask.FromResult(own);
-            }
             if (principal.Properties.ContainsKey("SftpKit.FileSystem"))
             {
                 // The string key of earlier versions: say what replaced it rather than ignore it.

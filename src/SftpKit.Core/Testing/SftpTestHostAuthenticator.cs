@@ -60,6 +60,12 @@ internal sealed class SftpTestHostAuthenticator : ISshAuthenticator
     {
         var principal = new SshPrincipal(account.User.UserName);
         principal.SetFeature<IVirtualFileSystem>(account.User.FileSystem);
+        if (account.User.Account is { } rules)
+        {
+            var attached = rules.Clone();
+            attached.UserName = account.User.UserName;
+            principal.SetFeature(attached);
+        }
         return SshAuthResult.Success(principal);
     }
 

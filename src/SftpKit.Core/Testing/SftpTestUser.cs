@@ -1,3 +1,4 @@
+using SftpKit.Accounts;
 using SftpKit.FileSystem;
 
 namespace SftpKit.Testing;
@@ -29,4 +30,12 @@ public sealed class SftpTestUser
     /// empty <see cref="InMemoryFileSystem"/> without a capacity limit.
     /// </summary>
     public InMemoryFileSystem FileSystem { get; init; } = new();
+
+    /// <summary>
+    /// The account rules this user's sessions run under, as for any login: permissions per directory, file-name
+    /// filters, quota, upload size and bandwidth limits, virtual folders (mounted over <see cref="FileSystem"/>),
+    /// enabled and expiry. Its <see cref="SftpAccount.UserName"/> and storage settings are ignored: the user is
+    /// <see cref="UserName"/> and its storage is <see cref="FileSystem"/>. Defaults to null: every permission, no limit.
+    /// </summary>
+    public SftpAccount? Account { get; init; }
 }

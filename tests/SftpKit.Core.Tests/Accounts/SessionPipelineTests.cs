@@ -198,6 +198,36 @@ public sealed class SessionPipelineTests : IAsyncDisposable
         Assert.True(authenticator.Calls > 0, "the authenticator accepted the credentials; the account rules refused the login");
     }
 
+    [Fact]
+    public async Task The_test_host_gets_the_users_account_rules_plus_server_policies_and_events()
+    {
+        var user = new SftpKit.Testing.SftpTestUser("gina", Password)
+        {
+            Account = new SftpAccount { QuotaSize = 300_000, Permissions = { ["/"] = ["*"], ["/readonly"] = ["list", "download"] } },
+        };
+        await user.FileSystem.CreateDirectoryAsync("/readonly", CancellationToken.None);
+        await using var host = await SftpKit.Testing.SftpTestHost.StartAsync([user], configureServer: s => s
+            .ConfigurePolicies(p => p.MaxUploadBandwidth = LimitKiB)
+            .AddEventHandler(_events));
+        using var client = await ConnectAsync(host.Port, "gina");
+
+        await UploadThrottledAsync(client, "/first.bin", 200_000);
+        var upload = await _events.Upload.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("gina", upload.UserName);
+        Assert.Equal("/first.bin", upload.Path);
+
+        await Assert.ThrowsAnyAsync<SshException>(() =>
+            client.UploadFileAsync(new MemoryStream(new byte[200_000]), "/second.bin", CancellationToken.None));
+        await Assert.ThrowsAsync<SftpPermissionDeniedException>(() =>
+            client.UploadFileAsync(new MemoryStream(new byte[10]), "/readonly/x.bin", CancellationToken.None));
+        var names = new List<string>();
+        await foreach (var entry in user.FileSystem.ListAsync("/", CancellationToken.None))
+        {
+            names.Add(entry.Name);
+        }
+        Assert.Equal(["first.bin", "readonly"], names.Order(StringComparer.Ordinal));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_host is not null)
