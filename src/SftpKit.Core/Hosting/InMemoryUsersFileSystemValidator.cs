@@ -50,9 +50,8 @@ internal sealed class InMemoryUsersFileSystemValidator : IValidateOptions<SftpSe
     {
         var authenticator = _services.LastOrDefault(d => d.ServiceType == typeof(ISshAuthenticator) && !d.IsKeyedService);
         var fileSystems = _services.LastOrDefault(d => d.ServiceType == typeof(ISftpFileSystemProvider) && !d.IsKeyedService);
-        // Both built-in providers fall back to the principal's home directory for a login without an account record.
+        // The session pipeline falls back to the principal's home directory for a login without an account or file system.
         return authenticator?.ImplementationType == typeof(InMemoryAuthenticator)
-            && (fileSystems?.ImplementationType == typeof(Accounts.AccountFileSystemProvider)
-                || fileSystems?.ImplementationType == typeof(PrincipalFileSystemProvider));
+            && fileSystems?.ImplementationType == typeof(Accounts.AccountFileSystemProvider);
     }
 }

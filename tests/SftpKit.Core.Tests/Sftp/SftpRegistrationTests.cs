@@ -28,18 +28,26 @@ public class SftpRegistrationTests
     }
 
     [Fact]
-    public async Task PrincipalProvider_UsesTheFileSystemFeature_ThenHomeDirectory()
+    public async Task DefaultProvider_UsesTheFileSystemFeature_ThenHomeDirectory()
     {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSftpServer().AddSftp();
+        using var sp = services.BuildServiceProvider();
+        var provider = sp.GetRequiredService<ISftpFileSystemProvider>();
+
+        // The attached file system is the session's storage (behind the policy layer).
         var fs = new InMemoryFileSystem();
-        var principal = new SshPrincipal("u").SetFeature<IVirtualFileSystem>(fs);
-        var provider = new PrincipalFileSystemProvider();
-        Assert.Same(fs, await provider.GetFileSystemAsync(principal, default));
+        await fs.CreateDirectoryAsync("/attached", default);
+        var session = await provider.GetFileSystemAsync(new SshPrincipal("u").SetFeature<IVirtualFileSystem>(fs), default);
+        Assert.Equal(VfsFileType.Directory, (await session.GetInfoAsync("/attached", true, default)).Type);
 
         string home = Path.Combine(Path.GetTempPath(), "sftpkit-home-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(home);
+        Directory.CreateDirectory(Path.Combine(home, "on-disk"));
         try
         {
-            Assert.IsType<LocalFileSystem>(await provider.GetFileSystemAsync(new SshPrincipal("u", home), default));
+            var local = await provider.GetFileSystemAsync(new SshPrincipal("u", home), default);
+            Assert.Equal(VfsFileType.Directory, (await local.GetInfoAsync("/on-disk", true, default)).Type);
         }
         finally
         {
