@@ -305,6 +305,10 @@ internal sealed class SshServerConnection
                 // Only a DISCONNECT of ours is worth waiting for; when the peer left, the writer has nothing to deliver
                 // and waiting would keep the connection counted against the limits for nothing.
                 await _transport.StopWriterAsync(_disconnectSent ? TimeSpan.FromSeconds(2) : TimeSpan.Zero).ConfigureAwait(false);
+                if (_disconnectSent)
+                {
+                    await LingerQuietlyAsync(input).ConfigureAwait(false);
+                }
             }
             if (connection is not null)
             {
@@ -387,21 +391,7 @@ internal sealed class SshServerConnection
             _transport.StartWriter();
             SendDisconnect(reason, description);
             await _transport.StopWriterAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-            if (_stream is NetworkStream network)
-            {
-                network.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
-            }
-            long drained = 0;
-            while (drained < 64 * 1024)
-            {
-                var read = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
-                drained += read.Buffer.Length;
-                input.AdvanceTo(read.Buffer.End);
-                if (read.IsCompleted)
-                {
-                    break;
-                }
-            }
+            await LingerAsync(input, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException)
         {
@@ -417,6 +407,46 @@ internal sealed class SshServerConnection
             await output.CompleteAsync().ConfigureAwait(false);
             await _stream.DisposeAsync().ConfigureAwait(false);
             _aborted.Dispose();
+        }
+    }
+
+    private async Task LingerQuietlyAsync(PipeReader input)
+    {
+        if (_stream is not NetworkStream)
+        {
+            return; // a stream that is not a socket has no reset to avoid
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await LingerAsync(input, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client went away, stayed silent, or the reader had already ended; the close goes on either way.
+        }
+    }
+
+    /// <summary>
+    /// Half-closes our side after a DISCONNECT and reads what the client still sends (at most 64 KiB, until the
+    /// caller's token ends) so the socket closes with a FIN, not a reset that could discard the message unread.
+    /// </summary>
+    private async Task LingerAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        if (_stream is NetworkStream network)
+        {
+            network.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        }
+        long drained = 0;
+        while (drained < 64 * 1024)
+        {
+            var read = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            drained += read.Buffer.Length;
+            input.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                break;
+            }
         }
     }
 

@@ -250,7 +250,11 @@ internal sealed class CorruptingProxy : IAsyncDisposable
             await server.ConnectAsync("127.0.0.1", target, _stop.Token);
             var up = PumpAsync(client.GetStream(), server.GetStream(), corruptAt);
             var down = PumpAsync(server.GetStream(), client.GetStream(), -1);
-            await Task.WhenAny(up, down);
+            // The server answers the corrupted packet with a disconnect and closes; the client must see that
+            // message even when the upstream pump fails first on the closed socket, so the downstream pump
+            // always runs until the server's side ends.
+            await SwallowAsync(up);
+            await SwallowAsync(down);
         }
         catch (OperationCanceledException)
         {
@@ -259,6 +263,23 @@ internal sealed class CorruptingProxy : IAsyncDisposable
         {
         }
         catch (SocketException)
+        {
+        }
+    }
+
+    private static async Task SwallowAsync(Task pump)
+    {
+        try
+        {
+            await pump;
+        }
+        catch (IOException)
+        {
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
         {
         }
     }
