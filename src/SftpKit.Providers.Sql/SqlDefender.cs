@@ -1,3 +1,4 @@
+using SftpKit.Sessions;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Logging;

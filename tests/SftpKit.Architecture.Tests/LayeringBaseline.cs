@@ -1,3 +1,4 @@
+using SftpKit.Sessions;
 namespace SftpKit.Architecture.Tests;
 
 /// <summary>
@@ -15,59 +16,21 @@ public static class LayeringBaseline
         Accounts -> Admin: SftpKit.Accounts.SftpAccountBackup -> SftpKit.Admin.SftpAdmin
         Accounts -> Admin: SftpKit.Accounts.SftpAccountBackup -> SftpKit.Admin.SftpApiKey
 
-        Accounts -> Hosting: SftpKit.Accounts.AccountFileSystemProvider -> SftpKit.SftpConnection
-
         Accounts -> Sftp: SftpKit.Accounts.AccountFileSystemProvider -> SftpKit.Sftp.ISftpFileSystemProvider
         Accounts -> Sftp: SftpKit.Accounts.SessionPipelineRegistration -> SftpKit.Sftp.ISftpFileSystemProvider
 
         Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.ISshAuthenticator
-        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshAuthContext
-        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshAuthFailureReason
-        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshAuthResult
         Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshCertificate
-        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshPrincipal
         Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshPublicKey
         Accounts -> Ssh: SftpKit.Accounts.AccountFileSystemProvider -> SftpKit.SshChannelContext
-        Accounts -> Ssh: SftpKit.Accounts.AccountFileSystemProvider -> SftpKit.SshPrincipal
-        Accounts -> Ssh: SftpKit.Accounts.AccountLoginAuthorizer -> SftpKit.ISshLoginAuthorizer
-        Accounts -> Ssh: SftpKit.Accounts.AccountLoginAuthorizer -> SftpKit.SshAuthContext
-        Accounts -> Ssh: SftpKit.Accounts.AccountLoginAuthorizer -> SftpKit.SshAuthFailureReason
-        Accounts -> Ssh: SftpKit.Accounts.AccountLoginAuthorizer -> SftpKit.SshPrincipal
-        Accounts -> Ssh: SftpKit.Accounts.SessionPipelineRegistration -> SftpKit.ISshLoginAuthorizer
 
         Events -> Ssh: SftpKit.Events.EventedCommandHandler -> SftpKit.ISshCommandHandler
         Events -> Ssh: SftpKit.Events.EventedCommandHandler -> SftpKit.SshChannelContext
-        Events -> Ssh: SftpKit.Events.EventedCommandHandler -> SftpKit.SshPrincipal
-        Events -> Ssh: SftpKit.Events.LoginEventObserver -> SftpKit.ISshAuthenticationObserver
-        Events -> Ssh: SftpKit.Events.LoginEventObserver -> SftpKit.SshAuthContext
-        Events -> Ssh: SftpKit.Events.LoginEventObserver -> SftpKit.SshAuthFailureReason
-        Events -> Ssh: SftpKit.Events.LoginEventObserver -> SftpKit.SshPrincipal
 
         Policies -> Hosting: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.Hosting.Log
         Policies -> Hosting: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.Hosting.ProxyProtocol.TrustedProxyList
         Policies -> Hosting: SftpKit.Policies.InMemoryDefender -> SftpKit.Hosting.Log
-        Policies -> Hosting: SftpKit.Policies.InMemoryDefender -> SftpKit.Hosting.SftpMetrics
         Policies -> Hosting: SftpKit.Policies.InMemoryDefender -> SftpKit.SftpServerOptions
-        Policies -> Hosting: SftpKit.Policies.LoginMetricsObserver -> SftpKit.Hosting.SftpMetrics
-        Policies -> Hosting: SftpKit.Policies.PolicyEvents -> SftpKit.SftpConnection
-        Policies -> Hosting: SftpKit.Policies.PolicyEvents -> SftpKit.SftpTransfer
-        Policies -> Hosting: SftpKit.Policies.PolicyEvents -> SftpKit.SftpTransferDirection
-        Policies -> Hosting: SftpKit.Policies.PolicyFileSystem -> SftpKit.SftpConnection
-        Policies -> Hosting: SftpKit.Policies.PolicyRandomAccessWriter -> SftpKit.SftpTransfer
-        Policies -> Hosting: SftpKit.Policies.PolicyReader -> SftpKit.SftpTransfer
-        Policies -> Hosting: SftpKit.Policies.PolicyReader -> SftpKit.SftpTransferDirection
-        Policies -> Hosting: SftpKit.Policies.PolicyWriter -> SftpKit.SftpTransfer
-        Policies -> Hosting: SftpKit.Policies.UploadTracker -> SftpKit.SftpTransfer
-        Policies -> Hosting: SftpKit.Policies.UploadTracker -> SftpKit.SftpTransferDirection
-
-        Policies -> Ssh: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.ISshAuthenticationObserver
-        Policies -> Ssh: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.SshAuthContext
-        Policies -> Ssh: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.SshAuthFailureReason
-        Policies -> Ssh: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.SshPrincipal
-        Policies -> Ssh: SftpKit.Policies.LoginMetricsObserver -> SftpKit.ISshAuthenticationObserver
-        Policies -> Ssh: SftpKit.Policies.LoginMetricsObserver -> SftpKit.SshAuthContext
-        Policies -> Ssh: SftpKit.Policies.LoginMetricsObserver -> SftpKit.SshAuthFailureReason
-        Policies -> Ssh: SftpKit.Policies.LoginMetricsObserver -> SftpKit.SshPrincipal
 
         Ssh -> Accounts: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.Accounts.PasswordHashGate
         Ssh -> Accounts: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.Accounts.PasswordVerificationResult
@@ -76,22 +39,15 @@ public static class LayeringBaseline
         Ssh -> Hosting: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.SftpServerOptions
         Ssh -> Hosting: SftpKit.Ssh.Authentication.UserAuthService -> SftpKit.Hosting.Log
         Ssh -> Hosting: SftpKit.Ssh.Connection.ConnectionService -> SftpKit.Hosting.Log
-        Ssh -> Hosting: SftpKit.Ssh.Connection.ConnectionService -> SftpKit.SftpConnection
         Ssh -> Hosting: SftpKit.Ssh.KeyExchange.KeyExchangeHandler -> SftpKit.SshAlgorithmOptions
         Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.Hosting.ConnectionPolicies
         Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.Hosting.Log
-        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.Hosting.SftpMetrics
-        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpConnection
         Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpServerLimits
         Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpServerOptions
         Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SshAlgorithmOptions
         Ssh -> Hosting: SftpKit.Ssh.SshServerContext -> SftpKit.Hosting.ConnectionPolicies
         Ssh -> Hosting: SftpKit.Ssh.SshServerContext -> SftpKit.SftpServerOptions
-        Ssh -> Hosting: SftpKit.SshChannelContext -> SftpKit.Hosting.SftpMetrics
-        Ssh -> Hosting: SftpKit.SshChannelContext -> SftpKit.SftpConnection
 
-        Ssh -> Policies: SftpKit.Ssh.SshServerConnection -> SftpKit.ISftpSessionLease
-        Ssh -> Policies: SftpKit.Ssh.SshServerConnection -> SftpKit.ISftpSessionLimiter
         Ssh -> Policies: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpDefenderOptions
         """;
 
@@ -100,7 +56,6 @@ public static class LayeringBaseline
     public const string NamespaceCycleEdges = """
         # Namespace dependencies that lie on a cycle, by source namespace.
         SftpKit.Accounts -> SftpKit.Events
-        SftpKit.Accounts -> SftpKit.Hosting
         SftpKit.Accounts -> SftpKit.Policies
         SftpKit.Accounts -> SftpKit.Sftp
         SftpKit.Accounts -> SftpKit.Ssh.Authentication
@@ -110,7 +65,6 @@ public static class LayeringBaseline
         SftpKit.Commands -> SftpKit.Sftp
         SftpKit.Commands -> SftpKit.Ssh.Connection
 
-        SftpKit.Events -> SftpKit.Ssh.Authentication
         SftpKit.Events -> SftpKit.Ssh.Connection
 
         SftpKit.Hosting -> SftpKit.Accounts
@@ -133,13 +87,11 @@ public static class LayeringBaseline
         SftpKit.Policies -> SftpKit.Events
         SftpKit.Policies -> SftpKit.Hosting
         SftpKit.Policies -> SftpKit.Hosting.ProxyProtocol
-        SftpKit.Policies -> SftpKit.Ssh.Authentication
 
         SftpKit.Scp -> SftpKit.Commands
         SftpKit.Scp -> SftpKit.Sftp
         SftpKit.Scp -> SftpKit.Ssh.Connection
 
-        SftpKit.Sftp -> SftpKit.Ssh.Authentication
         SftpKit.Sftp -> SftpKit.Ssh.Connection
 
         SftpKit.Ssh -> SftpKit.Hosting
@@ -158,7 +110,6 @@ public static class LayeringBaseline
 
         SftpKit.Ssh.Connection -> SftpKit.Hosting
         SftpKit.Ssh.Connection -> SftpKit.Ssh
-        SftpKit.Ssh.Connection -> SftpKit.Ssh.Authentication
         SftpKit.Ssh.Connection -> SftpKit.Ssh.Transport
 
         SftpKit.Ssh.KeyExchange -> SftpKit.Hosting

@@ -23,11 +23,11 @@ public static class Layers
     public const string CoreAssembly = "SftpKit";
 
     /// <summary>The protocol-free base at the bottom of SftpKit.Core: every layer may use it, it uses none.</summary>
-    public static readonly IReadOnlySet<string> Base = Set("Networking");
+    public static readonly IReadOnlySet<string> Base = Set("Networking", "Sessions");
 
     /// <summary>The layers of SftpKit.Core, named by their folder.</summary>
     public static readonly IReadOnlySet<string> Core = Set(
-        "Networking", "Ssh", "Sftp", "Scp", "Commands", "FileSystem", "Accounts", "Policies", "Events", "Hosting", "Admin", "Testing");
+        "Networking", "Sessions", "Ssh", "Sftp", "Scp", "Commands", "FileSystem", "Accounts", "Policies", "Events", "Hosting", "Admin", "Testing");
 
     /// <summary>The other packages, each one layer, by assembly name.</summary>
     public static readonly IReadOnlyDictionary<string, string> Packages = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -50,7 +50,7 @@ public static class Layers
 
     /// <summary>The layers Hosting composes: none of them may know Hosting or Admin.</summary>
     public static readonly IReadOnlySet<string> BelowHosting = Set(
-        "Networking", "Ssh", "Sftp", "Scp", "Commands", "FileSystem", "Accounts", "Policies", "Events");
+        "Networking", "Sessions", "Ssh", "Sftp", "Scp", "Commands", "FileSystem", "Accounts", "Policies", "Events");
 
     /// <summary>The protocol layers.</summary>
     public static readonly IReadOnlySet<string> Protocol = Set("Ssh", "Sftp", "Scp", "Commands");
@@ -62,7 +62,7 @@ public static class Layers
         new("Ssh depends on no subsystem, file system, account, policy, event or admin layer",
             Set("Ssh"), Set("Sftp", "Scp", "Commands", "FileSystem", "Accounts", "Policies", "Events", "Admin")),
         new("FileSystem, Accounts, Policies, Events, the base and the storage and SQL packages depend on no protocol layer",
-            Set("Networking", "FileSystem", "Accounts", "Policies", "Events", "Storage.S3", "Providers.Sql"), Protocol),
+            Set("Networking", "Sessions", "FileSystem", "Accounts", "Policies", "Events", "Storage.S3", "Providers.Sql"), Protocol),
         new("Sftp, Scp and Commands run on a session's file system and know no account, policy or event",
             Set("Sftp", "Scp", "Commands"), Set("Accounts", "Policies", "Events")),
         new("FileSystem depends on no account, policy or event", Set("FileSystem"), Set("Accounts", "Policies", "Events")),

@@ -1,4 +1,5 @@
 
+using SftpKit.Sessions;
 namespace SftpKit.Hosting;
 
 /// <summary>

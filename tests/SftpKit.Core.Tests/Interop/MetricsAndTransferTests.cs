@@ -1,3 +1,4 @@
+using SftpKit.Sessions;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;

@@ -1,3 +1,4 @@
+using SftpKit.Sessions;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

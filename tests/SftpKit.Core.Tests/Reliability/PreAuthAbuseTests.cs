@@ -1,3 +1,4 @@
+using SftpKit.Sessions;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;

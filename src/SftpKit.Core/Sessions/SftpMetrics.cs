@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace SftpKit.Hosting;
+namespace SftpKit.Sessions;
 
 /// <summary>
 /// The server's instruments on the meter <c>SftpKit</c> (made through <see cref="IMeterFactory"/> when the host

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using SftpKit.Hosting;
+using SftpKit.Sessions;
 
 namespace SftpKit;
 
