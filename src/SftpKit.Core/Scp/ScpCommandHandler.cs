@@ -57,9 +57,9 @@ internal sealed class ScpCommandHandler : ISshCommandHandler
             await output.FatalAsync("file system unavailable", cancellationToken).ConfigureAwait(false);
             return 1;
         }
-        var input = new ScpInput(context.Input);
-        return args!.Sink
-            ? await new ScpSink(fs, args, input, output, _logger, context.ConnectionId, MaxLineLength).RunAsync(cancellationToken).ConfigureAwait(false)
-            : await new ScpSource(fs, args, input, output, _logger, context.ConnectionId, MaxLineLength).RunAsync(cancellationToken).ConfigureAwait(false);
+        var run = new ScpRun(fs, args!, new ScpInput(context.Input), output, _logger, context.ConnectionId, MaxLineLength);
+        return run.Args.Sink
+            ? await new ScpSink(run).RunAsync(cancellationToken).ConfigureAwait(false)
+            : await new ScpSource(run).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -12,29 +12,14 @@ namespace SftpKit.Scp;
 /// </summary>
 internal sealed class ScpSink
 {
-    private readonly IVirtualFileSystem _fs;
-    private readonly ScpArguments _args;
-    private readonly ScpInput _input;
-    private readonly ScpOutput _output;
-    private readonly ILogger _logger;
-    private readonly string _connectionId;
-    private readonly int _maxLineLength;
+    private readonly ScpRun _run;
     private int _errors;
 
-    public ScpSink(IVirtualFileSystem fs, ScpArguments args, ScpInput input, ScpOutput output, ILogger logger, string connectionId, int maxLineLength)
-    {
-        _fs = fs;
-        _args = args;
-        _input = input;
-        _output = output;
-        _logger = logger;
-        _connectionId = connectionId;
-        _maxLineLength = maxLineLength;
-    }
+    public ScpSink(ScpRun run) => _run = run;
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        string display = _args.Paths[0];
+        string display = _run.Args.Paths[0];
         string target;
         bool targetIsDirectory;
         try
@@ -44,15 +29,15 @@ internal sealed class ScpSink
         }
         catch (VfsException ex)
         {
-            await _output.WarnAsync($"{display}: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
+            await _run.Output.WarnAsync($"{display}: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
             return 1;
         }
-        if (_args.TargetMustBeDirectory && !targetIsDirectory)
+        if (_run.Args.TargetMustBeDirectory && !targetIsDirectory)
         {
-            await _output.WarnAsync($"{display}: Not a directory", ct).ConfigureAwait(false);
+            await _run.Output.WarnAsync($"{display}: Not a directory", ct).ConfigureAwait(false);
             return 1;
         }
-        await _output.AckAsync(ct).ConfigureAwait(false);
+        await _run.Output.AckAsync(ct).ConfigureAwait(false);
 
         var directories = new Stack<(string Path, ScpTimes? Times, uint Mode)>();
         ScpTimes? times = null;
@@ -60,7 +45,7 @@ internal sealed class ScpSink
         {
             while (true)
             {
-                int type = await _input.ReadByteAsync(ct).ConfigureAwait(false);
+                int type = await _run.Input.ReadByteAsync(ct).ConfigureAwait(false);
                 if (type < 0)
                 {
                     return directories.Count > 0 || _errors > 0 ? 1 : 0;
@@ -69,7 +54,7 @@ internal sealed class ScpSink
                 {
                     case 1 or 2:
                         // The client could not read one of its files; it already told its user.
-                        await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false);
+                        await _run.Input.ReadLineAsync(_run.MaxLineLength, ct).ConfigureAwait(false);
                         if (type == 2)
                         {
                             return 1;
@@ -77,30 +62,30 @@ internal sealed class ScpSink
                         _errors++;
                         break;
                     case 'T':
-                        times = ScpTimes.Parse(await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false));
-                        await _output.AckAsync(ct).ConfigureAwait(false);
+                        times = ScpTimes.Parse(await _run.Input.ReadLineAsync(_run.MaxLineLength, ct).ConfigureAwait(false));
+                        await _run.Output.AckAsync(ct).ConfigureAwait(false);
                         break;
                     case 'E':
-                        if (await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false) != string.Empty || directories.Count == 0)
+                        if (await _run.Input.ReadLineAsync(_run.MaxLineLength, ct).ConfigureAwait(false) != string.Empty || directories.Count == 0)
                         {
                             throw new ScpProtocolException("unexpected end of directory");
                         }
                         var done = directories.Pop();
                         // A failed SetInfo already answered with a warning in place of the ack.
-                        if (!_args.Preserve || done.Times is not { } dirTimes || await TrySetInfoAsync(done.Path, done.Mode, dirTimes, ct).ConfigureAwait(false))
+                        if (!_run.Args.Preserve || done.Times is not { } dirTimes || await TrySetInfoAsync(done.Path, done.Mode, dirTimes, ct).ConfigureAwait(false))
                         {
-                            await _output.AckAsync(ct).ConfigureAwait(false);
+                            await _run.Output.AckAsync(ct).ConfigureAwait(false);
                         }
                         break;
                     case 'C' or 'D':
                     {
-                        var header = ScpEntryHeader.Parse(type == 'D', await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false));
+                        var header = ScpEntryHeader.Parse(type == 'D', await _run.Input.ReadLineAsync(_run.MaxLineLength, ct).ConfigureAwait(false));
                         string path = directories.Count > 0
                             ? VirtualPath.Combine(directories.Peek().Path, header.Name)
                             : targetIsDirectory ? VirtualPath.Combine(target, header.Name) : target;
                         if (header.IsDirectory)
                         {
-                            if (!_args.Recursive)
+                            if (!_run.Args.Recursive)
                             {
                                 throw new ScpProtocolException("received directory without -r");
                             }
@@ -109,7 +94,7 @@ internal sealed class ScpSink
                                 return 1;
                             }
                             directories.Push((path, times, header.Mode));
-                            await _output.AckAsync(ct).ConfigureAwait(false);
+                            await _run.Output.AckAsync(ct).ConfigureAwait(false);
                         }
                         else
                         {
@@ -125,8 +110,8 @@ internal sealed class ScpSink
         }
         catch (ScpProtocolException ex)
         {
-            CommandLog.ScpProtocolError(_logger, _connectionId, ex.Message);
-            await _output.WarnAsync("protocol error: " + ex.Message, ct).ConfigureAwait(false);
+            CommandLog.ScpProtocolError(_run.Logger, _run.ConnectionId, ex.Message);
+            await _run.Output.WarnAsync("protocol error: " + ex.Message, ct).ConfigureAwait(false);
             return 1;
         }
     }
@@ -137,15 +122,15 @@ internal sealed class ScpSink
         {
             if (!await IsDirectoryAsync(path, ct).ConfigureAwait(false))
             {
-                await _fs.CreateDirectoryAsync(path, ct).ConfigureAwait(false);
-                await _fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = (header.Mode & 0x1FF) | 0x1C0 }, followLinks: true, ct).ConfigureAwait(false);
+                await _run.Fs.CreateDirectoryAsync(path, ct).ConfigureAwait(false);
+                await _run.Fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = (header.Mode & 0x1FF) | 0x1C0 }, followLinks: true, ct).ConfigureAwait(false);
             }
             return true;
         }
         catch (VfsException ex)
         {
-            CommandLog.FileSystemError(_logger, _connectionId, "scp mkdir", ex.Error);
-            await _output.WarnAsync($"{header.Name}: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
+            CommandLog.FileSystemError(_run.Logger, _run.ConnectionId, "scp mkdir", ex.Error);
+            await _run.Output.WarnAsync($"{header.Name}: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
             return false;
         }
     }
@@ -155,22 +140,22 @@ internal sealed class ScpSink
         IVfsWriter writer;
         try
         {
-            writer = await _fs.OpenWriteAsync(path, new VfsWriteOptions { Atomic = true, Truncate = true, Permissions = header.Mode & 0x1FF }, ct).ConfigureAwait(false);
+            writer = await _run.Fs.OpenWriteAsync(path, new VfsWriteOptions { Atomic = true, Truncate = true, Permissions = header.Mode & 0x1FF }, ct).ConfigureAwait(false);
         }
         catch (VfsException ex)
         {
             // Instead of the ack: the client skips this file and goes on.
-            CommandLog.FileSystemError(_logger, _connectionId, "scp open", ex.Error);
-            await _output.WarnAsync($"{header.Name}: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
+            CommandLog.FileSystemError(_run.Logger, _run.ConnectionId, "scp open", ex.Error);
+            await _run.Output.WarnAsync($"{header.Name}: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
             _errors++;
             return;
         }
         bool completed = false;
         await using (writer.ConfigureAwait(false))
         {
-            await _output.AckAsync(ct).ConfigureAwait(false);
+            await _run.Output.AckAsync(ct).ConfigureAwait(false);
             VfsError? failure = null;
-            await _input.CopyAsync(header.Size, async chunk =>
+            await _run.Input.CopyAsync(header.Size, async chunk =>
             {
                 if (failure is null)
                 {
@@ -188,11 +173,11 @@ internal sealed class ScpSink
             // The client's status byte after the data: 0 = sent whole, 1/2 = it could not read its file. libssh2
             // (curl's scp://, PHP ssh2) never sends it and ends its input instead, after every announced byte: that
             // file is whole too, and is kept, as OpenSSH's scp -t keeps it.
-            int status = await _input.ReadByteAsync(ct).ConfigureAwait(false);
+            int status = await _run.Input.ReadByteAsync(ct).ConfigureAwait(false);
             if (status > 0)
             {
-                await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false);
-                CommandLog.ScpUploadDiscarded(_logger, _connectionId, path);
+                await _run.Input.ReadLineAsync(_run.MaxLineLength, ct).ConfigureAwait(false);
+                CommandLog.ScpUploadDiscarded(_run.Logger, _run.ConnectionId, path);
                 if (status == 2)
                 {
                     throw new ScpProtocolException("upload aborted by the client");
@@ -214,21 +199,21 @@ internal sealed class ScpSink
             }
             if (failure is { } error)
             {
-                CommandLog.FileSystemError(_logger, _connectionId, "scp write", error);
-                CommandLog.ScpUploadDiscarded(_logger, _connectionId, path);
-                await _output.WarnAsync($"{header.Name}: {PosixErrorText.For(error)}", ct).ConfigureAwait(false);
+                CommandLog.FileSystemError(_run.Logger, _run.ConnectionId, "scp write", error);
+                CommandLog.ScpUploadDiscarded(_run.Logger, _run.ConnectionId, path);
+                await _run.Output.WarnAsync($"{header.Name}: {PosixErrorText.For(error)}", ct).ConfigureAwait(false);
                 _errors++;
                 return;
             }
         }
         if (completed)
         {
-            CommandLog.ScpUploadCompleted(_logger, _connectionId, path, header.Size);
-            if (_args.Preserve && times is { } t && !await TrySetInfoAsync(path, header.Mode, t, ct).ConfigureAwait(false))
+            CommandLog.ScpUploadCompleted(_run.Logger, _run.ConnectionId, path, header.Size);
+            if (_run.Args.Preserve && times is { } t && !await TrySetInfoAsync(path, header.Mode, t, ct).ConfigureAwait(false))
             {
                 return;
             }
-            await _output.AckAsync(ct).ConfigureAwait(false);
+            await _run.Output.AckAsync(ct).ConfigureAwait(false);
         }
     }
 
@@ -237,13 +222,13 @@ internal sealed class ScpSink
     {
         try
         {
-            await _fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = mode & 0x1FF, Times = (times.Accessed, times.Modified) }, followLinks: true, ct).ConfigureAwait(false);
+            await _run.Fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = mode & 0x1FF, Times = (times.Accessed, times.Modified) }, followLinks: true, ct).ConfigureAwait(false);
             return true;
         }
         catch (VfsException ex)
         {
-            CommandLog.FileSystemError(_logger, _connectionId, "scp setinfo", ex.Error);
-            await _output.WarnAsync($"{VirtualPath.GetName(path)}: set times: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
+            CommandLog.FileSystemError(_run.Logger, _run.ConnectionId, "scp setinfo", ex.Error);
+            await _run.Output.WarnAsync($"{VirtualPath.GetName(path)}: set times: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
             _errors++;
             return false;
         }
@@ -253,7 +238,7 @@ internal sealed class ScpSink
     {
         try
         {
-            return (await _fs.GetInfoAsync(path, followLinks: true, ct).ConfigureAwait(false)).Type == VfsFileType.Directory;
+            return (await _run.Fs.GetInfoAsync(path, followLinks: true, ct).ConfigureAwait(false)).Type == VfsFileType.Directory;
         }
         catch (VfsException ex) when (ex.Error == VfsError.NotFound)
         {

@@ -14,25 +14,10 @@ internal sealed class ScpSource
 {
     private const int ChunkSize = 32 * 1024;
 
-    private readonly IVirtualFileSystem _fs;
-    private readonly ScpArguments _args;
-    private readonly ScpInput _input;
-    private readonly ScpOutput _output;
-    private readonly ILogger _logger;
-    private readonly string _connectionId;
-    private readonly int _maxLineLength;
+    private readonly ScpRun _run;
     private int _errors;
 
-    public ScpSource(IVirtualFileSystem fs, ScpArguments args, ScpInput input, ScpOutput output, ILogger logger, string connectionId, int maxLineLength)
-    {
-        _fs = fs;
-        _args = args;
-        _input = input;
-        _output = output;
-        _logger = logger;
-        _connectionId = connectionId;
-        _maxLineLength = maxLineLength;
-    }
+    public ScpSource(ScpRun run) => _run = run;
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -43,14 +28,14 @@ internal sealed class ScpSource
             {
                 return 1;
             }
-            foreach (string display in _args.Paths)
+            foreach (string display in _run.Args.Paths)
             {
                 string path;
                 VfsFileInfo info;
                 try
                 {
                     path = PosixErrorText.Resolve(display, VirtualPath.Root);
-                    info = await _fs.GetInfoAsync(path, followLinks: true, ct).ConfigureAwait(false);
+                    info = await _run.Fs.GetInfoAsync(path, followLinks: true, ct).ConfigureAwait(false);
                 }
                 catch (VfsException ex)
                 {
@@ -63,7 +48,7 @@ internal sealed class ScpSource
                 }
                 else if (info.Type == VfsFileType.Directory)
                 {
-                    if (_args.Recursive)
+                    if (_run.Args.Recursive)
                     {
                         await SendDirectoryAsync(path, info, ct).ConfigureAwait(false);
                     }
@@ -85,7 +70,7 @@ internal sealed class ScpSource
         }
         catch (ScpProtocolException ex)
         {
-            CommandLog.ScpProtocolError(_logger, _connectionId, ex.Message);
+            CommandLog.ScpProtocolError(_run.Logger, _run.ConnectionId, ex.Message);
             return 1;
         }
     }
@@ -101,7 +86,7 @@ internal sealed class ScpSource
         IVfsReader reader;
         try
         {
-            reader = await _fs.OpenReadAsync(path, ct).ConfigureAwait(false);
+            reader = await _run.Fs.OpenReadAsync(path, ct).ConfigureAwait(false);
         }
         catch (VfsException ex)
         {
@@ -110,12 +95,12 @@ internal sealed class ScpSource
         }
         await using (reader.ConfigureAwait(false))
         {
-            if (_args.Preserve && !await SendTimesAsync(info, ct).ConfigureAwait(false))
+            if (_run.Args.Preserve && !await SendTimesAsync(info, ct).ConfigureAwait(false))
             {
                 return;
             }
             long size = info.Size;
-            await _output.LineAsync($"C{Mode(info)} {size.ToString(CultureInfo.InvariantCulture)} {name}\n", ct).ConfigureAwait(false);
+            await _run.Output.LineAsync($"C{Mode(info)} {size.ToString(CultureInfo.InvariantCulture)} {name}\n", ct).ConfigureAwait(false);
             if (!await ResponseAsync(ct).ConfigureAwait(false))
             {
                 return;
@@ -150,7 +135,7 @@ internal sealed class ScpSource
                         read = want;
                         buffer.AsSpan(0, read).Clear();
                     }
-                    await _output.DataAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+                    await _run.Output.DataAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
                     offset += read;
                 }
             }
@@ -160,13 +145,13 @@ internal sealed class ScpSource
             }
             if (failure is { } error)
             {
-                CommandLog.FileSystemError(_logger, _connectionId, "scp read", error);
+                CommandLog.FileSystemError(_run.Logger, _run.ConnectionId, "scp read", error);
                 await WarnAsync($"{name}: {PosixErrorText.For(error)}", ct).ConfigureAwait(false);
             }
             else
             {
-                await _output.AckAsync(ct).ConfigureAwait(false);
-                CommandLog.ScpDownloadCompleted(_logger, _connectionId, path, size);
+                await _run.Output.AckAsync(ct).ConfigureAwait(false);
+                CommandLog.ScpDownloadCompleted(_run.Logger, _run.ConnectionId, path, size);
             }
             await ResponseAsync(ct).ConfigureAwait(false);
         }
@@ -183,7 +168,7 @@ internal sealed class ScpSource
         var entries = new List<VfsFileInfo>();
         try
         {
-            await foreach (var entry in _fs.ListAsync(path, ct).ConfigureAwait(false))
+            await foreach (var entry in _run.Fs.ListAsync(path, ct).ConfigureAwait(false))
             {
                 entries.Add(entry);
             }
@@ -193,11 +178,11 @@ internal sealed class ScpSource
             await WarnAsync($"{name}: {PosixErrorText.For(ex.Error)}", ct).ConfigureAwait(false);
             return;
         }
-        if (_args.Preserve && !await SendTimesAsync(info, ct).ConfigureAwait(false))
+        if (_run.Args.Preserve && !await SendTimesAsync(info, ct).ConfigureAwait(false))
         {
             return;
         }
-        await _output.LineAsync($"D{Mode(info)} 0 {name}\n", ct).ConfigureAwait(false);
+        await _run.Output.LineAsync($"D{Mode(info)} 0 {name}\n", ct).ConfigureAwait(false);
         if (!await ResponseAsync(ct).ConfigureAwait(false))
         {
             return;
@@ -210,7 +195,7 @@ internal sealed class ScpSource
             {
                 try
                 {
-                    childInfo = await _fs.GetInfoAsync(child, followLinks: true, ct).ConfigureAwait(false);
+                    childInfo = await _run.Fs.GetInfoAsync(child, followLinks: true, ct).ConfigureAwait(false);
                 }
                 catch (VfsException ex)
                 {
@@ -227,36 +212,36 @@ internal sealed class ScpSource
                 await SendFileAsync(child, childInfo, ct).ConfigureAwait(false);
             }
         }
-        await _output.LineAsync("E\n", ct).ConfigureAwait(false);
+        await _run.Output.LineAsync("E\n", ct).ConfigureAwait(false);
         await ResponseAsync(ct).ConfigureAwait(false);
     }
 
     private async Task<bool> SendTimesAsync(VfsFileInfo info, CancellationToken ct)
     {
-        await _output.LineAsync(new ScpTimes(info.LastWriteTime, info.LastAccessTime).Format(), ct).ConfigureAwait(false);
+        await _run.Output.LineAsync(new ScpTimes(info.LastWriteTime, info.LastAccessTime).Format(), ct).ConfigureAwait(false);
         return await ResponseAsync(ct).ConfigureAwait(false);
     }
 
     private async Task WarnAsync(string message, CancellationToken ct)
     {
         _errors++;
-        await _output.WarnAsync(message, ct).ConfigureAwait(false);
+        await _run.Output.WarnAsync(message, ct).ConfigureAwait(false);
     }
 
     // 0 = go on; 1 = the client reports a problem with this entry (skip it); 2 or EOF = stop.
     private async Task<bool> ResponseAsync(CancellationToken ct)
     {
-        int b = await _input.ReadByteAsync(ct).ConfigureAwait(false);
+        int b = await _run.Input.ReadByteAsync(ct).ConfigureAwait(false);
         switch (b)
         {
             case 0:
                 return true;
             case 1:
-                await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false);
+                await _run.Input.ReadLineAsync(_run.MaxLineLength, ct).ConfigureAwait(false);
                 _errors++;
                 return false;
             case 2:
-                await _input.ReadLineAsync(_maxLineLength, ct).ConfigureAwait(false);
+                await _run.Input.ReadLineAsync(_run.MaxLineLength, ct).ConfigureAwait(false);
                 throw new ScpProtocolException("the client gave up");
             case < 0:
                 throw new ScpProtocolException("lost connection");
