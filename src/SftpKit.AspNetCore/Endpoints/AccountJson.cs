@@ -54,19 +54,9 @@ internal static class AccountJson
         {
             return null;
         }
-        SftpAccount? account;
-        try
-        {
-            account = obj.Deserialize<SftpAccount>(AdminJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            errors.Add(AdminJson.FieldFromPath(ex.Path, prefix), "Wrong type or unknown field.");
-            return null;
-        }
+        var account = AdminJson.TryRead<SftpAccount>(obj, prefix, errors, "An account");
         if (account is null)
         {
-            errors.Add(prefix.Length == 0 ? "body" : prefix, "An account must be a JSON object.");
             return null;
         }
         // JSON null for a collection means "empty".

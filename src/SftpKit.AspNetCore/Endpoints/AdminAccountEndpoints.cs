@@ -213,19 +213,9 @@ internal static class AdminAccountEndpoints
         {
             return null;
         }
-        SftpAdmin? admin;
-        try
-        {
-            admin = obj.Deserialize<SftpAdmin>(AdminJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            errors.Add(AdminJson.FieldFromPath(ex.Path, ""), "Wrong type or unknown field.");
-            return null;
-        }
+        var admin = AdminJson.TryRead<SftpAdmin>(obj, "", errors, "An admin");
         if (admin is null)
         {
-            errors.Add("body", "An admin must be a JSON object.");
             return null;
         }
         admin.Permissions ??= [];

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using SftpKit.AspNetCore.Validation;
 
 namespace SftpKit.AspNetCore.Endpoints;
 
@@ -33,5 +34,31 @@ internal static class AdminJson
             return prefix.Length == 0 ? "body" : prefix;
         }
         return prefix.Length == 0 ? path : path.StartsWith('[') ? prefix + path : prefix + "." + path;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="node"/> as a <typeparamref name="T"/> with <see cref="Options"/>; on a wrong type, an
+    /// unknown member or a JSON null the problem is added to <paramref name="errors"/> (at its field, under
+    /// <paramref name="prefix"/>) and the result is null. <paramref name="what"/> names the value for the null case
+    /// ("An account").
+    /// </summary>
+    public static T? TryRead<T>(JsonNode node, string prefix, ValidationErrors errors, string what)
+        where T : class
+    {
+        T? value;
+        try
+        {
+            value = node.Deserialize<T>(Options);
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(FieldFromPath(ex.Path, prefix), "Wrong type or unknown field.");
+            return null;
+        }
+        if (value is null)
+        {
+            errors.Add(prefix.Length == 0 ? "body" : prefix, what + " must be a JSON object.");
+        }
+        return value;
     }
 }

@@ -47,19 +47,9 @@ internal static class FolderJson
         {
             return null;
         }
-        SftpFolder? folder;
-        try
-        {
-            folder = obj.Deserialize<SftpFolder>(AdminJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            errors.Add(AdminJson.FieldFromPath(ex.Path, prefix), "Wrong type or unknown field.");
-            return null;
-        }
+        var folder = AdminJson.TryRead<SftpFolder>(obj, prefix, errors, "A folder");
         if (folder is null)
         {
-            errors.Add(prefix.Length == 0 ? "body" : prefix, "A folder must be a JSON object.");
             return null;
         }
         folder.FileSystem?.Settings ??= new Dictionary<string, string>(StringComparer.Ordinal);
