@@ -13,20 +13,14 @@ namespace SftpKit.Commands;
 /// virtual, resolved against the account root through the same file system the SFTP subsystem uses. Command
 /// lines that need a shell are refused with exit status 127.
 /// </summary>
-internal sealed class ShellFreeCommandHandler : ISshCommandHandler
+internal sealed class ShellFreeCommandHandler(ISftpFileSystemProvider fileSystems, ILogger<ShellFreeCommandHandler> logger) : ISshCommandHandler
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly System.Buffers.SearchValues<char> WordEnd = System.Buffers.SearchValues.Create(" \t;|&<>");
     private static readonly string[] Names = ["md5sum", "sha1sum", "sha256sum", "sha384sum", "sha512sum", "pwd", "cd", "echo"];
 
-    private readonly ISftpFileSystemProvider _fileSystems;
-    private readonly ILogger _logger;
-
-    public ShellFreeCommandHandler(ISftpFileSystemProvider fileSystems, ILogger<ShellFreeCommandHandler> logger)
-    {
-        _fileSystems = fileSystems;
-        _logger = logger;
-    }
+    private readonly ISftpFileSystemProvider _fileSystems = fileSystems;
+    private readonly ILogger _logger = logger;
 
     public bool CanExecute(string command)
     {

@@ -10,19 +10,13 @@ namespace SftpKit.Scp;
 /// downloads, over the same file system the SFTP subsystem gives the user. The command line is split like a shell
 /// would (quotes, escapes) but never run by one: remote wildcards are not expanded.
 /// </summary>
-internal sealed class ScpCommandHandler : ISshCommandHandler
+internal sealed class ScpCommandHandler(ISftpFileSystemProvider fileSystems, ILogger<ScpCommandHandler> logger) : ISshCommandHandler
 {
     /// <summary>Longest protocol line accepted from the client, in bytes.</summary>
     public const int MaxLineLength = 4096;
 
-    private readonly ISftpFileSystemProvider _fileSystems;
-    private readonly ILogger _logger;
-
-    public ScpCommandHandler(ISftpFileSystemProvider fileSystems, ILogger<ScpCommandHandler> logger)
-    {
-        _fileSystems = fileSystems;
-        _logger = logger;
-    }
+    private readonly ISftpFileSystemProvider _fileSystems = fileSystems;
+    private readonly ILogger _logger = logger;
 
     public bool CanExecute(string command)
     {
