@@ -27,7 +27,7 @@ public static class Layers
 
     /// <summary>The layers of SftpKit.Core, named by their folder.</summary>
     public static readonly IReadOnlySet<string> Core = Set(
-        "Networking", "Sessions", "Ssh", "Sftp", "Scp", "Commands", "FileSystem", "Accounts", "Policies", "Events", "Hosting", "Admin", "Testing");
+        "Networking", "Sessions", "Ssh", "Sftp", "Scp", "Commands", "FileSystem", "Accounts", "Policies", "Events", "Hosting", "Admin");
 
     /// <summary>The other packages, each one layer, by assembly name.</summary>
     public static readonly IReadOnlyDictionary<string, string> Packages = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -35,6 +35,7 @@ public static class Layers
         ["SftpKit.Storage.S3"] = "Storage.S3",
         ["SftpKit.Providers.Sql"] = "Providers.Sql",
         ["SftpKit.AspNetCore"] = "AspNetCore",
+        ["SftpKit.Testing"] = "Testing",
     };
 
     /// <summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Xml.Linq;
 using Renci.SshNet;
@@ -9,7 +11,7 @@ using SftpKit.Tests.Interop;
 namespace SftpKit.Packaging.Tests;
 
 /// <summary>
-/// The four packages as a user gets them: <c>dotnet pack</c> of every src project (already built by the solution
+/// The five packages as a user gets them: <c>dotnet pack</c> of every src project (already built by the solution
 /// build) into a temporary feed, checked for README, license, XML docs and symbols; then a fresh console app outside
 /// the repository adds <c>SftpKit</c> from that feed (plus the machine's own sources for its dependencies), calls
 /// <c>AddSftpServer</c>, runs, and SSH.NET lists and uploads through it. The version is unique per run and the app
@@ -17,8 +19,8 @@ namespace SftpKit.Packaging.Tests;
 /// </summary>
 public sealed class PackageConsumerTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly string[] s_projects = ["SftpKit.Core", "SftpKit.Storage.S3", "SftpKit.Providers.Sql", "SftpKit.AspNetCore"];
-    private static readonly string[] s_packageIds = ["SftpKit", "SftpKit.Storage.S3", "SftpKit.Providers.Sql", "SftpKit.AspNetCore"];
+    private static readonly string[] s_projects = ["SftpKit.Core", "SftpKit.Storage.S3", "SftpKit.Providers.Sql", "SftpKit.AspNetCore", "SftpKit.Testing"];
+    private static readonly string[] s_packageIds = ["SftpKit", "SftpKit.Storage.S3", "SftpKit.Providers.Sql", "SftpKit.AspNetCore", "SftpKit.Testing"];
 
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "sftpkit-pack-" + Guid.NewGuid().ToString("N")[..12]);
     private Process? _app;
@@ -110,6 +112,11 @@ public sealed class PackageConsumerTests(ITestOutputHelper output) : IDisposable
                     var core = metadata.Descendants(ns + "dependency").Single(d => d.Attribute("id")!.Value == "SftpKit");
                     Assert.Equal(version, core.Attribute("version")!.Value);
                 }
+                else
+                {
+                    // The test host is a package of its own: the production assembly carries none of it.
+                    Assert.DoesNotContain("SftpKit.Testing", TypeNamespaces(package, $"lib/net10.0/{assembly}.dll"));
+                }
             }
             using var symbols = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.snupkg"));
             Assert.Contains(symbols.Entries, e => e.FullName == $"lib/net10.0/{(id == "SftpKit" ? "SftpKit" : id)}.pdb");
@@ -198,6 +205,20 @@ public sealed class PackageConsumerTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("seeded.txt", names);
         Assert.Contains("hello.txt", names);
         Assert.Equal("uploaded through the package", await File.ReadAllTextAsync(Path.Combine(home, "hello.txt")));
+    }
+
+    /// <summary>The namespaces of the types <paramref name="entry"/> (an assembly inside <paramref name="package"/>) defines.</summary>
+    private static HashSet<string> TypeNamespaces(ZipArchive package, string entry)
+    {
+        using var copy = new MemoryStream();
+        using (var stream = package.GetEntry(entry)!.Open())
+        {
+            stream.CopyTo(copy);
+        }
+        copy.Position = 0;
+        using var pe = new PEReader(copy);
+        var metadata = pe.GetMetadataReader();
+        return metadata.TypeDefinitions.Select(h => metadata.GetString(metadata.GetTypeDefinition(h).Namespace)).ToHashSet(StringComparer.Ordinal);
     }
 
     private static string HostingVersion(string root)

@@ -118,6 +118,33 @@ public sealed class SftpTestHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Users_Are_Accounts_Of_An_In_Memory_Store_That_Decides_Each_Login()
+    {
+        var user = new SftpTestUser("alice", "pw") { Account = new SftpKit.Accounts.SftpAccount { UserName = "ignored", QuotaFiles = 5 } };
+        await using var server = await SftpTestHost.StartAsync(user);
+        var store = server.Services.GetRequiredService<SftpKit.Accounts.ISftpUserStore>();
+        var account = await store.FindAsync("alice", CancellationToken.None);
+        Assert.NotNull(account);
+        Assert.Null(await store.FindAsync("ignored", CancellationToken.None));
+        Assert.Equal(5, account.QuotaFiles);
+        Assert.StartsWith("$argon2id$", account.PasswordHash, StringComparison.Ordinal);
+        Assert.Null(account.HomeDirectory);
+
+        using (var client = Connect(server))
+        {
+            client.WriteAllText("/hello.txt", "hi");
+        }
+        Assert.Equal("hi"u8.ToArray(), server.GetFileSystem("alice").ReadAllBytes("/hello.txt"));
+        account = await store.FindAsync("alice", CancellationToken.None);
+        Assert.NotNull(account!.LastLogin);
+
+        // The store, not a list fixed at start, decides: a disabled account is refused.
+        account.Enabled = false;
+        Assert.True(await store.UpdateAsync(account, CancellationToken.None));
+        Assert.Throws<SshAuthenticationException>(() => Connect(server));
+    }
+
+    [Fact]
     public async Task Stops_On_Dispose()
     {
         var server = await SftpTestHost.StartAsync(new SftpTestUser("alice", "pw"));

@@ -3,7 +3,13 @@ using SftpKit.FileSystem;
 
 namespace SftpKit.Testing;
 
-/// <summary>An account of a <see cref="SftpTestHost"/>: a name, its credentials and its own in-memory file system.</summary>
+/// <summary>
+/// A user of a <see cref="SftpTestHost"/>: sugar for an <see cref="SftpAccount"/> whose credentials are a plain
+/// password and authorized_keys lines and whose files live in its own in-memory file system. The test host stores the
+/// account it makes (<see cref="SftpAccount.UserName"/>, <see cref="SftpAccount.PasswordHash"/>,
+/// <see cref="SftpAccount.PublicKeys"/>, storage) in an <see cref="InMemoryUserStore"/>, so the login and the session
+/// run through the same account pipeline as in any host.
+/// </summary>
 public sealed class SftpTestUser
 {
     /// <summary>Creates a user.</summary>
@@ -34,8 +40,11 @@ public sealed class SftpTestUser
     /// <summary>
     /// The account rules this user's sessions run under, as for any login: permissions per directory, file-name
     /// filters, quota, upload size and bandwidth limits, virtual folders (mounted over <see cref="FileSystem"/>),
-    /// enabled and expiry. Its <see cref="SftpAccount.UserName"/> and storage settings are ignored: the user is
-    /// <see cref="UserName"/> and its storage is <see cref="FileSystem"/>. Defaults to null: every permission, no limit.
+    /// enabled and expiry, source addresses, login steps. The test host stores a copy whose
+    /// <see cref="SftpAccount.UserName"/>, credentials (<see cref="SftpAccount.PasswordHash"/>,
+    /// <see cref="SftpAccount.PublicKeys"/>) and storage (<see cref="SftpAccount.HomeDirectory"/>,
+    /// <see cref="SftpAccount.FileSystem"/>) come from this user: <see cref="UserName"/>, <see cref="Password"/>,
+    /// <see cref="AuthorizedKeys"/> and <see cref="FileSystem"/>. Defaults to null: every permission, no limit.
     /// </summary>
     public SftpAccount? Account { get; init; }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SftpKit.Accounts;
 using SftpKit.FileSystem;
 using SftpKit.Hosting;
 using SftpKit.Ssh.Keys;
@@ -24,15 +26,15 @@ public sealed class SftpTestHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private readonly List<IHostedService> _started;
-    private readonly Dictionary<string, InMemoryFileSystem> _fileSystems;
+    private readonly SftpTestHostAccounts _accounts;
     private bool _disposed;
 
     private SftpTestHost(ServiceProvider services, List<IHostedService> started, IPEndPoint endPoint,
-        Dictionary<string, InMemoryFileSystem> fileSystems, SshHostKey hostKey)
+        SftpTestHostAccounts accounts, SshHostKey hostKey)
     {
         _services = services;
         _started = started;
-        _fileSystems = fileSystems;
+        _accounts = accounts;
         EndPoint = endPoint;
         HostKeyFingerprint = hostKey.Fingerprint;
         HostPublicKey = hostKey.PublicKey.ToString();
@@ -56,7 +58,10 @@ public sealed class SftpTestHost : IAsyncDisposable
     /// <summary>The host's public key as a known_hosts key (<c>ssh-ed25519 AAAA... comment</c>), for OpenSSH clients.</summary>
     public string HostPublicKey { get; }
 
-    /// <summary>The server's services (e.g. <see cref="ISftpServer"/> for its connection count).</summary>
+    /// <summary>
+    /// The server's services (e.g. <see cref="ISftpServer"/> for its connection count, <see cref="ISftpUserStore"/> for
+    /// the users' accounts, which a test may change while the server runs).
+    /// </summary>
     public IServiceProvider Services => _services;
 
     /// <summary>Starts a server with the given users and default options.</summary>
@@ -65,10 +70,13 @@ public sealed class SftpTestHost : IAsyncDisposable
     /// <summary>
     /// Starts a server. The listen endpoint (127.0.0.1, port 0) and a 1-second <see cref="SftpServerLimits.ShutdownTimeout"/>
     /// are set before <paramref name="configureOptions"/> runs. Users come only from <paramref name="users"/>
-    /// (<see cref="SftpServerOptions.Users"/> is not consulted); passwords are compared in constant time, never hashed
-    /// slowly, so tests stay fast.
+    /// (<see cref="SftpServerOptions.Users"/> is not consulted): each becomes an <see cref="SftpAccount"/> of an
+    /// <see cref="InMemoryUserStore"/> (<c>AddInMemoryUserStore</c>), so logins and sessions go through the account
+    /// pipeline as in any host: account rules at login, storage, virtual folders, policies, events. Passwords are
+    /// hashed with argon2id (<see cref="SftpPasswordHasher.Hash"/>) at start and verified at each password login, as
+    /// for any account: each costs one hash, tens of milliseconds.
     /// </summary>
-    /// <param name="users">The accounts; at least one, names unique.</param>
+    /// <param name="users">The users; at least one, names unique.</param>
     /// <param name="configureOptions">Changes server options (algorithms, limits). Defaults to none.</param>
     /// <param name="configureServer">Registers more seams (command handlers, <c>AddSftp(o => ...)</c> options). Defaults to none.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -78,17 +86,11 @@ public sealed class SftpTestHost : IAsyncDisposable
         Action<ISftpServerBuilder>? configureServer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(users);
-        var list = users.ToList();
-        if (list.Count == 0)
-        {
-            throw new ArgumentException("At least one user is required.", nameof(users));
-        }
-        var authenticator = new SftpTestHostAuthenticator(list);
+        var accounts = new SftpTestHostAccounts(users.ToList());
         var hostKey = Ed25519HostKey.Generate("sftpkit-test-host");
         var services = new ServiceCollection();
-        // Registered before AddSftpServer, whose defaults are TryAdd: these replace the key files and the user list.
+        // Registered before AddSftpServer, whose defaults are TryAdd: the in-memory key replaces the key files.
         services.AddSingleton(new InMemoryHostKeys([hostKey]));
-        services.AddSingleton<ISshAuthenticator>(authenticator);
         var builder = services.AddSftpServer(o =>
         {
             o.Listen(IPAddress.Loopback, 0);
@@ -98,6 +100,9 @@ public sealed class SftpTestHost : IAsyncDisposable
             o.Defender.FailedPasswordDelay = TimeSpan.Zero;
             configureOptions?.Invoke(o);
         });
+        // The users are accounts of an in-memory store, whose storage is each user's in-memory file system.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider>(accounts));
+        builder.AddInMemoryUserStore([.. accounts.Accounts]);
         builder.AddSftp().AddScp().AddHashCommands();
         configureServer?.Invoke(builder);
 
@@ -112,8 +117,7 @@ public sealed class SftpTestHost : IAsyncDisposable
                 started.Add(hosted);
             }
             var endPoint = provider.GetRequiredService<ISftpServer>().EndPoints.OfType<IPEndPoint>().First();
-            var fileSystems = list.ToDictionary(u => u.UserName, u => u.FileSystem, StringComparer.Ordinal);
-            return new SftpTestHost(provider, started, endPoint, fileSystems, hostKey);
+            return new SftpTestHost(provider, started, endPoint, accounts, hostKey);
         }
         catch
         {
@@ -129,7 +133,7 @@ public sealed class SftpTestHost : IAsyncDisposable
     public InMemoryFileSystem GetFileSystem(string userName)
     {
         ArgumentNullException.ThrowIfNull(userName);
-        return _fileSystems.TryGetValue(userName, out var fs) ? fs : throw new ArgumentException($"No user '{userName}'.", nameof(userName));
+        return _accounts.Get(userName);
     }
 
     /// <summary>Stops the server (disconnecting clients after at most the shutdown timeout) and releases it.</summary>
