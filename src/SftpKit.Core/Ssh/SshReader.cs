@@ -19,6 +19,16 @@ internal ref struct SshReader
         _position = 0;
     }
 
+    /// <summary>A reader over the fields of <paramref name="payload"/> (a whole message) once its number is checked.</summary>
+    public static SshReader ForMessage(ReadOnlySpan<byte> payload, SshMessageNumber number)
+    {
+        if (payload.IsEmpty || payload[0] != (byte)number)
+        {
+            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Unexpected message.");
+        }
+        return new SshReader(payload[1..]);
+    }
+
     public readonly int Position => _position;
     public readonly int Remaining => _buffer.Length - _position;
     public readonly bool End => _position >= _buffer.Length;

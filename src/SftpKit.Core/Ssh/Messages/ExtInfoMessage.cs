@@ -1,0 +1,33 @@
+namespace SftpKit.Ssh.Messages;
+
+/// <summary>SSH_MSG_EXT_INFO (RFC 8308 §2.3): extension names and values, sent once after the first NEWKEYS.</summary>
+internal readonly record struct ExtInfoMessage(IReadOnlyList<KeyValuePair<string, string>> Extensions) : ISshMessage<ExtInfoMessage>
+{
+    public static SshMessageNumber Number => SshMessageNumber.ExtInfo;
+
+    public static ExtInfoMessage Read(ReadOnlySpan<byte> payload)
+    {
+        var reader = SshReader.ForMessage(payload, Number);
+        uint count = reader.ReadUInt32();
+        // Each extension is two strings of at least 4 bytes: a count past that is a lie, not an allocation to make.
+        if (count > (uint)reader.Remaining / 8)
+        {
+            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Message truncated.");
+        }
+        var extensions = new KeyValuePair<string, string>[count];
+        for (int i = 0; i < extensions.Length; i++)
+        {
+            extensions[i] = new(reader.ReadString(), reader.ReadString());
+        }
+        return new(extensions);
+    }
+
+    public void Write(SshWriter writer)
+    {
+        writer.WriteMessage(Number).WriteUInt32((uint)Extensions.Count);
+        foreach (var (name, value) in Extensions)
+        {
+            writer.WriteString(name).WriteString(value);
+        }
+    }
+}
