@@ -106,7 +106,7 @@ internal sealed partial class SshServerConnection
         SshPrincipal? principal;
         try
         {
-            principal = await _auth!.HandleAsync(payload, cancellationToken).ConfigureAwait(false);
+            principal = await _auth!(payload, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (SshProtocolException or OperationCanceledException or IOException))
         {

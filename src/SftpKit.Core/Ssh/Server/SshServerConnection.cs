@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
-using SftpKit.Ssh.Authentication;
 using SftpKit.Ssh.Connection;
 using SftpKit.Ssh.KeyExchange;
 using SftpKit.Ssh.Transport;
@@ -25,7 +24,7 @@ internal sealed partial class SshServerConnection
     private readonly CancellationTokenSource _aborted = new();
     private SshTransport? _transport;
     private KeyExchangeHandler? _kex;
-    private UserAuthService? _auth;
+    private SshUserAuthHandler? _auth;
     private ConnectionService? _connection;
     private long _lastActivityTicks = Environment.TickCount64;
     private volatile bool _authenticated;
@@ -192,9 +191,9 @@ internal sealed partial class SshServerConnection
         _kex = kex;
         kex.Begin();
         var policies = _server.Policies;
-        var hooks = policies is null ? null : new UserAuthHooks(AdmitSessionAsync, _settings.FailedPasswordDelay, policies.Time);
-        _auth = new UserAuthService(transport, _server.Auth, () => kex.SessionId!, () => kex.HostKeyBlob,
-            (user, method, passed) => new SshAuthContext(user, _remoteEndPoint, clientVersion, Id, method, passed), hooks);
+        _auth = _server.StartUserAuth(new SshUserAuthStart(transport, () => kex.SessionId!, () => kex.HostKeyBlob,
+            (user, method, passed) => new SshAuthContext(user, _remoteEndPoint, clientVersion, Id, method, passed),
+            policies is null ? null : AdmitSessionAsync, _settings.FailedPasswordDelay, policies?.Time ?? TimeProvider.System));
     }
 
     /// <summary>After a packet: starts a key exchange once the rekey limits (bytes or time) are reached.</summary>
