@@ -58,6 +58,20 @@ internal ref struct SshReader
         return value;
     }
 
+    /// <summary>
+    /// Reads the count of a list whose items take at least <paramref name="minimumItemLength"/> bytes each; a count the
+    /// rest of the message cannot hold is a protocol error, not an allocation to make.
+    /// </summary>
+    public int ReadCount(int minimumItemLength)
+    {
+        uint count = ReadUInt32();
+        if (count > (uint)(Remaining / minimumItemLength))
+        {
+            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Message truncated.");
+        }
+        return (int)count;
+    }
+
     /// <summary>Reads a length-prefixed byte string and returns a view into the buffer.</summary>
     public ReadOnlySpan<byte> ReadBinary()
     {

@@ -8,12 +8,7 @@ internal readonly record struct ExtInfoMessage(IReadOnlyList<KeyValuePair<string
     public static ExtInfoMessage Read(ReadOnlySpan<byte> payload)
     {
         var reader = SshReader.ForMessage(payload, Number);
-        uint count = reader.ReadUInt32();
-        // Each extension is two strings of at least 4 bytes: a count past that is a lie, not an allocation to make.
-        if (count > (uint)reader.Remaining / 8)
-        {
-            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Message truncated.");
-        }
+        int count = reader.ReadCount(minimumItemLength: 8); // two strings
         var extensions = new KeyValuePair<string, string>[count];
         for (int i = 0; i < extensions.Length; i++)
         {

@@ -12,12 +12,7 @@ internal readonly record struct UserAuthInfoRequestMessage(string Name, string I
         string name = reader.ReadString();
         string instruction = reader.ReadString();
         string language = reader.ReadString();
-        uint count = reader.ReadUInt32();
-        // A prompt is at least a 4-byte length and the echo flag.
-        if (count > (uint)reader.Remaining / 5)
-        {
-            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Message truncated.");
-        }
+        int count = reader.ReadCount(minimumItemLength: 5); // a string and the echo flag
         var prompts = new UserAuthInfoPrompt[count];
         for (int i = 0; i < prompts.Length; i++)
         {

@@ -8,12 +8,7 @@ internal readonly record struct UserAuthInfoResponseMessage(IReadOnlyList<string
     public static UserAuthInfoResponseMessage Read(ReadOnlySpan<byte> payload)
     {
         var reader = SshReader.ForMessage(payload, Number);
-        uint count = reader.ReadUInt32();
-        // An answer is at least its 4-byte length: a larger count is a lie, not an allocation to make.
-        if (count > (uint)reader.Remaining / 4)
-        {
-            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Message truncated.");
-        }
+        int count = reader.ReadCount(minimumItemLength: 4); // one string
         var responses = new string[count];
         for (int i = 0; i < responses.Length; i++)
         {
