@@ -37,88 +37,27 @@ public static class LayeringBaseline
         Ssh -> Accounts: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.Accounts.SftpPasswordHasher
 
         Ssh -> Hosting: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.SftpServerOptions
-        Ssh -> Hosting: SftpKit.Ssh.Authentication.UserAuthService -> SftpKit.Hosting.Log
-        Ssh -> Hosting: SftpKit.Ssh.Connection.ConnectionService -> SftpKit.Hosting.Log
-        Ssh -> Hosting: SftpKit.Ssh.KeyExchange.KeyExchangeHandler -> SftpKit.SshAlgorithmOptions
-        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.Hosting.ConnectionPolicies
-        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.Hosting.Log
-        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpServerLimits
-        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpServerOptions
-        Ssh -> Hosting: SftpKit.Ssh.SshServerConnection -> SftpKit.SshAlgorithmOptions
-        Ssh -> Hosting: SftpKit.Ssh.SshServerContext -> SftpKit.Hosting.ConnectionPolicies
-        Ssh -> Hosting: SftpKit.Ssh.SshServerContext -> SftpKit.SftpServerOptions
-
-        Ssh -> Policies: SftpKit.Ssh.SshServerConnection -> SftpKit.SftpDefenderOptions
         """;
 
     /// <summary>Dependencies between SftpKit.Core's namespaces (root-namespace types counted in their folder's
     /// namespace) that lie on a cycle, one per line: <c>FromNamespace -> ToNamespace</c>.</summary>
     public const string NamespaceCycleEdges = """
         # Namespace dependencies that lie on a cycle, by source namespace.
-        SftpKit.Accounts -> SftpKit.Events
         SftpKit.Accounts -> SftpKit.Policies
-        SftpKit.Accounts -> SftpKit.Sftp
         SftpKit.Accounts -> SftpKit.Ssh.Authentication
-        SftpKit.Accounts -> SftpKit.Ssh.Connection
-        SftpKit.Accounts -> SftpKit.Ssh.Keys
-
-        SftpKit.Commands -> SftpKit.Sftp
-        SftpKit.Commands -> SftpKit.Ssh.Connection
-
-        SftpKit.Events -> SftpKit.Ssh.Connection
 
         SftpKit.Hosting -> SftpKit.Accounts
-        SftpKit.Hosting -> SftpKit.Commands
-        SftpKit.Hosting -> SftpKit.Events
         SftpKit.Hosting -> SftpKit.Hosting.ProxyProtocol
         SftpKit.Hosting -> SftpKit.Policies
-        SftpKit.Hosting -> SftpKit.Scp
-        SftpKit.Hosting -> SftpKit.Sftp
-        SftpKit.Hosting -> SftpKit.Ssh
         SftpKit.Hosting -> SftpKit.Ssh.Authentication
-        SftpKit.Hosting -> SftpKit.Ssh.Connection
-        SftpKit.Hosting -> SftpKit.Ssh.KeyExchange
-        SftpKit.Hosting -> SftpKit.Ssh.Keys
-        SftpKit.Hosting -> SftpKit.Ssh.Transport
 
         SftpKit.Hosting.ProxyProtocol -> SftpKit.Hosting
 
         SftpKit.Policies -> SftpKit.Accounts
-        SftpKit.Policies -> SftpKit.Events
         SftpKit.Policies -> SftpKit.Hosting
         SftpKit.Policies -> SftpKit.Hosting.ProxyProtocol
 
-        SftpKit.Scp -> SftpKit.Commands
-        SftpKit.Scp -> SftpKit.Sftp
-        SftpKit.Scp -> SftpKit.Ssh.Connection
-
-        SftpKit.Sftp -> SftpKit.Ssh.Connection
-
-        SftpKit.Ssh -> SftpKit.Hosting
-        SftpKit.Ssh -> SftpKit.Policies
-        SftpKit.Ssh -> SftpKit.Ssh.Authentication
-        SftpKit.Ssh -> SftpKit.Ssh.Connection
-        SftpKit.Ssh -> SftpKit.Ssh.KeyExchange
-        SftpKit.Ssh -> SftpKit.Ssh.Keys
-        SftpKit.Ssh -> SftpKit.Ssh.Transport
-
         SftpKit.Ssh.Authentication -> SftpKit.Accounts
         SftpKit.Ssh.Authentication -> SftpKit.Hosting
-        SftpKit.Ssh.Authentication -> SftpKit.Ssh
-        SftpKit.Ssh.Authentication -> SftpKit.Ssh.Keys
-        SftpKit.Ssh.Authentication -> SftpKit.Ssh.Transport
-
-        SftpKit.Ssh.Connection -> SftpKit.Hosting
-        SftpKit.Ssh.Connection -> SftpKit.Ssh
-        SftpKit.Ssh.Connection -> SftpKit.Ssh.Transport
-
-        SftpKit.Ssh.KeyExchange -> SftpKit.Hosting
-        SftpKit.Ssh.KeyExchange -> SftpKit.Ssh
-        SftpKit.Ssh.KeyExchange -> SftpKit.Ssh.Keys
-        SftpKit.Ssh.KeyExchange -> SftpKit.Ssh.Transport
-
-        SftpKit.Ssh.Keys -> SftpKit.Ssh
-
-        SftpKit.Ssh.Transport -> SftpKit.Ssh
         """;
 }

@@ -1,5 +1,6 @@
 using SftpKit.Events;
 using SftpKit.Ssh;
+using SftpKit.Ssh.Server;
 
 namespace SftpKit.Hosting;
 

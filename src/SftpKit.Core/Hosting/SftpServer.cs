@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SftpKit.Networking;
 using SftpKit.Ssh;
-using SftpKit.Ssh.Authentication;
 using SftpKit.Ssh.Keys;
+using SftpKit.Ssh.Server;
 
 namespace SftpKit.Hosting;
 
@@ -66,11 +66,9 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var hostKeys = LoadHostKeys();
-        var trustedCas = _options.TrustedUserCaKeys.Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null).OfType<SshPublicKey>();
-        var auth = new UserAuthSettings(_authenticator, _observers.ToList(), _authorizers.ToList(), new SshCertificateValidator(trustedCas, _time), _logger,
-            _options.Limits.MaxAuthAttempts);
-        _context = new SshServerContext(_options, hostKeys, _authenticator, _subsystems.ToList(),
-            _commands.Select(c => _events is null ? c : new Events.EventedCommandHandler(c, _events)).ToList<ISshCommandHandler>(), _logger, auth, _policies);
+        _context = new SshServerContext(CreateSshSettings(_options), hostKeys, _subsystems.ToList(),
+            _commands.Select(c => _events is null ? c : new Events.EventedCommandHandler(c, _events)).ToList<ISshCommandHandler>(), _logger,
+            CreateUserAuthStarter(), _policies);
         _gate = new UnauthenticatedConnectionGate(MaxStartups.TryParse(_options.Limits.MaxUnauthenticatedConnections, out var startups)
             ? startups
             : throw new InvalidOperationException("Limits.MaxUnauthenticatedConnections is invalid."));

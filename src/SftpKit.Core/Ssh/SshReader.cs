@@ -19,6 +19,16 @@ internal ref struct SshReader
         _position = 0;
     }
 
+    /// <summary>A reader over the fields of <paramref name="payload"/> (a whole message) once its number is checked.</summary>
+    public static SshReader ForMessage(ReadOnlySpan<byte> payload, SshMessageNumber number)
+    {
+        if (payload.IsEmpty || payload[0] != (byte)number)
+        {
+            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Unexpected message.");
+        }
+        return new SshReader(payload[1..]);
+    }
+
     public readonly int Position => _position;
     public readonly int Remaining => _buffer.Length - _position;
     public readonly bool End => _position >= _buffer.Length;
@@ -46,6 +56,20 @@ internal ref struct SshReader
         ulong value = BinaryPrimitives.ReadUInt64BigEndian(_buffer.Slice(_position, 8));
         _position += 8;
         return value;
+    }
+
+    /// <summary>
+    /// Reads the count of a list whose items take at least <paramref name="minimumItemLength"/> bytes each; a count the
+    /// rest of the message cannot hold is a protocol error, not an allocation to make.
+    /// </summary>
+    public int ReadCount(int minimumItemLength)
+    {
+        uint count = ReadUInt32();
+        if (count > (uint)(Remaining / minimumItemLength))
+        {
+            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Message truncated.");
+        }
+        return (int)count;
     }
 
     /// <summary>Reads a length-prefixed byte string and returns a view into the buffer.</summary>

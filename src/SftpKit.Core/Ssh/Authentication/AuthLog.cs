@@ -2,9 +2,21 @@ using Microsoft.Extensions.Logging;
 
 namespace SftpKit.Ssh.Authentication;
 
-/// <summary>Log events of certificate, keyboard-interactive and multi-step authentication (ids 1050–1069). Never logs secrets.</summary>
+/// <summary>
+/// Log events of ssh-userauth: each attempt's outcome (ids 1020–1022) and certificate, keyboard-interactive and
+/// multi-step authentication (ids 1050–1069). Never logs secrets.
+/// </summary>
 internal static partial class AuthLog
 {
+    [LoggerMessage(1020, LogLevel.Information, "Connection {ConnectionId} user {UserName} authenticated by {Method} from {RemoteEndPoint}", EventName = "AuthenticationSucceeded")]
+    public static partial void AuthenticationSucceeded(ILogger logger, string connectionId, string userName, string method, string? remoteEndPoint);
+
+    [LoggerMessage(1021, LogLevel.Information, "Connection {ConnectionId} user {UserName} failed {Method} authentication from {RemoteEndPoint}", EventName = "AuthenticationFailed")]
+    public static partial void AuthenticationFailed(ILogger logger, string connectionId, string userName, string method, string? remoteEndPoint);
+
+    [LoggerMessage(1022, LogLevel.Information, "Connection {ConnectionId} user {UserName} sent an invalid public key signature", EventName = "PublicKeySignatureInvalid")]
+    public static partial void PublicKeySignatureInvalid(ILogger logger, string connectionId, string userName);
+
     [LoggerMessage(1050, LogLevel.Information, "Connection {ConnectionId} user {UserName} certificate {KeyId} serial {Serial} from CA {CaFingerprint} refused: {Reason}", EventName = "CertificateRefused")]
     public static partial void CertificateRefused(ILogger logger, string connectionId, string userName, string keyId, ulong serial, string caFingerprint, string reason);
 

@@ -1,3 +1,5 @@
+using SftpKit.Ssh.Messages;
+
 namespace SftpKit.Ssh.Authentication;
 
 /// <summary>
@@ -30,17 +32,8 @@ internal sealed partial class UserAuthService
             throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Unexpected keyboard-interactive response.");
         }
         var context = conversation.Context;
-        string[]? answers;
-        {
-            var reader = new SshReader(payload.Span[1..]);
-            uint count = reader.ReadUInt32();
-            answers = count == (uint)conversation.Challenge.Prompts.Count ? new string[count] : null;
-            for (int i = 0; answers is not null && i < answers.Length; i++)
-            {
-                answers[i] = reader.ReadString();
-            }
-        }
-        if (answers is null)
+        var answers = UserAuthInfoResponseMessage.Read(payload.Span).Responses;
+        if (answers.Count != conversation.Challenge.Prompts.Count)
         {
             AuthLog.KeyboardInteractiveRefused(_logger, context.ConnectionId, context.UserName, "answer count differs from the prompts");
             return await FailAsync(context, SshAuthFailureReason.InvalidCredentials).ConfigureAwait(false);
@@ -74,17 +67,8 @@ internal sealed partial class UserAuthService
     private void Ask(Conversation conversation)
     {
         var challenge = conversation.Challenge;
-        using var writer = new SshWriter(256);
-        writer.WriteMessage(SshMessageNumber.UserAuthInfoRequest)
-            .WriteString(challenge.Name)
-            .WriteString(challenge.Instruction)
-            .WriteString(string.Empty)
-            .WriteUInt32((uint)challenge.Prompts.Count);
-        foreach (var prompt in challenge.Prompts)
-        {
-            writer.WriteString(prompt.Text).WriteBoolean(prompt.Echo);
-        }
-        _transport.Enqueue(writer.WrittenSpan);
+        var prompts = challenge.Prompts.Select(p => new UserAuthInfoPrompt(p.Text, p.Echo)).ToArray();
+        _transport.Send(new UserAuthInfoRequestMessage(challenge.Name, challenge.Instruction, prompts));
         _conversation = conversation;
     }
 

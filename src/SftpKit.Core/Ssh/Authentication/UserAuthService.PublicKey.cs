@@ -1,12 +1,15 @@
-using SftpKit.Hosting;
 using SftpKit.Ssh.Keys;
+using SftpKit.Ssh.Messages;
 
 namespace SftpKit.Ssh.Authentication;
 
 /// <summary>The publickey method (RFC 4252 §7), publickey-hostbound and OpenSSH certificates.</summary>
 internal sealed partial class UserAuthService
 {
-    private async ValueTask<SshPrincipal?> OnPublicKeyAsync(SshAuthContext context, ReadOnlyMemory<byte> payload, bool hostbound, CancellationToken cancellationToken)
+    // payload is the whole USERAUTH_REQUEST (its start, up to the signature, is what the client signed); fields are
+    // the method's fields within it.
+    private async ValueTask<SshPrincipal?> OnPublicKeyAsync(SshAuthContext context, ReadOnlyMemory<byte> payload, ReadOnlyMemory<byte> fields, bool hostbound,
+        CancellationToken cancellationToken)
     {
         bool hasSignature;
         string algorithm;
@@ -14,23 +17,18 @@ internal sealed partial class UserAuthService
         byte[]? signature = null;
         int signedLength;
         {
-            var span = payload.Span;
-            var reader = SkipHeader(span);
-            hasSignature = reader.ReadBoolean();
-            algorithm = reader.ReadString();
-            blob = reader.ReadBinary().ToArray();
-            if (hostbound)
+            var request = UserAuthPublicKeyFields.Read(fields.Span, hostbound);
+            if (hostbound && (_hostKeyBlob() is not { } ours || !request.HostKey.SequenceEqual(ours)))
             {
-                var boundKey = reader.ReadBinary();
-                if (_hostKeyBlob() is not { } ours || !boundKey.SequenceEqual(ours))
-                {
-                    throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Host key binding mismatch.");
-                }
+                throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Host key binding mismatch.");
             }
-            signedLength = 1 + reader.Position;
+            hasSignature = request.HasSignature;
+            algorithm = request.Algorithm;
+            blob = request.PublicKey.ToArray();
+            signedLength = payload.Length - fields.Length + request.SignedLength;
             if (hasSignature)
             {
-                signature = reader.ReadBinary().ToArray();
+                signature = request.Signature.ToArray();
             }
         }
 
@@ -60,9 +58,7 @@ internal sealed partial class UserAuthService
             {
                 return await FailAsync(context, query.FailureReason).ConfigureAwait(false);
             }
-            using var ok = new SshWriter(blob.Length + 64);
-            ok.WriteMessage(SshMessageNumber.UserAuthPkOk).WriteString(algorithm).WriteBinary(blob);
-            _transport.Enqueue(ok.WrittenSpan);
+            _transport.Send(new UserAuthPkOkMessage(algorithm, blob));
             return null;
         }
 
@@ -73,7 +69,7 @@ internal sealed partial class UserAuthService
             string expected = key.Certificate is null ? algorithm : SshCertificate.PlainAlgorithm(algorithm)!;
             if (!key.VerifySignature(signed.WrittenSpan, signature!, out string signatureAlgorithm) || signatureAlgorithm != expected)
             {
-                Log.PublicKeySignatureInvalid(_logger, context.ConnectionId, context.UserName);
+                AuthLog.PublicKeySignatureInvalid(_logger, context.ConnectionId, context.UserName);
                 return await FailAsync(context, SshAuthFailureReason.InvalidCredentials).ConfigureAwait(false);
             }
         }

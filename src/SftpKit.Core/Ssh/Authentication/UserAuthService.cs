@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using SftpKit.Hosting;
+using SftpKit.Ssh.Messages;
 using SftpKit.Ssh.Transport;
 
 namespace SftpKit.Ssh.Authentication;
@@ -69,15 +69,16 @@ internal sealed partial class UserAuthService
         }
 
         string user, service, method, submethods = string.Empty;
+        ReadOnlyMemory<byte> fields;
         {
-            var reader = new SshReader(payload.Span[1..]);
-            user = reader.ReadString();
-            service = reader.ReadString();
-            method = reader.ReadString();
+            var request = UserAuthRequestMessage.Read(payload.Span);
+            user = request.UserName;
+            service = request.ServiceName;
+            method = request.MethodName;
+            fields = payload[(payload.Length - request.MethodFields.Length)..];
             if (method == "keyboard-interactive")
             {
-                reader.ReadString(); // language tag, deprecated (RFC 4256 §3.1)
-                submethods = reader.ReadString();
+                submethods = UserAuthKeyboardInteractiveFields.Read(request.MethodFields).Submethods;
             }
         }
         if (service != ConnectionService)
@@ -105,35 +106,22 @@ internal sealed partial class UserAuthService
         }
         return normalized switch
         {
-            "password" => await OnPasswordAsync(context, payload, cancellationToken).ConfigureAwait(false),
-            "publickey" => await OnPublicKeyAsync(context, payload, method == HostboundMethod, cancellationToken).ConfigureAwait(false),
+            "password" => await OnPasswordAsync(context, fields, cancellationToken).ConfigureAwait(false),
+            "publickey" => await OnPublicKeyAsync(context, payload, fields, method == HostboundMethod, cancellationToken).ConfigureAwait(false),
             _ => await OnKeyboardInteractiveAsync(context, submethods, cancellationToken).ConfigureAwait(false),
         };
     }
 
-    private async ValueTask<SshPrincipal?> OnPasswordAsync(SshAuthContext context, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    private async ValueTask<SshPrincipal?> OnPasswordAsync(SshAuthContext context, ReadOnlyMemory<byte> fields, CancellationToken cancellationToken)
     {
-        string password;
+        var password = UserAuthPasswordFields.Read(fields.Span);
+        if (password.ChangeRequested)
         {
-            var reader = SkipHeader(payload.Span);
-            if (reader.ReadBoolean())
-            {
-                // Password change requests are not supported; treat as a failed attempt.
-                return await FailAsync(context, SshAuthFailureReason.InvalidCredentials).ConfigureAwait(false);
-            }
-            password = reader.ReadString();
+            // Password change requests are not supported; treat as a failed attempt.
+            return await FailAsync(context, SshAuthFailureReason.InvalidCredentials).ConfigureAwait(false);
         }
-        var result = await _authenticator.AuthenticatePasswordAsync(context, password, cancellationToken).ConfigureAwait(false);
+        var result = await _authenticator.AuthenticatePasswordAsync(context, password.Password, cancellationToken).ConfigureAwait(false);
         return await CompleteAsync(context, result).ConfigureAwait(false);
-    }
-
-    private static SshReader SkipHeader(ReadOnlySpan<byte> payload)
-    {
-        var reader = new SshReader(payload[1..]);
-        reader.ReadBinary();
-        reader.ReadBinary();
-        reader.ReadBinary();
-        return reader;
     }
 
     /// <summary>Turns an authenticator's decision into success, a next step or a failure answer.</summary>
@@ -158,7 +146,7 @@ internal sealed partial class UserAuthService
         }
         if (result.Succeeded)
         {
-            Log.AuthenticationSucceeded(_logger, context.ConnectionId, context.UserName, context.Method, context.RemoteEndPoint?.ToString());
+            AuthLog.AuthenticationSucceeded(_logger, context.ConnectionId, context.UserName, context.Method, context.RemoteEndPoint?.ToString());
             foreach (var observer in _settings.Observers)
             {
                 try
@@ -172,7 +160,7 @@ internal sealed partial class UserAuthService
                     AuthLog.ObserverFailed(_logger, observer.GetType().Name, ex);
                 }
             }
-            _transport.Enqueue([(byte)SshMessageNumber.UserAuthSuccess]);
+            _transport.Send(new UserAuthSuccessMessage());
             return result.Principal;
         }
         if (!result.IsPartialSuccess)
@@ -197,7 +185,7 @@ internal sealed partial class UserAuthService
         {
             reason = SshAuthFailureReason.InvalidCredentials;
         }
-        Log.AuthenticationFailed(_logger, context.ConnectionId, context.UserName, context.Method, context.RemoteEndPoint?.ToString());
+        AuthLog.AuthenticationFailed(_logger, context.ConnectionId, context.UserName, context.Method, context.RemoteEndPoint?.ToString());
         foreach (var observer in _settings.Observers)
         {
             try
@@ -227,9 +215,7 @@ internal sealed partial class UserAuthService
     /// <summary>USERAUTH_FAILURE naming the methods the user may still use: all of them, or a partial success's next ones.</summary>
     private void SendFailure(bool partialSuccess)
     {
-        using var writer = new SshWriter(64);
-        writer.WriteMessage(SshMessageNumber.UserAuthFailure).WriteNameList(_allowed).WriteBoolean(partialSuccess);
-        _transport.Enqueue(writer.WrittenSpan);
+        _transport.Send(new UserAuthFailureMessage(_allowed, partialSuccess));
     }
 }
 

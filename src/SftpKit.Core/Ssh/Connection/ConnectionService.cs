@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using SftpKit.Hosting;
+using SftpKit.Ssh.Messages;
 using SftpKit.Ssh.Transport;
 
 namespace SftpKit.Ssh.Connection;
@@ -13,10 +13,6 @@ namespace SftpKit.Ssh.Connection;
 /// </summary>
 internal sealed class ConnectionService : IDisposable
 {
-    private const uint ChannelOpenAdministrativelyProhibited = 1;
-    private const uint ChannelOpenUnknownType = 3;
-    private const uint ChannelOpenResourceShortage = 4;
-
     private readonly SshTransport _transport;
     private readonly SshPrincipal _principal;
     private readonly EndPoint? _remoteEndPoint;
@@ -50,48 +46,48 @@ internal sealed class ConnectionService : IDisposable
         _connectionAborted = connectionAborted;
     }
 
+    /// <summary>Handles one connection-protocol message (80–127).</summary>
     public void Handle(ReadOnlySpan<byte> payload)
     {
-        var number = (SshMessageNumber)payload[0];
-        var reader = new SshReader(payload[1..]);
-        switch (number)
+        switch ((SshMessageNumber)payload[0])
         {
             case SshMessageNumber.GlobalRequest:
-                OnGlobalRequest(ref reader);
+                OnGlobalRequest(GlobalRequestMessage.Read(payload));
                 break;
             case SshMessageNumber.ChannelOpen:
-                OnChannelOpen(ref reader);
+                OnChannelOpen(ChannelOpenMessage.Read(payload));
                 break;
             case SshMessageNumber.ChannelWindowAdjust:
-                Find(reader.ReadUInt32()).OnWindowAdjust(reader.ReadUInt32());
+            {
+                var adjust = ChannelWindowAdjustMessage.Read(payload);
+                Find(adjust.RecipientChannel).OnWindowAdjust(adjust.BytesToAdd);
                 break;
+            }
             case SshMessageNumber.ChannelData:
             {
-                var channel = Find(reader.ReadUInt32());
-                channel.OnData(reader.ReadBinary());
+                var data = ChannelDataMessage.Read(payload);
+                Find(data.RecipientChannel).OnData(data.Data);
                 break;
             }
             case SshMessageNumber.ChannelExtendedData:
             {
                 // Clients have no stderr to send; consume the window and drop the bytes.
-                var channel = Find(reader.ReadUInt32());
-                reader.ReadUInt32();
-                channel.OnIgnoredData(reader.ReadBinary().Length);
+                var data = ChannelExtendedDataMessage.Read(payload);
+                Find(data.RecipientChannel).OnIgnoredData(data.Data.Length);
                 break;
             }
             case SshMessageNumber.ChannelEof:
-                Find(reader.ReadUInt32()).OnEof();
+                Find(ChannelEofMessage.Read(payload).RecipientChannel).OnEof();
                 break;
             case SshMessageNumber.ChannelClose:
             {
-                uint id = reader.ReadUInt32();
-                var channel = Find(id);
+                var channel = Find(ChannelCloseMessage.Read(payload).RecipientChannel);
                 channel.OnRemoteClose();
                 Release(channel);
                 break;
             }
             case SshMessageNumber.ChannelRequest:
-                OnChannelRequest(ref reader);
+                OnChannelRequest(ChannelRequestMessage.Read(payload));
                 break;
             case SshMessageNumber.ChannelSuccess:
             case SshMessageNumber.ChannelFailure:
@@ -104,87 +100,71 @@ internal sealed class ConnectionService : IDisposable
         }
     }
 
-    private void OnGlobalRequest(ref SshReader reader)
+    private void OnGlobalRequest(GlobalRequestMessage request)
     {
-        string name = reader.ReadString();
-        bool wantReply = reader.ReadBoolean();
-        Log.GlobalRequest(_logger, _connectionId, name);
-        if (wantReply)
+        ConnectionLog.GlobalRequest(_logger, _connectionId, request.RequestName);
+        if (request.WantReply)
         {
-            _transport.Enqueue([(byte)SshMessageNumber.RequestFailure]);
+            _transport.Send(new RequestFailureMessage());
         }
     }
 
-    private void OnChannelOpen(ref SshReader reader)
+    private void OnChannelOpen(ChannelOpenMessage open)
     {
-        string type = reader.ReadString();
-        uint sender = reader.ReadUInt32();
-        uint window = reader.ReadUInt32();
-        uint maxPacket = reader.ReadUInt32();
-        if (type != "session")
+        if (open.ChannelType != "session")
         {
-            SendOpenFailure(sender, type is "direct-tcpip" or "x11" or "forwarded-tcpip" ? ChannelOpenAdministrativelyProhibited : ChannelOpenUnknownType, "Channel type not supported");
+            SendOpenFailure(open.SenderChannel, open.ChannelType is "direct-tcpip" or "x11" or "forwarded-tcpip"
+                ? ChannelOpenFailureReason.AdministrativelyProhibited : ChannelOpenFailureReason.UnknownChannelType, "Channel type not supported");
             return;
         }
         int slot = Array.IndexOf(_channels, null);
         if (slot < 0)
         {
-            SendOpenFailure(sender, ChannelOpenResourceShortage, "Too many channels");
+            SendOpenFailure(open.SenderChannel, ChannelOpenFailureReason.ResourceShortage, "Too many channels");
             return;
         }
-        if (maxPacket < 1)
+        if (open.MaximumPacketSize < 1)
         {
             throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Invalid channel maximum packet size.");
         }
-        var channel = new SshChannel(_transport, (uint)slot, sender, window, maxPacket, _windowSize, _maxChunk);
+        var channel = new SshChannel(_transport, (uint)slot, open.SenderChannel, open.InitialWindowSize, open.MaximumPacketSize, _windowSize, _maxChunk);
         // We send in chunks of _maxChunk but accept whole SFTP requests in one message: a client that must split a
         // 32 KiB WRITE into a full message plus a tail (paramiko) has its tail held by Nagle until our delayed ACK.
         _channels[slot] = channel;
-        using var writer = new SshWriter(32);
-        writer.WriteMessage(SshMessageNumber.ChannelOpenConfirmation)
-            .WriteUInt32(sender)
-            .WriteUInt32((uint)slot)
-            .WriteUInt32(_windowSize)
-            .WriteUInt32(_receiveMaxPacket);
-        _transport.Enqueue(writer.WrittenSpan);
+        _transport.Send(new ChannelOpenConfirmationMessage(open.SenderChannel, (uint)slot, _windowSize, _receiveMaxPacket));
     }
 
-    private void SendOpenFailure(uint sender, uint reason, string description)
-    {
-        using var writer = new SshWriter(64);
-        writer.WriteMessage(SshMessageNumber.ChannelOpenFailure).WriteUInt32(sender).WriteUInt32(reason).WriteString(description).WriteString(string.Empty);
-        _transport.Enqueue(writer.WrittenSpan);
-    }
+    private void SendOpenFailure(uint sender, ChannelOpenFailureReason reason, string description)
+        => _transport.Send(new ChannelOpenFailureMessage(sender, reason, description));
 
-    private void OnChannelRequest(ref SshReader reader)
+    private void OnChannelRequest(ChannelRequestMessage request)
     {
-        var channel = Find(reader.ReadUInt32());
-        string request = reader.ReadString();
-        bool wantReply = reader.ReadBoolean();
+        var channel = Find(request.RecipientChannel);
+        var fields = new SshReader(request.RequestData);
         bool accepted = false;
-        switch (request)
+        switch (request.RequestType)
         {
             case "subsystem" when !channel.Started:
             {
-                string name = reader.ReadString();
+                string name = fields.ReadString();
                 var handler = _subsystems.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.Ordinal));
                 if (handler is not null)
                 {
                     accepted = true;
-                    Reply(channel, wantReply, true);
-                    Log.SubsystemStarted(_logger, _connectionId, channel.LocalId, name);
+                    Reply(channel, request.WantReply, true);
+                    ConnectionLog.SubsystemStarted(_logger, _connectionId, channel.LocalId, name);
                     Start(channel, (context, token) => handler.RunAsync(context, token));
                     return;
                 }
-                Log.SubsystemUnknown(_logger, _connectionId, name);
+                ConnectionLog.SubsystemUnknown(_logger, _connectionId, name);
                 break;
             }
             case "exec" when !channel.Started:
             {
-                string command = Encoding.UTF8.GetString(reader.ReadBinary());
+                string command = Encoding.UTF8.GetString(fields.ReadBinary());
                 accepted = true;
-                Reply(channel, wantReply, true);
-                Log.ExecStarted(_logger, _connectionId, channel.LocalId, command.Length > 200 ? command[..200] : command);
+                Reply(channel, request.WantReply, true);
+                ConnectionLog.ExecStarted(_logger, _connectionId, channel.LocalId, command.Length > 200 ? command[..200] : command);
                 var handler = _commands.FirstOrDefault(h => h.CanExecute(command));
                 Start(channel, handler is null
                     ? (context, token) => RefuseCommandAsync(context, token)
@@ -196,7 +176,7 @@ internal sealed class ConnectionService : IDisposable
                 accepted = true;
                 break;
         }
-        Reply(channel, wantReply, accepted);
+        Reply(channel, request.WantReply, accepted);
     }
 
     private static async Task<int> RefuseCommandAsync(SshChannelContext context, CancellationToken cancellationToken)
@@ -211,10 +191,14 @@ internal sealed class ConnectionService : IDisposable
         {
             return;
         }
-        Span<byte> message = stackalloc byte[5];
-        message[0] = (byte)(success ? SshMessageNumber.ChannelSuccess : SshMessageNumber.ChannelFailure);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(message[1..], channel.RemoteId);
-        _transport.Enqueue(message);
+        if (success)
+        {
+            _transport.Send(new ChannelSuccessMessage(channel.RemoteId));
+        }
+        else
+        {
+            _transport.Send(new ChannelFailureMessage(channel.RemoteId));
+        }
     }
 
     private void Start(SshChannel channel, Func<SshChannelContext, CancellationToken, Task<int>> run)
@@ -239,7 +223,7 @@ internal sealed class ConnectionService : IDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Log.HandlerFailed(_logger, _connectionId, channel.LocalId, ex);
+                ConnectionLog.HandlerFailed(_logger, _connectionId, channel.LocalId, ex);
             }
             try
             {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using SftpKit.Ssh.Messages;
 using SftpKit.Ssh.Transport;
 
 namespace SftpKit.Ssh.Connection;
@@ -139,7 +140,10 @@ internal sealed class SshChannel : IDisposable
         _windowWaiter?.TrySetResult();
         if (sendClose)
         {
-            SendSimple(SshMessageNumber.ChannelClose);
+            lock (_gate)
+            {
+                _transport.Send(new ChannelCloseMessage(RemoteId));
+            }
         }
     }
 
@@ -152,11 +156,11 @@ internal sealed class SshChannel : IDisposable
             {
                 return;
             }
-            using var writer = new SshWriter(64);
-            writer.WriteMessage(SshMessageNumber.ChannelRequest).WriteUInt32(RemoteId).WriteString("exit-status").WriteBoolean(false).WriteUInt32((uint)exitStatus);
-            _transport.Enqueue(writer.WrittenSpan);
-            SendSimpleLocked(SshMessageNumber.ChannelEof);
-            SendSimpleLocked(SshMessageNumber.ChannelClose);
+            Span<byte> status = stackalloc byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(status, (uint)exitStatus);
+            _transport.Send(new ChannelRequestMessage(RemoteId, "exit-status", wantReply: false, status));
+            _transport.Send(new ChannelEofMessage(RemoteId));
+            _transport.Send(new ChannelCloseMessage(RemoteId));
             _localClosed = true;
         }
     }
@@ -207,16 +211,17 @@ internal sealed class SshChannel : IDisposable
     /// <summary>Queues the first <paramref name="chunk"/> bytes (window and data slot already held); returns the rest.</summary>
     private ReadOnlyMemory<byte> EnqueueChunk(ReadOnlyMemory<byte> data, int chunk, uint dataType)
     {
-        int header = dataType == 0 ? 9 : 13;
+        int header = dataType == 0 ? ChannelDataMessage.HeaderLength : ChannelExtendedDataMessage.HeaderLength;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(header + chunk);
         var span = buffer.AsSpan();
-        span[0] = dataType == 0 ? (byte)SshMessageNumber.ChannelData : (byte)SshMessageNumber.ChannelExtendedData;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[1..], RemoteId);
-        if (dataType != 0)
+        if (dataType == 0)
         {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[5..], dataType);
+            ChannelDataMessage.WriteHeader(span, RemoteId, chunk);
         }
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[(header - 4)..], (uint)chunk);
+        else
+        {
+            ChannelExtendedDataMessage.WriteHeader(span, RemoteId, dataType, chunk);
+        }
         data.Span[..chunk].CopyTo(span[header..]);
         lock (_gate)
         {
@@ -299,26 +304,8 @@ internal sealed class SshChannel : IDisposable
                 return;
             }
             Interlocked.Add(ref _localWindow, pending);
-            using var writer = new SshWriter(16);
-            writer.WriteMessage(SshMessageNumber.ChannelWindowAdjust).WriteUInt32(RemoteId).WriteUInt32((uint)pending);
-            _transport.Enqueue(writer.WrittenSpan);
+            _transport.Send(new ChannelWindowAdjustMessage(RemoteId, (uint)pending));
         }
-    }
-
-    private void SendSimple(SshMessageNumber number)
-    {
-        lock (_gate)
-        {
-            SendSimpleLocked(number);
-        }
-    }
-
-    private void SendSimpleLocked(SshMessageNumber number)
-    {
-        Span<byte> message = stackalloc byte[5];
-        message[0] = (byte)number;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(message[1..], RemoteId);
-        _transport.Enqueue(message);
     }
 
     /// <summary>The connection is going away: wake and cancel everything waiting on this channel.</summary>

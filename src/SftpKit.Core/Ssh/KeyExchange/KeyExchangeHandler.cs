@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using SftpKit.Ssh.Keys;
+using SftpKit.Ssh.Messages;
 using SftpKit.Ssh.Transport;
 
 namespace SftpKit.Ssh.KeyExchange;
@@ -107,7 +108,7 @@ internal sealed class KeyExchangeHandler : IDisposable
         {
             throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Duplicate KEXINIT.");
         }
-        var client = KexInitMessage.Parse(payload);
+        var client = KexInitMessage.Read(payload);
         _clientKexInit = client;
         if (!FirstKexDone)
         {
@@ -117,9 +118,9 @@ internal sealed class KeyExchangeHandler : IDisposable
         Begin();
 
         var offeredKex = _algorithms.KeyExchange.Where(n => KexAlgorithmRegistry.AllNames.Contains(n)).ToList();
-        string kexName = KexInitMessage.Negotiate(client.KexAlgorithms, offeredKex)
+        string kexName = Negotiate(client.KexAlgorithms, offeredKex)
             ?? throw new SshProtocolException(SshDisconnectReason.KeyExchangeFailed, "No matching key exchange method.");
-        _hostKeyAlgorithm = KexInitMessage.Negotiate(client.HostKeyAlgorithms, OfferedHostKeyAlgorithms())
+        _hostKeyAlgorithm = Negotiate(client.HostKeyAlgorithms, OfferedHostKeyAlgorithms())
             ?? throw new SshProtocolException(SshDisconnectReason.KeyExchangeFailed, "No matching host key algorithm.");
         _hostKey = _hostKeys.First(k => k.SignatureAlgorithms.Contains(_hostKeyAlgorithm));
         _clientToServer = NegotiateDirection(client.CiphersClientToServer, client.MacsClientToServer, client.CompressionClientToServer);
@@ -139,7 +140,7 @@ internal sealed class KeyExchangeHandler : IDisposable
 
     private NegotiatedDirection NegotiateDirection(string[] ciphers, string[] macs, string[] compression)
     {
-        string cipherName = KexInitMessage.Negotiate(ciphers, _algorithms.Ciphers)
+        string cipherName = Negotiate(ciphers, _algorithms.Ciphers)
             ?? throw new SshProtocolException(SshDisconnectReason.KeyExchangeFailed, "No matching cipher.");
         if (!PacketCipherRegistry.TryGetCipher(cipherName, out var cipher))
         {
@@ -148,7 +149,7 @@ internal sealed class KeyExchangeHandler : IDisposable
         MacInfo? mac = null;
         if (!cipher.IsAead)
         {
-            string macName = KexInitMessage.Negotiate(macs, _algorithms.Macs)
+            string macName = Negotiate(macs, _algorithms.Macs)
                 ?? throw new SshProtocolException(SshDisconnectReason.KeyExchangeFailed, "No matching MAC.");
             if (!PacketCipherRegistry.TryGetMac(macName, out var found))
             {
@@ -169,13 +170,7 @@ internal sealed class KeyExchangeHandler : IDisposable
         {
             throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Unexpected key exchange message.");
         }
-        var reader = new SshReader(payload[1..]);
-        var clientValue = reader.ReadBinary();
-        if (!reader.End)
-        {
-            throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Trailing data in key exchange message.");
-        }
-        var result = _kex.Respond(clientValue);
+        var result = _kex.Respond(KexEcdhInitMessage.Read(payload).ClientValue);
         byte[] exchangeHash;
         using (var hashInput = new SshWriter(4096))
         {
@@ -190,26 +185,21 @@ internal sealed class KeyExchangeHandler : IDisposable
         }
         SessionId ??= exchangeHash;
 
-        using (var reply = new SshWriter(4096))
-        {
-            reply.WriteMessage(SshMessageNumber.KexEcdhReply);
-            reply.WriteBinary(_hostKey.PublicKeyBlob);
-            reply.WriteRaw(result.ServerValueEncoded);
-            reply.WriteBinary(_hostKey.Sign(_hostKeyAlgorithm!, exchangeHash));
-            _transport.Enqueue(reply.WrittenSpan, OutboundKind.Kex);
-        }
+        // ServerValueEncoded carries its own length prefix; the message writes the contents with theirs.
+        _transport.Send(new KexEcdhReplyMessage(_hostKey.PublicKeyBlob, result.ServerValueEncoded.AsSpan(4), _hostKey.Sign(_hostKeyAlgorithm!, exchangeHash)),
+            OutboundKind.Kex);
 
         var hash = _kex.HashAlgorithm;
         var k = result.SharedSecretEncoded;
         var sealer = CreateSealer(hash, k, exchangeHash, _serverToClient, 'B', 'D', 'F');
         _pendingOpener = CreateOpener(hash, k, exchangeHash, _clientToServer, 'A', 'C', 'E');
         CryptographicOperations.ZeroMemory(k);
-        _transport.Enqueue([(byte)SshMessageNumber.NewKeys], OutboundKind.NewKeys, sealer);
+        _transport.Send(new NewKeysMessage(), OutboundKind.NewKeys, sealer);
         _awaitingNewKeys = true;
 
         if (!FirstKexDone && ClientWantsExtInfo)
         {
-            _transport.Enqueue(BuildExtInfo(), OutboundKind.Normal);
+            _transport.Send(s_extInfo);
         }
     }
 
@@ -231,18 +221,26 @@ internal sealed class KeyExchangeHandler : IDisposable
         return true;
     }
 
-    private static byte[] BuildExtInfo()
+    /// <summary>Our EXT_INFO (RFC 8308): the signature algorithms we verify, publickey-hostbound and ping.</summary>
+    private static readonly ExtInfoMessage s_extInfo = new(
+    [
+        new("server-sig-algs", "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"),
+        new("publickey-hostbound@openssh.com", "0"),
+        new("ping@openssh.com", "0"),
+    ]);
+
+    /// <summary>The first client algorithm the server also supports (RFC 4253 §7.1), or null.</summary>
+    private static string? Negotiate(string[] client, IEnumerable<string> server)
     {
-        using var writer = new SshWriter(512);
-        writer.WriteMessage(SshMessageNumber.ExtInfo);
-        writer.WriteUInt32(3);
-        writer.WriteString("server-sig-algs");
-        writer.WriteString("ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256");
-        writer.WriteString("publickey-hostbound@openssh.com");
-        writer.WriteString("0");
-        writer.WriteString("ping@openssh.com");
-        writer.WriteString("0");
-        return writer.ToArray();
+        var serverSet = server as ICollection<string> ?? server.ToList();
+        foreach (var name in client)
+        {
+            if (serverSet.Contains(name))
+            {
+                return name;
+            }
+        }
+        return null;
     }
 
     private IPacketSealer CreateSealer(HashAlgorithmName hash, byte[] k, byte[] h, NegotiatedDirection direction, char iv, char key, char mac)

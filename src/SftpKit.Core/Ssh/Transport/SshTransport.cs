@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
+using SftpKit.Ssh.Messages;
 
 namespace SftpKit.Ssh.Transport;
 
@@ -103,6 +104,15 @@ internal sealed class SshTransport : IAsyncDisposable
     /// <summary>Queues a message; never blocks. Kex-kind messages jump the queue.</summary>
     public void Enqueue(ReadOnlySpan<byte> payload, OutboundKind kind = OutboundKind.Normal, IPacketSealer? nextSealer = null)
         => Enqueue(OutboundMessage.Copy(payload, kind, nextSealer));
+
+    /// <summary>Writes <paramref name="message"/> and queues it, as <see cref="Enqueue(ReadOnlySpan{byte}, OutboundKind, IPacketSealer?)"/>.</summary>
+    public void Send<TMessage>(TMessage message, OutboundKind kind = OutboundKind.Normal, IPacketSealer? nextSealer = null)
+        where TMessage : ISshMessage<TMessage>, allows ref struct
+    {
+        using var writer = new SshWriter();
+        message.Write(writer);
+        Enqueue(writer.WrittenSpan, kind, nextSealer);
+    }
 
     public void Enqueue(OutboundMessage message)
     {

@@ -15,6 +15,7 @@ using SftpKit.Ssh;
 using SftpKit.Ssh.Authentication;
 using SftpKit.Ssh.Connection;
 using SftpKit.Ssh.KeyExchange;
+using SftpKit.Ssh.Messages;
 using SftpKit.Ssh.Keys;
 using SftpKit.Ssh.Transport;
 using SftpKit.Tests.Interop;
