@@ -10,7 +10,7 @@ namespace SftpKit.Hosting;
 internal sealed class ConnectionPolicies
 {
     public ConnectionPolicies(SftpConnectionRegistry registry, ISftpDefender defender, ISftpSessionLimiter sessionLimiter,
-        SftpMetrics metrics, TimeProvider time, ProxyProtocol.TrustedProxyList trustedProxies)
+        SftpMetrics metrics, TimeProvider time, Networking.TrustedProxyList trustedProxies)
     {
         TrustedProxies = trustedProxies;
         Registry = registry;
@@ -30,5 +30,5 @@ internal sealed class ConnectionPolicies
 
     public TimeProvider Time { get; }
 
-    public ProxyProtocol.TrustedProxyList TrustedProxies { get; }
+    public Networking.TrustedProxyList TrustedProxies { get; }
 }
