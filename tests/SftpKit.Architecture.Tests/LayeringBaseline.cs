@@ -12,31 +12,6 @@ public static class LayeringBaseline
     /// compiler-generated types count as their outermost type; a root-namespace type's layer is its folder).</summary>
     public const string ForbiddenEdges = """
         # Type dependencies that break a rule of Layers.Rules, by layer pair.
-        Accounts -> Admin: SftpKit.Accounts.SftpAccountBackup -> SftpKit.Admin.ISftpAdminStore
-        Accounts -> Admin: SftpKit.Accounts.SftpAccountBackup -> SftpKit.Admin.SftpAdmin
-        Accounts -> Admin: SftpKit.Accounts.SftpAccountBackup -> SftpKit.Admin.SftpApiKey
-
-        Accounts -> Sftp: SftpKit.Accounts.AccountFileSystemProvider -> SftpKit.Sftp.ISftpFileSystemProvider
-        Accounts -> Sftp: SftpKit.Accounts.SessionPipelineRegistration -> SftpKit.Sftp.ISftpFileSystemProvider
-
-        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.ISshAuthenticator
-        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshCertificate
-        Accounts -> Ssh: SftpKit.Accounts.AccountAuthenticator -> SftpKit.SshPublicKey
-        Accounts -> Ssh: SftpKit.Accounts.AccountFileSystemProvider -> SftpKit.SshChannelContext
-
-        Events -> Ssh: SftpKit.Events.EventedCommandHandler -> SftpKit.ISshCommandHandler
-        Events -> Ssh: SftpKit.Events.EventedCommandHandler -> SftpKit.SshChannelContext
-
-        Policies -> Hosting: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.Hosting.Log
-        Policies -> Hosting: SftpKit.Policies.DefenderAuthenticationObserver -> SftpKit.Hosting.ProxyProtocol.TrustedProxyList
-        Policies -> Hosting: SftpKit.Policies.InMemoryDefender -> SftpKit.Hosting.Log
-        Policies -> Hosting: SftpKit.Policies.InMemoryDefender -> SftpKit.SftpServerOptions
-
-        Ssh -> Accounts: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.Accounts.PasswordHashGate
-        Ssh -> Accounts: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.Accounts.PasswordVerificationResult
-        Ssh -> Accounts: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.Accounts.SftpPasswordHasher
-
-        Ssh -> Hosting: SftpKit.Ssh.Authentication.InMemoryAuthenticator -> SftpKit.SftpServerOptions
         Ssh -> Hosting: SftpKit.Ssh.Authentication.UserAuthService -> SftpKit.Hosting.Log
         Ssh -> Hosting: SftpKit.Ssh.Connection.ConnectionService -> SftpKit.Hosting.Log
         Ssh -> Hosting: SftpKit.Ssh.KeyExchange.KeyExchangeHandler -> SftpKit.SshAlgorithmOptions
@@ -55,23 +30,12 @@ public static class LayeringBaseline
     /// namespace) that lie on a cycle, one per line: <c>FromNamespace -> ToNamespace</c>.</summary>
     public const string NamespaceCycleEdges = """
         # Namespace dependencies that lie on a cycle, by source namespace.
-        SftpKit.Accounts -> SftpKit.Events
         SftpKit.Accounts -> SftpKit.Policies
-        SftpKit.Accounts -> SftpKit.Sftp
-        SftpKit.Accounts -> SftpKit.Ssh.Authentication
-        SftpKit.Accounts -> SftpKit.Ssh.Connection
-        SftpKit.Accounts -> SftpKit.Ssh.Keys
 
         SftpKit.Commands -> SftpKit.Sftp
         SftpKit.Commands -> SftpKit.Ssh.Connection
 
-        SftpKit.Events -> SftpKit.Ssh.Connection
-
-        SftpKit.Hosting -> SftpKit.Accounts
         SftpKit.Hosting -> SftpKit.Commands
-        SftpKit.Hosting -> SftpKit.Events
-        SftpKit.Hosting -> SftpKit.Hosting.ProxyProtocol
-        SftpKit.Hosting -> SftpKit.Policies
         SftpKit.Hosting -> SftpKit.Scp
         SftpKit.Hosting -> SftpKit.Sftp
         SftpKit.Hosting -> SftpKit.Ssh
@@ -81,12 +45,7 @@ public static class LayeringBaseline
         SftpKit.Hosting -> SftpKit.Ssh.Keys
         SftpKit.Hosting -> SftpKit.Ssh.Transport
 
-        SftpKit.Hosting.ProxyProtocol -> SftpKit.Hosting
-
         SftpKit.Policies -> SftpKit.Accounts
-        SftpKit.Policies -> SftpKit.Events
-        SftpKit.Policies -> SftpKit.Hosting
-        SftpKit.Policies -> SftpKit.Hosting.ProxyProtocol
 
         SftpKit.Scp -> SftpKit.Commands
         SftpKit.Scp -> SftpKit.Sftp
@@ -95,14 +54,12 @@ public static class LayeringBaseline
         SftpKit.Sftp -> SftpKit.Ssh.Connection
 
         SftpKit.Ssh -> SftpKit.Hosting
-        SftpKit.Ssh -> SftpKit.Policies
         SftpKit.Ssh -> SftpKit.Ssh.Authentication
         SftpKit.Ssh -> SftpKit.Ssh.Connection
         SftpKit.Ssh -> SftpKit.Ssh.KeyExchange
         SftpKit.Ssh -> SftpKit.Ssh.Keys
         SftpKit.Ssh -> SftpKit.Ssh.Transport
 
-        SftpKit.Ssh.Authentication -> SftpKit.Accounts
         SftpKit.Ssh.Authentication -> SftpKit.Hosting
         SftpKit.Ssh.Authentication -> SftpKit.Ssh
         SftpKit.Ssh.Authentication -> SftpKit.Ssh.Keys

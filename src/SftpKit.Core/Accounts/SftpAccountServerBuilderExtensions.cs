@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SftpKit.Accounts;
-using SftpKit.Hosting.Pipeline;
+using SftpKit.Hosting;
 using SftpKit.Policies;
 
 namespace SftpKit;

@@ -51,6 +51,6 @@ internal sealed class InMemoryUsersFileSystemValidator : IValidateOptions<SftpSe
         var fileSystems = _services.LastOrDefault(d => d.ServiceType == typeof(ISftpFileSystemProvider) && !d.IsKeyedService);
         // The session pipeline falls back to the principal's home directory for a login without an account or file system.
         return authenticator?.ImplementationType == typeof(InMemoryAuthenticator)
-            && fileSystems?.ImplementationType == typeof(Pipeline.AccountFileSystemProvider);
+            && fileSystems?.ImplementationType == typeof(AccountFileSystemProvider);
     }
 }

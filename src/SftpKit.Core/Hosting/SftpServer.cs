@@ -70,7 +70,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         var auth = new UserAuthSettings(_authenticator, _observers.ToList(), _authorizers.ToList(), new SshCertificateValidator(trustedCas, _time), _logger,
             _options.Limits.MaxAuthAttempts);
         _context = new SshServerContext(_options, hostKeys, _authenticator, _subsystems.ToList(),
-            _commands.Select(c => _events is null ? c : new Pipeline.EventedCommandHandler(c, _events)).ToList<ISshCommandHandler>(), _logger, auth, _policies);
+            _commands.Select(c => _events is null ? c : new EventedCommandHandler(c, _events)).ToList<ISshCommandHandler>(), _logger, auth, _policies);
         _gate = new UnauthenticatedConnectionGate(MaxStartups.TryParse(_options.Limits.MaxUnauthenticatedConnections, out var startups)
             ? startups
             : throw new InvalidOperationException("Limits.MaxUnauthenticatedConnections is invalid."));

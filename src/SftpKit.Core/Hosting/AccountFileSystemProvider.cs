@@ -5,7 +5,7 @@ using SftpKit.FileSystem;
 using SftpKit.Policies;
 using SftpKit.Sftp;
 
-namespace SftpKit.Hosting.Pipeline;
+namespace SftpKit.Hosting;
 
 /// <summary>
 /// The session pipeline, the default <see cref="ISftpFileSystemProvider"/> for every login whatever authenticated it:

@@ -4,7 +4,7 @@ using SftpKit.Accounts;
 using SftpKit.Events;
 using SftpKit.Networking;
 
-namespace SftpKit.Hosting.Pipeline;
+namespace SftpKit.Hosting;
 
 /// <summary>
 /// The account rules a login must pass after its credentials were accepted, for every login whatever authenticated it

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SftpKit.Accounts;
 
-namespace SftpKit.Hosting.Pipeline;
+namespace SftpKit.Hosting;
 
 /// <summary>
 /// The <see cref="ISshAuthenticator"/> over an <see cref="ISftpUserStore"/>: checks that the account exists, then the

@@ -6,7 +6,7 @@ using SftpKit.Accounts;
 using SftpKit.Policies;
 using SftpKit.Sftp;
 
-namespace SftpKit.Hosting.Pipeline;
+namespace SftpKit.Hosting;
 
 /// <summary>
 /// Registers the one session pipeline every login goes through (account rules at login → storage → virtual folders →
