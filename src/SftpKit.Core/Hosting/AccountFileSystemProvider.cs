@@ -11,7 +11,7 @@ namespace SftpKit.Hosting;
 /// The session pipeline, the default <see cref="ISftpFileSystemProvider"/> for every login whatever authenticated it:
 /// account → storage → virtual folders → policies (permissions, file-name filters, quotas, upload size, bandwidth) →
 /// file events. The account is the <see cref="SftpAccount"/> feature the authenticator attached (the account store's
-/// authenticator always does); a principal without one (in-memory users, a host's own authenticator, the test host)
+/// authenticator, which also logs in-memory users, always does); a principal without one (a host's own authenticator, the test host)
 /// runs under an account made from it — its user name, home directory and session limit, no permission or quota of
 /// its own — so the server-wide policies (<see cref="SftpPolicyOptions"/>) and the event handlers still apply. Its
 /// storage is the principal's <see cref="IVirtualFileSystem"/> feature when set, else local disk at its home
