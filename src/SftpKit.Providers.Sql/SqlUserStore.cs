@@ -19,7 +19,7 @@ namespace SftpKit.Providers.Sql;
 /// <see cref="NotSupportedException"/>; <see cref="RecordLoginAsync"/> and <see cref="UpdatePasswordHashAsync"/> (the
 /// rehash of a legacy hash after a login) do nothing; quota usage lives in this process's memory, one entry per
 /// account or folder that has usage: it is not shared between instances and starts at zero on each start, so seed it
-/// with <see cref="SftpQuotaManager.ScanAsync"/> where quotas matter (SFTPGo, in the same setup, turns quota tracking
+/// with <see cref="Policies.SftpQuotaManager.ScanAsync"/> where quotas matter (SFTPGo, in the same setup, turns quota tracking
 /// off instead).
 /// </para>
 /// </summary>

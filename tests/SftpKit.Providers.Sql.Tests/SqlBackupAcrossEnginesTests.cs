@@ -1,5 +1,6 @@
 using Renci.SshNet.Common;
 using SftpKit.Accounts;
+using SftpKit.Admin;
 
 namespace SftpKit.Providers.Sql.Tests;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Renci.SshNet;
 using SftpKit.Accounts;
+using SftpKit.Policies;
 
 namespace SftpKit.Providers.Sql.Tests;
 

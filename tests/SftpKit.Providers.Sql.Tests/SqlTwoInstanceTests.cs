@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using SftpKit.Accounts;
+using SftpKit.Policies;
 
 namespace SftpKit.Providers.Sql.Tests;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
 using SftpKit.AspNetCore.Quotas;
+using SftpKit.Policies;
 
 namespace SftpKit.AspNetCore.Endpoints;
 

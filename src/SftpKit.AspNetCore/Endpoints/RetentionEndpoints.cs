@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
 using SftpKit.AspNetCore.Retention;
 using SftpKit.AspNetCore.Validation;
+using SftpKit.Policies;
 
 namespace SftpKit.AspNetCore.Endpoints;
 

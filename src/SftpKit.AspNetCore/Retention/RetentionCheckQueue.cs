@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SftpKit.Accounts;
 using SftpKit.AspNetCore.Endpoints;
+using SftpKit.Policies;
 
 namespace SftpKit.AspNetCore.Retention;
 

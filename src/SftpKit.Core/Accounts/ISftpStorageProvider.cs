@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
 using SftpKit.FileSystem;
-using SftpKit.Policies;
 
 namespace SftpKit.Accounts;
 
@@ -20,14 +18,14 @@ public interface ISftpStorageProvider
 
 /// <summary>
 /// <c>local</c>: a <see cref="LocalFileSystem"/> rooted at <see cref="SftpFileSystemConfig.Root"/> (else the account's
-/// home directory), created when missing if <see cref="SftpPolicyOptions.CreateHomeDirectories"/> is set. Settings:
+/// home directory), created when missing if the pipeline says so (<c>SftpPolicyOptions.CreateHomeDirectories</c>). Settings:
 /// <c>umask</c> (octal, default 022). New entries are owned by the account's uid/gid when the server runs as root.
 /// </summary>
 internal sealed class LocalStorageProvider : ISftpStorageProvider
 {
-    private readonly SftpPolicyOptions _options;
+    private readonly bool _createHomeDirectories;
 
-    public LocalStorageProvider(IOptions<SftpPolicyOptions> options) => _options = options.Value;
+    public LocalStorageProvider(bool createHomeDirectories) => _createHomeDirectories = createHomeDirectories;
 
     public string Name => "local";
 
@@ -36,7 +34,7 @@ internal sealed class LocalStorageProvider : ISftpStorageProvider
         string root = config.Root ?? account.HomeDirectory
             ?? throw new InvalidOperationException("The account has no home directory.");
         root = Path.GetFullPath(root);
-        if (_options.CreateHomeDirectories && !Directory.Exists(root))
+        if (_createHomeDirectories && !Directory.Exists(root))
         {
             if (OperatingSystem.IsWindows())
             {

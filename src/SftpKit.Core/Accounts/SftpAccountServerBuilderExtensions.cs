@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SftpKit.Accounts;
+using SftpKit.Hosting;
 using SftpKit.Policies;
-using SftpKit.Sftp;
 
 namespace SftpKit;
 

@@ -43,7 +43,7 @@ public sealed record SftpRetentionResult
     public long DeletedBytes { get; init; }
 
     /// <summary>
-    /// The files deleted, at most <see cref="SftpRetentionCheck.MaxReportedDeletions"/> (1000) of them;
+    /// The files deleted, at most <see cref="Policies.SftpRetentionCheck.MaxReportedDeletions"/> (1000) of them;
     /// <see cref="DeletedListTruncated"/> says when there were more.
     /// </summary>
     public IReadOnlyList<SftpRetentionDeletion> Deleted { get; init; } = [];

@@ -12,7 +12,7 @@ namespace SftpKit.Hosting;
 internal sealed class ConnectionPolicies : ISshConnectionPolicies
 {
     public ConnectionPolicies(SftpConnectionRegistry registry, ISftpDefender defender, ISftpSessionLimiter sessionLimiter,
-        SftpMetrics metrics, TimeProvider time, ProxyProtocol.TrustedProxyList trustedProxies)
+        SftpMetrics metrics, TimeProvider time, Networking.TrustedProxyList trustedProxies)
     {
         TrustedProxies = trustedProxies;
         Registry = registry;
@@ -32,5 +32,5 @@ internal sealed class ConnectionPolicies : ISshConnectionPolicies
 
     public TimeProvider Time { get; }
 
-    public ProxyProtocol.TrustedProxyList TrustedProxies { get; }
+    public Networking.TrustedProxyList TrustedProxies { get; }
 }

@@ -2,6 +2,7 @@ using SftpKit.Sessions;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SftpKit.Policies;
 
@@ -17,8 +18,9 @@ internal static class ConnectionPoliciesRegistration
         services.TryAddSingleton<SftpConnectionRegistry>();
         services.TryAddSingleton<ISftpConnectionRegistry>(sp => sp.GetRequiredService<SftpConnectionRegistry>());
         services.TryAddSingleton<ISftpSessionLimiter, InMemorySessionLimiter>();
-        services.TryAddSingleton<ISftpDefender, InMemoryDefender>();
-        services.TryAddSingleton<ProxyProtocol.TrustedProxyList>();
+        services.TryAddSingleton<ISftpDefender>(sp => new InMemoryDefender(sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.Defender,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SftpMetrics>(), sp.GetRequiredService<ILogger<InMemoryDefender>>()));
+        services.TryAddSingleton(sp => new Networking.TrustedProxyList(() => sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.TrustedProxies));
         services.TryAddSingleton<ConnectionPolicies>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshAuthenticationObserver, DefenderAuthenticationObserver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshAuthenticationObserver, LoginMetricsObserver>());

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SftpKit.Sftp;
-using SftpKit.Ssh.Authentication;
 
 namespace SftpKit.Hosting;
 
@@ -52,6 +51,6 @@ internal sealed class InMemoryUsersFileSystemValidator : IValidateOptions<SftpSe
         var fileSystems = _services.LastOrDefault(d => d.ServiceType == typeof(ISftpFileSystemProvider) && !d.IsKeyedService);
         // The session pipeline falls back to the principal's home directory for a login without an account or file system.
         return authenticator?.ImplementationType == typeof(InMemoryAuthenticator)
-            && fileSystems?.ImplementationType == typeof(Accounts.AccountFileSystemProvider);
+            && fileSystems?.ImplementationType == typeof(AccountFileSystemProvider);
     }
 }

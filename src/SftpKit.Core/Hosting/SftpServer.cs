@@ -67,7 +67,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
     {
         var hostKeys = LoadHostKeys();
         _context = new SshServerContext(CreateSshSettings(_options), hostKeys, _subsystems.ToList(),
-            _commands.Select(c => _events is null ? c : new Events.EventedCommandHandler(c, _events)).ToList<ISshCommandHandler>(), _logger,
+            _commands.Select(c => _events is null ? c : new EventedCommandHandler(c, _events)).ToList<ISshCommandHandler>(), _logger,
             CreateUserAuthStarter(), _policies);
         _gate = new UnauthenticatedConnectionGate(MaxStartups.TryParse(_options.Limits.MaxUnauthenticatedConnections, out var startups)
             ? startups

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SftpKit;
 using SftpKit.Hosting;
-using SftpKit.Ssh.Authentication;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

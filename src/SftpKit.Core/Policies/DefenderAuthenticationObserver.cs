@@ -1,7 +1,7 @@
 using SftpKit.Sessions;
 using System.Net;
 using Microsoft.Extensions.Logging;
-using SftpKit.Hosting;
+using SftpKit.Networking;
 
 namespace SftpKit.Policies;
 
@@ -13,10 +13,10 @@ internal sealed class DefenderAuthenticationObserver : ISshAuthenticationObserve
 {
     private readonly ISftpDefender _defender;
     private readonly ILogger _logger;
-    private readonly Hosting.ProxyProtocol.TrustedProxyList? _trustedProxies;
+    private readonly TrustedProxyList? _trustedProxies;
 
     public DefenderAuthenticationObserver(ISftpDefender defender, ILogger<DefenderAuthenticationObserver> logger,
-        Hosting.ProxyProtocol.TrustedProxyList? trustedProxies = null)
+        TrustedProxyList? trustedProxies = null)
     {
         _defender = defender;
         _logger = logger;
@@ -58,7 +58,7 @@ internal sealed class DefenderAuthenticationObserver : ISshAuthenticationObserve
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.DefenderFailed(_logger, connectionId, ex);
+            PoliciesLog.DefenderFailed(_logger, connectionId, ex);
         }
     }
 }

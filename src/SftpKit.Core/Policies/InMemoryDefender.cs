@@ -1,8 +1,6 @@
 using SftpKit.Sessions;
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using SftpKit.Hosting;
 using SftpKit.Networking;
 
 namespace SftpKit.Policies;
@@ -24,9 +22,10 @@ internal sealed class InMemoryDefender : ISftpDefender
     private readonly Dictionary<IPAddress, HostScore> _hosts = new();
     private readonly Dictionary<IPAddress, DateTimeOffset> _bans = new();
 
-    public InMemoryDefender(IOptions<SftpServerOptions> options, TimeProvider time, SftpMetrics metrics, ILogger<InMemoryDefender> logger)
+    public InMemoryDefender(SftpDefenderOptions options, TimeProvider time, SftpMetrics metrics, ILogger<InMemoryDefender> logger)
     {
-        _options = options.Value.Defender;
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
         _safeList = SftpNetworkList.Parse(_options.SafeList);
         _blockList = SftpNetworkList.Parse(_options.BlockList);
         _time = time;
@@ -124,7 +123,7 @@ internal sealed class InMemoryDefender : ISftpDefender
         if (bannedUntil is { } end)
         {
             _metrics.HostBanned();
-            Log.HostBanned(_logger, address.ToString(), total, end);
+            PoliciesLog.HostBanned(_logger, address.ToString(), total, end);
         }
     }
 
@@ -176,7 +175,7 @@ internal sealed class InMemoryDefender : ISftpDefender
             TrimBans(now);
         }
         _metrics.HostBanned();
-        Log.HostBanned(_logger, address.ToString(), 0, now + duration);
+        PoliciesLog.HostBanned(_logger, address.ToString(), 0, now + duration);
         return ValueTask.CompletedTask;
     }
 
@@ -191,7 +190,7 @@ internal sealed class InMemoryDefender : ISftpDefender
         }
         if (removed)
         {
-            Log.HostUnbanned(_logger, address.ToString());
+            PoliciesLog.HostUnbanned(_logger, address.ToString());
         }
         return ValueTask.FromResult(removed);
     }

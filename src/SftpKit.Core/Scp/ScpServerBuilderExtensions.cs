@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SftpKit.Accounts;
+using SftpKit.Hosting;
 using SftpKit.Commands;
 using SftpKit.Scp;
 using SftpKit.Sftp;

@@ -1,4 +1,5 @@
 using System.Net;
+using SftpKit.Hosting;
 
 namespace SftpKit.Accounts.Tests;
 

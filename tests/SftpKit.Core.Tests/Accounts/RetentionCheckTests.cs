@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using SftpKit.Accounts;
 using SftpKit.Events;
+using SftpKit.Policies;
 using SftpKit.Tests.Events;
 
 namespace SftpKit.Tests.Accounts;

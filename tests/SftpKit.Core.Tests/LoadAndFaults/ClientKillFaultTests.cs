@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Renci.SshNet;
 using SftpKit.Accounts;
+using SftpKit.Policies;
 using SftpKit.Tests.Interop;
 using SftpKit.Tests.Policies;
 

@@ -1,4 +1,5 @@
 using SftpKit.Accounts;
+using SftpKit.Admin;
 
 namespace SftpKit.Tests.Policies;
 

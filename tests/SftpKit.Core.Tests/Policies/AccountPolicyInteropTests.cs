@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using SftpKit.Accounts;
+using SftpKit.Policies;
 using SftpKit.Tests.Interop;
 
 namespace SftpKit.Tests.Policies;

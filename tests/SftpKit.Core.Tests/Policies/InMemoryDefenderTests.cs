@@ -1,9 +1,7 @@
 using SftpKit.Sessions;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using SftpKit.Hosting;
 using SftpKit.Networking;
 using SftpKit.Policies;
 
@@ -17,9 +15,9 @@ public sealed class InMemoryDefenderTests : IDisposable
 
     private InMemoryDefender Create(Action<SftpDefenderOptions>? configure = null)
     {
-        var options = new SftpServerOptions();
-        configure?.Invoke(options.Defender);
-        return new InMemoryDefender(Options.Create(options), _time, _metrics, NullLogger<InMemoryDefender>.Instance);
+        var options = new SftpDefenderOptions();
+        configure?.Invoke(options);
+        return new InMemoryDefender(options, _time, _metrics, NullLogger<InMemoryDefender>.Instance);
     }
 
     [Fact]

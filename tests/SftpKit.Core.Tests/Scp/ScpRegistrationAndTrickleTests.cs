@@ -22,7 +22,7 @@ public class ScpRegistrationAndTrickleTests
         Assert.Contains(handlers, h => h is ScpCommandHandler);
         Assert.Contains(handlers, h => h is ShellFreeCommandHandler);
         // Every login goes through the session pipeline (account → storage → folders → policies → events).
-        Assert.IsType<SftpKit.Accounts.AccountFileSystemProvider>(provider.GetRequiredService<ISftpFileSystemProvider>());
+        Assert.IsType<SftpKit.Hosting.AccountFileSystemProvider>(provider.GetRequiredService<ISftpFileSystemProvider>());
     }
 
     /// <summary>Hands out one byte per read, as a slow client's CHANNEL_DATA might.</summary>

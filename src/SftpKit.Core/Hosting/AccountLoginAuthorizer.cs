@@ -1,9 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using SftpKit.Accounts;
 using SftpKit.Events;
 using SftpKit.Networking;
 
-namespace SftpKit.Accounts;
+namespace SftpKit.Hosting;
 
 /// <summary>
 /// The account rules a login must pass after its credentials were accepted, for every login whatever authenticated it

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
+using SftpKit.Accounts;
 using SftpKit.Events;
 using SftpKit.FileSystem;
-using SftpKit.Policies;
 
-namespace SftpKit.Accounts;
+namespace SftpKit.Policies;
 
 /// <summary>
 /// Data retention: deletes an account's files older than the policy of the directory holding them, as SFTPGo's

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
+using SftpKit.Accounts;
 
-namespace SftpKit.Accounts;
+namespace SftpKit.Hosting;
 
 /// <summary>
-/// The <see cref="ISshAuthenticator"/> over an <see cref="ISftpUserStore"/>: checks that the account exists, then the
+/// The <see cref="ISshAuthenticator"/> over an <see cref="ISftpUserStore"/> (an account store, or the in-memory users'
+/// own, <see cref="InMemoryAuthenticator"/>): checks that the account exists, then the
 /// password (any format <see cref="SftpPasswordHasher"/> verifies; rehashed to argon2id after success) or the public
 /// key, and the order of <see cref="SftpAccount.RequiredLoginSteps"/>. Whether the account may log in at all (enabled,
 /// expiry, source address, methods, the pre-login event) is <see cref="AccountLoginAuthorizer"/>'s, for every login

@@ -1,6 +1,13 @@
+using SftpKit.Accounts;
+
 namespace SftpKit;
 
-/// <summary>An account of the built-in in-memory user list.</summary>
+/// <summary>
+/// A user of the built-in in-memory user list (<c>AddInMemoryUsers</c>, <c>SftpServerOptions.Users</c>): shorthand for
+/// an <see cref="SftpAccount"/> with a user name, credentials, a home directory and a session limit. At start each
+/// becomes an account of an in-memory account store, authenticated like every account and run through the same
+/// session pipeline (the server-wide policies and the event handlers apply).
+/// </summary>
 public sealed class SshUser
 {
     /// <summary>The login name.</summary>
@@ -40,4 +47,19 @@ public sealed class SshUser
 
     /// <summary>Sessions the user may hold at once (<see cref="SshPrincipal.MaxSessions"/>); 0 means unlimited. Defaults to 0.</summary>
     public int MaxSessions { get; set; }
+
+    /// <summary>
+    /// The account this user stands for: user name, password hash (a plain <see cref="Password"/> hashed with
+    /// <see cref="SftpPasswordHasher.Hash"/>), authorized keys, required login steps, home directory and session limit;
+    /// every other rule at its default.
+    /// </summary>
+    internal SftpAccount ToAccount() => new()
+    {
+        UserName = UserName,
+        PasswordHash = PasswordHash ?? (Password is { Length: > 0 } plain ? SftpPasswordHasher.Hash(plain) : null),
+        PublicKeys = new List<string>(AuthorizedKeys),
+        RequiredLoginSteps = new List<string>(RequiredAuthenticationMethods),
+        HomeDirectory = HomeDirectory,
+        MaxSessions = MaxSessions,
+    };
 }

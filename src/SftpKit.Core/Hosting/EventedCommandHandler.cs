@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using SftpKit.Events;
 
-namespace SftpKit.Events;
+namespace SftpKit.Hosting;
 
 /// <summary>
 /// Raises the SshCommand events around every exec command (hash commands, cd/pwd, SCP): a pre-event that may refuse

@@ -2,10 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SftpKit.Accounts;
 using SftpKit.Policies;
 using SftpKit.Sftp;
 
-namespace SftpKit.Accounts;
+namespace SftpKit.Hosting;
 
 /// <summary>
 /// Registers the one session pipeline every login goes through (account rules at login → storage → virtual folders →
@@ -23,7 +24,8 @@ internal static class SessionPipelineRegistration
         services.TryAddSingleton<InMemoryQuotaStore>();
         services.TryAddSingleton<ISftpQuotaStore>(QuotaStore);
         services.TryAddSingleton(sp => new SftpQuotaLedger(sp.GetRequiredService<ISftpQuotaStore>(), sp.GetService<ILogger<SftpQuotaLedger>>(), sp.GetService<TimeProvider>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, LocalStorageProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, LocalStorageProvider>(sp =>
+            new LocalStorageProvider(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value.CreateHomeDirectories)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, MemoryStorageProvider>());
         services.TryAddSingleton<SftpAccountFileSystems>();
         services.TryAddSingleton<ISftpFileSystemProvider, AccountFileSystemProvider>();

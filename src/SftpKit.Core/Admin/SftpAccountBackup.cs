@@ -1,19 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SftpKit.Accounts;
 
-namespace SftpKit.Accounts;
-
-/// <summary>How <see cref="SftpAccountBackup.RestoreAsync"/> treats accounts that already exist.</summary>
-public enum SftpRestoreMode
-{
-    /// <summary>Add accounts that do not exist; leave existing ones untouched.</summary>
-    AddOnly,
-    /// <summary>Add new accounts and replace existing ones with the dump's version.</summary>
-    Replace,
-}
-
-/// <summary>What a restore did: accounts added, replaced and skipped (folder definitions are not counted).</summary>
-public sealed record SftpRestoreResult(int Added, int Replaced, int Skipped);
+namespace SftpKit.Admin;
 
 /// <summary>
 /// Dumps every account of an <see cref="ISftpUserStore"/> (with its virtual folders, permissions, filters, keys and
@@ -40,7 +29,7 @@ public static class SftpAccountBackup
     /// and API key of <paramref name="admins"/> when given (password and key hashes only; secrets are never stored).
     /// </summary>
     public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null,
-        Admin.ISftpAdminStore? admins = null, CancellationToken cancellationToken = default)
+        ISftpAdminStore? admins = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -79,8 +68,8 @@ public static class SftpAccountBackup
                 }
             }
         }
-        List<Admin.SftpAdmin>? adminList = null;
-        List<Admin.SftpApiKey>? keyList = null;
+        List<SftpAdmin>? adminList = null;
+        List<SftpApiKey>? keyList = null;
         if (admins is not null)
         {
             adminList = [];
@@ -110,7 +99,7 @@ public static class SftpAccountBackup
     /// </summary>
     /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account, folder, admin or key twice.</exception>
     public static async Task<SftpRestoreResult> RestoreAsync(ISftpUserStore store, Stream input, SftpRestoreMode mode,
-        ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, Admin.ISftpAdminStore? admins = null,
+        ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, ISftpAdminStore? admins = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -239,9 +228,9 @@ public static class SftpAccountBackup
 
         public List<QuotaEntry>? QuotaUsage { get; set; }
 
-        public List<Admin.SftpAdmin>? Admins { get; set; }
+        public List<SftpAdmin>? Admins { get; set; }
 
-        public List<Admin.SftpApiKey>? ApiKeys { get; set; }
+        public List<SftpApiKey>? ApiKeys { get; set; }
     }
 
     private sealed class QuotaEntry
