@@ -1,13 +1,12 @@
-using Microsoft.Extensions.Options;
+using SftpKit.Sessions;
 
 namespace SftpKit.Events;
 
 /// <summary>Collects every problem in <see cref="SftpEventOptions"/> at once.</summary>
-internal sealed class SftpEventOptionsValidator : IValidateOptions<SftpEventOptions>
+internal sealed class SftpEventOptionsValidator : SftpOptionsValidator<SftpEventOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SftpEventOptions options)
+    protected override void Check(SftpEventOptions options, List<string> errors)
     {
-        var errors = new List<string>();
         if (options.PreEventTimeout <= TimeSpan.Zero)
         {
             errors.Add("Events.PreEventTimeout must be positive.");
@@ -24,6 +23,5 @@ internal sealed class SftpEventOptionsValidator : IValidateOptions<SftpEventOpti
         {
             errors.Add("Events.WarningInterval must not be negative.");
         }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,15 +1,23 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 using SftpKit.Networking;
+using SftpKit.Sessions;
 
 namespace SftpKit.Hosting;
 
 /// <summary>Collects every problem in <see cref="SftpServerOptions"/> at once, naming the field at fault.</summary>
-internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOptions>
+internal sealed class SftpServerOptionsValidator : SftpOptionsValidator<SftpServerOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SftpServerOptions options)
+    protected override void Check(SftpServerOptions options, List<string> errors)
     {
-        var errors = new List<string>();
+        CheckEndpoints(errors, options);
+        CheckIdentityAndAlgorithms(errors, options);
+        CheckLimits(errors, options.Limits);
+        CheckUsers(errors, options);
+        CheckTrust(errors, options);
+    }
+
+    private static void CheckEndpoints(List<string> errors, SftpServerOptions options)
+    {
         for (int i = 0; i < options.Endpoints.Count; i++)
         {
             var endpoint = options.Endpoints[i];
@@ -30,6 +38,10 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
                 errors.Add($"Listen[{i}].ProxyProtocol is {endpoint.ProxyProtocol} but TrustedProxies is empty: no peer may send a PROXY header.");
             }
         }
+    }
+
+    private static void CheckIdentityAndAlgorithms(List<string> errors, SftpServerOptions options)
+    {
         if (string.IsNullOrEmpty(options.ServerVersion) || options.ServerVersion.Any(c => c is <= ' ' or > '~') || options.ServerVersion.Length > 200)
         {
             errors.Add("ServerVersion must be 1–200 printable ASCII characters without spaces.");
@@ -48,7 +60,10 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
         CheckNames(errors, "Algorithms.Ciphers", options.Algorithms.Ciphers, Ssh.Transport.PacketCipherRegistry.AllCiphers.Select(c => c.Name).ToList());
         CheckNames(errors, "Algorithms.Macs", options.Algorithms.Macs, Ssh.Transport.PacketCipherRegistry.AllMacs.Select(m => m.Name).ToList());
 
-        var limits = options.Limits;
+    }
+
+    private static void CheckLimits(List<string> errors, SftpServerLimits limits)
+    {
         if (limits.MaxPacketSize is < 35000 or > 16 * 1024 * 1024)
         {
             errors.Add("Limits.MaxPacketSize must be between 35000 and 16777216.");
@@ -109,6 +124,10 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
         {
             errors.Add("Limits.ShutdownTimeout must not be negative.");
         }
+    }
+
+    private static void CheckUsers(List<string> errors, SftpServerOptions options)
+    {
         for (int i = 0; i < options.Users.Count; i++)
         {
             var user = options.Users[i];
@@ -135,6 +154,10 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
                 errors.Add($"Users[{i}].Password is longer than {SftpKit.Accounts.SftpPasswordHasher.MaxPasswordBytes} UTF-8 bytes.");
             }
         }
+    }
+
+    private static void CheckTrust(List<string> errors, SftpServerOptions options)
+    {
         for (int i = 0; i < options.TrustedProxies.Count; i++)
         {
             if (!SftpNetwork.TryParse(options.TrustedProxies[i], out _))
@@ -142,7 +165,7 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
                 errors.Add($"TrustedProxies[{i}] '{options.TrustedProxies[i]}' is not an IP address or CIDR network.");
             }
         }
-        if (limits.ProxyHeaderTimeout < TimeSpan.FromMilliseconds(100) || limits.ProxyHeaderTimeout > TimeSpan.FromMinutes(1))
+        if (options.Limits.ProxyHeaderTimeout < TimeSpan.FromMilliseconds(100) || options.Limits.ProxyHeaderTimeout > TimeSpan.FromMinutes(1))
         {
             errors.Add("Limits.ProxyHeaderTimeout must be between 100 ms and 1 minute.");
         }
@@ -158,7 +181,6 @@ internal sealed class SftpServerOptionsValidator : IValidateOptions<SftpServerOp
                 errors.Add($"TrustedUserCaKeys[{i}] is a certificate; a CA key must be a plain public key.");
             }
         }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
     private static void CheckNames(List<string> errors, string field, IList<string> configured, IReadOnlyCollection<string> supported)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SftpKit.Sessions;
 
 namespace SftpKit.Sftp;
 
@@ -7,7 +8,7 @@ namespace SftpKit.Sftp;
 /// start); sessions made without dependency injection (<see cref="SftpServerStdio"/>, a handler built by hand) call
 /// <see cref="ThrowIfInvalid"/>.
 /// </summary>
-internal sealed class SftpSubsystemOptionsValidator : IValidateOptions<SftpSubsystemOptions>
+internal sealed class SftpSubsystemOptionsValidator : SftpOptionsValidator<SftpSubsystemOptions>
 {
     private static readonly SftpSubsystemOptionsValidator s_instance = new();
 
@@ -20,9 +21,8 @@ internal sealed class SftpSubsystemOptionsValidator : IValidateOptions<SftpSubsy
         }
     }
 
-    public ValidateOptionsResult Validate(string? name, SftpSubsystemOptions options)
+    protected override void Check(SftpSubsystemOptions options, List<string> errors)
     {
-        var errors = new List<string>();
         if (options.MaxOpenHandles < 1)
         {
             errors.Add("SftpSubsystemOptions.MaxOpenHandles must be at least 1.");
@@ -43,6 +43,5 @@ internal sealed class SftpSubsystemOptionsValidator : IValidateOptions<SftpSubsy
         {
             errors.Add("SftpSubsystemOptions.TempFilesLifespan must not be negative.");
         }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -74,16 +74,11 @@ public sealed class OptionsBindingTests
     [Fact]
     public async Task A_host_with_bad_event_options_in_configuration_fails_at_start_naming_both()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var error = await StartFailure(new()
         {
             ["SftpKit:Events:PreEventTimeout"] = "00:00:00",
             ["SftpKit:Events:PostEventQueueCapacity"] = "0",
         });
-        builder.Services.AddSftpServer(o => o.HostKeyDirectory = Path.GetTempPath());
-        using var host = builder.Build();
-
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Equal(typeof(SftpEventOptions), error.OptionsType);
         Assert.Equal(["Events.PreEventTimeout must be positive.", "Events.PostEventQueueCapacity must be between 1 and 1048576."], error.Failures);
@@ -92,16 +87,11 @@ public sealed class OptionsBindingTests
     [Fact]
     public async Task A_host_with_bad_server_options_fails_at_start_with_every_validators_errors_in_one_exception()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var error = await StartFailure(new()
         {
             ["SftpKit:Limits:MaxAuthAttempts"] = "0",
             ["SftpKit:Defender:Threshold"] = "0",
         });
-        builder.Services.AddSftpServer(o => o.HostKeyDirectory = Path.GetTempPath());
-        using var host = builder.Build();
-
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Equal(typeof(SftpServerOptions), error.OptionsType);
         Assert.Contains("Limits.MaxAuthAttempts must be at least 1.", error.Failures);
@@ -111,15 +101,20 @@ public sealed class OptionsBindingTests
     [Fact]
     public async Task A_host_with_bad_sftp_options_fails_at_start_naming_both()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSftpServer(o => o.HostKeyDirectory = Path.GetTempPath())
-            .AddSftp(o => { o.MaxInFlightRequests = 0; o.ReorderWindowBytes = -1; });
-        using var host = builder.Build();
-
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var error = await StartFailure([], server => server.AddSftp(o => { o.MaxInFlightRequests = 0; o.ReorderWindowBytes = -1; }));
 
         Assert.Equal(typeof(SftpSubsystemOptions), error.OptionsType);
         Assert.Equal(["SftpSubsystemOptions.MaxInFlightRequests must be at least 1.", "SftpSubsystemOptions.ReorderWindowBytes must not be negative."], error.Failures);
+    }
+
+    private static async Task<OptionsValidationException> StartFailure(Dictionary<string, string?> configuration, Action<ISftpServerBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(configuration);
+        var server = builder.Services.AddSftpServer(o => o.HostKeyDirectory = Path.GetTempPath());
+        configure?.Invoke(server);
+        using var host = builder.Build();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
     }
 
     private static IConfigurationRoot Configuration(params (string Key, string Value)[] values)
