@@ -59,7 +59,7 @@ internal static class SampleServices
         // S3 secret keys and SSE-C keys of accounts are stored AES-GCM encrypted, keyed from DIR/secrets.key
         // (SftpKit:SecretsKeyFile; created with mode 0600 on first start). Losing the key file loses those secrets.
         server.AddSecretProtection(paths.Resolve(configuration["SftpKit:SecretsKeyFile"] is { Length: > 0 } keyFile ? keyFile : "secrets.key"));
-        services.AddOptions<SftpSubsystemOptions>().Bind(configuration.GetSection("SftpKit:Sftp"));
+        services.AddSftpKitOptions<SftpSubsystemOptions>("SftpKit:Sftp");
         foreach (var action in configuration.GetSection("SftpKit:Events:Http").GetChildren())
         {
             server.AddHttpEventNotification(o => action.Bind(o));

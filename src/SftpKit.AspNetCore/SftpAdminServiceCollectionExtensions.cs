@@ -23,21 +23,13 @@ public static class SftpAdminServiceCollectionExtensions
     public static IServiceCollection AddSftpAdmin(this IServiceCollection services, Action<SftpAdminOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<SftpAdminOptions>().BindConfiguration(SftpAdminOptions.ConfigurationSection);
+        var options = services.AddSftpKitOptions<SftpAdminOptions>(SftpAdminOptions.ConfigurationSection);
         if (configure is not null)
         {
             options.Configure(configure);
         }
-        options.Validate(o => o.MaxRequestBodySize is >= 1024 and <= 64L * 1024 * 1024, "SftpKit:Admin:MaxRequestBodySize must be from 1 KiB to 64 MiB.")
-            .Validate(o => o.MaxRestoreBodySize is >= 1024 and <= 1024L * 1024 * 1024, "SftpKit:Admin:MaxRestoreBodySize must be from 1 KiB to 1 GiB.")
-            .Validate(o => o.MaxConcurrentQuotaScans is >= 1 and <= 256, "SftpKit:Admin:MaxConcurrentQuotaScans must be from 1 to 256.")
-            .Validate(o => o.QuotaScanHistory is >= 0 and <= 100_000, "SftpKit:Admin:QuotaScanHistory must be from 0 to 100000.")
-            .Validate(o => o.MaxPageSize is >= 1 and <= 100_000, "SftpKit:Admin:MaxPageSize must be from 1 to 100000.")
-            .Validate(o => o.MaxConcurrentRetentionChecks is >= 1 and <= 64, "SftpKit:Admin:MaxConcurrentRetentionChecks must be from 1 to 64.")
-            .Validate(o => o.RetentionCheckHistory is >= 0 and <= 10_000, "SftpKit:Admin:RetentionCheckHistory must be from 0 to 10000.")
-            .Validate(o => o.LoginAttemptLimit is >= 0 and <= 10_000, "SftpKit:Admin:LoginAttemptLimit must be from 0 (off) to 10000.")
-            .Validate(o => o.LoginAttemptWindow >= TimeSpan.FromSeconds(1) && o.LoginAttemptWindow <= TimeSpan.FromHours(24), "SftpKit:Admin:LoginAttemptWindow must be from 1 second to 24 hours.")
-            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpAdminOptions>, SftpAdminOptionsValidator>());
+        options.ValidateOnStart();
         services.TryAddSingleton<AdminServices>();
         services.TryAddSingleton<QuotaScanQueue>();
         services.TryAddSingleton<RetentionCheckQueue>();
@@ -102,7 +94,7 @@ public static class SftpAdminServiceCollectionExtensions
     public static IServiceCollection AddSftpAdminAuthentication(this IServiceCollection services, Action<SftpAdminAuthenticationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<SftpAdminAuthenticationOptions>().BindConfiguration(SftpAdminAuthenticationOptions.ConfigurationSection);
+        var options = services.AddSftpKitOptions<SftpAdminAuthenticationOptions>(SftpAdminAuthenticationOptions.ConfigurationSection);
         if (configure is not null)
         {
             options.Configure(configure);
@@ -124,29 +116,3 @@ public static class SftpAdminServiceCollectionExtensions
 
 /// <summary>Present when the admin policies are registered.</summary>
 internal sealed class SftpAdminAuthorizationMarker;
-
-/// <summary>Checks <see cref="SftpAdminAuthenticationOptions"/> at start, all problems at once.</summary>
-internal sealed class SftpAdminAuthenticationOptionsValidator : IValidateOptions<SftpAdminAuthenticationOptions>
-{
-    public ValidateOptionsResult Validate(string? name, SftpAdminAuthenticationOptions options)
-    {
-        var failures = new List<string>();
-        if (options.SigningKey is { } key && key.Length < 32)
-        {
-            failures.Add("SftpKit:Admin:Authentication:SigningKey must be at least 32 characters (or unset for a random key per start).");
-        }
-        if (options.TokenLifetime < TimeSpan.FromMinutes(1) || options.TokenLifetime > TimeSpan.FromHours(24))
-        {
-            failures.Add("SftpKit:Admin:Authentication:TokenLifetime must be from 1 minute to 24 hours.");
-        }
-        if (string.IsNullOrWhiteSpace(options.ApiKeyHeaderName))
-        {
-            failures.Add("SftpKit:Admin:Authentication:ApiKeyHeaderName must not be empty.");
-        }
-        if (options.MaxApiKeyLifetime is { } max && max <= TimeSpan.Zero)
-        {
-            failures.Add("SftpKit:Admin:Authentication:MaxApiKeyLifetime must be positive.");
-        }
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-}

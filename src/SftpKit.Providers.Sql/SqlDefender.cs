@@ -21,11 +21,8 @@ namespace SftpKit.Providers.Sql;
 /// </summary>
 public sealed class SqlDefender : ISftpDefender
 {
-    /// <summary>The meter the ban counter is on (SftpKit's one meter).</summary>
-    public const string MeterName = "SftpKit";
-
     private const int MaxListedHosts = 10_000;
-    private static readonly Meter s_fallbackMeter = new(MeterName);
+    private static readonly Meter s_fallbackMeter = new(SftpKitMeter.Name);
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(1);
 
     private readonly SqlDatabase _db;
@@ -60,7 +57,7 @@ public sealed class SqlDefender : ISftpDefender
         _logger = logger ?? NullLogger.Instance;
         // The same instrument as the in-memory defender's (SftpKit.Hosting.SftpMetrics): the host's meter factory
         // hands out one "SftpKit" meter, and that meter returns the existing counter of the same name.
-        var meter = meterFactory?.Create(new MeterOptions(MeterName)) ?? s_fallbackMeter;
+        var meter = meterFactory?.Create(new MeterOptions(SftpKitMeter.Name)) ?? s_fallbackMeter;
         _bans = meter.CreateCounter<long>("sftpkit.defender.bans", "{ban}", "Hosts banned by the defender.");
     }
 

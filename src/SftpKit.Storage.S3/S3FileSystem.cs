@@ -400,7 +400,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
     private static S3FileSystemOptions Checked(S3FileSystemOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
+        var errors = S3FileSystemOptionsValidator.Errors(options).ToList();
         if (errors.Count > 0)
         {
             throw new ArgumentException(string.Join(" ", errors), nameof(options));

@@ -150,72 +150,7 @@ public sealed class S3FileSystemOptions
     /// <summary>A copy (the account's settings are applied to a copy of the defaults).</summary>
     public S3FileSystemOptions Clone() => (S3FileSystemOptions)MemberwiseClone();
 
-    /// <summary>Every problem with these settings (empty when valid), each naming the setting at fault.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(Bucket))
-        {
-            errors.Add("S3 Bucket is required.");
-        }
-        if (string.IsNullOrWhiteSpace(Region) && string.IsNullOrWhiteSpace(Endpoint))
-        {
-            errors.Add("S3 Region is required unless Endpoint is set.");
-        }
-        if (!string.IsNullOrWhiteSpace(Endpoint) && !(Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
-        {
-            errors.Add("S3 Endpoint must be an absolute http:// or https:// URL.");
-        }
-        if (DisablePayloadSigning && Uri.TryCreate(Endpoint, UriKind.Absolute, out var plain) && plain.Scheme == Uri.UriSchemeHttp)
-        {
-            errors.Add("S3 DisablePayloadSigning needs an https:// endpoint (over http:// the payload must be signed).");
-        }
-        if (string.IsNullOrEmpty(AccessKeyId) != string.IsNullOrEmpty(SecretAccessKey))
-        {
-            errors.Add("S3 AccessKeyId and SecretAccessKey must be set together.");
-        }
-        if (UploadPartSizeMiB is < MinPartSizeMiB or > MaxPartSizeMiB)
-        {
-            errors.Add($"S3 UploadPartSizeMiB must be between {MinPartSizeMiB} and {MaxPartSizeMiB}.");
-        }
-        if (DownloadPartSizeMiB is < MinPartSizeMiB or > MaxPartSizeMiB)
-        {
-            errors.Add($"S3 DownloadPartSizeMiB must be between {MinPartSizeMiB} and {MaxPartSizeMiB}.");
-        }
-        if (UploadConcurrency is < 0 or > MaxConcurrency)
-        {
-            errors.Add($"S3 UploadConcurrency must be between 0 and {MaxConcurrency}.");
-        }
-        if (DownloadConcurrency is < 0 or > MaxConcurrency)
-        {
-            errors.Add($"S3 DownloadConcurrency must be between 0 and {MaxConcurrency}.");
-        }
-        if (UploadPartMaxTime < TimeSpan.Zero || DownloadPartMaxTime < TimeSpan.Zero)
-        {
-            errors.Add("S3 UploadPartMaxTime and DownloadPartMaxTime must not be negative.");
-        }
-        if (MaxRenameObjects < 0)
-        {
-            errors.Add("S3 MaxRenameObjects must not be negative.");
-        }
-        if (!string.IsNullOrEmpty(ChecksumAlgorithm) && S3Checksums.Parse(ChecksumAlgorithm) is null)
-        {
-            errors.Add("S3 ChecksumAlgorithm must be one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256.");
-        }
-        if (!string.IsNullOrEmpty(SseCustomerKey) && !IsAes256Key(SseCustomerKey))
-        {
-            errors.Add("S3 SseCustomerKey must be the base64 of 32 bytes.");
-        }
-        return errors;
-    }
-
     /// <summary>Redacts the secrets, so the options can be logged or shown.</summary>
     public override string ToString() =>
         $"S3 bucket={Bucket} region={Region} endpoint={Endpoint} prefix={KeyPrefix} pathStyle={ForcePathStyle} credentials={(string.IsNullOrEmpty(AccessKeyId) ? "default-chain" : "static")} sseC={(string.IsNullOrEmpty(SseCustomerKey) ? "off" : "on")}";
-
-    private static bool IsAes256Key(string value)
-    {
-        Span<byte> key = stackalloc byte[48];
-        return Convert.TryFromBase64String(value, key, out int written) && written == 32;
-    }
 }

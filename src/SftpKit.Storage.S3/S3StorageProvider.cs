@@ -35,7 +35,7 @@ internal sealed class S3StorageProvider : ISftpStorageProvider, IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         var options = Resolve(_defaults.CurrentValue, config.Settings);
-        var errors = options.Validate();
+        var errors = S3FileSystemOptionsValidator.Errors(options).ToList();
         if (errors.Count > 0)
         {
             throw new InvalidOperationException("The account's S3 storage is misconfigured: " + string.Join(" ", errors));

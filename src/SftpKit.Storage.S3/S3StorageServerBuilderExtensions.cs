@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using SftpKit.Accounts;
 using SftpKit.Storage.S3;
 
@@ -23,22 +22,12 @@ public static class S3StorageServerBuilderExtensions
     public static ISftpServerBuilder AddS3Storage(this ISftpServerBuilder builder, Action<S3FileSystemOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<S3FileSystemOptions>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<S3FileSystemOptions>, S3OptionsFromConfiguration>());
+        var options = builder.Services.AddSftpKitOptions<S3FileSystemOptions>(ConfigurationSection);
         if (configure is not null)
         {
             options.Configure(configure);
         }
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, S3StorageProvider>());
         return builder;
-    }
-
-    private sealed class S3OptionsFromConfiguration : IConfigureOptions<S3FileSystemOptions>
-    {
-        private readonly IConfiguration? _configuration;
-
-        public S3OptionsFromConfiguration(IServiceProvider services) => _configuration = services.GetService(typeof(IConfiguration)) as IConfiguration;
-
-        public void Configure(S3FileSystemOptions options) => _configuration?.GetSection(ConfigurationSection).Bind(options);
     }
 }

@@ -18,8 +18,5 @@ public static class LayeringBaseline
     /// namespace) that lie on a cycle, one per line: <c>FromNamespace -> ToNamespace</c>.</summary>
     public const string NamespaceCycleEdges = """
         # Namespace dependencies that lie on a cycle, by source namespace.
-        SftpKit.Accounts -> SftpKit.Policies
-
-        SftpKit.Policies -> SftpKit.Accounts
         """;
 }

@@ -44,13 +44,13 @@ public sealed class SqlDefenderMetricsTests : IAsyncLifetime
         var defender = _host!.Services.GetRequiredService<ISftpDefender>();
         Assert.IsType<SqlDefender>(defender);
         // The host's factory hands out one meter per name: the one the server's instruments are on.
-        var meter = _host.Services.GetRequiredService<IMeterFactory>().Create(new MeterOptions(SqlDefender.MeterName));
+        var meter = _host.Services.GetRequiredService<IMeterFactory>().Create(new MeterOptions(SftpKitMeter.Name));
         var banInstruments = new HashSet<Instrument>();
         long bans = 0;
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == SqlDefender.MeterName && instrument.Name == "sftpkit.defender.bans")
+            if (instrument.Meter.Name == SftpKitMeter.Name && instrument.Name == "sftpkit.defender.bans")
             {
                 lock (banInstruments)
                 {

@@ -163,7 +163,7 @@ public sealed class S3SftpInteropTests : IClassFixture<S3SftpServer>
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "SftpKit.Sftp" && instrument.Name == "sftpkit.uploads.reordered")
+            if (instrument.Meter.Name == SftpKitMeter.Name && instrument.Name == "sftpkit.uploads.reordered")
             {
                 l.EnableMeasurementEvents(instrument);
             }

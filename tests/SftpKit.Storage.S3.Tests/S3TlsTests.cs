@@ -119,10 +119,10 @@ public sealed class S3TlsTests : IAsyncLifetime
     [Fact]
     public void Unsigned_payload_over_plain_http_fails_validation()
     {
-        var errors = new S3FileSystemOptions { Bucket = "b", Endpoint = "http://127.0.0.1:9000", DisablePayloadSigning = true }.Validate();
+        var errors = S3FileSystemOptionsValidator.Errors(new S3FileSystemOptions { Bucket = "b", Endpoint = "http://127.0.0.1:9000", DisablePayloadSigning = true });
         Assert.Contains(errors, e => e.Contains("DisablePayloadSigning", StringComparison.Ordinal));
-        Assert.Empty(new S3FileSystemOptions { Bucket = "b", Endpoint = "https://127.0.0.1:9000", DisablePayloadSigning = true }.Validate());
-        Assert.Empty(new S3FileSystemOptions { Bucket = "b", Region = "eu-west-1", DisablePayloadSigning = true }.Validate());
+        Assert.Empty(S3FileSystemOptionsValidator.Errors(new S3FileSystemOptions { Bucket = "b", Endpoint = "https://127.0.0.1:9000", DisablePayloadSigning = true }));
+        Assert.Empty(S3FileSystemOptionsValidator.Errors(new S3FileSystemOptions { Bucket = "b", Region = "eu-west-1", DisablePayloadSigning = true }));
     }
 
     private static IEnumerable<Exception> Flatten(Exception? exception)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -91,14 +90,4 @@ public static partial class SftpServerBuilderExtensions
         builder.Services.Configure(configure);
         return builder;
     }
-}
-
-internal sealed class SftpPolicyOptionsFromConfiguration : IConfigureOptions<SftpPolicyOptions>
-{
-    private readonly IConfiguration? _configuration;
-
-    public SftpPolicyOptionsFromConfiguration(IServiceProvider services) =>
-        _configuration = services.GetService(typeof(IConfiguration)) as IConfiguration;
-
-    public void Configure(SftpPolicyOptions options) => _configuration?.GetSection(SftpServerBuilderExtensions.PolicyConfigurationSection).Bind(options);
 }

@@ -31,13 +31,4 @@ public sealed class CommandEventActionOptions : SftpEventActionOptions
 
     /// <summary>Extra environment variables; the <c>SFTPKIT_*</c> variables win over these. Defaults to none.</summary>
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
-
-    internal override void Validate(List<string> errors)
-    {
-        base.Validate(errors);
-        if (string.IsNullOrWhiteSpace(FileName))
-        {
-            errors.Add("CommandEventActionOptions.FileName is required.");
-        }
-    }
 }

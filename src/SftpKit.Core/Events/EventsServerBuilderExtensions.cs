@@ -72,11 +72,9 @@ public static partial class SftpServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = new T();
         configure(options);
-        var errors = new List<string>();
-        options.Validate(errors);
-        if (errors.Count > 0)
+        if (SftpEventActionOptionsValidator.Check(options) is { Failed: true } result)
         {
-            throw new ArgumentException(string.Join(" ", errors), nameof(configure));
+            throw new ArgumentException(string.Join(" ", result.Failures), nameof(configure));
         }
         return options;
     }
@@ -88,8 +86,7 @@ public static partial class SftpServerBuilderExtensions
     /// </summary>
     internal static void AddSftpEvents(IServiceCollection services)
     {
-        services.AddOptions<SftpEventOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SftpEventOptions>, SftpEventOptionsFromConfiguration>());
+        services.AddSftpKitOptions<SftpEventOptions>(SftpEventOptions.ConfigurationSectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpEventOptions>, SftpEventOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpEventHandler, SftpEventLogHandler>());
         services.TryAddSingleton<SftpEventDispatcher>();

@@ -21,13 +21,4 @@ public sealed class HttpEventNotificationOptions : SftpEventActionOptions
     /// recycled every 2 minutes, no redirects, no cookies).
     /// </summary>
     public Func<IServiceProvider, HttpClient>? HttpClientFactory { get; set; }
-
-    internal override void Validate(List<string> errors)
-    {
-        base.Validate(errors);
-        if (Url is null || !Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps))
-        {
-            errors.Add("HttpEventNotificationOptions.Url must be an absolute http or https URL.");
-        }
-    }
 }

@@ -23,16 +23,4 @@ public abstract class SftpEventActionOptions
 
     internal bool Handles(SftpEventKind kind, bool pre)
         => (pre ? PreEvents : PostEvents) && (Kinds.Count == 0 || Kinds.Contains(kind));
-
-    internal virtual void Validate(List<string> errors)
-    {
-        if (Timeout <= TimeSpan.Zero)
-        {
-            errors.Add($"{GetType().Name}.Timeout must be positive.");
-        }
-        if (!PreEvents && !PostEvents)
-        {
-            errors.Add($"{GetType().Name}: PreEvents and PostEvents are both false, so the action would never run.");
-        }
-    }
 }

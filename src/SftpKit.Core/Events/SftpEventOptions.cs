@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace SftpKit.Events;
 
 /// <summary>How events are dispatched. Binds from the configuration section <c>SftpKit:Events</c>.</summary>
@@ -32,48 +29,4 @@ public sealed class SftpEventOptions
     /// last warning is logged). Defaults to 1 minute; must not be negative.
     /// </summary>
     public TimeSpan WarningInterval { get; set; } = TimeSpan.FromMinutes(1);
-}
-
-/// <summary>Binds <see cref="SftpEventOptions"/> from <c>SftpKit:Events</c>, when configuration is present.</summary>
-internal sealed class SftpEventOptionsFromConfiguration : IConfigureOptions<SftpEventOptions>
-{
-    private readonly IConfiguration? _configuration;
-
-    public SftpEventOptionsFromConfiguration(IServiceProvider services)
-        => _configuration = services.GetService(typeof(IConfiguration)) as IConfiguration;
-
-    public void Configure(SftpEventOptions options)
-    {
-        var section = _configuration?.GetSection(SftpEventOptions.ConfigurationSectionName);
-        if (section is not null && section.Exists())
-        {
-            section.Bind(options);
-        }
-    }
-}
-
-/// <summary>Collects every problem in <see cref="SftpEventOptions"/> at once.</summary>
-internal sealed class SftpEventOptionsValidator : IValidateOptions<SftpEventOptions>
-{
-    public ValidateOptionsResult Validate(string? name, SftpEventOptions options)
-    {
-        var errors = new List<string>();
-        if (options.PreEventTimeout <= TimeSpan.Zero)
-        {
-            errors.Add("Events.PreEventTimeout must be positive.");
-        }
-        if (options.PostEventTimeout <= TimeSpan.Zero)
-        {
-            errors.Add("Events.PostEventTimeout must be positive.");
-        }
-        if (options.PostEventQueueCapacity is < 1 or > 1024 * 1024)
-        {
-            errors.Add("Events.PostEventQueueCapacity must be between 1 and 1048576.");
-        }
-        if (options.WarningInterval < TimeSpan.Zero)
-        {
-            errors.Add("Events.WarningInterval must not be negative.");
-        }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
 }

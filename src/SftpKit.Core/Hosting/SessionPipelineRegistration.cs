@@ -17,8 +17,7 @@ internal static class SessionPipelineRegistration
 {
     public static void AddSessionPipeline(this IServiceCollection services)
     {
-        services.AddOptions<SftpPolicyOptions>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SftpPolicyOptions>, SftpPolicyOptionsFromConfiguration>());
+        services.AddSftpKitOptions<SftpPolicyOptions>(SftpServerBuilderExtensions.PolicyConfigurationSection);
         services.TryAddSingleton(sp => new SftpBandwidthLimiter(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value, sp.GetService<TimeProvider>()));
         // Quota usage lives in the account store when it keeps it; without an account store, in memory.
         services.TryAddSingleton<InMemoryQuotaStore>();

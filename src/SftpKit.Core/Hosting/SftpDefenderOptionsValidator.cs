@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using SftpKit.Networking;
+using SftpKit.Sessions;
 
 namespace SftpKit.Hosting;
 
@@ -7,11 +7,10 @@ namespace SftpKit.Hosting;
 /// Checks <see cref="SftpServerOptions.Defender"/> and the per-host connection limit. Runs beside
 /// <see cref="SftpServerOptionsValidator"/>; the options system reports both validators' errors together.
 /// </summary>
-internal sealed class SftpDefenderOptionsValidator : IValidateOptions<SftpServerOptions>
+internal sealed class SftpDefenderOptionsValidator : SftpOptionsValidator<SftpServerOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SftpServerOptions options)
+    protected override void Check(SftpServerOptions options, List<string> errors)
     {
-        var errors = new List<string>();
         var defender = options.Defender;
         if (options.Limits.MaxConnectionsPerHost < 0)
         {
@@ -48,7 +47,6 @@ internal sealed class SftpDefenderOptionsValidator : IValidateOptions<SftpServer
         }
         CheckList(errors, "Defender.SafeList", defender.SafeList);
         CheckList(errors, "Defender.BlockList", defender.BlockList);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
     private static void CheckList(List<string> errors, string field, IList<string> entries)

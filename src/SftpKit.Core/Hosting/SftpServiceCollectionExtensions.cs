@@ -22,8 +22,7 @@ public static class SftpServiceCollectionExtensions
     public static ISftpServerBuilder AddSftpServer(this IServiceCollection services, Action<SftpServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<SftpServerOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SftpServerOptions>, SftpServerOptionsFromConfiguration>());
+        services.AddSftpKitOptions<SftpServerOptions>(ConfigurationSectionName, SftpServerOptionsSetup.BindMore).ValidateOnStart();
         if (configure is not null)
         {
             services.Configure(configure);

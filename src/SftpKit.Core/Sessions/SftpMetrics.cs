@@ -4,13 +4,11 @@ using System.Diagnostics.Metrics;
 namespace SftpKit.Sessions;
 
 /// <summary>
-/// The server's instruments on the meter <c>SftpKit</c> (made through <see cref="IMeterFactory"/> when the host
+/// The server's instruments on the meter <see cref="SftpKitMeter.Name"/> (<c>SftpKit</c>) (made through <see cref="IMeterFactory"/> when the host
 /// registers one, so each host's meter is its own). Instrument names are listed in docs/operations.md.
 /// </summary>
 internal sealed class SftpMetrics : IDisposable
 {
-    public const string MeterName = "SftpKit";
-
     private readonly UpDownCounter<long> _activeConnections;
     private readonly Counter<long> _refusedConnections;
     private readonly UpDownCounter<long> _activeSessions;
@@ -22,7 +20,7 @@ internal sealed class SftpMetrics : IDisposable
 
     public SftpMetrics(IMeterFactory? meterFactory)
     {
-        var options = new MeterOptions(MeterName);
+        var options = new MeterOptions(SftpKitMeter.Name);
         if (meterFactory is not null)
         {
             Meter = meterFactory.Create(options);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SftpKit.Hosting;
 using SftpKit.Sftp;
 
@@ -20,12 +21,8 @@ public static partial class SftpServerBuilderExtensions
         {
             options.Configure(configure);
         }
-        options.Validate(o => o.MaxOpenHandles > 0, "SftpSubsystemOptions.MaxOpenHandles must be at least 1.")
-            .Validate(o => o.MaxInFlightRequests > 0, "SftpSubsystemOptions.MaxInFlightRequests must be at least 1.")
-            .Validate(o => o.MaxInFlightWriteBytes > 0, "SftpSubsystemOptions.MaxInFlightWriteBytes must be at least 1.")
-            .Validate(o => o.ReorderWindowBytes >= 0, "SftpSubsystemOptions.ReorderWindowBytes must not be negative.")
-            .Validate(o => o.TempFilesLifespan >= TimeSpan.Zero, "SftpSubsystemOptions.TempFilesLifespan must not be negative.")
-            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpSubsystemOptions>, SftpSubsystemOptionsValidator>());
+        options.ValidateOnStart();
         builder.Services.AddSessionPipeline();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshSubsystemHandler, SftpSubsystemHandler>());
         return builder;

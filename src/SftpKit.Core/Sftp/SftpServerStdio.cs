@@ -15,7 +15,7 @@ public static class SftpServerStdio
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         options ??= new SftpSubsystemOptions();
-        options.Validate();
+        SftpSubsystemOptionsValidator.ThrowIfInvalid(options);
         await using var session = new SftpSession(fs, output, options, NullLogger.Instance, "stdio");
         return await session.RunAsync(input, cancellationToken);
     }

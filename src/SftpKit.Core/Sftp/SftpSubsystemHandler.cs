@@ -20,7 +20,7 @@ internal sealed class SftpSubsystemHandler : ISshSubsystemHandler
         ArgumentNullException.ThrowIfNull(fileSystems);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options.Value;
-        _options.Validate();
+        SftpSubsystemOptionsValidator.ThrowIfInvalid(_options);
         _fileSystems = fileSystems;
         _logger = logger;
     }

@@ -58,13 +58,4 @@ public sealed class SftpSubsystemOptions
     /// the directory is swept when a spill starts, at most once a minute. Defaults to 24 hours.
     /// </summary>
     public TimeSpan TempFilesLifespan { get; set; } = TimeSpan.FromHours(24);
-
-    internal void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenHandles, 1, nameof(MaxOpenHandles));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxInFlightRequests, 1, nameof(MaxInFlightRequests));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxInFlightWriteBytes, 1, nameof(MaxInFlightWriteBytes));
-        ArgumentOutOfRangeException.ThrowIfNegative(ReorderWindowBytes, nameof(ReorderWindowBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(TempFilesLifespan, TimeSpan.Zero, nameof(TempFilesLifespan));
-    }
 }

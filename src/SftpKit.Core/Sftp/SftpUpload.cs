@@ -16,8 +16,8 @@ internal sealed class SftpUpload : IAsyncDisposable
     private const int SpillCopyChunk = 256 * 1024;
     private const string SpillPrefix = "sftpkit-spill-";
 
-    /// <summary>Meter <c>SftpKit.Sftp</c>: <c>sftpkit.uploads.reordered</c> counts uploads that left the in-order stream, by <c>how</c> (temporary_file, random_access).</summary>
-    internal static readonly Meter Meter = new("SftpKit.Sftp");
+    /// <summary>On SftpKit's one meter (<see cref="SftpKitMeter.Name"/>): <c>sftpkit.uploads.reordered</c> counts uploads that left the in-order stream, by <c>how</c> (temporary_file, random_access).</summary>
+    internal static readonly Meter Meter = new(SftpKitMeter.Name);
     private static readonly Counter<long> Reordered = Meter.CreateCounter<long>("sftpkit.uploads.reordered", "{upload}", "Uploads that went past the reorder window, by how they were bridged.");
     private static long _lastSweepTicks;
 
