@@ -2,22 +2,28 @@ using SftpKit.FileSystem;
 
 namespace SftpKit.Sftp;
 
-/// <summary>File handles: OPEN, CLOSE, READ, WRITE, FSTAT, FSETSTAT.</summary>
-internal sealed partial class SftpSession
+/// <summary>
+/// File handles: OPEN, CLOSE, READ, WRITE, FSTAT, FSETSTAT and fsync@openssh.com, and the upload and read paths
+/// copy-data and check-file share.
+/// </summary>
+internal sealed class SftpFileRequests
 {
     /// <summary>Largest READ answered (advertised through limits@openssh.com).</summary>
     public const int MaxReadLength = 261120;
 
-    internal async Task OpenAsync(SftpPacket packet)
+    private readonly SftpRequestContext _context;
+
+    public SftpFileRequests(SftpRequestContext context) => _context = context;
+
+    public async Task OpenAsync(uint id, SftpPayloadReader reader)
     {
-        var reader = packet.CreateReader();
         string rawPath = reader.ReadString();
         var flags = (SftpOpenFlags)reader.ReadUInt32();
         var attributes = reader.ReadAttributes();
-        string path = Resolve(rawPath);
-        if (_handles.IsFull)
+        string path = SftpRequestContext.Resolve(rawPath);
+        if (_context.Handles.IsFull)
         {
-            await SendStatusAsync(packet.Id, SftpStatusCode.Failure, "Too many open handles");
+            await _context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
             return;
         }
         var handle = new SftpFileHandle(path, flags);
@@ -33,12 +39,12 @@ internal sealed partial class SftpSession
             }
             else
             {
-                handle.Reader = await _fs.OpenReadAsync(path, Token);
+                handle.Reader = await _context.Fs.OpenReadAsync(path, _context.Token);
             }
-            if (!_handles.TryAdd(handle))
+            if (!_context.Handles.TryAdd(handle))
             {
                 await handle.DisposeAsync();
-                await SendStatusAsync(packet.Id, SftpStatusCode.Failure, "Too many open handles");
+                await _context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
                 return;
             }
         }
@@ -47,7 +53,7 @@ internal sealed partial class SftpSession
             await handle.DisposeAsync();
             throw;
         }
-        await SendHandleAsync(packet.Id, handle);
+        await _context.SendHandleAsync(id, handle);
     }
 
     private async ValueTask OpenForWriteAsync(SftpFileHandle handle)
@@ -82,7 +88,7 @@ internal sealed partial class SftpSession
         }
         if ((flags & SftpOpenFlags.Read) != 0 && existing is not null && handle.Upload?.Writer is not IVfsRandomAccessWriter)
         {
-            handle.Reader = await _fs.OpenReadAsync(handle.Path, Token);
+            handle.Reader = await _context.Fs.OpenReadAsync(handle.Path, _context.Token);
         }
     }
 
@@ -93,11 +99,11 @@ internal sealed partial class SftpSession
             Offset = offset,
             Truncate = truncate,
             CreateNew = createNew,
-            Atomic = _options.UploadMode == SftpUploadMode.Atomic,
+            Atomic = _context.Options.UploadMode == SftpUploadMode.Atomic,
             Permissions = handle.CreatePermissions,
         };
-        var writer = await _fs.OpenWriteAsync(handle.Path, options, Token);
-        return new SftpUpload(writer, _options.ReorderWindowBytes, _options.TempDirectory, _options.TempFilesLifespan);
+        var writer = await _context.Fs.OpenWriteAsync(handle.Path, options, _context.Token);
+        return new SftpUpload(writer, _context.Options.ReorderWindowBytes, _context.Options.TempDirectory, _context.Options.TempFilesLifespan);
     }
 
     /// <summary>
@@ -107,30 +113,29 @@ internal sealed partial class SftpSession
     /// that would keep a longer old tail; standard mode overwrites in place. Other offsets keep the old content and
     /// write positionally.
     /// </summary>
-    private async ValueTask<SftpUpload> OpenDeferredUploadAsync(SftpFileHandle handle, long firstOffset)
+    public async ValueTask<SftpUpload> OpenDeferredUploadAsync(SftpFileHandle handle, long firstOffset)
     {
         long size = handle.DeferredSize ?? 0;
         handle.DeferredSize = null;
         bool append = (handle.Flags & SftpOpenFlags.Append) != 0;
         if (!append && firstOffset == 0 && size > 0)
         {
-            bool atomic = _options.UploadMode == SftpUploadMode.Atomic;
+            bool atomic = _context.Options.UploadMode == SftpUploadMode.Atomic;
             return await OpenUploadAsync(handle, offset: 0, truncate: atomic, createNew: false);
         }
         return await OpenUploadAsync(handle, offset: size, truncate: false, createNew: false);
     }
 
-    internal async Task CloseAsync(SftpPacket packet)
+    public async Task CloseAsync(uint id, SftpPayloadReader reader)
     {
-        var reader = packet.CreateReader();
-        var handle = FindHandle<SftpHandle>(ref reader);
+        var handle = _context.FindHandle<SftpHandle>(ref reader);
         if (handle is null)
         {
-            await SendBadHandleAsync(packet.Id);
+            await _context.SendBadHandleAsync(id);
             return;
         }
         handle.Closed = true;
-        _handles.Remove(handle);
+        _context.Handles.Remove(handle);
         try
         {
             if (handle is SftpFileHandle { Upload: { Faulted: true } failed })
@@ -140,12 +145,12 @@ internal sealed partial class SftpSession
             }
             if (handle is SftpFileHandle { Upload: { } upload } file)
             {
-                await upload.FinishAsync(Token);
-                await upload.Writer.CompleteAsync(Token);
-                SftpLog.UploadCompleted(_logger, _sessionId, file.Path, upload.End);
+                await upload.FinishAsync(_context.Token);
+                await upload.Writer.CompleteAsync(_context.Token);
+                SftpLog.UploadCompleted(_context.Logger, _context.SessionId, file.Path, upload.End);
                 foreach (var change in file.PendingChanges)
                 {
-                    await _fs.SetInfoAsync(file.Path, change, followLinks: true, Token);
+                    await _context.Fs.SetInfoAsync(file.Path, change, followLinks: true, _context.Token);
                 }
             }
         }
@@ -153,32 +158,31 @@ internal sealed partial class SftpSession
         {
             await handle.DisposeAsync();
         }
-        await SendOkAsync(packet.Id);
+        await _context.SendOkAsync(id);
     }
 
-    internal async Task ReadAsync(SftpPacket packet)
+    public async Task ReadAsync(uint id, SftpPayloadReader reader)
     {
-        var reader = packet.CreateReader();
-        var handle = FindHandle<SftpFileHandle>(ref reader);
+        var handle = _context.FindHandle<SftpFileHandle>(ref reader);
         ulong offset = reader.ReadUInt64();
         uint length = reader.ReadUInt32();
         if (handle is null)
         {
-            await SendBadHandleAsync(packet.Id);
+            await _context.SendBadHandleAsync(id);
             return;
         }
         if (!handle.CanRead)
         {
-            await SendStatusAsync(packet.Id, SftpStatusCode.PermissionDenied);
+            await _context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
             return;
         }
         if (offset > long.MaxValue)
         {
-            await SendStatusAsync(packet.Id, SftpStatusCode.Eof);
+            await _context.SendStatusAsync(id, SftpStatusCode.Eof);
             return;
         }
         int count = (int)Math.Min(length, MaxReadLength);
-        var response = SftpResponse.Create(SftpPacketType.Data, packet.Id, count + 4);
+        var response = SftpResponse.Create(SftpPacketType.Data, id, count + 4);
         try
         {
             int lengthAt = response.Length;
@@ -197,7 +201,7 @@ internal sealed partial class SftpSession
             if (total == 0 && count > 0)
             {
                 response.Dispose();
-                await SendStatusAsync(packet.Id, SftpStatusCode.Eof);
+                await _context.SendStatusAsync(id, SftpStatusCode.Eof);
                 return;
             }
             response.Commit(total);
@@ -208,10 +212,10 @@ internal sealed partial class SftpSession
             response.Dispose();
             throw;
         }
-        await _output.SendAsync(response, Token);
+        await _context.Output.SendAsync(response, _context.Token);
     }
 
-    private async ValueTask<int> ReadFromHandleAsync(SftpFileHandle handle, long offset, Memory<byte> buffer)
+    public async ValueTask<int> ReadFromHandleAsync(SftpFileHandle handle, long offset, Memory<byte> buffer)
     {
         if (handle.Upload is { Faulted: true })
         {
@@ -219,46 +223,45 @@ internal sealed partial class SftpSession
         }
         if (handle.Upload is { Writer: IVfsRandomAccessWriter })
         {
-            return await handle.Upload.ReadAsync(offset, buffer, Token);
+            return await handle.Upload.ReadAsync(offset, buffer, _context.Token);
         }
         if (handle.Reader is null)
         {
             // Read-write on a new file whose storage cannot read back an upload.
             if (handle.Upload is null)
             {
-                handle.Reader = await _fs.OpenReadAsync(handle.Path, Token);
+                handle.Reader = await _context.Fs.OpenReadAsync(handle.Path, _context.Token);
             }
             else
             {
                 throw new VfsException(VfsError.Unsupported, "Cannot read an upload back.");
             }
         }
-        return await handle.Reader.ReadAsync(offset, buffer, Token);
+        return await handle.Reader.ReadAsync(offset, buffer, _context.Token);
     }
 
-    internal async Task WriteAsync(SftpPacket packet)
+    public async Task WriteAsync(uint id, SftpPayloadReader reader)
     {
-        var reader = packet.CreateReader();
-        var handle = FindHandle<SftpFileHandle>(ref reader);
+        var handle = _context.FindHandle<SftpFileHandle>(ref reader);
         ulong offset = reader.ReadUInt64();
         var data = reader.ReadBytes();
         if (handle is null)
         {
-            await SendBadHandleAsync(packet.Id);
+            await _context.SendBadHandleAsync(id);
             return;
         }
         if (!handle.CanWrite)
         {
-            await SendStatusAsync(packet.Id, SftpStatusCode.PermissionDenied);
+            await _context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
             return;
         }
         if (offset > long.MaxValue - (ulong)data.Length)
         {
-            await SendStatusAsync(packet.Id, SftpStatusCode.Failure);
+            await _context.SendStatusAsync(id, SftpStatusCode.Failure);
             return;
         }
         await WriteToHandleAsync(handle, (long)offset, data);
-        await SendOkAsync(packet.Id);
+        await _context.SendOkAsync(id);
     }
 
     private async ValueTask WriteToHandleAsync(SftpFileHandle handle, long offset, ReadOnlyMemory<byte> data)
@@ -277,13 +280,13 @@ internal sealed partial class SftpSession
         bool wasSequential = !upload.UsedRandomAccess && !upload.Spilled;
         try
         {
-            await upload.WriteAsync(offset, data, Token);
+            await upload.WriteAsync(offset, data, _context.Token);
         }
         catch (Exception ex) when (ex is VfsException or IOException)
         {
             upload.Faulted = true;
             upload.FaultError = ex is VfsException vfs ? vfs.Error : VfsError.Failure;
-            if (_options.UploadMode == SftpUploadMode.Atomic)
+            if (_context.Options.UploadMode == SftpUploadMode.Atomic)
             {
                 // The upload can no longer be published, so its temporary data is garbage now: free it (on a full disk
                 // it holds the space) rather than when the client closes the handle, which some never do after an error.
@@ -293,67 +296,92 @@ internal sealed partial class SftpSession
         }
         if (wasSequential && (upload.UsedRandomAccess || upload.Spilled))
         {
-            SftpLog.UploadReordered(_logger, _sessionId, handle.Path, upload.Spilled ? "temporary file" : "random access");
+            SftpLog.UploadReordered(_context.Logger, _context.SessionId, handle.Path, upload.Spilled ? "temporary file" : "random access");
             SftpUpload.CountReordered(upload.Spilled);
         }
     }
 
-    internal async Task FstatAsync(SftpPacket packet)
+    public async Task FstatAsync(uint id, SftpPayloadReader reader)
     {
-        var reader = packet.CreateReader();
-        var handle = FindHandle<SftpHandle>(ref reader);
+        var handle = _context.FindHandle<SftpHandle>(ref reader);
         VfsFileInfo info;
         switch (handle)
         {
+            case null:
+                await _context.SendBadHandleAsync(id);
+                return;
             case SftpFileHandle { Upload.Faulted: true }:
                 throw new VfsException(VfsError.Failure, "Upload failed.");
-            case SftpFileHandle { Upload: { } upload }:
-                info = await upload.Writer.GetInfoAsync(Token);
-                info = info with { Size = Math.Max(info.Size, upload.End) };
-                break;
-            case SftpFileHandle { Reader: { } fileReader }:
-                info = await fileReader.GetInfoAsync(Token);
-                break;
-            case SftpFileHandle or SftpDirectoryHandle:
-                info = await _fs.GetInfoAsync(handle.Path, followLinks: true, Token);
+            case SftpFileHandle file:
+                info = await GetHandleInfoAsync(file);
                 break;
             default:
-                await SendBadHandleAsync(packet.Id);
-                return;
+                info = await _context.Fs.GetInfoAsync(handle.Path, followLinks: true, _context.Token);
+                break;
         }
-        await SendAttrsAsync(packet.Id, info);
+        await _context.SendAttrsAsync(id, info);
     }
 
-    internal async Task FsetstatAsync(SftpPacket packet)
+    /// <summary>Attributes of an open file handle (as FSTAT sees them, an upload's unflushed end included).</summary>
+    public async ValueTask<VfsFileInfo> GetHandleInfoAsync(SftpFileHandle handle)
     {
-        var reader = packet.CreateReader();
-        var handle = FindHandle<SftpHandle>(ref reader);
+        if (handle.Upload is { } upload)
+        {
+            var info = await upload.Writer.GetInfoAsync(_context.Token);
+            return info with { Size = Math.Max(info.Size, upload.End) };
+        }
+        if (handle.Reader is { } reader)
+        {
+            return await reader.GetInfoAsync(_context.Token);
+        }
+        return await _context.Fs.GetInfoAsync(handle.Path, followLinks: true, _context.Token);
+    }
+
+    public async Task FsetstatAsync(uint id, SftpPayloadReader reader)
+    {
+        var handle = _context.FindHandle<SftpHandle>(ref reader);
         var change = reader.ReadAttributes().ToChange();
         if (handle is null)
         {
-            await SendBadHandleAsync(packet.Id);
+            await _context.SendBadHandleAsync(id);
             return;
         }
         if (change is not null)
         {
-            if (handle is SftpFileHandle { Upload: not null } file && _options.UploadMode == SftpUploadMode.Atomic)
+            if (handle is SftpFileHandle { Upload: not null } file && _context.Options.UploadMode == SftpUploadMode.Atomic)
             {
                 // The upload is not under its name yet: apply when it is published.
                 file.PendingChanges.Add(change);
             }
             else
             {
-                await _fs.SetInfoAsync(handle.Path, change, followLinks: true, Token);
+                await _context.Fs.SetInfoAsync(handle.Path, change, followLinks: true, _context.Token);
             }
         }
-        await SendOkAsync(packet.Id);
+        await _context.SendOkAsync(id);
+    }
+
+    /// <summary>fsync@openssh.com: an upload's buffered data goes to the storage; other handles have nothing to flush.</summary>
+    public async Task FsyncAsync(uint id, SftpPayloadReader reader)
+    {
+        var handle = _context.FindHandle<SftpHandle>(ref reader);
+        if (handle is null)
+        {
+            await _context.SendBadHandleAsync(id);
+            return;
+        }
+        if (handle is SftpFileHandle { Upload: { } upload })
+        {
+            await upload.Writer.FlushAsync(_context.Token);
+        }
+        await _context.SendOkAsync(id);
     }
 
     private async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path)
     {
         try
         {
-            return await VfsInfoProbe.TryGetInfoAsync(_fs, path, followLinks: true, Token);
+            return await VfsInfoProbe.TryGetInfoAsync(_context.Fs, path, followLinks: true, _context.Token);
         }
         catch (VfsException ex) when (ex.Error == VfsError.NotFound)
         {
