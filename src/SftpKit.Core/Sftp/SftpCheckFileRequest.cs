@@ -8,7 +8,7 @@ namespace SftpKit.Sftp;
 /// as plain <c>check-file</c>): hashes of a byte range, one over the whole range or one per block, computed here so a
 /// client can verify a transfer without reading the file back.
 /// </summary>
-internal sealed class SftpCheckFileRequest
+internal sealed class SftpCheckFileRequest(SftpRequestContext context)
 {
     /// <summary>Smallest non-zero block size accepted, as the draft requires (256 bytes).</summary>
     public const int CheckFileMinBlockSize = 256;
@@ -18,17 +18,13 @@ internal sealed class SftpCheckFileRequest
 
     private const int CheckFileChunk = 64 * 1024;
 
-    private readonly SftpRequestContext _context;
-
-    public SftpCheckFileRequest(SftpRequestContext context) => _context = context;
-
     public async Task CheckFileAsync(uint id, SftpPayloadReader reader, bool byHandle)
     {
         SftpFileHandle? handle = null;
         string path;
         if (byHandle)
         {
-            handle = _context.FindHandle<SftpFileHandle>(ref reader);
+            handle = context.FindHandle<SftpFileHandle>(ref reader);
             path = handle?.Path ?? string.Empty;
         }
         else
@@ -41,25 +37,25 @@ internal sealed class SftpCheckFileRequest
         uint blockSize = reader.ReadUInt32();
         if (byHandle && handle is null)
         {
-            await _context.SendBadHandleAsync(id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         if (handle is { CanRead: false })
         {
-            await _context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
+            await context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
             return;
         }
         using var hash = SftpCheckFileHash.Choose(algorithms);
         if (hash is null)
         {
-            SftpLog.CheckFileRefused(_context.Logger, _context.SessionId, "no supported hash algorithm");
-            await _context.SendStatusAsync(id, SftpStatusCode.OpUnsupported, "No supported hash algorithm");
+            SftpLog.CheckFileRefused(context.Logger, context.SessionId, "no supported hash algorithm");
+            await context.SendStatusAsync(id, SftpStatusCode.OpUnsupported, "No supported hash algorithm");
             return;
         }
         if (blockSize is > 0 and < CheckFileMinBlockSize)
         {
-            SftpLog.CheckFileRefused(_context.Logger, _context.SessionId, "block size below the minimum");
-            await _context.SendStatusAsync(id, SftpStatusCode.Failure, "Block size too small");
+            SftpLog.CheckFileRefused(context.Logger, context.SessionId, "block size below the minimum");
+            await context.SendStatusAsync(id, SftpStatusCode.Failure, "Block size too small");
             return;
         }
 
@@ -69,12 +65,12 @@ internal sealed class SftpCheckFileRequest
             long size;
             if (handle is null)
             {
-                opened = await _context.Fs.OpenReadAsync(path, _context.Token);
-                size = (await opened.GetInfoAsync(_context.Token)).Size;
+                opened = await context.Fs.OpenReadAsync(path, context.Token);
+                size = (await opened.GetInfoAsync(context.Token)).Size;
             }
             else
             {
-                size = (await _context.Files.GetHandleInfoAsync(handle)).Size;
+                size = (await context.Files.GetHandleInfoAsync(handle)).Size;
             }
             long from = start > long.MaxValue ? long.MaxValue : (long)start;
             long available = Math.Max(0, size - from);
@@ -82,14 +78,14 @@ internal sealed class SftpCheckFileRequest
             long blocks = blockSize == 0 ? 1 : (count + blockSize - 1) / blockSize;
             if (blocks > CheckFileMaxBlocks)
             {
-                SftpLog.CheckFileRefused(_context.Logger, _context.SessionId, "too many blocks");
-                await _context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many blocks");
+                SftpLog.CheckFileRefused(context.Logger, context.SessionId, "too many blocks");
+                await context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many blocks");
                 return;
             }
             var source = opened;
             ValueTask<int> ReadAt(long offset, Memory<byte> buffer) => source is not null
-                ? source.ReadAsync(offset, buffer, _context.Token)
-                : _context.Files.ReadFromHandleAsync(handle!, offset, buffer);
+                ? source.ReadAsync(offset, buffer, context.Token)
+                : context.Files.ReadFromHandleAsync(handle!, offset, buffer);
             await SendCheckFileReplyAsync(id, hash, ReadAt, from, count, blockSize, (int)blocks, path);
         }
         finally
@@ -140,7 +136,7 @@ internal sealed class SftpCheckFileRequest
                 hash.Finish(digests.Span.Slice(written++ * hash.Size, hash.Size));
             }
             response.Commit(written * hash.Size);
-            SftpLog.CheckFileHashed(_context.Logger, _context.SessionId, path, hash.Name, done, written);
+            SftpLog.CheckFileHashed(context.Logger, context.SessionId, path, hash.Name, done, written);
         }
         catch
         {
@@ -151,6 +147,6 @@ internal sealed class SftpCheckFileRequest
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        await _context.Output.SendAsync(response, _context.Token);
+        await context.Output.SendAsync(response, context.Token);
     }
 }

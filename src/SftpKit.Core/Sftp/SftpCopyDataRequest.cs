@@ -4,13 +4,9 @@ using SftpKit.FileSystem;
 namespace SftpKit.Sftp;
 
 /// <summary>copy-data: copies a byte range between two open file handles of the session.</summary>
-internal sealed class SftpCopyDataRequest
+internal sealed class SftpCopyDataRequest(SftpRequestContext context)
 {
     private const int CopyChunk = 64 * 1024;
-
-    private readonly SftpRequestContext _context;
-
-    public SftpCopyDataRequest(SftpRequestContext context) => _context = context;
 
     /// <summary>The write handle (the fourth field): copy-data runs on the target's queue, behind its WRITEs.</summary>
     public static ReadOnlyMemory<byte> TargetHandle(ref SftpPayloadReader reader)
@@ -29,32 +25,32 @@ internal sealed class SftpCopyDataRequest
     /// </summary>
     public async Task CopyDataAsync(uint id, SftpPayloadReader reader)
     {
-        var source = _context.FindHandle<SftpFileHandle>(ref reader);
+        var source = context.FindHandle<SftpFileHandle>(ref reader);
         ulong readOffset = reader.ReadUInt64();
         ulong length = reader.ReadUInt64();
-        var target = _context.FindHandle<SftpFileHandle>(ref reader);
+        var target = context.FindHandle<SftpFileHandle>(ref reader);
         ulong writeOffset = reader.ReadUInt64();
         if (source is null || target is null)
         {
-            await _context.SendBadHandleAsync(id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         if (!source.CanRead || !target.CanWrite || readOffset > long.MaxValue || writeOffset > long.MaxValue)
         {
-            SftpLog.CopyDataRefused(_context.Logger, _context.SessionId, "handle mode or offset");
-            await _context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
+            SftpLog.CopyDataRefused(context.Logger, context.SessionId, "handle mode or offset");
+            await context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
             return;
         }
         if (ReferenceEquals(source, target) || string.Equals(source.Path, target.Path, StringComparison.Ordinal))
         {
-            SftpLog.CopyDataRefused(_context.Logger, _context.SessionId, "source and target are the same file");
-            await _context.SendStatusAsync(id, SftpStatusCode.Failure, "Cannot copy a file onto itself");
+            SftpLog.CopyDataRefused(context.Logger, context.SessionId, "source and target are the same file");
+            await context.SendStatusAsync(id, SftpStatusCode.Failure, "Cannot copy a file onto itself");
             return;
         }
         long limit = length == 0 || length > long.MaxValue ? 0 : (long)length;
         long from = (long)readOffset;
         long to = (long)writeOffset;
-        target.Upload ??= await _context.Files.OpenDeferredUploadAsync(target, to);
+        target.Upload ??= await context.Files.OpenDeferredUploadAsync(target, to);
         var upload = target.Upload;
         if ((target.Flags & SftpOpenFlags.Append) != 0 && to < target.AppendBase)
         {
@@ -72,23 +68,23 @@ internal sealed class SftpCopyDataRequest
             copied = await CopyStreamedAsync(source, from, limit == 0 ? long.MaxValue : limit, target, to);
             how = "streamed";
         }
-        SftpLog.CopyDataCompleted(_context.Logger, _context.SessionId, source.Path, target.Path, copied, how);
-        await _context.SendOkAsync(id);
+        SftpLog.CopyDataCompleted(context.Logger, context.SessionId, source.Path, target.Path, copied, how);
+        await context.SendOkAsync(id);
     }
 
     /// <summary>The file system's own copy between the two open files, or null when it has none for them.</summary>
     private async ValueTask<long?> TryCopyServerSideAsync(SftpFileHandle source, long from, long length, SftpUpload upload, long to)
     {
-        if (_context.Fs is not IVfsServerSideCopy copier || source.Upload is not null || source.Reader is not { } sourceReader)
+        if (context.Fs is not IVfsServerSideCopy copier || source.Upload is not null || source.Reader is not { } sourceReader)
         {
             return null;
         }
-        var writer = await upload.BeginDirectWriteAsync(_context.Token);
+        var writer = await upload.BeginDirectWriteAsync(context.Token);
         if (writer is null)
         {
             return null;
         }
-        long? copied = await copier.CopyOpenAsync(sourceReader, from, length, writer, to, _context.Token);
+        long? copied = await copier.CopyOpenAsync(sourceReader, from, length, writer, to, context.Token);
         if (copied is { } count)
         {
             upload.NoteDirectWrite(to, count);
@@ -105,12 +101,12 @@ internal sealed class SftpCopyDataRequest
             while (remaining > 0)
             {
                 int want = (int)Math.Min(CopyChunk, remaining);
-                int read = await _context.Files.ReadFromHandleAsync(source, from + copied, chunk.AsMemory(0, want));
+                int read = await context.Files.ReadFromHandleAsync(source, from + copied, chunk.AsMemory(0, want));
                 if (read == 0)
                 {
                     break;
                 }
-                await target.Upload!.WriteAsync(to + copied, chunk.AsMemory(0, read), _context.Token);
+                await target.Upload!.WriteAsync(to + copied, chunk.AsMemory(0, read), context.Token);
                 copied += read;
                 remaining -= read;
             }

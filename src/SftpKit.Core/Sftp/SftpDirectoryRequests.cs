@@ -3,7 +3,7 @@ using SftpKit.FileSystem;
 namespace SftpKit.Sftp;
 
 /// <summary>Directory listings: OPENDIR opens a handle over the file system's listing, READDIR pages through it.</summary>
-internal sealed class SftpDirectoryRequests
+internal sealed class SftpDirectoryRequests(SftpRequestContext context)
 {
     /// <summary>Most entries in one NAME reply (WinSCP and FileZilla cope with any count; OpenSSH sends 100).</summary>
     public const int MaxNamesPerReply = 100;
@@ -11,41 +11,37 @@ internal sealed class SftpDirectoryRequests
     /// <summary>Bytes of entries after which a NAME reply is sent even if short of 100 entries (fits the packet limit).</summary>
     private const int MaxNameReplyBytes = 192 * 1024;
 
-    private readonly SftpRequestContext _context;
-
-    public SftpDirectoryRequests(SftpRequestContext context) => _context = context;
-
     public async Task OpendirAsync(uint id, SftpPayloadReader reader)
     {
         string path = SftpRequestContext.Resolve(reader.ReadString());
-        var info = await _context.Fs.GetInfoAsync(path, followLinks: true, _context.Token);
+        var info = await context.Fs.GetInfoAsync(path, followLinks: true, context.Token);
         if (info.Type != VfsFileType.Directory)
         {
             throw new VfsException(VfsError.NotADirectory, "Not a directory.");
         }
-        if (_context.Handles.IsFull)
+        if (context.Handles.IsFull)
         {
-            await _context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
+            await context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
             return;
         }
         // The listing lives as long as the handle, so it must not stop with this request.
-        var handle = new SftpDirectoryHandle(path, _context.Fs.ListAsync(path, _context.Token).GetAsyncEnumerator(_context.Token));
-        if (!_context.Handles.TryAdd(handle))
+        var handle = new SftpDirectoryHandle(path, context.Fs.ListAsync(path, context.Token).GetAsyncEnumerator(context.Token));
+        if (!context.Handles.TryAdd(handle))
         {
             await handle.DisposeAsync();
-            await _context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
+            await context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
             return;
         }
-        await _context.SendHandleAsync(id, handle);
+        await context.SendHandleAsync(id, handle);
     }
 
     /// <summary>Up to 100 entries per NAME; at the end EOF, never an empty NAME (WinSCP aborts on one).</summary>
     public async Task ReaddirAsync(uint id, SftpPayloadReader reader)
     {
-        var handle = _context.FindHandle<SftpDirectoryHandle>(ref reader);
+        var handle = context.FindHandle<SftpDirectoryHandle>(ref reader);
         if (handle is null)
         {
-            await _context.SendBadHandleAsync(id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         var response = SftpResponse.Create(SftpPacketType.Name, id, 8 * 1024);
@@ -70,7 +66,7 @@ internal sealed class SftpDirectoryRequests
             if (count == 0)
             {
                 response.Dispose();
-                await _context.SendStatusAsync(id, SftpStatusCode.Eof);
+                await context.SendStatusAsync(id, SftpStatusCode.Eof);
                 return;
             }
             response.PatchUInt32(countAt, (uint)count);
@@ -80,6 +76,6 @@ internal sealed class SftpDirectoryRequests
             response.Dispose();
             throw;
         }
-        await _context.Output.SendAsync(response, _context.Token);
+        await context.Output.SendAsync(response, context.Token);
     }
 }

@@ -6,14 +6,10 @@ namespace SftpKit.Sftp;
 /// File handles: OPEN, CLOSE, READ, WRITE, FSTAT, FSETSTAT and fsync@openssh.com, and the upload and read paths
 /// copy-data and check-file share.
 /// </summary>
-internal sealed class SftpFileRequests
+internal sealed class SftpFileRequests(SftpRequestContext context)
 {
     /// <summary>Largest READ answered (advertised through limits@openssh.com).</summary>
     public const int MaxReadLength = 261120;
-
-    private readonly SftpRequestContext _context;
-
-    public SftpFileRequests(SftpRequestContext context) => _context = context;
 
     public async Task OpenAsync(uint id, SftpPayloadReader reader)
     {
@@ -21,9 +17,9 @@ internal sealed class SftpFileRequests
         var flags = (SftpOpenFlags)reader.ReadUInt32();
         var attributes = reader.ReadAttributes();
         string path = SftpRequestContext.Resolve(rawPath);
-        if (_context.Handles.IsFull)
+        if (context.Handles.IsFull)
         {
-            await _context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
+            await context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
             return;
         }
         var handle = new SftpFileHandle(path, flags);
@@ -39,12 +35,12 @@ internal sealed class SftpFileRequests
             }
             else
             {
-                handle.Reader = await _context.Fs.OpenReadAsync(path, _context.Token);
+                handle.Reader = await context.Fs.OpenReadAsync(path, context.Token);
             }
-            if (!_context.Handles.TryAdd(handle))
+            if (!context.Handles.TryAdd(handle))
             {
                 await handle.DisposeAsync();
-                await _context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
+                await context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
                 return;
             }
         }
@@ -53,7 +49,7 @@ internal sealed class SftpFileRequests
             await handle.DisposeAsync();
             throw;
         }
-        await _context.SendHandleAsync(id, handle);
+        await context.SendHandleAsync(id, handle);
     }
 
     private async ValueTask OpenForWriteAsync(SftpFileHandle handle)
@@ -88,7 +84,7 @@ internal sealed class SftpFileRequests
         }
         if ((flags & SftpOpenFlags.Read) != 0 && existing is not null && handle.Upload?.Writer is not IVfsRandomAccessWriter)
         {
-            handle.Reader = await _context.Fs.OpenReadAsync(handle.Path, _context.Token);
+            handle.Reader = await context.Fs.OpenReadAsync(handle.Path, context.Token);
         }
     }
 
@@ -99,11 +95,11 @@ internal sealed class SftpFileRequests
             Offset = offset,
             Truncate = truncate,
             CreateNew = createNew,
-            Atomic = _context.Options.UploadMode == SftpUploadMode.Atomic,
+            Atomic = context.Options.UploadMode == SftpUploadMode.Atomic,
             Permissions = handle.CreatePermissions,
         };
-        var writer = await _context.Fs.OpenWriteAsync(handle.Path, options, _context.Token);
-        return new SftpUpload(writer, _context.Options.ReorderWindowBytes, _context.Options.TempDirectory, _context.Options.TempFilesLifespan);
+        var writer = await context.Fs.OpenWriteAsync(handle.Path, options, context.Token);
+        return new SftpUpload(writer, context.Options.ReorderWindowBytes, context.Options.TempDirectory, context.Options.TempFilesLifespan);
     }
 
     /// <summary>
@@ -120,7 +116,7 @@ internal sealed class SftpFileRequests
         bool append = (handle.Flags & SftpOpenFlags.Append) != 0;
         if (!append && firstOffset == 0 && size > 0)
         {
-            bool atomic = _context.Options.UploadMode == SftpUploadMode.Atomic;
+            bool atomic = context.Options.UploadMode == SftpUploadMode.Atomic;
             return await OpenUploadAsync(handle, offset: 0, truncate: atomic, createNew: false);
         }
         return await OpenUploadAsync(handle, offset: size, truncate: false, createNew: false);
@@ -128,14 +124,14 @@ internal sealed class SftpFileRequests
 
     public async Task CloseAsync(uint id, SftpPayloadReader reader)
     {
-        var handle = _context.FindHandle<SftpHandle>(ref reader);
+        var handle = context.FindHandle<SftpHandle>(ref reader);
         if (handle is null)
         {
-            await _context.SendBadHandleAsync(id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         handle.Closed = true;
-        _context.Handles.Remove(handle);
+        context.Handles.Remove(handle);
         try
         {
             if (handle is SftpFileHandle { Upload: { Faulted: true } failed })
@@ -145,12 +141,12 @@ internal sealed class SftpFileRequests
             }
             if (handle is SftpFileHandle { Upload: { } upload } file)
             {
-                await upload.FinishAsync(_context.Token);
-                await upload.Writer.CompleteAsync(_context.Token);
-                SftpLog.UploadCompleted(_context.Logger, _context.SessionId, file.Path, upload.End);
+                await upload.FinishAsync(context.Token);
+                await upload.Writer.CompleteAsync(context.Token);
+                SftpLog.UploadCompleted(context.Logger, context.SessionId, file.Path, upload.End);
                 foreach (var change in file.PendingChanges)
                 {
-                    await _context.Fs.SetInfoAsync(file.Path, change, followLinks: true, _context.Token);
+                    await context.Fs.SetInfoAsync(file.Path, change, followLinks: true, context.Token);
                 }
             }
         }
@@ -158,27 +154,27 @@ internal sealed class SftpFileRequests
         {
             await handle.DisposeAsync();
         }
-        await _context.SendOkAsync(id);
+        await context.SendOkAsync(id);
     }
 
     public async Task ReadAsync(uint id, SftpPayloadReader reader)
     {
-        var handle = _context.FindHandle<SftpFileHandle>(ref reader);
+        var handle = context.FindHandle<SftpFileHandle>(ref reader);
         ulong offset = reader.ReadUInt64();
         uint length = reader.ReadUInt32();
         if (handle is null)
         {
-            await _context.SendBadHandleAsync(id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         if (!handle.CanRead)
         {
-            await _context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
+            await context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
             return;
         }
         if (offset > long.MaxValue)
         {
-            await _context.SendStatusAsync(id, SftpStatusCode.Eof);
+            await context.SendStatusAsync(id, SftpStatusCode.Eof);
             return;
         }
         int count = (int)Math.Min(length, MaxReadLength);
@@ -201,7 +197,7 @@ internal sealed class SftpFileRequests
             if (total == 0 && count > 0)
             {
                 response.Dispose();
-                await _context.SendStatusAsync(id, SftpStatusCode.Eof);
+                await context.SendStatusAsync(id, SftpStatusCode.Eof);
                 return;
             }
             response.Commit(total);
@@ -212,7 +208,7 @@ internal sealed class SftpFileRequests
             response.Dispose();
             throw;
         }
-        await _context.Output.SendAsync(response, _context.Token);
+        await context.Output.SendAsync(response, context.Token);
     }
 
     public async ValueTask<int> ReadFromHandleAsync(SftpFileHandle handle, long offset, Memory<byte> buffer)
@@ -223,45 +219,45 @@ internal sealed class SftpFileRequests
         }
         if (handle.Upload is { Writer: IVfsRandomAccessWriter })
         {
-            return await handle.Upload.ReadAsync(offset, buffer, _context.Token);
+            return await handle.Upload.ReadAsync(offset, buffer, context.Token);
         }
         if (handle.Reader is null)
         {
             // Read-write on a new file whose storage cannot read back an upload.
             if (handle.Upload is null)
             {
-                handle.Reader = await _context.Fs.OpenReadAsync(handle.Path, _context.Token);
+                handle.Reader = await context.Fs.OpenReadAsync(handle.Path, context.Token);
             }
             else
             {
                 throw new VfsException(VfsError.Unsupported, "Cannot read an upload back.");
             }
         }
-        return await handle.Reader.ReadAsync(offset, buffer, _context.Token);
+        return await handle.Reader.ReadAsync(offset, buffer, context.Token);
     }
 
     public async Task WriteAsync(uint id, SftpPayloadReader reader)
     {
-        var handle = _context.FindHandle<SftpFileHandle>(ref reader);
+        var handle = context.FindHandle<SftpFileHandle>(ref reader);
         ulong offset = reader.ReadUInt64();
         var data = reader.ReadBytes();
         if (handle is null)
         {
-            await _context.SendBadHandleAsync(id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         if (!handle.CanWrite)
         {
-            await _context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
+            await context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
             return;
         }
         if (offset > long.MaxValue - (ulong)data.Length)
         {
-            await _context.SendStatusAsync(id, SftpStatusCode.Failure);
+            await context.SendStatusAsync(id, SftpStatusCode.Failure);
             return;
         }
         await WriteToHandleAsync(handle, (long)offset, data);
-        await _context.SendOkAsync(id);
+        await context.SendOkAsync(id);
     }
 
     private async ValueTask WriteToHandleAsync(SftpFileHandle handle, long offset, ReadOnlyMemory<byte> data)
@@ -280,13 +276,13 @@ internal sealed class SftpFileRequests
         bool wasSequential = !upload.UsedRandomAccess && !upload.Spilled;
         try
         {
-            await upload.WriteAsync(offset, data, _context.Token);
+            await upload.WriteAsync(offset, data, context.Token);
         }
         catch (Exception ex) when (ex is VfsException or IOException)
         {
             upload.Faulted = true;
             upload.FaultError = ex is VfsException vfs ? vfs.Error : VfsError.Failure;
-            if (_context.Options.UploadMode == SftpUploadMode.Atomic)
+            if (context.Options.UploadMode == SftpUploadMode.Atomic)
             {
                 // The upload can no longer be published, so its temporary data is garbage now: free it (on a full disk
                 // it holds the space) rather than when the client closes the handle, which some never do after an error.
@@ -296,19 +292,19 @@ internal sealed class SftpFileRequests
         }
         if (wasSequential && (upload.UsedRandomAccess || upload.Spilled))
         {
-            SftpLog.UploadReordered(_context.Logger, _context.SessionId, handle.Path, upload.Spilled ? "temporary file" : "random access");
+            SftpLog.UploadReordered(context.Logger, context.SessionId, handle.Path, upload.Spilled ? "temporary file" : "random access");
             SftpUpload.CountReordered(upload.Spilled);
         }
     }
 
     public async Task FstatAsync(uint id, SftpPayloadReader reader)
     {
-        var handle = _context.FindHandle<SftpHandle>(ref reader);
+        var handle = context.FindHandle<SftpHandle>(ref reader);
         VfsFileInfo info;
         switch (handle)
         {
             case null:
-                await _context.SendBadHandleAsync(id);
+                await context.SendBadHandleAsync(id);
                 return;
             case SftpFileHandle { Upload.Faulted: true }:
                 throw new VfsException(VfsError.Failure, "Upload failed.");
@@ -316,10 +312,10 @@ internal sealed class SftpFileRequests
                 info = await GetHandleInfoAsync(file);
                 break;
             default:
-                info = await _context.Fs.GetInfoAsync(handle.Path, followLinks: true, _context.Token);
+                info = await context.Fs.GetInfoAsync(handle.Path, followLinks: true, context.Token);
                 break;
         }
-        await _context.SendAttrsAsync(id, info);
+        await context.SendAttrsAsync(id, info);
     }
 
     /// <summary>Attributes of an open file handle (as FSTAT sees them, an upload's unflushed end included).</summary>
@@ -327,61 +323,61 @@ internal sealed class SftpFileRequests
     {
         if (handle.Upload is { } upload)
         {
-            var info = await upload.Writer.GetInfoAsync(_context.Token);
+            var info = await upload.Writer.GetInfoAsync(context.Token);
             return info with { Size = Math.Max(info.Size, upload.End) };
         }
         if (handle.Reader is { } reader)
         {
-            return await reader.GetInfoAsync(_context.Token);
+            return await reader.GetInfoAsync(context.Token);
         }
-        return await _context.Fs.GetInfoAsync(handle.Path, followLinks: true, _context.Token);
+        return await context.Fs.GetInfoAsync(handle.Path, followLinks: true, context.Token);
     }
 
     public async Task FsetstatAsync(uint id, SftpPayloadReader reader)
     {
-        var handle = _context.FindHandle<SftpHandle>(ref reader);
+        var handle = context.FindHandle<SftpHandle>(ref reader);
         var change = reader.ReadAttributes().ToChange();
         if (handle is null)
         {
-            await _context.SendBadHandleAsync(id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         if (change is not null)
         {
-            if (handle is SftpFileHandle { Upload: not null } file && _context.Options.UploadMode == SftpUploadMode.Atomic)
+            if (handle is SftpFileHandle { Upload: not null } file && context.Options.UploadMode == SftpUploadMode.Atomic)
             {
                 // The upload is not under its name yet: apply when it is published.
                 file.PendingChanges.Add(change);
             }
             else
             {
-                await _context.Fs.SetInfoAsync(handle.Path, change, followLinks: true, _context.Token);
+                await context.Fs.SetInfoAsync(handle.Path, change, followLinks: true, context.Token);
             }
         }
-        await _context.SendOkAsync(id);
+        await context.SendOkAsync(id);
     }
 
     /// <summary>fsync@openssh.com: an upload's buffered data goes to the storage; other handles have nothing to flush.</summary>
     public async Task FsyncAsync(uint id, SftpPayloadReader reader)
     {
-        var handle = _context.FindHandle<SftpHandle>(ref reader);
+        var handle = context.FindHandle<SftpHandle>(ref reader);
         if (handle is null)
         {
-            await _context.SendBadHandleAsync(id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         if (handle is SftpFileHandle { Upload: { } upload })
         {
-            await upload.Writer.FlushAsync(_context.Token);
+            await upload.Writer.FlushAsync(context.Token);
         }
-        await _context.SendOkAsync(id);
+        await context.SendOkAsync(id);
     }
 
     private async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path)
     {
         try
         {
-            return await VfsInfoProbe.TryGetInfoAsync(_context.Fs, path, followLinks: true, _context.Token);
+            return await VfsInfoProbe.TryGetInfoAsync(context.Fs, path, followLinks: true, context.Token);
         }
         catch (VfsException ex) when (ex.Error == VfsError.NotFound)
         {

@@ -6,27 +6,23 @@ namespace SftpKit.Sftp;
 /// Requests by path: STAT/LSTAT, SETSTAT and lsetstat@openssh.com, REMOVE, MKDIR, RMDIR, REALPATH, RENAME and
 /// posix-rename@openssh.com, READLINK, SYMLINK, hardlink@openssh.com, expand-path@openssh.com and home-directory.
 /// </summary>
-internal sealed class SftpPathRequests
+internal sealed class SftpPathRequests(SftpRequestContext context)
 {
-    private readonly SftpRequestContext _context;
-
-    public SftpPathRequests(SftpRequestContext context) => _context = context;
-
     public async Task StatAsync(uint id, SftpPayloadReader reader, bool followLinks)
     {
         string path = SftpRequestContext.Resolve(reader.ReadString());
         VfsFileInfo info;
         try
         {
-            info = await _context.Fs.GetInfoAsync(path, followLinks, _context.Token);
+            info = await context.Fs.GetInfoAsync(path, followLinks, context.Token);
         }
-        catch (VfsException ex) when (ex.Error == VfsError.NotFound && _context.Handles.FindUpload(path) is { Upload: { } upload })
+        catch (VfsException ex) when (ex.Error == VfsError.NotFound && context.Handles.FindUpload(path) is { Upload: { } upload })
         {
             // An atomic upload is not under its name until CLOSE, but this session's own client (e.g. sshfs) expects
             // to see the file it is writing: answer with the upload's current attributes.
-            info = await upload.Writer.GetInfoAsync(_context.Token) with { Name = VirtualPath.GetName(path) };
+            info = await upload.Writer.GetInfoAsync(context.Token) with { Name = VirtualPath.GetName(path) };
         }
-        await _context.SendAttrsAsync(id, info);
+        await context.SendAttrsAsync(id, info);
     }
 
     public async Task SetstatAsync(uint id, SftpPayloadReader reader, bool followLinks)
@@ -35,49 +31,43 @@ internal sealed class SftpPathRequests
         var change = reader.ReadAttributes().ToChange();
         if (change is not null)
         {
-            await _context.Fs.SetInfoAsync(path, change, followLinks, _context.Token);
+            await context.Fs.SetInfoAsync(path, change, followLinks, context.Token);
         }
-        await _context.SendOkAsync(id);
+        await context.SendOkAsync(id);
     }
 
-    public async Task RemoveAsync(uint id, SftpPayloadReader reader)
+    /// <summary>REMOVE deletes a file, RMDIR an empty directory.</summary>
+    public async Task DeleteAsync(uint id, SftpPayloadReader reader, bool directory)
     {
         string path = SftpRequestContext.Resolve(reader.ReadString());
-        await _context.Fs.DeleteFileAsync(path, _context.Token);
-        await _context.SendOkAsync(id);
+        await (directory ? context.Fs.DeleteDirectoryAsync(path, context.Token) : context.Fs.DeleteFileAsync(path, context.Token));
+        await context.SendOkAsync(id);
     }
 
     public async Task MkdirAsync(uint id, SftpPayloadReader reader)
     {
         string path = SftpRequestContext.Resolve(reader.ReadString());
         var attributes = reader.ReadAttributes();
-        await _context.Fs.CreateDirectoryAsync(path, _context.Token);
+        await context.Fs.CreateDirectoryAsync(path, context.Token);
         if ((attributes.Flags & SftpAttributeFlags.Permissions) != 0)
         {
             try
             {
-                await _context.Fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = attributes.Permissions & 0xFFF }, followLinks: false, _context.Token);
+                await context.Fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = attributes.Permissions & 0xFFF }, followLinks: false, context.Token);
             }
             catch (VfsException ex) when (ex.Error is VfsError.PermissionDenied or VfsError.Unsupported)
             {
                 // The mode is a request, as with mkdir(2) under a umask: an account without chmod still gets its directory.
             }
         }
-        await _context.SendOkAsync(id);
-    }
-
-    public async Task RmdirAsync(uint id, SftpPayloadReader reader)
-    {
-        string path = SftpRequestContext.Resolve(reader.ReadString());
-        await _context.Fs.DeleteDirectoryAsync(path, _context.Token);
-        await _context.SendOkAsync(id);
+        await context.SendOkAsync(id);
     }
 
     /// <summary>Canonical form of a path, relative to the home directory <c>/</c>. Existence is not required.</summary>
     public async Task RealpathAsync(uint id, SftpPayloadReader reader)
     {
         string path = SftpRequestContext.Resolve(reader.ReadString());
-        await _context.SendSingleNameAsync(id, path);
+        await context.SendSingleNameAsync(id, path);
     }
 
     /// <summary>RENAME refuses an existing target (as the draft); posix-rename@openssh.com replaces it.</summary>
@@ -85,16 +75,16 @@ internal sealed class SftpPathRequests
     {
         string from = SftpRequestContext.Resolve(reader.ReadString());
         string to = SftpRequestContext.Resolve(reader.ReadString());
-        await _context.Fs.RenameAsync(from, to, overwrite, _context.Token);
-        await _context.SendOkAsync(id);
+        await context.Fs.RenameAsync(from, to, overwrite, context.Token);
+        await context.SendOkAsync(id);
     }
 
     public async Task ReadlinkAsync(uint id, SftpPayloadReader reader)
     {
         string path = SftpRequestContext.Resolve(reader.ReadString());
-        var links = _context.RequireCapability<IVfsSymbolicLinks>();
-        string target = await links.ReadSymbolicLinkAsync(path, _context.Token);
-        await _context.SendSingleNameAsync(id, target);
+        var links = context.RequireCapability<IVfsSymbolicLinks>();
+        string target = await links.ReadSymbolicLinkAsync(path, context.Token);
+        await context.SendSingleNameAsync(id, target);
     }
 
     /// <summary>OpenSSH sends the target first and the link path second (reversed from the draft); we follow OpenSSH.</summary>
@@ -102,11 +92,11 @@ internal sealed class SftpPathRequests
     {
         string target = reader.ReadString();
         string linkPath = SftpRequestContext.Resolve(reader.ReadString());
-        var links = _context.RequireCapability<IVfsSymbolicLinks>();
+        var links = context.RequireCapability<IVfsSymbolicLinks>();
         // An absolute target is a virtual path like any other; relative text is kept as the client wrote it.
         target = target.StartsWith('/') ? SftpRequestContext.Resolve(target) : CheckRelativeTarget(target);
-        await links.CreateSymbolicLinkAsync(linkPath, target, _context.Token);
-        await _context.SendOkAsync(id);
+        await links.CreateSymbolicLinkAsync(linkPath, target, context.Token);
+        await context.SendOkAsync(id);
     }
 
     private static string CheckRelativeTarget(string target)
@@ -124,8 +114,8 @@ internal sealed class SftpPathRequests
     {
         string existing = SftpRequestContext.Resolve(reader.ReadString());
         string newPath = SftpRequestContext.Resolve(reader.ReadString());
-        await _context.RequireCapability<IVfsHardLinks>().CreateHardLinkAsync(existing, newPath, _context.Token);
-        await _context.SendOkAsync(id);
+        await context.RequireCapability<IVfsHardLinks>().CreateHardLinkAsync(existing, newPath, context.Token);
+        await context.SendOkAsync(id);
     }
 
     /// <summary>expand-path@openssh.com: <c>~</c> and <c>~/x</c> (and <c>~user/x</c>: one chrooted account has one home) start at <c>/</c>.</summary>
@@ -137,13 +127,13 @@ internal sealed class SftpPathRequests
             int slash = path.IndexOf('/', StringComparison.Ordinal);
             path = slash < 0 ? VirtualPath.Root : path[slash..];
         }
-        await _context.SendSingleNameAsync(id, SftpRequestContext.Resolve(path));
+        await context.SendSingleNameAsync(id, SftpRequestContext.Resolve(path));
     }
 
     /// <summary>home-directory: every account is chrooted, so whoever is asked about, the home is the virtual root.</summary>
     public async Task HomeDirectoryAsync(uint id, SftpPayloadReader reader)
     {
         reader.ReadString();
-        await _context.SendSingleNameAsync(id, VirtualPath.Root);
+        await context.SendSingleNameAsync(id, VirtualPath.Root);
     }
 }

@@ -6,30 +6,26 @@ namespace SftpKit.Sftp;
 /// Extensions that describe the storage and the server rather than a file: statvfs@openssh.com,
 /// fstatvfs@openssh.com, limits@openssh.com, users-groups-by-id@openssh.com.
 /// </summary>
-internal sealed class SftpStorageRequests
+internal sealed class SftpStorageRequests(SftpRequestContext context)
 {
     /// <summary>Largest packet a client may send (advertised through limits@openssh.com, as OpenSSH).</summary>
     public const int AdvertisedMaxPacketLength = 256 * 1024;
-
-    private readonly SftpRequestContext _context;
-
-    public SftpStorageRequests(SftpRequestContext context) => _context = context;
 
     public Task StatvfsAsync(uint id, SftpPayloadReader reader)
         => SendStatvfsAsync(id, SftpRequestContext.Resolve(reader.ReadString())).AsTask();
 
     public async Task FstatvfsAsync(uint id, SftpPayloadReader reader)
     {
-        var handle = _context.FindHandle<SftpHandle>(ref reader);
+        var handle = context.FindHandle<SftpHandle>(ref reader);
         // A file handle may be an atomic upload not yet under its name: its directory is on the same storage.
-        await (handle is null ? _context.SendBadHandleAsync(id)
+        await (handle is null ? context.SendBadHandleAsync(id)
             : SendStatvfsAsync(id, handle is SftpFileHandle ? VirtualPath.GetParent(handle.Path) : handle.Path));
     }
 
     /// <summary>statvfs@openssh.com reply: 11 uint64 (bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax).</summary>
     private async ValueTask SendStatvfsAsync(uint id, string path)
     {
-        var space = await _context.RequireCapability<IVfsSpaceInfo>().GetSpaceAsync(path, _context.Token);
+        var space = await context.RequireCapability<IVfsSpaceInfo>().GetSpaceAsync(path, context.Token);
         var response = SftpResponse.Create(SftpPacketType.ExtendedReply, id, 88);
         response.WriteUInt64((ulong)space.BlockSize);
         response.WriteUInt64((ulong)space.BlockSize);
@@ -42,7 +38,7 @@ internal sealed class SftpStorageRequests
         response.WriteUInt64(0); // fsid
         response.WriteUInt64(2); // SSH_FXE_STATVFS_ST_NOSUID
         response.WriteUInt64((ulong)space.MaxNameLength);
-        await _context.Output.SendAsync(response, _context.Token);
+        await context.Output.SendAsync(response, context.Token);
     }
 
     /// <summary>limits@openssh.com reply: max packet, max read, max write, max open handles (uint64 each).</summary>
@@ -52,8 +48,8 @@ internal sealed class SftpStorageRequests
         response.WriteUInt64(AdvertisedMaxPacketLength);
         response.WriteUInt64(SftpFileRequests.MaxReadLength);
         response.WriteUInt64(SftpFileRequests.MaxReadLength);
-        response.WriteUInt64((ulong)_context.Handles.Limit);
-        return _context.Output.SendAsync(response, _context.Token).AsTask();
+        response.WriteUInt64((ulong)context.Handles.Limit);
+        return context.Output.SendAsync(response, context.Token).AsTask();
     }
 
     /// <summary>
@@ -75,6 +71,6 @@ internal sealed class SftpStorageRequests
         {
             response.WriteUInt32(0);
         }
-        return _context.Output.SendAsync(response, _context.Token).AsTask();
+        return context.Output.SendAsync(response, context.Token).AsTask();
     }
 }

@@ -85,11 +85,7 @@ public class SftpRequestTableTests
     {
         var fs = await SftpRequestSamples.Fixture();
         await using var client = await SftpTestClient.StartInitializedAsync(fs);
-        var handles = new SftpRequestSamples.Handles(
-            await client.OpenAsync("/a.txt", SftpOpenFlags.Read),
-            await client.OpenAsync("/c.txt", SftpRequestSamples.CreateTruncate),
-            (await client.RequestAsync(SftpWire.Packet(SftpPacketType.Opendir, client.NextId()).String("/dir"))).Bytes());
-        await AssertAnswersAsync(client, SftpRequestSamples.Row(name), handles);
+        await AssertAnswersAsync(client, SftpRequestSamples.Row(name), await OpenHandlesAsync(client, "/c.txt", SftpRequestSamples.CreateTruncate));
     }
 
     [Theory]
@@ -112,11 +108,8 @@ public class SftpRequestTableTests
     {
         var fs = await SftpRequestSamples.Fixture();
         await using var client = await SftpTestClient.StartInitializedAsync(fs, new SftpSubsystemOptions { ReadOnly = true });
-        var handles = new SftpRequestSamples.Handles(
-            await client.OpenAsync("/a.txt", SftpOpenFlags.Read),
-            await client.OpenAsync("/b.txt", SftpOpenFlags.Read),
-            (await client.RequestAsync(SftpWire.Packet(SftpPacketType.Opendir, client.NextId()).String("/dir"))).Bytes());
-        await AssertAnswersAsync(client, SftpRequestSamples.Row(name), handles);
+        // No handle can be open for writing: the "write" handle reads /b.txt.
+        await AssertAnswersAsync(client, SftpRequestSamples.Row(name), await OpenHandlesAsync(client, "/b.txt", SftpOpenFlags.Read));
     }
 
     [Theory]
@@ -158,6 +151,14 @@ public class SftpRequestTableTests
         await client.SendAsync(SftpWire.Packet(SftpPacketType.Init, 3).ToArray());
         Assert.True(await client.ServerEndedAsync());
         Assert.Equal(1, await client.Server);
+    }
+
+    private static async Task<SftpRequestSamples.Handles> OpenHandlesAsync(SftpTestClient client, string writePath, SftpOpenFlags writeFlags)
+    {
+        var read = await client.OpenAsync("/a.txt", SftpOpenFlags.Read);
+        var write = await client.OpenAsync(writePath, writeFlags);
+        var dir = await client.RequestAsync(SftpWire.Packet(SftpPacketType.Opendir, client.NextId()).String("/dir"));
+        return new(read, write, dir.Bytes());
     }
 
     /// <summary>The row's own answer: a reply of its kind, or STATUS OK; never OP_UNSUPPORTED or a failure.</summary>
