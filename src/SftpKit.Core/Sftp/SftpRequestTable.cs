@@ -84,6 +84,17 @@ internal static class SftpRequestTable
     public static SftpRequest? Resolve(SftpPacketType type, ref SftpPayloadReader reader)
         => type == SftpPacketType.Extended ? FindExtension(reader.ReadString()) : Find(type);
 
+    /// <summary>A reader at a request's own fields: after the type and id, and for EXTENDED after the name too.</summary>
+    public static SftpPayloadReader FieldsOf(SftpPacket packet)
+    {
+        var reader = packet.CreateReader();
+        if (packet.Type == SftpPacketType.Extended)
+        {
+            reader.ReadBytes();
+        }
+        return reader;
+    }
+
     /// <summary>VERSION: the protocol version, then the name and version string of every announced extension.</summary>
     public static SftpResponse CreateVersionReply()
     {

@@ -155,14 +155,14 @@ internal sealed class SftpSession : IAsyncDisposable
             throw;
         }
         var queue = handle?.Queue ?? _pathQueue;
-        queue.Enqueue(() => ProcessAsync(request, packet, reader, budget));
+        queue.Enqueue(() => ProcessAsync(request, packet, budget));
     }
 
     /// <summary>The handle whose queue a request joins, as its row locates it; null for the path queue.</summary>
     private SftpHandle? FindTargetHandle(SftpRequest? request, SftpPayloadReader reader)
         => request?.Locate is { } locate ? _handles.Find(locate(ref reader).Span) : null;
 
-    private async Task ProcessAsync(SftpRequest? request, SftpPacket packet, SftpPayloadReader reader, int budget)
+    private async Task ProcessAsync(SftpRequest? request, SftpPacket packet, int budget)
     {
         try
         {
@@ -171,15 +171,9 @@ internal sealed class SftpSession : IAsyncDisposable
                 await _context.SendStatusAsync(packet.Id, SftpStatusCode.OpUnsupported);
                 return;
             }
-            if (_options.ReadOnly && request.WritesWith(reader))
-            {
-                SftpLog.ReadOnlyRefused(_logger, _sessionId, request.Name);
-                await _context.SendStatusAsync(packet.Id, SftpStatusCode.PermissionDenied);
-                return;
-            }
             try
             {
-                await request.Handler(_context, packet.Id, reader);
+                await RunHandlerAsync(request, packet);
             }
             catch (VfsException ex)
             {
@@ -216,6 +210,19 @@ internal sealed class SftpSession : IAsyncDisposable
             }
             _inFlight.Release();
         }
+    }
+
+    /// <summary>The row's handler over the request's fields, unless a read-only session refuses a writing row.</summary>
+    private Task RunHandlerAsync(SftpRequest request, SftpPacket packet)
+    {
+        // Not async, so the reader lives on the stack: a READ's state carries no copy of it.
+        var reader = SftpRequestTable.FieldsOf(packet);
+        if (_options.ReadOnly && request.WritesWith(reader))
+        {
+            SftpLog.ReadOnlyRefused(_logger, _sessionId, request.Name);
+            return _context.SendStatusAsync(packet.Id, SftpStatusCode.PermissionDenied).AsTask();
+        }
+        return request.Handler(_context, packet.Id, reader);
     }
 
     private async Task TrySendFailureAsync(uint id)
