@@ -33,4 +33,7 @@ internal static partial class SftpLog
 
     [LoggerMessage(3008, LogLevel.Warning, "SFTP session {SessionId} could not get a file system", EventName = "SftpFileSystemUnavailable")]
     public static partial void FileSystemUnavailable(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(3009, LogLevel.Debug, "SFTP session {SessionId} refused {Request}: the session is read-only", EventName = "SftpReadOnlyRefused")]
+    public static partial void ReadOnlyRefused(ILogger logger, string sessionId, string request);
 }

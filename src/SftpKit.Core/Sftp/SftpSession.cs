@@ -6,17 +6,17 @@ namespace SftpKit.Sftp;
 
 /// <summary>
 /// One SFTP v3 session over a duplex byte stream (an SSH channel or stdin/stdout). The read loop frames packets and
-/// hands each to <see cref="SftpRequestTable"/>'s handler on the queue of the handle it names (or the path queue),
-/// so requests on one handle keep their order while different handles run concurrently. At most
+/// the dispatcher looks each up in <see cref="SftpRequestTable"/> (an array index by type; EXTENDED by name) and
+/// enforces what the row says: INIT first and only once, read-only sessions refuse writing rows with
+/// PERMISSION_DENIED before the file system sees them, WRITE data counts against the write budget. The row's handler
+/// runs on the queue of the handle the row locates (or the path queue), so requests on one handle keep their order
+/// while different handles run concurrently. At most
 /// <see cref="SftpSubsystemOptions.MaxInFlightRequests"/> run at once, holding at most
 /// <see cref="SftpSubsystemOptions.MaxInFlightWriteBytes"/> of WRITE data: past either the loop stops reading, which
 /// pushes back through the SSH window (so a client faster than the storage costs window + budget, not 64 × 255 KiB).
 /// </summary>
-internal sealed partial class SftpSession : IAsyncDisposable
+internal sealed class SftpSession : IAsyncDisposable
 {
-    public const uint ProtocolVersion = 3;
-
-    private readonly IVirtualFileSystem _fs;
     private readonly SftpSubsystemOptions _options;
     private readonly SftpOutput _output;
     private readonly ILogger _logger;
@@ -26,12 +26,12 @@ internal sealed partial class SftpSession : IAsyncDisposable
     private readonly SftpWriteBudget _writeBudget;
     private readonly SftpRequestQueue _pathQueue = new();
     private readonly CancellationTokenSource _cts = new();
+    private readonly SftpRequestContext _context;
     private bool _initialized;
     private string? _protocolError;
 
     public SftpSession(IVirtualFileSystem fs, Stream output, SftpSubsystemOptions options, ILogger logger, string sessionId)
     {
-        _fs = fs;
         _options = options;
         _output = new SftpOutput(output);
         _logger = logger;
@@ -39,6 +39,7 @@ internal sealed partial class SftpSession : IAsyncDisposable
         _handles = new SftpHandleTable(options.MaxOpenHandles);
         _inFlight = new SemaphoreSlim(options.MaxInFlightRequests, options.MaxInFlightRequests);
         _writeBudget = new SftpWriteBudget(options.MaxInFlightWriteBytes);
+        _context = new SftpRequestContext(fs, options, _output, _handles, logger, sessionId, _cts.Token);
     }
 
     private CancellationToken Token => _cts.Token;
@@ -93,26 +94,28 @@ internal sealed partial class SftpSession : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>
+    /// The one dispatcher: finds the packet's row, then (for every row alike) takes an in-flight slot and the WRITE
+    /// budget and queues the handler behind the requests on the same handle.
+    /// </summary>
     private async ValueTask DispatchAsync(SftpPacket packet)
     {
-        if (!_initialized)
+        if (!_initialized || packet.Type == SftpPacketType.Init)
         {
             using (packet)
             {
+                if (_initialized)
+                {
+                    throw new SftpProtocolException("INIT after initialisation.");
+                }
                 if (packet.Type != SftpPacketType.Init)
                 {
                     throw new SftpProtocolException("The first packet was not INIT.");
                 }
                 _initialized = true;
-                SftpLog.SessionStarted(_logger, _sessionId, packet.Id);
-                await _output.SendAsync(SftpExtensions.CreateVersionReply(), Token);
+                await SftpRequestTable.Find(SftpPacketType.Init)!.Handler(_context, packet.Id, packet.CreateReader());
             }
             return;
-        }
-        if (packet.Type == SftpPacketType.Init)
-        {
-            packet.Dispose();
-            throw new SftpProtocolException("INIT after initialisation.");
         }
         try
         {
@@ -123,18 +126,21 @@ internal sealed partial class SftpSession : IAsyncDisposable
             packet.Dispose();
             throw;
         }
-        int budget = packet.Type == SftpPacketType.Write ? packet.Length : 0;
-        var request = SftpRequestTable.Find(packet.Type);
+        var reader = packet.CreateReader();
+        SftpRequest? request;
+        int budget = 0;
         SftpHandle? handle;
         try
         {
+            request = SftpRequestTable.Resolve(packet.Type, ref reader);
+            budget = request is { HoldsWriteData: true } ? packet.Length : 0;
             if (budget > 0)
             {
                 await _writeBudget.AcquireAsync(budget, Token);
             }
             try
             {
-                handle = request is null ? null : FindTargetHandle(request, packet);
+                handle = FindTargetHandle(request, reader);
             }
             catch
             {
@@ -152,22 +158,9 @@ internal sealed partial class SftpSession : IAsyncDisposable
         queue.Enqueue(() => ProcessAsync(request, packet, budget));
     }
 
-    /// <summary>The handle whose queue a request joins: the first field of handle requests, or as the extension says.</summary>
-    private SftpHandle? FindTargetHandle(SftpRequest request, SftpPacket packet)
-    {
-        if (request.TakesHandle)
-        {
-            var reader = packet.CreateReader();
-            return _handles.Find(reader.ReadBytes().Span);
-        }
-        if (packet.Type == SftpPacketType.Extended)
-        {
-            var reader = packet.CreateReader();
-            string name = reader.ReadString();
-            return SftpExtensions.TargetHandle(name, ref reader) is { } handle ? _handles.Find(handle.Span) : null;
-        }
-        return null;
-    }
+    /// <summary>The handle whose queue a request joins, as its row locates it; null for the path queue.</summary>
+    private SftpHandle? FindTargetHandle(SftpRequest? request, SftpPayloadReader reader)
+        => request?.Locate is { } locate ? _handles.Find(locate(ref reader).Span) : null;
 
     private async Task ProcessAsync(SftpRequest? request, SftpPacket packet, int budget)
     {
@@ -175,18 +168,18 @@ internal sealed partial class SftpSession : IAsyncDisposable
         {
             if (request is null)
             {
-                await SendStatusAsync(packet.Id, SftpStatusCode.OpUnsupported);
+                await _context.SendStatusAsync(packet.Id, SftpStatusCode.OpUnsupported);
                 return;
             }
             try
             {
-                await request.Handler(this, packet);
+                await RunHandlerAsync(request, packet);
             }
             catch (VfsException ex)
             {
                 SftpLog.FileSystemError(_logger, _sessionId, request.Name, ex.Error);
                 var (code, message) = SftpErrors.Map(ex.Error);
-                await SendStatusAsync(packet.Id, code, message);
+                await _context.SendStatusAsync(packet.Id, code, message);
             }
         }
         catch (SftpProtocolException ex)
@@ -219,11 +212,24 @@ internal sealed partial class SftpSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The row's handler over the request's fields, unless a read-only session refuses a writing row.</summary>
+    private Task RunHandlerAsync(SftpRequest request, SftpPacket packet)
+    {
+        // Not async, so the reader lives on the stack: a READ's state carries no copy of it.
+        var reader = SftpRequestTable.FieldsOf(packet);
+        if (_options.ReadOnly && request.WritesWith(reader))
+        {
+            SftpLog.ReadOnlyRefused(_logger, _sessionId, request.Name);
+            return _context.SendStatusAsync(packet.Id, SftpStatusCode.PermissionDenied).AsTask();
+        }
+        return request.Handler(_context, packet.Id, reader);
+    }
+
     private async Task TrySendFailureAsync(uint id)
     {
         try
         {
-            await SendStatusAsync(id, SftpStatusCode.Failure);
+            await _context.SendStatusAsync(id, SftpStatusCode.Failure);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
@@ -272,9 +278,6 @@ internal sealed partial class SftpSession : IAsyncDisposable
             }
         }
     }
-
-    /// <summary>A client path made into a virtual path: relative paths start at the home directory <c>/</c>.</summary>
-    private static string Resolve(string path) => VirtualPath.Normalize(path, VirtualPath.Root);
 
     public async ValueTask DisposeAsync()
     {

@@ -20,6 +20,13 @@ public sealed class SftpSubsystemOptions
     public SftpUploadMode UploadMode { get; set; } = SftpUploadMode.Atomic;
 
     /// <summary>
+    /// Serves every session read-only (as OpenSSH's <c>sftp-server -R</c>): requests that would change the file system
+    /// (WRITE, SETSTAT, REMOVE, MKDIR, RENAME, links, OPEN for write, create or truncate, and the writing extensions)
+    /// are answered PERMISSION_DENIED without reaching it. Defaults to false.
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>
     /// Most files and directories one session may hold open (advertised through limits@openssh.com).
     /// Defaults to 256.
     /// </summary>

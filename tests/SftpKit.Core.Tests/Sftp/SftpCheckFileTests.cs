@@ -120,9 +120,9 @@ public class SftpCheckFileTests
         await using var client = await StartAsync();
         Assert.Equal(SftpStatusCode.Failure, (await client.RequestAsync(ByName(client, "/data.bin", "md5", 0, 0, 255))).Status());
         // 10 000 bytes in blocks of 256 is 40 blocks: fine; a file of 2049 blocks is not.
-        ((InMemoryFileSystem)client.Fs).AddFile("/big.bin", new byte[(SftpSession.CheckFileMaxBlocks * 256) + 1]);
+        ((InMemoryFileSystem)client.Fs).AddFile("/big.bin", new byte[(SftpCheckFileRequest.CheckFileMaxBlocks * 256) + 1]);
         Assert.Equal(SftpStatusCode.Failure, (await client.RequestAsync(ByName(client, "/big.bin", "md5", 0, 0, 256))).Status());
-        Decode(await client.RequestAsync(ByName(client, "/big.bin", "md5", 0, SftpSession.CheckFileMaxBlocks * 256, 256)), SftpSession.CheckFileMaxBlocks * 16);
+        Decode(await client.RequestAsync(ByName(client, "/big.bin", "md5", 0, SftpCheckFileRequest.CheckFileMaxBlocks * 256, 256)), SftpCheckFileRequest.CheckFileMaxBlocks * 16);
         Assert.Equal(SftpStatusCode.OpUnsupported, (await client.RequestAsync(ByName(client, "/data.bin", "crc32,whirlpool"))).Status());
         Assert.Equal(SftpStatusCode.Failure, (await client.RequestAsync(ByName(client, "/dir", "md5"))).Status());
         Assert.Equal(SftpStatusCode.NoSuchFile, (await client.RequestAsync(ByName(client, "/missing", "md5"))).Status());

@@ -2,22 +2,24 @@ using SftpKit.FileSystem;
 
 namespace SftpKit.Sftp;
 
-/// <summary>File handles: OPEN, CLOSE, READ, WRITE, FSTAT, FSETSTAT.</summary>
-internal sealed partial class SftpSession
+/// <summary>
+/// File handles: OPEN, CLOSE, READ, WRITE, FSTAT, FSETSTAT and fsync@openssh.com, and the upload and read paths
+/// copy-data and check-file share.
+/// </summary>
+internal sealed class SftpFileRequests(SftpRequestContext context)
 {
     /// <summary>Largest READ answered (advertised through limits@openssh.com).</summary>
     public const int MaxReadLength = 261120;
 
-    internal async Task OpenAsync(SftpPacket packet)
+    public async Task OpenAsync(uint id, SftpPayloadReader reader)
     {
-        var reader = packet.CreateReader();
         string rawPath = reader.ReadString();
         var flags = (SftpOpenFlags)reader.ReadUInt32();
         var attributes = reader.ReadAttributes();
-        string path = Resolve(rawPath);
-        if (_handles.IsFull)
+        string path = SftpRequestContext.Resolve(rawPath);
+        if (context.Handles.IsFull)
         {
-            await SendStatusAsync(packet.Id, SftpStatusCode.Failure, "Too many open handles");
+            await context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
             return;
         }
         var handle = new SftpFileHandle(path, flags);
@@ -33,12 +35,12 @@ internal sealed partial class SftpSession
             }
             else
             {
-                handle.Reader = await _fs.OpenReadAsync(path, Token);
+                handle.Reader = await context.Fs.OpenReadAsync(path, context.Token);
             }
-            if (!_handles.TryAdd(handle))
+            if (!context.Handles.TryAdd(handle))
             {
                 await handle.DisposeAsync();
-                await SendStatusAsync(packet.Id, SftpStatusCode.Failure, "Too many open handles");
+                await context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many open handles");
                 return;
             }
         }
@@ -47,7 +49,7 @@ internal sealed partial class SftpSession
             await handle.DisposeAsync();
             throw;
         }
-        await SendHandleAsync(packet.Id, handle);
+        await context.SendHandleAsync(id, handle);
     }
 
     private async ValueTask OpenForWriteAsync(SftpFileHandle handle)
@@ -82,7 +84,7 @@ internal sealed partial class SftpSession
         }
         if ((flags & SftpOpenFlags.Read) != 0 && existing is not null && handle.Upload?.Writer is not IVfsRandomAccessWriter)
         {
-            handle.Reader = await _fs.OpenReadAsync(handle.Path, Token);
+            handle.Reader = await context.Fs.OpenReadAsync(handle.Path, context.Token);
         }
     }
 
@@ -93,11 +95,11 @@ internal sealed partial class SftpSession
             Offset = offset,
             Truncate = truncate,
             CreateNew = createNew,
-            Atomic = _options.UploadMode == SftpUploadMode.Atomic,
+            Atomic = context.Options.UploadMode == SftpUploadMode.Atomic,
             Permissions = handle.CreatePermissions,
         };
-        var writer = await _fs.OpenWriteAsync(handle.Path, options, Token);
-        return new SftpUpload(writer, _options.ReorderWindowBytes, _options.TempDirectory, _options.TempFilesLifespan);
+        var writer = await context.Fs.OpenWriteAsync(handle.Path, options, context.Token);
+        return new SftpUpload(writer, context.Options.ReorderWindowBytes, context.Options.TempDirectory, context.Options.TempFilesLifespan);
     }
 
     /// <summary>
@@ -107,30 +109,29 @@ internal sealed partial class SftpSession
     /// that would keep a longer old tail; standard mode overwrites in place. Other offsets keep the old content and
     /// write positionally.
     /// </summary>
-    private async ValueTask<SftpUpload> OpenDeferredUploadAsync(SftpFileHandle handle, long firstOffset)
+    public async ValueTask<SftpUpload> OpenDeferredUploadAsync(SftpFileHandle handle, long firstOffset)
     {
         long size = handle.DeferredSize ?? 0;
         handle.DeferredSize = null;
         bool append = (handle.Flags & SftpOpenFlags.Append) != 0;
         if (!append && firstOffset == 0 && size > 0)
         {
-            bool atomic = _options.UploadMode == SftpUploadMode.Atomic;
+            bool atomic = context.Options.UploadMode == SftpUploadMode.Atomic;
             return await OpenUploadAsync(handle, offset: 0, truncate: atomic, createNew: false);
         }
         return await OpenUploadAsync(handle, offset: size, truncate: false, createNew: false);
     }
 
-    internal async Task CloseAsync(SftpPacket packet)
+    public async Task CloseAsync(uint id, SftpPayloadReader reader)
     {
-        var reader = packet.CreateReader();
-        var handle = FindHandle<SftpHandle>(ref reader);
+        var handle = context.FindHandle<SftpHandle>(ref reader);
         if (handle is null)
         {
-            await SendBadHandleAsync(packet.Id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         handle.Closed = true;
-        _handles.Remove(handle);
+        context.Handles.Remove(handle);
         try
         {
             if (handle is SftpFileHandle { Upload: { Faulted: true } failed })
@@ -140,12 +141,12 @@ internal sealed partial class SftpSession
             }
             if (handle is SftpFileHandle { Upload: { } upload } file)
             {
-                await upload.FinishAsync(Token);
-                await upload.Writer.CompleteAsync(Token);
-                SftpLog.UploadCompleted(_logger, _sessionId, file.Path, upload.End);
+                await upload.FinishAsync(context.Token);
+                await upload.Writer.CompleteAsync(context.Token);
+                SftpLog.UploadCompleted(context.Logger, context.SessionId, file.Path, upload.End);
                 foreach (var change in file.PendingChanges)
                 {
-                    await _fs.SetInfoAsync(file.Path, change, followLinks: true, Token);
+                    await context.Fs.SetInfoAsync(file.Path, change, followLinks: true, context.Token);
                 }
             }
         }
@@ -153,32 +154,31 @@ internal sealed partial class SftpSession
         {
             await handle.DisposeAsync();
         }
-        await SendOkAsync(packet.Id);
+        await context.SendOkAsync(id);
     }
 
-    internal async Task ReadAsync(SftpPacket packet)
+    public async Task ReadAsync(uint id, SftpPayloadReader reader)
     {
-        var reader = packet.CreateReader();
-        var handle = FindHandle<SftpFileHandle>(ref reader);
+        var handle = context.FindHandle<SftpFileHandle>(ref reader);
         ulong offset = reader.ReadUInt64();
         uint length = reader.ReadUInt32();
         if (handle is null)
         {
-            await SendBadHandleAsync(packet.Id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         if (!handle.CanRead)
         {
-            await SendStatusAsync(packet.Id, SftpStatusCode.PermissionDenied);
+            await context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
             return;
         }
         if (offset > long.MaxValue)
         {
-            await SendStatusAsync(packet.Id, SftpStatusCode.Eof);
+            await context.SendStatusAsync(id, SftpStatusCode.Eof);
             return;
         }
         int count = (int)Math.Min(length, MaxReadLength);
-        var response = SftpResponse.Create(SftpPacketType.Data, packet.Id, count + 4);
+        var response = SftpResponse.Create(SftpPacketType.Data, id, count + 4);
         try
         {
             int lengthAt = response.Length;
@@ -197,7 +197,7 @@ internal sealed partial class SftpSession
             if (total == 0 && count > 0)
             {
                 response.Dispose();
-                await SendStatusAsync(packet.Id, SftpStatusCode.Eof);
+                await context.SendStatusAsync(id, SftpStatusCode.Eof);
                 return;
             }
             response.Commit(total);
@@ -208,10 +208,10 @@ internal sealed partial class SftpSession
             response.Dispose();
             throw;
         }
-        await _output.SendAsync(response, Token);
+        await context.Output.SendAsync(response, context.Token);
     }
 
-    private async ValueTask<int> ReadFromHandleAsync(SftpFileHandle handle, long offset, Memory<byte> buffer)
+    public async ValueTask<int> ReadFromHandleAsync(SftpFileHandle handle, long offset, Memory<byte> buffer)
     {
         if (handle.Upload is { Faulted: true })
         {
@@ -219,46 +219,45 @@ internal sealed partial class SftpSession
         }
         if (handle.Upload is { Writer: IVfsRandomAccessWriter })
         {
-            return await handle.Upload.ReadAsync(offset, buffer, Token);
+            return await handle.Upload.ReadAsync(offset, buffer, context.Token);
         }
         if (handle.Reader is null)
         {
             // Read-write on a new file whose storage cannot read back an upload.
             if (handle.Upload is null)
             {
-                handle.Reader = await _fs.OpenReadAsync(handle.Path, Token);
+                handle.Reader = await context.Fs.OpenReadAsync(handle.Path, context.Token);
             }
             else
             {
                 throw new VfsException(VfsError.Unsupported, "Cannot read an upload back.");
             }
         }
-        return await handle.Reader.ReadAsync(offset, buffer, Token);
+        return await handle.Reader.ReadAsync(offset, buffer, context.Token);
     }
 
-    internal async Task WriteAsync(SftpPacket packet)
+    public async Task WriteAsync(uint id, SftpPayloadReader reader)
     {
-        var reader = packet.CreateReader();
-        var handle = FindHandle<SftpFileHandle>(ref reader);
+        var handle = context.FindHandle<SftpFileHandle>(ref reader);
         ulong offset = reader.ReadUInt64();
         var data = reader.ReadBytes();
         if (handle is null)
         {
-            await SendBadHandleAsync(packet.Id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         if (!handle.CanWrite)
         {
-            await SendStatusAsync(packet.Id, SftpStatusCode.PermissionDenied);
+            await context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
             return;
         }
         if (offset > long.MaxValue - (ulong)data.Length)
         {
-            await SendStatusAsync(packet.Id, SftpStatusCode.Failure);
+            await context.SendStatusAsync(id, SftpStatusCode.Failure);
             return;
         }
         await WriteToHandleAsync(handle, (long)offset, data);
-        await SendOkAsync(packet.Id);
+        await context.SendOkAsync(id);
     }
 
     private async ValueTask WriteToHandleAsync(SftpFileHandle handle, long offset, ReadOnlyMemory<byte> data)
@@ -277,13 +276,13 @@ internal sealed partial class SftpSession
         bool wasSequential = !upload.UsedRandomAccess && !upload.Spilled;
         try
         {
-            await upload.WriteAsync(offset, data, Token);
+            await upload.WriteAsync(offset, data, context.Token);
         }
         catch (Exception ex) when (ex is VfsException or IOException)
         {
             upload.Faulted = true;
             upload.FaultError = ex is VfsException vfs ? vfs.Error : VfsError.Failure;
-            if (_options.UploadMode == SftpUploadMode.Atomic)
+            if (context.Options.UploadMode == SftpUploadMode.Atomic)
             {
                 // The upload can no longer be published, so its temporary data is garbage now: free it (on a full disk
                 // it holds the space) rather than when the client closes the handle, which some never do after an error.
@@ -293,67 +292,92 @@ internal sealed partial class SftpSession
         }
         if (wasSequential && (upload.UsedRandomAccess || upload.Spilled))
         {
-            SftpLog.UploadReordered(_logger, _sessionId, handle.Path, upload.Spilled ? "temporary file" : "random access");
+            SftpLog.UploadReordered(context.Logger, context.SessionId, handle.Path, upload.Spilled ? "temporary file" : "random access");
             SftpUpload.CountReordered(upload.Spilled);
         }
     }
 
-    internal async Task FstatAsync(SftpPacket packet)
+    public async Task FstatAsync(uint id, SftpPayloadReader reader)
     {
-        var reader = packet.CreateReader();
-        var handle = FindHandle<SftpHandle>(ref reader);
+        var handle = context.FindHandle<SftpHandle>(ref reader);
         VfsFileInfo info;
         switch (handle)
         {
+            case null:
+                await context.SendBadHandleAsync(id);
+                return;
             case SftpFileHandle { Upload.Faulted: true }:
                 throw new VfsException(VfsError.Failure, "Upload failed.");
-            case SftpFileHandle { Upload: { } upload }:
-                info = await upload.Writer.GetInfoAsync(Token);
-                info = info with { Size = Math.Max(info.Size, upload.End) };
-                break;
-            case SftpFileHandle { Reader: { } fileReader }:
-                info = await fileReader.GetInfoAsync(Token);
-                break;
-            case SftpFileHandle or SftpDirectoryHandle:
-                info = await _fs.GetInfoAsync(handle.Path, followLinks: true, Token);
+            case SftpFileHandle file:
+                info = await GetHandleInfoAsync(file);
                 break;
             default:
-                await SendBadHandleAsync(packet.Id);
-                return;
+                info = await context.Fs.GetInfoAsync(handle.Path, followLinks: true, context.Token);
+                break;
         }
-        await SendAttrsAsync(packet.Id, info);
+        await context.SendAttrsAsync(id, info);
     }
 
-    internal async Task FsetstatAsync(SftpPacket packet)
+    /// <summary>Attributes of an open file handle (as FSTAT sees them, an upload's unflushed end included).</summary>
+    public async ValueTask<VfsFileInfo> GetHandleInfoAsync(SftpFileHandle handle)
     {
-        var reader = packet.CreateReader();
-        var handle = FindHandle<SftpHandle>(ref reader);
+        if (handle.Upload is { } upload)
+        {
+            var info = await upload.Writer.GetInfoAsync(context.Token);
+            return info with { Size = Math.Max(info.Size, upload.End) };
+        }
+        if (handle.Reader is { } reader)
+        {
+            return await reader.GetInfoAsync(context.Token);
+        }
+        return await context.Fs.GetInfoAsync(handle.Path, followLinks: true, context.Token);
+    }
+
+    public async Task FsetstatAsync(uint id, SftpPayloadReader reader)
+    {
+        var handle = context.FindHandle<SftpHandle>(ref reader);
         var change = reader.ReadAttributes().ToChange();
         if (handle is null)
         {
-            await SendBadHandleAsync(packet.Id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         if (change is not null)
         {
-            if (handle is SftpFileHandle { Upload: not null } file && _options.UploadMode == SftpUploadMode.Atomic)
+            if (handle is SftpFileHandle { Upload: not null } file && context.Options.UploadMode == SftpUploadMode.Atomic)
             {
                 // The upload is not under its name yet: apply when it is published.
                 file.PendingChanges.Add(change);
             }
             else
             {
-                await _fs.SetInfoAsync(handle.Path, change, followLinks: true, Token);
+                await context.Fs.SetInfoAsync(handle.Path, change, followLinks: true, context.Token);
             }
         }
-        await SendOkAsync(packet.Id);
+        await context.SendOkAsync(id);
+    }
+
+    /// <summary>fsync@openssh.com: an upload's buffered data goes to the storage; other handles have nothing to flush.</summary>
+    public async Task FsyncAsync(uint id, SftpPayloadReader reader)
+    {
+        var handle = context.FindHandle<SftpHandle>(ref reader);
+        if (handle is null)
+        {
+            await context.SendBadHandleAsync(id);
+            return;
+        }
+        if (handle is SftpFileHandle { Upload: { } upload })
+        {
+            await upload.Writer.FlushAsync(context.Token);
+        }
+        await context.SendOkAsync(id);
     }
 
     private async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path)
     {
         try
         {
-            return await VfsInfoProbe.TryGetInfoAsync(_fs, path, followLinks: true, Token);
+            return await VfsInfoProbe.TryGetInfoAsync(context.Fs, path, followLinks: true, context.Token);
         }
         catch (VfsException ex) when (ex.Error == VfsError.NotFound)
         {

@@ -8,7 +8,7 @@ namespace SftpKit.Sftp;
 /// as plain <c>check-file</c>): hashes of a byte range, one over the whole range or one per block, computed here so a
 /// client can verify a transfer without reading the file back.
 /// </summary>
-internal sealed partial class SftpSession
+internal sealed class SftpCheckFileRequest(SftpRequestContext context)
 {
     /// <summary>Smallest non-zero block size accepted, as the draft requires (256 bytes).</summary>
     public const int CheckFileMinBlockSize = 256;
@@ -18,18 +18,18 @@ internal sealed partial class SftpSession
 
     private const int CheckFileChunk = 64 * 1024;
 
-    private async Task CheckFileAsync(uint id, SftpPayloadReader reader, bool byHandle)
+    public async Task CheckFileAsync(uint id, SftpPayloadReader reader, bool byHandle)
     {
         SftpFileHandle? handle = null;
         string path;
         if (byHandle)
         {
-            handle = FindHandle<SftpFileHandle>(ref reader);
+            handle = context.FindHandle<SftpFileHandle>(ref reader);
             path = handle?.Path ?? string.Empty;
         }
         else
         {
-            path = Resolve(reader.ReadString());
+            path = SftpRequestContext.Resolve(reader.ReadString());
         }
         string algorithms = reader.ReadString();
         ulong start = reader.ReadUInt64();
@@ -37,25 +37,25 @@ internal sealed partial class SftpSession
         uint blockSize = reader.ReadUInt32();
         if (byHandle && handle is null)
         {
-            await SendBadHandleAsync(id);
+            await context.SendBadHandleAsync(id);
             return;
         }
         if (handle is { CanRead: false })
         {
-            await SendStatusAsync(id, SftpStatusCode.PermissionDenied);
+            await context.SendStatusAsync(id, SftpStatusCode.PermissionDenied);
             return;
         }
         using var hash = SftpCheckFileHash.Choose(algorithms);
         if (hash is null)
         {
-            SftpLog.CheckFileRefused(_logger, _sessionId, "no supported hash algorithm");
-            await SendStatusAsync(id, SftpStatusCode.OpUnsupported, "No supported hash algorithm");
+            SftpLog.CheckFileRefused(context.Logger, context.SessionId, "no supported hash algorithm");
+            await context.SendStatusAsync(id, SftpStatusCode.OpUnsupported, "No supported hash algorithm");
             return;
         }
         if (blockSize is > 0 and < CheckFileMinBlockSize)
         {
-            SftpLog.CheckFileRefused(_logger, _sessionId, "block size below the minimum");
-            await SendStatusAsync(id, SftpStatusCode.Failure, "Block size too small");
+            SftpLog.CheckFileRefused(context.Logger, context.SessionId, "block size below the minimum");
+            await context.SendStatusAsync(id, SftpStatusCode.Failure, "Block size too small");
             return;
         }
 
@@ -65,12 +65,12 @@ internal sealed partial class SftpSession
             long size;
             if (handle is null)
             {
-                opened = await _fs.OpenReadAsync(path, Token);
-                size = (await opened.GetInfoAsync(Token)).Size;
+                opened = await context.Fs.OpenReadAsync(path, context.Token);
+                size = (await opened.GetInfoAsync(context.Token)).Size;
             }
             else
             {
-                size = (await GetHandleInfoAsync(handle)).Size;
+                size = (await context.Files.GetHandleInfoAsync(handle)).Size;
             }
             long from = start > long.MaxValue ? long.MaxValue : (long)start;
             long available = Math.Max(0, size - from);
@@ -78,14 +78,14 @@ internal sealed partial class SftpSession
             long blocks = blockSize == 0 ? 1 : (count + blockSize - 1) / blockSize;
             if (blocks > CheckFileMaxBlocks)
             {
-                SftpLog.CheckFileRefused(_logger, _sessionId, "too many blocks");
-                await SendStatusAsync(id, SftpStatusCode.Failure, "Too many blocks");
+                SftpLog.CheckFileRefused(context.Logger, context.SessionId, "too many blocks");
+                await context.SendStatusAsync(id, SftpStatusCode.Failure, "Too many blocks");
                 return;
             }
             var source = opened;
             ValueTask<int> ReadAt(long offset, Memory<byte> buffer) => source is not null
-                ? source.ReadAsync(offset, buffer, Token)
-                : ReadFromHandleAsync(handle!, offset, buffer);
+                ? source.ReadAsync(offset, buffer, context.Token)
+                : context.Files.ReadFromHandleAsync(handle!, offset, buffer);
             await SendCheckFileReplyAsync(id, hash, ReadAt, from, count, blockSize, (int)blocks, path);
         }
         finally
@@ -136,7 +136,7 @@ internal sealed partial class SftpSession
                 hash.Finish(digests.Span.Slice(written++ * hash.Size, hash.Size));
             }
             response.Commit(written * hash.Size);
-            SftpLog.CheckFileHashed(_logger, _sessionId, path, hash.Name, done, written);
+            SftpLog.CheckFileHashed(context.Logger, context.SessionId, path, hash.Name, done, written);
         }
         catch
         {
@@ -147,21 +147,6 @@ internal sealed partial class SftpSession
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        await _output.SendAsync(response, Token);
-    }
-
-    /// <summary>Attributes of an open file handle (as FSTAT sees them, an upload's unflushed end included).</summary>
-    private async ValueTask<VfsFileInfo> GetHandleInfoAsync(SftpFileHandle handle)
-    {
-        if (handle.Upload is { } upload)
-        {
-            var info = await upload.Writer.GetInfoAsync(Token);
-            return info with { Size = Math.Max(info.Size, upload.End) };
-        }
-        if (handle.Reader is { } reader)
-        {
-            return await reader.GetInfoAsync(Token);
-        }
-        return await _fs.GetInfoAsync(handle.Path, followLinks: true, Token);
+        await context.Output.SendAsync(response, context.Token);
     }
 }

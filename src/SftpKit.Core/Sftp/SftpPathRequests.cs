@@ -1,0 +1,139 @@
+using SftpKit.FileSystem;
+
+namespace SftpKit.Sftp;
+
+/// <summary>
+/// Requests by path: STAT/LSTAT, SETSTAT and lsetstat@openssh.com, REMOVE, MKDIR, RMDIR, REALPATH, RENAME and
+/// posix-rename@openssh.com, READLINK, SYMLINK, hardlink@openssh.com, expand-path@openssh.com and home-directory.
+/// </summary>
+internal sealed class SftpPathRequests(SftpRequestContext context)
+{
+    public async Task StatAsync(uint id, SftpPayloadReader reader, bool followLinks)
+    {
+        string path = SftpRequestContext.Resolve(reader.ReadString());
+        VfsFileInfo info;
+        try
+        {
+            info = await context.Fs.GetInfoAsync(path, followLinks, context.Token);
+        }
+        catch (VfsException ex) when (ex.Error == VfsError.NotFound && context.Handles.FindUpload(path) is { Upload: { } upload })
+        {
+            // An atomic upload is not under its name until CLOSE, but this session's own client (e.g. sshfs) expects
+            // to see the file it is writing: answer with the upload's current attributes.
+            info = await upload.Writer.GetInfoAsync(context.Token) with { Name = VirtualPath.GetName(path) };
+        }
+        await context.SendAttrsAsync(id, info);
+    }
+
+    public async Task SetstatAsync(uint id, SftpPayloadReader reader, bool followLinks)
+    {
+        string path = SftpRequestContext.Resolve(reader.ReadString());
+        var change = reader.ReadAttributes().ToChange();
+        if (change is not null)
+        {
+            await context.Fs.SetInfoAsync(path, change, followLinks, context.Token);
+        }
+        await context.SendOkAsync(id);
+    }
+
+    /// <summary>REMOVE deletes a file, RMDIR an empty directory.</summary>
+    public async Task DeleteAsync(uint id, SftpPayloadReader reader, bool directory)
+    {
+        string path = SftpRequestContext.Resolve(reader.ReadString());
+        await (directory ? context.Fs.DeleteDirectoryAsync(path, context.Token) : context.Fs.DeleteFileAsync(path, context.Token));
+        await context.SendOkAsync(id);
+    }
+
+    public async Task MkdirAsync(uint id, SftpPayloadReader reader)
+    {
+        string path = SftpRequestContext.Resolve(reader.ReadString());
+        var attributes = reader.ReadAttributes();
+        await context.Fs.CreateDirectoryAsync(path, context.Token);
+        if ((attributes.Flags & SftpAttributeFlags.Permissions) != 0)
+        {
+            try
+            {
+                await context.Fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = attributes.Permissions & 0xFFF }, followLinks: false, context.Token);
+            }
+            catch (VfsException ex) when (ex.Error is VfsError.PermissionDenied or VfsError.Unsupported)
+            {
+                // The mode is a request, as with mkdir(2) under a umask: an account without chmod still gets its directory.
+            }
+        }
+        await context.SendOkAsync(id);
+    }
+
+    /// <summary>Canonical form of a path, relative to the home directory <c>/</c>. Existence is not required.</summary>
+    public async Task RealpathAsync(uint id, SftpPayloadReader reader)
+    {
+        string path = SftpRequestContext.Resolve(reader.ReadString());
+        await context.SendSingleNameAsync(id, path);
+    }
+
+    /// <summary>RENAME refuses an existing target (as the draft); posix-rename@openssh.com replaces it.</summary>
+    public async Task RenameAsync(uint id, SftpPayloadReader reader, bool overwrite)
+    {
+        string from = SftpRequestContext.Resolve(reader.ReadString());
+        string to = SftpRequestContext.Resolve(reader.ReadString());
+        await context.Fs.RenameAsync(from, to, overwrite, context.Token);
+        await context.SendOkAsync(id);
+    }
+
+    public async Task ReadlinkAsync(uint id, SftpPayloadReader reader)
+    {
+        string path = SftpRequestContext.Resolve(reader.ReadString());
+        var links = context.RequireCapability<IVfsSymbolicLinks>();
+        string target = await links.ReadSymbolicLinkAsync(path, context.Token);
+        await context.SendSingleNameAsync(id, target);
+    }
+
+    /// <summary>OpenSSH sends the target first and the link path second (reversed from the draft); we follow OpenSSH.</summary>
+    public async Task SymlinkAsync(uint id, SftpPayloadReader reader)
+    {
+        string target = reader.ReadString();
+        string linkPath = SftpRequestContext.Resolve(reader.ReadString());
+        var links = context.RequireCapability<IVfsSymbolicLinks>();
+        // An absolute target is a virtual path like any other; relative text is kept as the client wrote it.
+        target = target.StartsWith('/') ? SftpRequestContext.Resolve(target) : CheckRelativeTarget(target);
+        await links.CreateSymbolicLinkAsync(linkPath, target, context.Token);
+        await context.SendOkAsync(id);
+    }
+
+    private static string CheckRelativeTarget(string target)
+    {
+        // Validates characters and length with the same rule as paths; the text itself is stored unchanged.
+        VirtualPath.Normalize(target);
+        if (target.Length == 0)
+        {
+            throw new VfsException(VfsError.InvalidPath, "Empty link target.");
+        }
+        return target;
+    }
+
+    public async Task HardlinkAsync(uint id, SftpPayloadReader reader)
+    {
+        string existing = SftpRequestContext.Resolve(reader.ReadString());
+        string newPath = SftpRequestContext.Resolve(reader.ReadString());
+        await context.RequireCapability<IVfsHardLinks>().CreateHardLinkAsync(existing, newPath, context.Token);
+        await context.SendOkAsync(id);
+    }
+
+    /// <summary>expand-path@openssh.com: <c>~</c> and <c>~/x</c> (and <c>~user/x</c>: one chrooted account has one home) start at <c>/</c>.</summary>
+    public async Task ExpandPathAsync(uint id, SftpPayloadReader reader)
+    {
+        string path = reader.ReadString();
+        if (path.StartsWith('~'))
+        {
+            int slash = path.IndexOf('/', StringComparison.Ordinal);
+            path = slash < 0 ? VirtualPath.Root : path[slash..];
+        }
+        await context.SendSingleNameAsync(id, SftpRequestContext.Resolve(path));
+    }
+
+    /// <summary>home-directory: every account is chrooted, so whoever is asked about, the home is the virtual root.</summary>
+    public async Task HomeDirectoryAsync(uint id, SftpPayloadReader reader)
+    {
+        reader.ReadString();
+        await context.SendSingleNameAsync(id, VirtualPath.Root);
+    }
+}
