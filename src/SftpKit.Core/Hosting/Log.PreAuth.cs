@@ -8,9 +8,6 @@ internal static partial class Log
     [LoggerMessage(1120, LogLevel.Warning, "Connection refused from {RemoteEndPoint}: {Count} unauthenticated connections (MaxUnauthenticatedConnections)", EventName = "UnauthenticatedConnectionDropped")]
     public static partial void UnauthenticatedConnectionDropped(ILogger logger, string? remoteEndPoint, int count);
 
-    [LoggerMessage(1121, LogLevel.Information, "Connection {ConnectionId} closed before authentication to admit a connection from another address", EventName = "UnauthenticatedConnectionEvicted")]
-    public static partial void UnauthenticatedConnectionEvicted(ILogger logger, string connectionId);
-
     [LoggerMessage(1122, LogLevel.Debug, "Connection {ConnectionId} from {RemoteAddress} ended without a login attempt", EventName = "HandshakeAbandoned")]
     public static partial void HandshakeAbandoned(ILogger logger, string connectionId, string remoteAddress);
 

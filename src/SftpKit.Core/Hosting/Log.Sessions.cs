@@ -23,20 +23,11 @@ internal static partial class Log
     [LoggerMessage(1075, LogLevel.Information, "Connection {ConnectionId} user {UserName} refused: maximum sessions {MaxSessions} reached", EventName = "SessionLimitReached")]
     public static partial void SessionLimitReached(ILogger logger, string connectionId, string userName, int maxSessions);
 
-    [LoggerMessage(1076, LogLevel.Information, "Connection {ConnectionId} closed by the application", EventName = "ConnectionClosedByApplication")]
-    public static partial void ConnectionClosedByApplication(ILogger logger, string connectionId);
-
     [LoggerMessage(1077, LogLevel.Warning, "Connection {ConnectionId}: the defender failed to record a login failure", EventName = "DefenderFailed")]
     public static partial void DefenderFailed(ILogger logger, string connectionId, Exception exception);
 
-    [LoggerMessage(1078, LogLevel.Warning, "Connection {ConnectionId}: an authentication observer failed", EventName = "AuthenticationObserverFailed")]
-    public static partial void AuthenticationObserverFailed(ILogger logger, string connectionId, Exception exception);
-
     [LoggerMessage(1079, LogLevel.Warning, "Connection from {RemoteEndPoint} dropped: too many refusals in progress", EventName = "RefusalDropped")]
     public static partial void RefusalDropped(ILogger logger, string? remoteEndPoint);
-
-    [LoggerMessage(1080, LogLevel.Warning, "Connection {ConnectionId}: the session limiter failed", EventName = "SessionLimiterFailed")]
-    public static partial void SessionLimiterFailed(ILogger logger, string connectionId, Exception exception);
 
     [LoggerMessage(1081, LogLevel.Warning, "Admission of an accepted connection failed; the connection was dropped", EventName = "AdmissionFailed")]
     public static partial void AdmissionFailed(ILogger logger, Exception exception);
