@@ -33,6 +33,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
     private readonly ConcurrentDictionary<string, (SshServerConnection Connection, Task Task)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConnectionPolicies _policies;
+    private readonly ProxyProtocolAcceptor _proxyAcceptor;
     private SshServerContext? _context;
     private UnauthenticatedConnectionGate? _gate;
     private long _nextId;
@@ -57,6 +58,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         _commands = commands;
         _logger = logger;
         _policies = policies;
+        _proxyAcceptor = new ProxyProtocolAcceptor(policies, _options.Limits, logger, AdmitOrDropAsync, _stopping.Token);
     }
 
     public IReadOnlyList<EndPoint> EndPoints { get; private set; } = [];
@@ -152,11 +154,11 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
 
             if (proxyProtocol == SftpProxyProtocolMode.Off)
             {
-                await AdmitOrDropAsync(socket, RemoteOf(socket), proxy: null).ConfigureAwait(false);
+                await AdmitOrDropAsync(socket, ProxyProtocolAcceptor.RemoteOf(socket), proxy: null).ConfigureAwait(false);
             }
             else
             {
-                await AcceptFromProxyListenerAsync(socket, proxyProtocol, listener.LocalEndPoint).ConfigureAwait(false);
+                await _proxyAcceptor.AcceptAsync(socket, proxyProtocol, listener.LocalEndPoint).ConfigureAwait(false);
             }
         }
     }
@@ -331,7 +333,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         }
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
         // Header reads end at once on the stop token; none admits a connection after this.
-        await Task.WhenAll(_pendingProxyHeaders.Values).ConfigureAwait(false);
+        await _proxyAcceptor.DrainAsync().ConfigureAwait(false);
 
         var drain = Task.WhenAll(_connections.Values.Select(c => c.Task));
         await Task.WhenAny(drain, Task.Delay(_options.Limits.ShutdownTimeout, cancellationToken)).ConfigureAwait(false);

@@ -1,12 +1,23 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using SftpKit.Hosting.ProxyProtocol;
 
 namespace SftpKit.Hosting;
 
-/// <summary>The accept path of listeners with the PROXY protocol on (<see cref="SshEndpoint.ProxyProtocol"/>).</summary>
-internal sealed partial class SftpServer
+/// <summary>
+/// The accept path of listeners with the PROXY protocol on (<see cref="SshEndpoint.ProxyProtocol"/>): decides whom to
+/// trust, reads headers off the accept loop (bounded), and hands each connection to the server's admission under the
+/// client address the header names.
+/// </summary>
+/// <param name="policies">The trusted proxies and the metrics.</param>
+/// <param name="limits">The header timeout.</param>
+/// <param name="logger">The server's log.</param>
+/// <param name="admit">The server's admission: the socket, the client's address, the proxy's address (or null).</param>
+/// <param name="stopping">Cancelled when the server stops.</param>
+internal sealed class ProxyProtocolAcceptor(ConnectionPolicies policies, SftpServerLimits limits, ILogger logger,
+    Func<Socket, EndPoint?, EndPoint?, Task> admit, CancellationToken stopping)
 {
     /// <summary>
     /// PROXY headers being read at once (each bounded by <see cref="SftpServerLimits.ProxyHeaderTimeout"/>); past it
@@ -18,7 +29,7 @@ internal sealed partial class SftpServer
     private long _nextProxyHeader;
 
     /// <summary>The socket's peer, or null when the socket can no longer tell (the peer is gone).</summary>
-    private static EndPoint? RemoteOf(Socket socket)
+    public static EndPoint? RemoteOf(Socket socket)
     {
         try
         {
@@ -35,25 +46,25 @@ internal sealed partial class SftpServer
     /// closed before our banner); a trusted peer's header is read off the accept loop, then the connection is admitted
     /// under the client address it names, so per-host limits and the defender judge the client, never the proxy.
     /// </summary>
-    private async Task AcceptFromProxyListenerAsync(Socket socket, SftpProxyProtocolMode mode, EndPoint? listenEndPoint)
+    public async Task AcceptAsync(Socket socket, SftpProxyProtocolMode mode, EndPoint? listenEndPoint)
     {
         var peer = RemoteOf(socket);
-        if (!_policies.TrustedProxies.Contains((peer as IPEndPoint)?.Address))
+        if (!policies.TrustedProxies.Contains((peer as IPEndPoint)?.Address))
         {
             if (mode == SftpProxyProtocolMode.Required)
             {
-                Log.UntrustedProxyPeerDropped(_logger, peer?.ToString(), listenEndPoint?.ToString());
-                _policies.Metrics.ConnectionRefused("untrusted_proxy");
+                Log.UntrustedProxyPeerDropped(logger, peer?.ToString(), listenEndPoint?.ToString());
+                policies.Metrics.ConnectionRefused("untrusted_proxy");
                 socket.Dispose();
                 return;
             }
-            await AdmitOrDropAsync(socket, peer, proxy: null).ConfigureAwait(false);
+            await admit(socket, peer, null).ConfigureAwait(false);
             return;
         }
         if (_pendingProxyHeaders.Count >= MaxPendingProxyHeaders)
         {
-            Log.ProxyHeadersPendingLimit(_logger, peer?.ToString(), MaxPendingProxyHeaders);
-            _policies.Metrics.ConnectionRefused("proxy_header");
+            Log.ProxyHeadersPendingLimit(logger, peer?.ToString(), MaxPendingProxyHeaders);
+            policies.Metrics.ConnectionRefused("proxy_header");
             socket.Dispose();
             return;
         }
@@ -75,13 +86,16 @@ internal sealed partial class SftpServer
         gate.SetResult();
     }
 
+    /// <summary>Waits for the headers being read (each ends by its timeout or the server's stop).</summary>
+    public Task DrainAsync() => Task.WhenAll(_pendingProxyHeaders.Values);
+
     private async Task ReadProxyHeaderThenAdmitAsync(Socket socket, SftpProxyProtocolMode mode, EndPoint? peer)
     {
-        var timeout = _options.Limits.ProxyHeaderTimeout;
+        var timeout = limits.ProxyHeaderTimeout;
         ProxyReadResult result;
         try
         {
-            result = await ProxyHeaderReader.ReadAsync(socket, timeout, _stopping.Token).ConfigureAwait(false);
+            result = await ProxyHeaderReader.ReadAsync(socket, timeout, stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
         {
@@ -92,32 +106,32 @@ internal sealed partial class SftpServer
         switch (result.Outcome)
         {
             case ProxyReadOutcome.Header when result.Header.Source is { } client:
-                Log.ProxyHeaderAccepted(_logger, proxyText, result.Header.Version, client.ToString());
-                await AdmitOrDropAsync(socket, client, peer).ConfigureAwait(false);
+                Log.ProxyHeaderAccepted(logger, proxyText, result.Header.Version, client.ToString());
+                await admit(socket, client, peer).ConfigureAwait(false);
                 return;
             case ProxyReadOutcome.Header:
-                Log.ProxyHeaderWithoutClient(_logger, proxyText, result.Header.Version,
+                Log.ProxyHeaderWithoutClient(logger, proxyText, result.Header.Version,
                     result.Header.Command == ProxyCommand.Local ? "LOCAL" : result.Header.Version == 1 ? "UNKNOWN" : "unsupported-family");
-                await AdmitOrDropAsync(socket, peer, peer).ConfigureAwait(false);
+                await admit(socket, peer, peer).ConfigureAwait(false);
                 return;
             case ProxyReadOutcome.NoHeader or ProxyReadOutcome.Silent when mode == SftpProxyProtocolMode.Optional:
-                Log.ProxyHeaderAbsent(_logger, proxyText);
-                await AdmitOrDropAsync(socket, peer, proxy: null).ConfigureAwait(false);
+                Log.ProxyHeaderAbsent(logger, proxyText);
+                await admit(socket, peer, null).ConfigureAwait(false);
                 return;
             case ProxyReadOutcome.NoHeader or ProxyReadOutcome.Silent:
-                Log.ProxyHeaderMissing(_logger, proxyText);
+                Log.ProxyHeaderMissing(logger, proxyText);
                 break;
             case ProxyReadOutcome.Invalid:
-                Log.ProxyHeaderInvalid(_logger, proxyText, result.Error);
+                Log.ProxyHeaderInvalid(logger, proxyText, result.Error);
                 break;
             case ProxyReadOutcome.TimedOut:
-                Log.ProxyHeaderTimedOut(_logger, proxyText, timeout);
+                Log.ProxyHeaderTimedOut(logger, proxyText, timeout);
                 break;
             default:
-                Log.ProxyHeaderClosed(_logger, proxyText);
+                Log.ProxyHeaderClosed(logger, proxyText);
                 break;
         }
-        _policies.Metrics.ConnectionRefused("proxy_header");
+        policies.Metrics.ConnectionRefused("proxy_header");
         socket.Dispose();
     }
 }
