@@ -199,5 +199,5 @@ internal sealed partial class SftpSession
 
     private T RequireCapability<T>()
         where T : class
-        => _fs as T ?? throw new VfsException(VfsError.Unsupported, "Not supported by this storage.");
+        => VfsCapabilities.Require<T>(_fs);
 }
