@@ -218,4 +218,16 @@ public sealed class S3FileSystemOptions
         Span<byte> key = stackalloc byte[48];
         return Convert.TryFromBase64String(value, key, out int written) && written == 32;
     }
+
+    /// <summary>The options, or <see cref="ArgumentException"/> listing every problem.</summary>
+    internal static S3FileSystemOptions Checked(S3FileSystemOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+        return options;
+    }
 }
