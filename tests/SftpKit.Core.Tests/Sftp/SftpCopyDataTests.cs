@@ -101,6 +101,8 @@ public class SftpCopyDataTests
     {
         public int CopiedOpen { get; private set; }
 
+        private IVfsServerSideCopy Copier => ((IVirtualFileSystem)inner).GetCapability<IVfsServerSideCopy>()!;
+
         public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken) => inner.GetInfoAsync(path, followLinks, cancellationToken);
 
         public ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken) => inner.SetInfoAsync(path, change, followLinks, cancellationToken);
@@ -120,12 +122,12 @@ public class SftpCopyDataTests
         public ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken) => inner.RenameAsync(from, to, overwrite, cancellationToken);
 
         public ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
-            => inner.CopyAsync(from, fromOffset, length, to, toOffset, cancellationToken);
+            => Copier.CopyAsync(from, fromOffset, length, to, toOffset, cancellationToken);
 
         public async ValueTask<long?> CopyOpenAsync(IVfsReader source, long sourceOffset, long length, IVfsRandomAccessWriter target, long targetOffset,
             CancellationToken cancellationToken)
         {
-            long? copied = await inner.CopyOpenAsync(source, sourceOffset, length, target, targetOffset, cancellationToken);
+            long? copied = await Copier.CopyOpenAsync(source, sourceOffset, length, target, targetOffset, cancellationToken);
             if (copied is not null)
             {
                 CopiedOpen++;
