@@ -18,6 +18,8 @@ public sealed class S3FileSystemContractTests(S3TestEnvironment s3) : FileSystem
 
     protected override bool KeepsAttributes => false;
 
+    protected override VfsError StatUnderFile => VfsError.NotFound;
+
     protected override IVirtualFileSystem CreateFileSystem()
         => _fs = new S3FileSystem(s3.Options(S3TestEnvironment.NewPrefix("contract")));
 
