@@ -8,12 +8,8 @@ internal sealed class InMemoryLinks(InMemoryFileSystem fs) : IVfsSymbolicLinks, 
 {
     public ValueTask CreateSymbolicLinkAsync(string linkPath, string target, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(target);
+        VfsCapabilities.CheckLinkTarget(target);
         cancellationToken.ThrowIfCancellationRequested();
-        if (target.Length == 0)
-        {
-            throw new VfsException(VfsError.InvalidPath, "Empty link target.");
-        }
         _ = VirtualPath.Normalize(target); // rejects control characters and overlong text
         lock (fs.Gate)
         {

@@ -8,12 +8,8 @@ internal sealed class LocalLinks(LocalFileSystem fs) : IVfsSymbolicLinks, IVfsHa
 {
     public ValueTask CreateSymbolicLinkAsync(string linkPath, string target, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(target);
+        VfsCapabilities.CheckLinkTarget(target);
         cancellationToken.ThrowIfCancellationRequested();
-        if (target.Length == 0)
-        {
-            throw new VfsException(VfsError.InvalidPath, "Empty link target.");
-        }
         LocalFileSystem.Run(() =>
         {
             var (parent, name) = fs.Paths.ResolveParent(linkPath);

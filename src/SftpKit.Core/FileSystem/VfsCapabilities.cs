@@ -8,6 +8,16 @@ internal static class VfsCapabilities
         where T : class
         => fs.GetCapability<T>() ?? throw new VfsException(VfsError.Unsupported, "Not supported by this storage.");
 
+    /// <summary>Refuses a null or empty symbolic link target (<see cref="VfsError.InvalidPath"/>).</summary>
+    public static void CheckLinkTarget(string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Length == 0)
+        {
+            throw new VfsException(VfsError.InvalidPath, "Empty link target.");
+        }
+    }
+
     /// <summary>The first of <paramref name="candidates"/> that is a <typeparamref name="T"/>, else null.</summary>
     public static T? FirstOf<T>(params ReadOnlySpan<object?> candidates)
         where T : class

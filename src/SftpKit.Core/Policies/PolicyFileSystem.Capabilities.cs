@@ -23,12 +23,14 @@ internal sealed partial class PolicyFileSystem
         where T : class
         => VfsCapabilities.FirstOf<T>(_symbolicLinks, _hardLinks, _space, _copy, (IVfsInfoProbe)this) ?? _inner.GetCapability<T>();
 
+    /// <summary>Runs <paramref name="operation"/>, posting its event (after it) when events are on.</summary>
+    private ValueTask ObservedAsync(SftpEventKind kind, string path, string target, Func<ValueTask> operation, CancellationToken cancellationToken)
+        => _events.Enabled ? _events.RunAsync(kind, path, target, pre: false, operation, cancellationToken) : operation();
+
     private sealed class SymbolicLinks(PolicyFileSystem owner, IVfsSymbolicLinks inner) : IVfsSymbolicLinks
     {
         public ValueTask CreateSymbolicLinkAsync(string linkPath, string target, CancellationToken cancellationToken) =>
-            owner._events.Enabled
-                ? owner._events.RunAsync(SftpEventKind.Symlink, linkPath, target, pre: false, () => CreateCoreAsync(linkPath, target, cancellationToken), cancellationToken)
-                : CreateCoreAsync(linkPath, target, cancellationToken);
+            owner.ObservedAsync(SftpEventKind.Symlink, linkPath, target, () => CreateCoreAsync(linkPath, target, cancellationToken), cancellationToken);
 
         private async ValueTask CreateCoreAsync(string linkPath, string target, CancellationToken cancellationToken)
         {
@@ -46,9 +48,7 @@ internal sealed partial class PolicyFileSystem
     private sealed class HardLinks(PolicyFileSystem owner, IVfsHardLinks inner) : IVfsHardLinks
     {
         public ValueTask CreateHardLinkAsync(string existingPath, string newPath, CancellationToken cancellationToken) =>
-            owner._events.Enabled
-                ? owner._events.RunAsync(SftpEventKind.Symlink, newPath, existingPath, pre: false, () => CreateCoreAsync(existingPath, newPath, cancellationToken), cancellationToken)
-                : CreateCoreAsync(existingPath, newPath, cancellationToken);
+            owner.ObservedAsync(SftpEventKind.Symlink, newPath, existingPath, () => CreateCoreAsync(existingPath, newPath, cancellationToken), cancellationToken);
 
         private async ValueTask CreateCoreAsync(string existingPath, string newPath, CancellationToken cancellationToken)
         {
@@ -109,9 +109,7 @@ internal sealed partial class PolicyFileSystem
     private sealed class Copy(PolicyFileSystem owner, IVfsServerSideCopy inner) : IVfsServerSideCopy
     {
         public ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken) =>
-            owner._events.Enabled
-                ? owner._events.RunAsync(SftpEventKind.Copy, from, to, pre: false, () => CopyCoreAsync(from, fromOffset, length, to, toOffset, cancellationToken), cancellationToken)
-                : CopyCoreAsync(from, fromOffset, length, to, toOffset, cancellationToken);
+            owner.ObservedAsync(SftpEventKind.Copy, from, to, () => CopyCoreAsync(from, fromOffset, length, to, toOffset, cancellationToken), cancellationToken);
 
         private async ValueTask CopyCoreAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
         {
