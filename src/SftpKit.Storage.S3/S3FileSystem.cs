@@ -13,19 +13,17 @@ namespace SftpKit.Storage.S3;
 /// Uploads stream into a multipart upload (one PutObject when they fit one part) and appear only when completed;
 /// downloads are ranged GETs with bounded read-ahead. Renames are server-side copies then deletes, not atomic.
 /// chmod, chown, chtimes and truncate follow <see cref="S3FileSystemOptions.SetstatMode"/>; symbolic and hard links,
-/// random-access writes and read-write opens are not supported.
+/// random-access writes and read-write opens are not supported. Its capabilities: <see cref="IVfsServerSideCopy"/>,
+/// <see cref="IVfsSpaceInfo"/> and <see cref="IVfsInfoProbe"/> (an existence check without an exception).
 /// </summary>
-public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCopy, IVfsSpaceInfo, IDisposable
+public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCopy, IVfsSpaceInfo, IVfsInfoProbe, IDisposable
 {
-    private const uint FilePermissions = 0x1A4; // 0644
-    private const uint DirectoryPermissions = 0x1ED; // 0755
-
     private readonly bool _ownsClient;
 
     /// <summary>Creates a file system with its own SDK client; see <see cref="S3FileSystemOptions"/> for every setting.</summary>
     /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
     public S3FileSystem(S3FileSystemOptions options, ILogger<S3FileSystem>? logger = null)
-        : this(Checked(options), S3ClientFactory.Create(options), root: null, logger ?? (ILogger)NullLogger.Instance, ownsClient: true)
+        : this(S3FileSystemOptions.Checked(options), S3ClientFactory.Create(options), root: null, logger ?? (ILogger)NullLogger.Instance, ownsClient: true)
     {
     }
 
@@ -113,7 +111,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
                 string name = common[prefix.Length..].TrimEnd('/');
                 if (name.Length > 0 && !name.Contains('/', StringComparison.Ordinal))
                 {
-                    yield return DirectoryInfo(name, null);
+                    yield return S3Entries.Directory(name, null);
                 }
             }
             foreach (var item in page.S3Objects ?? [])
@@ -122,7 +120,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
                 string name = item.Key[prefix.Length..];
                 if (name.Length > 0 && !name.Contains('/', StringComparison.Ordinal))
                 {
-                    yield return FileInfo(name, item.Size ?? 0, item.LastModified);
+                    yield return S3Entries.File(name, item.Size ?? 0, item.LastModified);
                 }
             }
             if (!any)
@@ -156,7 +154,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
                 ? new VfsException(VfsError.IsADirectory, "Is a directory.")
                 : new VfsException(VfsError.NotFound, "No such file.");
         }
-        var info = FileInfo(S3Keys.Name(path), head.ContentLength, head.LastModified);
+        var info = S3Entries.File(S3Keys.Name(path), head.ContentLength, head.LastModified);
         return new S3Reader(this, key, info, head.ETag);
     }
 
@@ -270,18 +268,23 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>One HEAD request, and one LIST of at most one key when no object has the name.</remarks>
+    ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+        => TryGetInfoAsync(path, cancellationToken);
+
     internal async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, CancellationToken cancellationToken)
     {
         if (S3Keys.IsRoot(path))
         {
-            return DirectoryInfo("/", null);
+            return S3Entries.Directory("/", null);
         }
         var head = await HeadAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
         if (head is not null)
         {
-            return FileInfo(S3Keys.Name(path), head.ContentLength, head.LastModified);
+            return S3Entries.File(S3Keys.Name(path), head.ContentLength, head.LastModified);
         }
-        return await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false) ? DirectoryInfo(S3Keys.Name(path), null) : null;
+        return await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false) ? S3Entries.Directory(S3Keys.Name(path), null) : null;
     }
 
     internal async ValueTask<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken cancellationToken)
@@ -383,28 +386,5 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
             return;
         }
         throw new VfsException(VfsError.Unsupported, "Operation not supported by the storage.");
-    }
-
-    internal static VfsFileInfo FileInfo(string name, long size, DateTime? lastModified)
-    {
-        var time = lastModified is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.UnixEpoch;
-        return new VfsFileInfo { Name = name, Type = VfsFileType.File, Size = size, Permissions = FilePermissions, LastWriteTime = time, LastAccessTime = time };
-    }
-
-    private static VfsFileInfo DirectoryInfo(string name, DateTime? lastModified)
-    {
-        var time = lastModified is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.UnixEpoch;
-        return new VfsFileInfo { Name = name, Type = VfsFileType.Directory, Permissions = DirectoryPermissions, LastWriteTime = time, LastAccessTime = time };
-    }
-
-    private static S3FileSystemOptions Checked(S3FileSystemOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var errors = S3FileSystemOptionsValidator.Errors(options).ToList();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", errors), nameof(options));
-        }
-        return options;
     }
 }

@@ -153,4 +153,16 @@ public sealed class S3FileSystemOptions
     /// <summary>Redacts the secrets, so the options can be logged or shown.</summary>
     public override string ToString() =>
         $"S3 bucket={Bucket} region={Region} endpoint={Endpoint} prefix={KeyPrefix} pathStyle={ForcePathStyle} credentials={(string.IsNullOrEmpty(AccessKeyId) ? "default-chain" : "static")} sseC={(string.IsNullOrEmpty(SseCustomerKey) ? "off" : "on")}";
+
+    /// <summary>The options, or <see cref="ArgumentException"/> listing every problem.</summary>
+    internal static S3FileSystemOptions Checked(S3FileSystemOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = S3FileSystemOptionsValidator.Errors(options).ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+        return options;
+    }
 }

@@ -144,7 +144,7 @@ internal sealed class S3Writer : IVfsWriter
     }
 
     public ValueTask<VfsFileInfo> GetInfoAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromResult(S3FileSystem.FileInfo(_name, _position, DateTime.UtcNow));
+        ValueTask.FromResult(S3Entries.File(_name, _position, DateTime.UtcNow));
 
     public async ValueTask DisposeAsync()
     {

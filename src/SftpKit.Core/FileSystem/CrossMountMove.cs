@@ -170,8 +170,8 @@ internal sealed class CrossMountMove(MountedFileSystem owner, MountTarget source
 
     private async ValueTask CopyLinkAsync(string sourcePath, string targetPath, bool replace, CancellationToken cancellationToken)
     {
-        var sourceLinks = MountedFileSystem.Require<IVfsSymbolicLinks>(Src);
-        var targetLinks = MountedFileSystem.Require<IVfsSymbolicLinks>(Dst);
+        var sourceLinks = VfsCapabilities.Require<IVfsSymbolicLinks>(Src);
+        var targetLinks = VfsCapabilities.Require<IVfsSymbolicLinks>(Dst);
         string text = await sourceLinks.ReadSymbolicLinkAsync(sourcePath, cancellationToken);
         if (text.StartsWith('/'))
         {

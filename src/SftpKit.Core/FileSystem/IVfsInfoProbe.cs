@@ -1,12 +1,13 @@
 namespace SftpKit.FileSystem;
 
 /// <summary>
-/// A file system that can answer "no such file" without throwing. The SFTP layer and the account policy layer ask
-/// whether the target exists on every upload OPEN, and for a new file the answer is always "no": through
+/// A capability: answers "no such file" without throwing. The SFTP layer and the account policy layer ask whether
+/// the target exists on every upload OPEN, and for a new file the answer is always "no": through
 /// <see cref="IVirtualFileSystem.GetInfoAsync"/> that is an exception thrown and re-thrown through every async layer,
-/// which cost more than the file system calls themselves.
+/// which can cost more than the storage call itself. A file system without it is asked through
+/// <see cref="IVirtualFileSystem.GetInfoAsync"/>, with <see cref="VfsError.NotFound"/> caught.
 /// </summary>
-internal interface IVfsInfoProbe
+public interface IVfsInfoProbe
 {
     /// <summary>
     /// As <see cref="IVirtualFileSystem.GetInfoAsync"/>, but null where that would throw
@@ -22,7 +23,7 @@ internal static class VfsInfoProbe
     /// <summary>The entry's attributes, or null when it does not exist (<see cref="VfsError.NotFound"/>).</summary>
     public static async ValueTask<VfsFileInfo?> TryGetInfoAsync(IVirtualFileSystem fs, string path, bool followLinks, CancellationToken cancellationToken)
     {
-        if (fs is IVfsInfoProbe probe)
+        if (fs.GetCapability<IVfsInfoProbe>() is { } probe)
         {
             return await probe.TryGetInfoAsync(path, followLinks, cancellationToken).ConfigureAwait(false);
         }

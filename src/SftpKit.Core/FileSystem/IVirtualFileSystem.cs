@@ -6,9 +6,10 @@ namespace SftpKit.FileSystem;
 /// and never contain <c>.</c> or <c>..</c> segments, empty segments, NUL or control characters. Implementations map
 /// them under their own root and must never reach outside it (e.g. through symbolic links).
 /// Failures are reported as <see cref="VfsException"/> with a <see cref="VfsError"/>; protocol layers map those to
-/// generic client messages. Optional abilities are separate interfaces detected at runtime
+/// generic client messages. Optional abilities are capabilities found through <see cref="GetCapability{T}"/>
 /// (<see cref="IVfsSymbolicLinks"/>, <see cref="IVfsHardLinks"/>, <see cref="IVfsSpaceInfo"/>,
-/// <see cref="IVfsServerSideCopy"/>, <see cref="IVfsRandomAccessWrites"/>).
+/// <see cref="IVfsServerSideCopy"/>, <see cref="IVfsRandomAccessWrites"/>, <see cref="IVfsInfoProbe"/>), never
+/// through casts: a decorator answers for the file system it wraps.
 /// </summary>
 public interface IVirtualFileSystem
 {
@@ -46,6 +47,18 @@ public interface IVirtualFileSystem
     /// atomically where the storage can (posix-rename@openssh.com).
     /// </summary>
     ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The optional capability <typeparamref name="T"/> (e.g. <see cref="IVfsSymbolicLinks"/>), or null when this file
+    /// system does not have it. Every protocol asks here, once per operation, instead of casting. The default returns
+    /// this instance when it implements <typeparamref name="T"/>. A decorator passes the lookup through to the file
+    /// system it wraps and answers with its own wrapper only for the capabilities it changes, so it never claims one
+    /// the wrapped file system lacks. An implementation may answer with another object than itself.
+    /// </summary>
+    /// <typeparam name="T">The capability interface.</typeparam>
+    T? GetCapability<T>()
+        where T : class
+        => this as T;
 }
 
 /// <summary>Positional reads of one open file.</summary>

@@ -93,7 +93,7 @@ internal sealed class InMemoryWriter : IVfsRandomAccessWriter
         }
         if (_publishPath is not null)
         {
-            _owner.Publish(_file, _publishPath, _createNew);
+            Publish(_publishPath);
         }
         _completed = true;
         return ValueTask.CompletedTask;
@@ -116,6 +116,29 @@ internal sealed class InMemoryWriter : IVfsRandomAccessWriter
             }
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Moves the finished atomic upload under its name, replacing any existing file.</summary>
+    private void Publish(string path)
+    {
+        lock (_owner.Gate)
+        {
+            var lookup = _owner.Resolve(path, followFinal: true);
+            switch (lookup.Node)
+            {
+                case null:
+                    InMemoryEntries.CheckName(lookup.Name);
+                    break;
+                case InMemoryFile when _createNew:
+                    throw new VfsException(VfsError.AlreadyExists, "The file exists.");
+                case InMemoryFile:
+                    _owner.Unlink(lookup.Parent!, lookup.Name);
+                    break;
+                default:
+                    throw new VfsException(VfsError.IsADirectory, "The path is a directory.");
+            }
+            _owner.Link(lookup.Parent!, lookup.Name, _file);
+        }
     }
 
     internal void EnsureWritable()

@@ -1,20 +1,18 @@
-using System.Text;
-
 namespace SftpKit.FileSystem;
 
-/// <summary>Tree operations of <see cref="InMemoryFileSystem"/>: path resolution, links, sizes. Callers hold <c>_gate</c>.</summary>
+/// <summary>Tree operations of <see cref="InMemoryFileSystem"/>: path resolution, links, sizes. Callers hold <see cref="Gate"/>.</summary>
 public sealed partial class InMemoryFileSystem
 {
-    private readonly record struct Lookup(InMemoryDirectory? Parent, string Name, InMemoryNode? Node);
+    internal readonly record struct Lookup(InMemoryDirectory? Parent, string Name, InMemoryNode? Node);
 
     /// <summary>
     /// Walks <paramref name="path"/>, following links in every segment but the last (and the last too when
     /// <paramref name="followFinal"/>). Parent is null only for the root itself.
     /// </summary>
-    private Lookup Resolve(string path, bool followFinal)
+    internal Lookup Resolve(string path, bool followFinal)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var pending = SplitPath(VirtualPath.Normalize(path));
+        var pending = InMemoryEntries.SplitPath(VirtualPath.Normalize(path));
         int hops = 0;
         while (true)
         {
@@ -32,7 +30,7 @@ public sealed partial class InMemoryFileSystem
                     {
                         throw new VfsException(VfsError.Failure, "Too many levels of symbolic links.");
                     }
-                    var next = SplitPath(VirtualPath.Normalize(link.Target, dirPath));
+                    var next = InMemoryEntries.SplitPath(VirtualPath.Normalize(link.Target, dirPath));
                     next.AddRange(pending.Skip(i + 1));
                     pending = next;
                     restarted = true;
@@ -56,45 +54,7 @@ public sealed partial class InMemoryFileSystem
         }
     }
 
-    private static List<string> SplitPath(string normalized)
-        => [.. normalized.Split('/', StringSplitOptions.RemoveEmptyEntries)];
-
-    private static InMemoryNode RequireNode(Lookup lookup)
-        => lookup.Node ?? throw new VfsException(VfsError.NotFound, "No such file or directory.");
-
-    private static InMemoryFile RequireFile(Lookup lookup) => RequireNode(lookup) switch
-    {
-        InMemoryFile file => file,
-        InMemoryDirectory => throw new VfsException(VfsError.IsADirectory, "The path is a directory."),
-        _ => throw new VfsException(VfsError.Failure, "The path is not a regular file."),
-    };
-
-    private static void CheckName(string name)
-    {
-        if (Encoding.UTF8.GetByteCount(name) > MaxNameLength)
-        {
-            throw new VfsException(VfsError.InvalidPath, "Name too long.");
-        }
-    }
-
-    private static bool IsInside(InMemoryDirectory candidate, InMemoryDirectory ancestor)
-    {
-        // Directories have one name each, so walking down from the ancestor finds the candidate if it is inside.
-        if (ReferenceEquals(candidate, ancestor))
-        {
-            return true;
-        }
-        foreach (var child in ancestor.Children.Values)
-        {
-            if (child is InMemoryDirectory dir && IsInside(candidate, dir))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void Link(InMemoryDirectory parent, string name, InMemoryNode node)
+    internal void Link(InMemoryDirectory parent, string name, InMemoryNode node)
     {
         parent.Children.Add(name, node);
         parent.LastWriteTime = Now;
@@ -104,7 +64,7 @@ public sealed partial class InMemoryFileSystem
         }
     }
 
-    private void Unlink(InMemoryDirectory parent, string name)
+    internal void Unlink(InMemoryDirectory parent, string name)
     {
         var node = parent.Children[name];
         parent.Children.Remove(name);
@@ -134,7 +94,7 @@ public sealed partial class InMemoryFileSystem
     }
 
     /// <summary>Checks capacity for growing <paramref name="file"/> to <paramref name="newLength"/> and accounts for it.</summary>
-    private void Resize(InMemoryFile file, long newLength)
+    internal void Resize(InMemoryFile file, long newLength)
     {
         long delta = newLength - file.Length;
         if (file.Counted && delta > 0 && _capacityBytes is { } capacity && _usedBytes + delta > capacity)

@@ -10,8 +10,7 @@ namespace SftpKit.FileSystem;
 /// Paths are virtual, so a link can never point outside the tree: targets are resolved with
 /// <see cref="VirtualPath.Normalize"/>, relative ones against the link's directory.
 /// </summary>
-public sealed partial class InMemoryFileSystem :
-    IVirtualFileSystem, IVfsRandomAccessWrites, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy
+public sealed partial class InMemoryFileSystem : IVirtualFileSystem, IVfsRandomAccessWrites, IVfsSpaceInfo
 {
     /// <summary>Most symbolic links followed while resolving one path, as Linux's MAXSYMLINKS. Defaults to 40.</summary>
     public const int MaxLinkHops = 40;
@@ -27,6 +26,8 @@ public sealed partial class InMemoryFileSystem :
     private readonly long? _capacityBytes;
     private long _usedBytes;
     private long _nodeCount = 1;
+    private readonly InMemoryLinks _links;
+    private readonly InMemoryCopy _copy;
 
     /// <summary>Creates an empty file system whose root is a 0755 directory.</summary>
     /// <param name="capacityBytes">
@@ -42,9 +43,24 @@ public sealed partial class InMemoryFileSystem :
         }
         _capacityBytes = capacityBytes;
         _root = new InMemoryDirectory(DirectoryPermissions, Now) { LinkCount = 1 };
+        _links = new InMemoryLinks(this);
+        _copy = new InMemoryCopy(this);
     }
 
-    private static DateTimeOffset Now => DateTimeOffset.UtcNow;
+    internal static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    /// <summary>The lock every access to the tree holds.</summary>
+    internal Lock Gate => _gate;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// This instance for <see cref="IVfsRandomAccessWrites"/> and <see cref="IVfsSpaceInfo"/>;
+    /// <see cref="IVfsSymbolicLinks"/>, <see cref="IVfsHardLinks"/> and <see cref="IVfsServerSideCopy"/> are objects of
+    /// their own.
+    /// </remarks>
+    public T? GetCapability<T>()
+        where T : class
+        => VfsCapabilities.FirstOf<T>(this, _links, _copy);
 
     /// <summary>Bytes of file content currently held (uploads in progress included).</summary>
     public long UsedBytes
@@ -80,7 +96,7 @@ public sealed partial class InMemoryFileSystem :
                 var lookup = Resolve(current, followFinal: true);
                 if (lookup.Node is null)
                 {
-                    CheckName(segment);
+                    InMemoryEntries.CheckName(segment);
                     var created = new InMemoryDirectory(DirectoryPermissions, Now);
                     Link(lookup.Parent!, lookup.Name, created);
                     dir = created;
@@ -100,7 +116,7 @@ public sealed partial class InMemoryFileSystem :
                     file.LastWriteTime = Now;
                     break;
                 case null:
-                    CheckName(target.Name);
+                    InMemoryEntries.CheckName(target.Name);
                     var newFile = new InMemoryFile(0x1A4, Now) { Counted = true };
                     Resize(newFile, content.Length);
                     newFile.Write(0, content);
@@ -119,7 +135,7 @@ public sealed partial class InMemoryFileSystem :
         string normalized = VirtualPath.Normalize(path);
         lock (_gate)
         {
-            return RequireFile(Resolve(normalized, followFinal: true)).ToArray();
+            return InMemoryEntries.RequireFile(Resolve(normalized, followFinal: true)).ToArray();
         }
     }
 
@@ -146,7 +162,7 @@ public sealed partial class InMemoryFileSystem :
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var node = RequireNode(Resolve(path, followLinks));
+            var node = InMemoryEntries.RequireNode(Resolve(path, followLinks));
             return ValueTask.FromResult(node.ToInfo(VirtualPath.GetName(path)));
         }
     }
@@ -158,7 +174,7 @@ public sealed partial class InMemoryFileSystem :
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var node = RequireNode(Resolve(path, followLinks));
+            var node = InMemoryEntries.RequireNode(Resolve(path, followLinks));
             if (change.Size is { } size)
             {
                 if (size < 0)
@@ -195,7 +211,7 @@ public sealed partial class InMemoryFileSystem :
         VfsFileInfo[] snapshot;
         lock (_gate)
         {
-            var node = RequireNode(Resolve(path, followFinal: true));
+            var node = InMemoryEntries.RequireNode(Resolve(path, followFinal: true));
             var dir = node as InMemoryDirectory ?? throw new VfsException(VfsError.NotADirectory, "Not a directory.");
             snapshot = new VfsFileInfo[dir.Children.Count];
             int i = 0;
@@ -218,7 +234,7 @@ public sealed partial class InMemoryFileSystem :
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var file = RequireFile(Resolve(path, followFinal: true));
+            var file = InMemoryEntries.RequireFile(Resolve(path, followFinal: true));
             return ValueTask.FromResult<IVfsReader>(new InMemoryReader(this, file, VirtualPath.GetName(path)));
         }
     }
@@ -252,7 +268,7 @@ public sealed partial class InMemoryFileSystem :
             };
             if (existing is null)
             {
-                CheckName(lookup.Name);
+                InMemoryEntries.CheckName(lookup.Name);
             }
             string name = VirtualPath.GetName(path);
             if (options.Atomic)
@@ -299,7 +315,7 @@ public sealed partial class InMemoryFileSystem :
             {
                 throw new VfsException(VfsError.AlreadyExists, "The path exists.");
             }
-            CheckName(lookup.Name);
+            InMemoryEntries.CheckName(lookup.Name);
             Link(lookup.Parent!, lookup.Name, new InMemoryDirectory(DirectoryPermissions, Now));
         }
         return ValueTask.CompletedTask;
@@ -312,7 +328,7 @@ public sealed partial class InMemoryFileSystem :
         lock (_gate)
         {
             var lookup = Resolve(path, followFinal: false);
-            var node = RequireNode(lookup);
+            var node = InMemoryEntries.RequireNode(lookup);
             if (node is InMemoryDirectory)
             {
                 throw new VfsException(VfsError.IsADirectory, "The path is a directory.");
@@ -329,7 +345,7 @@ public sealed partial class InMemoryFileSystem :
         lock (_gate)
         {
             var lookup = Resolve(path, followFinal: false);
-            var node = RequireNode(lookup);
+            var node = InMemoryEntries.RequireNode(lookup);
             if (lookup.Parent is null)
             {
                 throw new VfsException(VfsError.PermissionDenied, "The root cannot be removed.");
@@ -351,7 +367,7 @@ public sealed partial class InMemoryFileSystem :
         lock (_gate)
         {
             var source = Resolve(from, followFinal: false);
-            var node = RequireNode(source);
+            var node = InMemoryEntries.RequireNode(source);
             var target = Resolve(to, followFinal: false);
             if (source.Parent is null || target.Parent is null)
             {
@@ -361,7 +377,7 @@ public sealed partial class InMemoryFileSystem :
             {
                 return ValueTask.CompletedTask; // same entry, or two hard links of one file: rename(2) does nothing
             }
-            if (node is InMemoryDirectory && IsInside(target.Parent, (InMemoryDirectory)node))
+            if (node is InMemoryDirectory && InMemoryEntries.IsInside(target.Parent, (InMemoryDirectory)node))
             {
                 throw new VfsException(VfsError.InvalidPath, "A directory cannot move inside itself.");
             }
@@ -384,7 +400,7 @@ public sealed partial class InMemoryFileSystem :
             }
             else
             {
-                CheckName(target.Name);
+                InMemoryEntries.CheckName(target.Name);
             }
             source.Parent.Children.Remove(source.Name);
             source.Parent.LastWriteTime = Now;
@@ -395,69 +411,12 @@ public sealed partial class InMemoryFileSystem :
     }
 
     /// <inheritdoc />
-    public ValueTask CreateSymbolicLinkAsync(string linkPath, string target, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (target.Length == 0)
-        {
-            throw new VfsException(VfsError.InvalidPath, "Empty link target.");
-        }
-        _ = VirtualPath.Normalize(target); // rejects control characters and overlong text
-        lock (_gate)
-        {
-            var lookup = Resolve(linkPath, followFinal: false);
-            if (lookup.Node is not null)
-            {
-                throw new VfsException(VfsError.AlreadyExists, "The path exists.");
-            }
-            CheckName(lookup.Name);
-            Link(lookup.Parent!, lookup.Name, new InMemorySymbolicLink(target, Now));
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask<string> ReadSymbolicLinkAsync(string linkPath, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            var node = RequireNode(Resolve(linkPath, followFinal: false));
-            var link = node as InMemorySymbolicLink ?? throw new VfsException(VfsError.Failure, "Not a symbolic link.");
-            return ValueTask.FromResult(link.Target);
-        }
-    }
-
-    /// <inheritdoc />
-    public ValueTask CreateHardLinkAsync(string existingPath, string newPath, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            var node = RequireNode(Resolve(existingPath, followFinal: false));
-            if (node is InMemoryDirectory)
-            {
-                throw new VfsException(VfsError.PermissionDenied, "Directories cannot be hard-linked.");
-            }
-            var lookup = Resolve(newPath, followFinal: false);
-            if (lookup.Node is not null)
-            {
-                throw new VfsException(VfsError.AlreadyExists, "The path exists.");
-            }
-            CheckName(lookup.Name);
-            Link(lookup.Parent!, lookup.Name, node);
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
     public ValueTask<VfsSpaceInfo> GetSpaceAsync(string path, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            _ = RequireNode(Resolve(path, followFinal: true));
+            _ = InMemoryEntries.RequireNode(Resolve(path, followFinal: true));
             long total = _capacityBytes ?? Math.Max(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, _usedBytes);
             long totalBlocks = total / BlockSize;
             long freeBlocks = Math.Max(0, (total - _usedBytes) / BlockSize);
@@ -465,81 +424,6 @@ public sealed partial class InMemoryFileSystem :
             return ValueTask.FromResult(new VfsSpaceInfo(
                 BlockSize, totalBlocks, freeBlocks, freeBlocks, totalFiles, totalFiles - _nodeCount, MaxNameLength));
         }
-    }
-
-    /// <inheritdoc />
-    public ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (fromOffset < 0 || length < 0 || toOffset < 0)
-        {
-            throw new VfsException(VfsError.Failure, "Negative offset or length.");
-        }
-        lock (_gate)
-        {
-            var source = RequireFile(Resolve(from, followFinal: true));
-            var targetLookup = Resolve(to, followFinal: true);
-            var target = targetLookup.Node switch
-            {
-                InMemoryFile file => file,
-                null => null,
-                InMemoryDirectory => throw new VfsException(VfsError.IsADirectory, "The target is a directory."),
-                _ => throw new VfsException(VfsError.Failure, "The target is not a regular file."),
-            };
-            if (target is null)
-            {
-                CheckName(targetLookup.Name);
-                target = new InMemoryFile(0x1A4, Now) { Counted = true };
-                Link(targetLookup.Parent!, targetLookup.Name, target);
-            }
-            CopyRange(source, fromOffset, length, target, toOffset);
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Readers and writers of this instance only (others get null); the copy happens under the file system's lock.</remarks>
-    public ValueTask<long?> CopyOpenAsync(IVfsReader source, long sourceOffset, long length, IVfsRandomAccessWriter target, long targetOffset,
-        CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (source is not InMemoryReader reader || !ReferenceEquals(reader.Owner, this)
-            || target is not InMemoryWriter writer || !ReferenceEquals(writer.Owner, this))
-        {
-            return ValueTask.FromResult<long?>(null);
-        }
-        if (sourceOffset < 0 || length < 0 || targetOffset < 0)
-        {
-            throw new VfsException(VfsError.Failure, "Negative offset or length.");
-        }
-        writer.EnsureWritable();
-        lock (_gate)
-        {
-            return ValueTask.FromResult<long?>(CopyRange(reader.File, sourceOffset, length, writer.File, targetOffset));
-        }
-    }
-
-    /// <summary>Copies in place without an intermediate buffer (memmove semantics when source and target are one file). Caller holds the lock.</summary>
-    private long CopyRange(InMemoryFile source, long sourceOffset, long length, InMemoryFile target, long targetOffset)
-    {
-        long available = Math.Max(0, source.Length - sourceOffset);
-        long count = length == 0 ? available : Math.Min(length, available);
-        if (count == 0)
-        {
-            return 0;
-        }
-        long end = targetOffset + count;
-        if (end > Array.MaxLength)
-        {
-            throw new VfsException(VfsError.NoSpace, "File too large for memory storage.");
-        }
-        if (end > target.Length)
-        {
-            Resize(target, end);
-        }
-        target.CopyFrom(source, sourceOffset, (int)count, targetOffset);
-        target.LastWriteTime = Now;
-        return count;
     }
 
     // ---- used by the reader and writer ----
@@ -571,29 +455,6 @@ public sealed partial class InMemoryFileSystem :
             }
             file.Write(offset, data);
             file.LastWriteTime = Now;
-        }
-    }
-
-    /// <summary>Moves a finished atomic upload under its name, replacing any existing file.</summary>
-    internal void Publish(InMemoryFile pending, string path, bool createNew)
-    {
-        lock (_gate)
-        {
-            var lookup = Resolve(path, followFinal: true);
-            switch (lookup.Node)
-            {
-                case null:
-                    CheckName(lookup.Name);
-                    break;
-                case InMemoryFile when createNew:
-                    throw new VfsException(VfsError.AlreadyExists, "The file exists.");
-                case InMemoryFile:
-                    Unlink(lookup.Parent!, lookup.Name);
-                    break;
-                default:
-                    throw new VfsException(VfsError.IsADirectory, "The path is a directory.");
-            }
-            Link(lookup.Parent!, lookup.Name, pending);
         }
     }
 

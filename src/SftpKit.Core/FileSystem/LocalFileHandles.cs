@@ -13,7 +13,7 @@ internal static class LocalHandleInfo
             handle.DangerousAddRef(ref added);
             if (UnixNative.FStat((int)handle.DangerousGetHandle()) is { } stat)
             {
-                return LocalFileSystem.ToInfo(stat, name);
+                return LocalEntries.ToInfo(stat, name);
             }
         }
         finally
@@ -181,7 +181,7 @@ internal sealed class LocalWriter : IVfsRandomAccessWriter
             if (_directory is not null)
             {
                 int renameErrno = UnixNative.RenameAt(_directory, Path.GetFileName(_tempPath), Path.GetFileName(_targetPath), overwrite: !_createNew);
-                return renameErrno == 0 ? true : throw LocalFileSystem.MoveError(renameErrno);
+                return renameErrno == 0 ? true : throw LocalEntries.MoveError(renameErrno);
             }
             // The directory was confined when the upload opened; check again in case it was swapped meanwhile.
             string parent = Path.GetDirectoryName(_targetPath)!;
@@ -191,7 +191,7 @@ internal sealed class LocalWriter : IVfsRandomAccessWriter
                 throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
             }
             string target = Path.Combine(realParent, Path.GetFileName(_targetPath));
-            int moveErrno = LocalFileSystem.TryMoveEntry(_tempPath, target, overwrite: !_createNew);
+            int moveErrno = LocalEntries.TryMoveEntry(_tempPath, target, overwrite: !_createNew);
             if (moveErrno == UnixErrno.EXDEV)
             {
                 // A configured temp directory on another file system: copy + delete, no longer atomic.
@@ -203,7 +203,7 @@ internal sealed class LocalWriter : IVfsRandomAccessWriter
             }
             else if (moveErrno != 0)
             {
-                throw LocalFileSystem.MoveError(moveErrno);
+                throw LocalEntries.MoveError(moveErrno);
             }
             return true;
         });

@@ -30,7 +30,7 @@ public sealed partial class LocalFileSystem
                 if (!exists)
                 {
                     UnixNative.SetMode(handle, newMode);
-                    ApplyOwner(handle);
+                    _owner.Apply(handle);
                 }
                 if (options.Truncate)
                 {
@@ -88,7 +88,7 @@ public sealed partial class LocalFileSystem
             }
             else
             {
-                ApplyOwner(tempHandle);
+                _owner.Apply(tempHandle);
             }
             return new LocalWriter(this, tempHandle, name, options.Offset, temp, real, options.CreateNew, directoryHandle);
         }

@@ -28,8 +28,7 @@ namespace SftpKit.FileSystem;
 /// Symbolic links created by clients are stored relative to their directory, so they resolve inside the root for
 /// any process; an absolute virtual target is read back as the same virtual path.
 /// </summary>
-public sealed partial class LocalFileSystem :
-    IVirtualFileSystem, IVfsRandomAccessWrites, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy, IVfsInfoProbe
+public sealed partial class LocalFileSystem : IVirtualFileSystem, IVfsRandomAccessWrites, IVfsSpaceInfo, IVfsInfoProbe
 {
     internal const string TempPrefix = ".sftpkit-";
     internal const string TempSuffix = ".tmp";
@@ -39,6 +38,9 @@ public sealed partial class LocalFileSystem :
     private readonly LocalPathResolver _paths;
     private readonly LocalFileSystemOptions _options;
     private readonly string? _tempDirectory;
+    private readonly LocalLinks _links;
+    private readonly LocalServerSideCopy _copy;
+    private readonly LocalOwner _owner;
 
     /// <summary>Creates the file system, creating <see cref="LocalFileSystemOptions.RootPath"/> if it is missing.</summary>
     /// <exception cref="ArgumentException">RootPath is empty.</exception>
@@ -61,12 +63,28 @@ public sealed partial class LocalFileSystem :
             Directory.CreateDirectory(temp);
             _tempDirectory = Path.GetFullPath(temp);
         }
+        _owner = new LocalOwner(options);
+        _links = new LocalLinks(this);
+        _copy = new LocalServerSideCopy(this);
     }
 
     /// <summary>The canonical real path of the root directory.</summary>
     public string RootPath => _paths.Root;
 
     internal LocalPathResolver Paths => _paths;
+
+    internal LocalOwner Owner => _owner;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// This instance for <see cref="IVfsRandomAccessWrites"/>, <see cref="IVfsSpaceInfo"/> and
+    /// <see cref="IVfsInfoProbe"/>; <see cref="IVfsSymbolicLinks"/> and <see cref="IVfsHardLinks"/> (made through the
+    /// confined parent directory, stored relative) and <see cref="IVfsServerSideCopy"/> (copy_file_range(2) where it
+    /// can, else a 256 KiB buffer) are objects of their own.
+    /// </remarks>
+    public T? GetCapability<T>()
+        where T : class
+        => VfsCapabilities.FirstOf<T>(this, _links, _copy);
 
     /// <inheritdoc />
     public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
@@ -94,7 +112,7 @@ public sealed partial class LocalFileSystem :
                 SetInfoConfined(real, change);
                 return true;
             }
-            var stat = Describe(real, VirtualPath.GetName(path));
+            var stat = LocalEntries.Describe(real, VirtualPath.GetName(path));
             bool isLink = stat.Type == VfsFileType.SymbolicLink;
             if (change.Size is { } size)
             {
@@ -132,55 +150,12 @@ public sealed partial class LocalFileSystem :
     public async IAsyncEnumerable<VfsFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string real = Run(() => _paths.Resolve(path, followFinal: true));
-        var listing = UnixNative.HasDirectoryCalls && ProcFdAvailable ? ListConfined(real, cancellationToken) : ListByPath(real, cancellationToken);
+        var listing = UnixNative.HasDirectoryCalls && LocalListing.ProcFdAvailable ? LocalListing.ListConfined(this, real, cancellationToken) : LocalListing.ListByPath(real, cancellationToken);
         foreach (var info in listing)
         {
             yield return info;
         }
         await Task.CompletedTask;
-    }
-
-    /// <summary>The listing where no directory handle can be enumerated: by path, each entry checked then described.</summary>
-    private static IEnumerable<VfsFileInfo> ListByPath(string real, CancellationToken cancellationToken)
-    {
-        var entries = Run(() =>
-        {
-            var dir = new DirectoryInfo(real);
-            if (!dir.Exists)
-            {
-                throw File.Exists(real)
-                    ? new VfsException(VfsError.NotADirectory, "Not a directory.")
-                    : new VfsException(VfsError.NotFound, "No such file or directory.");
-            }
-            return dir.EnumerateFileSystemInfos().GetEnumerator();
-        });
-        using (entries)
-        {
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                VfsFileInfo? info;
-                bool more = Run(() => entries.MoveNext());
-                if (!more)
-                {
-                    break;
-                }
-                var entry = entries.Current;
-                if (IsUploadTemporary(entry.Name))
-                {
-                    continue; // an atomic upload in progress
-                }
-                try
-                {
-                    info = Describe(entry.FullName, entry.Name);
-                }
-                catch (VfsException)
-                {
-                    continue; // vanished while listing
-                }
-                yield return info;
-            }
-        }
     }
 
     /// <inheritdoc />
@@ -226,7 +201,7 @@ public sealed partial class LocalFileSystem :
                     int errno = UnixNative.MakeDirectoryAt(parent, name, mode);
                     if (errno == 0)
                     {
-                        ApplyOwner(parent, name);
+                        _owner.Apply(parent, name);
                     }
                     return errno;
                 });
@@ -238,7 +213,7 @@ public sealed partial class LocalFileSystem :
                 throw LocalErrorMapper.FromErrno(errno);
             }
             UnixNative.SetMode(real, mode); // mkdir applied the process umask, not ours
-            ApplyOwner(real);
+            _owner.Apply(real);
             return true;
         });
         return ValueTask.CompletedTask;
@@ -251,7 +226,7 @@ public sealed partial class LocalFileSystem :
         Run(() =>
         {
             string real = _paths.Resolve(path, followFinal: false);
-            var info = Describe(real, "");
+            var info = LocalEntries.Describe(real, "");
             if (info.Type == VfsFileType.Directory)
             {
                 throw new VfsException(VfsError.IsADirectory, "Is a directory.");
@@ -278,7 +253,7 @@ public sealed partial class LocalFileSystem :
             {
                 throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
             }
-            var info = Describe(real, "");
+            var info = LocalEntries.Describe(real, "");
             if (info.Type != VfsFileType.Directory)
             {
                 throw new VfsException(VfsError.NotADirectory, "Not a directory.");
@@ -306,7 +281,7 @@ public sealed partial class LocalFileSystem :
             {
                 throw new VfsException(VfsError.PermissionDenied, "Permission denied.");
             }
-            _ = Describe(source, ""); // NotFound before anything else
+            _ = LocalEntries.Describe(source, ""); // NotFound before anything else
             if (UnixNative.HasDirectoryCalls)
             {
                 // Both parents are pinned and checked inside the root first, so a link swapped into either path
@@ -318,126 +293,11 @@ public sealed partial class LocalFileSystem :
                 int errno = UnixNative.RenameAt(fromParent, sourceName, toParent, targetName, overwrite);
                 if ((errno != UnixErrno.EINVAL && errno != UnixErrno.ENOSYS) || overwrite)
                 {
-                    return errno == 0 ? true : throw MoveError(errno);
+                    return errno == 0 ? true : throw LocalEntries.MoveError(errno);
                 }
                 // RENAME_NOREPLACE unsupported by this file system: the path-based check-then-rename below.
             }
-            MoveEntry(source, target, overwrite);
-            return true;
-        });
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>rename(2), or rename without replacing when <paramref name="overwrite"/> is false.</summary>
-    internal static void MoveEntry(string source, string target, bool overwrite)
-    {
-        int errno = TryMoveEntry(source, target, overwrite);
-        if (errno != 0)
-        {
-            throw MoveError(errno);
-        }
-    }
-
-    /// <summary>As <see cref="MoveEntry"/>, returning the errno (0 on success).</summary>
-    internal static int TryMoveEntry(string source, string target, bool overwrite)
-    {
-        if (overwrite)
-        {
-            return UnixNative.Rename(source, target);
-        }
-        int errno = UnixNative.RenameNoReplaceOrUnsupported(source, target);
-        if (errno == -1)
-        {
-            // No renameat2 here: check, then rename (a racing creator may still be replaced).
-            errno = UnixNative.LStat(target, out _) is not null || Path.Exists(target)
-                ? UnixErrno.EEXIST
-                : UnixNative.Rename(source, target);
-        }
-        return errno;
-    }
-
-    internal static VfsException MoveError(int errno) => errno == UnixErrno.EINVAL
-        ? new VfsException(VfsError.InvalidPath, "A directory cannot move inside itself.")
-        : LocalErrorMapper.FromErrno(errno);
-
-    /// <inheritdoc />
-    public ValueTask CreateSymbolicLinkAsync(string linkPath, string target, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (target.Length == 0)
-        {
-            throw new VfsException(VfsError.InvalidPath, "Empty link target.");
-        }
-        Run(() =>
-        {
-            var (parent, name) = _paths.ResolveParent(linkPath);
-            string stored = LocalLinkTargets.ToStored(target, _paths.ToVirtual(parent));
-            if (UnixNative.HasDirectoryCalls)
-            {
-                using var directory = OpenConfinedDirectory(parent);
-                ThrowOnErrno(UnixNative.SymbolicLinkAt(stored, directory, name));
-                ApplyOwner(directory, name);
-                return true;
-            }
-            string real = parent == "/" ? "/" + name : parent + "/" + name;
-            File.CreateSymbolicLink(real, stored);
-            ApplyOwner(real);
-            return true;
-        });
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask<string> ReadSymbolicLinkAsync(string linkPath, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Run(() =>
-        {
-            var (parent, name) = _paths.ResolveParent(linkPath);
-            if (UnixNative.HasDirectoryCalls)
-            {
-                using var directory = OpenConfinedDirectory(parent);
-                string text = UnixNative.ReadLinkAt(directory, name, out int errno) ?? throw (errno == UnixErrno.EINVAL
-                    ? new VfsException(VfsError.Failure, "Not a symbolic link.")
-                    : LocalErrorMapper.FromErrno(errno));
-                return LocalLinkTargets.ToVirtual(text, _paths.ToVirtual(parent), _paths);
-            }
-            string real = parent == "/" ? "/" + name : parent + "/" + name;
-            var info = new FileInfo(real);
-            if (!info.Exists && !Directory.Exists(real) && info.LinkTarget is null)
-            {
-                throw new VfsException(VfsError.NotFound, "No such file or directory.");
-            }
-            string stored = info.LinkTarget ?? throw new VfsException(VfsError.Failure, "Not a symbolic link.");
-            return LocalLinkTargets.ToVirtual(stored, _paths.ToVirtual(parent), _paths);
-        }));
-    }
-
-    /// <inheritdoc />
-    public ValueTask CreateHardLinkAsync(string existingPath, string newPath, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        Run(() =>
-        {
-            // link(2) on Linux links a symbolic link itself, never its target, so the existing entry's real
-            // parent being inside the root is enough.
-            string existing = _paths.Resolve(existingPath, followFinal: false);
-            string created = _paths.Resolve(newPath, followFinal: false);
-            if (UnixNative.HasDirectoryCalls)
-            {
-                LinkConfined(existing, created);
-                return true;
-            }
-            if (Describe(existing, "").Type == VfsFileType.Directory)
-            {
-                throw new VfsException(VfsError.PermissionDenied, "Directories cannot be hard-linked.");
-            }
-            int errno = UnixNative.Link(existing, created);
-            if (errno != 0)
-            {
-                throw LocalErrorMapper.FromErrno(errno);
-            }
+            LocalEntries.MoveEntry(source, target, overwrite);
             return true;
         });
         return ValueTask.CompletedTask;
@@ -460,39 +320,6 @@ public sealed partial class LocalFileSystem :
         }));
     }
 
-    /// <inheritdoc />
-    /// <remarks>
-    /// Both files are opened as every other operation opens them (resolved inside the root, handles re-checked), then
-    /// copied in the kernel with copy_file_range(2) where it can, else through a 256 KiB buffer.
-    /// </remarks>
-    public async ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
-    {
-        if (fromOffset < 0 || length < 0 || toOffset < 0)
-        {
-            throw new VfsException(VfsError.Failure, "Negative offset or length.");
-        }
-        await using var reader = (LocalReader)await OpenReadAsync(from, cancellationToken);
-        await using var writer = (LocalWriter)await OpenWriteAsync(to, new VfsWriteOptions { Atomic = false, Offset = toOffset }, cancellationToken);
-        await LocalFileCopy.CopyAsync(reader.Handle, fromOffset, length, writer.Handle, toOffset, cancellationToken);
-        await writer.CompleteAsync(cancellationToken);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>
-    /// Only a reader and a writer opened by this instance qualify (others get null); their descriptors were confined
-    /// when opened, so nothing is resolved again. Copies with copy_file_range(2), else through a 256 KiB buffer.
-    /// </remarks>
-    public async ValueTask<long?> CopyOpenAsync(IVfsReader source, long sourceOffset, long length, IVfsRandomAccessWriter target, long targetOffset,
-        CancellationToken cancellationToken)
-    {
-        if (source is not LocalReader reader || !ReferenceEquals(reader.Owner, this) || target is not LocalWriter writer || !ReferenceEquals(writer.Owner, this))
-        {
-            return null;
-        }
-        writer.EnsureWritable();
-        return await LocalFileCopy.CopyAsync(reader.Handle, sourceOffset, length, writer.Handle, targetOffset, cancellationToken);
-    }
-
     // ---- helpers ----
 
     /// <summary>Opens <paramref name="real"/> and checks the handle's real path is still inside the root.</summary>
@@ -508,80 +335,6 @@ public sealed partial class LocalFileSystem :
         {
             handle.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>Attributes of a real path, the final component not followed.</summary>
-    internal static VfsFileInfo Describe(string real, string name)
-        => TryDescribe(real, name) ?? throw new VfsException(VfsError.NotFound, "No such file or directory.");
-
-    /// <summary>As <see cref="Describe"/>, but null (no exception) when nothing is at <paramref name="real"/>.</summary>
-    internal static VfsFileInfo? TryDescribe(string real, string name)
-    {
-        if (UnixNative.LStat(real, out int errno) is { } stat)
-        {
-            return ToInfo(stat, name);
-        }
-        if (errno == UnixErrno.ENOENT)
-        {
-            return null;
-        }
-        if (errno != 0)
-        {
-            throw LocalErrorMapper.FromErrno(errno);
-        }
-        FileSystemInfo info = Directory.Exists(real) ? new DirectoryInfo(real) : new FileInfo(real);
-        if (!info.Exists && info.LinkTarget is null)
-        {
-            return null;
-        }
-        return new VfsFileInfo
-        {
-            Name = name,
-            Type = info.LinkTarget is not null ? VfsFileType.SymbolicLink : info is DirectoryInfo ? VfsFileType.Directory : VfsFileType.File,
-            Size = info is FileInfo file && info.LinkTarget is null ? file.Length : 0,
-            Permissions = (uint)info.UnixFileMode,
-            LastWriteTime = info.LastWriteTimeUtc,
-            LastAccessTime = info.LastAccessTimeUtc,
-        };
-    }
-
-    internal static VfsFileInfo ToInfo(UnixStat stat, string name) => new()
-    {
-        Name = name,
-        Type = stat.Type,
-        Size = stat.Type == VfsFileType.Directory ? 0 : stat.Size,
-        Permissions = stat.Mode & 0xFFF,
-        LastWriteTime = stat.WriteTime,
-        LastAccessTime = stat.AccessTime,
-        Uid = stat.Uid,
-        Gid = stat.Gid,
-        LinkCount = (uint)Math.Clamp(stat.LinkCount, 1, uint.MaxValue),
-    };
-
-    private bool ChangesOwner => (_options.Uid is not null || _options.Gid is not null) && UnixNative.IsRoot;
-
-    private void ApplyOwner(SafeFileHandle handle)
-    {
-        if (ChangesOwner)
-        {
-            _ = UnixNative.FChown(handle, _options.Uid ?? uint.MaxValue, _options.Gid ?? uint.MaxValue); // -1 keeps
-        }
-    }
-
-    private void ApplyOwner(SafeFileHandle directory, string name)
-    {
-        if (ChangesOwner)
-        {
-            _ = UnixNative.ChownAt(directory, name, _options.Uid ?? uint.MaxValue, _options.Gid ?? uint.MaxValue); // -1 keeps
-        }
-    }
-
-    private void ApplyOwner(string real)
-    {
-        if (ChangesOwner)
-        {
-            _ = UnixNative.LChown(real, _options.Uid ?? uint.MaxValue, _options.Gid ?? uint.MaxValue); // -1 keeps
         }
     }
 

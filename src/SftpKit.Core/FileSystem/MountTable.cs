@@ -77,6 +77,9 @@ internal sealed class MountTable
     /// <summary>The mounts with normalised paths, in the order given.</summary>
     public IReadOnlyList<VfsMount> Mounts { get; }
 
+    /// <summary>The root file system, then every mounted one.</summary>
+    public IEnumerable<IVirtualFileSystem> FileSystems => Mounts.Select(m => m.FileSystem).Prepend(_root);
+
     /// <summary>The file system owning <paramref name="path"/> (normalised) and the path inside it; the longest mount prefix wins.</summary>
     public MountTarget Resolve(string path)
     {

@@ -21,15 +21,15 @@ namespace SftpKit.FileSystem;
 /// streamed with a pooled buffer of <see cref="CopyBufferSize"/> bytes into an atomic upload, directories are copied
 /// recursively up to <see cref="MountedFileSystemOptions.MaxCrossMountEntries"/> entries, symbolic links are
 /// recreated. Such a move is not atomic: if copying fails, what was copied is removed and the source is kept.</item>
-/// <item>Symbolic and hard links are created only inside one file system; a link whose target lies in another
-/// mount is refused with <see cref="VfsError.Unsupported"/>. Server-side copy inside one file system uses its
-/// <see cref="IVfsServerSideCopy"/> when it has one, otherwise the bytes are streamed.</item>
-/// <item>A capability the owning file system lacks fails with <see cref="VfsError.Unsupported"/>. Random-access
-/// writes are a property of each writer (<see cref="IVfsRandomAccessWriter"/>), so mounts with and without them mix.</item>
+/// <item>Capabilities (<see cref="GetCapability{T}"/>) are present when a file system of the table has them and are
+/// routed by path: symbolic and hard links are created only inside one file system (a link whose target lies in
+/// another mount is refused with <see cref="VfsError.Unsupported"/>); server-side copy inside one file system uses
+/// its <see cref="IVfsServerSideCopy"/> when it has one, otherwise the bytes are streamed. A capability the owning
+/// file system lacks fails with <see cref="VfsError.Unsupported"/>. Random-access writes are a property of each
+/// writer (<see cref="IVfsRandomAccessWriter"/>), so mounts with and without them mix.</item>
 /// </list>
 /// </summary>
-public sealed partial class MountedFileSystem :
-    IVirtualFileSystem, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy, IVfsInfoProbe
+public sealed partial class MountedFileSystem : IVirtualFileSystem, IVfsInfoProbe
 {
     /// <summary>Size of the pooled buffer a copy across file systems streams through, in bytes. 128 KiB.</summary>
     public const int CopyBufferSize = 128 * 1024;
@@ -40,6 +40,11 @@ public sealed partial class MountedFileSystem :
     private readonly MountedFileSystemOptions _options;
     private readonly ILogger _logger;
     private readonly DateTimeOffset _created = DateTimeOffset.UtcNow;
+    private readonly SymbolicLinks? _symbolicLinks;
+    private readonly HardLinks? _hardLinks;
+    private readonly Space? _space;
+    private readonly Copy? _copy;
+    private readonly RandomAccessWrites? _randomAccessWrites;
 
     /// <summary>Combines <paramref name="root"/> with <paramref name="mounts"/>.</summary>
     /// <param name="root">The file system seen everywhere no mount is.</param>
@@ -53,6 +58,11 @@ public sealed partial class MountedFileSystem :
         _options = options ?? new MountedFileSystemOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxCrossMountEntries, 1, nameof(options));
         _logger = logger ?? NullLogger.Instance;
+        _symbolicLinks = AnyHas<IVfsSymbolicLinks>() ? new SymbolicLinks(this) : null;
+        _hardLinks = AnyHas<IVfsHardLinks>() ? new HardLinks(this) : null;
+        _space = AnyHas<IVfsSpaceInfo>() ? new Space(_table) : null;
+        _copy = AnyHas<IVfsServerSideCopy>() ? new Copy(_table) : null;
+        _randomAccessWrites = _table.FileSystems.All(fs => fs.GetCapability<IVfsRandomAccessWrites>() is not null) ? RandomAccessWrites.Instance : null;
     }
 
     /// <summary>Combines <paramref name="root"/> with <paramref name="mounts"/>, with default options.</summary>
@@ -76,6 +86,7 @@ public sealed partial class MountedFileSystem :
         return await target.FileSystem.GetInfoAsync(target.Path, followLinks, cancellationToken);
     }
 
+    /// <inheritdoc />
     async ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
     {
         path = VirtualPath.Normalize(path);

@@ -13,7 +13,7 @@ namespace SftpKit.Policies;
 /// usage current after it. Denials are <see cref="VfsException"/>s with <see cref="VfsError.PermissionDenied"/> or
 /// <see cref="VfsError.QuotaExceeded"/>, which every protocol maps to its own generic error.
 /// </summary>
-internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, IVfsHardLinks, IVfsSpaceInfo, IVfsServerSideCopy, IVfsInfoProbe
+internal sealed partial class PolicyFileSystem : IVirtualFileSystem, IVfsInfoProbe
 {
     private readonly IVirtualFileSystem _inner;
     private readonly SftpAccountPolicy _policy;
@@ -26,6 +26,10 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         _policy = policy;
         _ledger = ledger;
         _events = events ?? new PolicyEvents(null, policy.UserName, SftpEventProtocol.Sftp, null, null);
+        _symbolicLinks = inner.GetCapability<IVfsSymbolicLinks>() is { } symbolic ? new SymbolicLinks(this, symbolic) : null;
+        _hardLinks = inner.GetCapability<IVfsHardLinks>() is { } hard ? new HardLinks(this, hard) : null;
+        _space = inner.GetCapability<IVfsSpaceInfo>() is { } space ? new Space(this, space) : null;
+        _copy = inner.GetCapability<IVfsServerSideCopy>() is { } copy ? new Copy(this, copy) : null;
     }
 
     internal PolicyEvents Events => _events;
@@ -264,103 +268,6 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
         }
     }
 
-    public ValueTask CreateSymbolicLinkAsync(string linkPath, string target, CancellationToken cancellationToken) =>
-        _events.Enabled
-            ? _events.RunAsync(SftpEventKind.Symlink, linkPath, target, pre: false, () => CreateSymbolicLinkCoreAsync(linkPath, target, cancellationToken), cancellationToken)
-            : CreateSymbolicLinkCoreAsync(linkPath, target, cancellationToken);
-
-    private async ValueTask CreateSymbolicLinkCoreAsync(string linkPath, string target, CancellationToken cancellationToken)
-    {
-        Require(DirectoryOf(linkPath), SftpPermission.CreateSymlinks);
-        await Capability<IVfsSymbolicLinks>().CreateSymbolicLinkAsync(linkPath, target, cancellationToken).ConfigureAwait(false);
-    }
-
-    public ValueTask<string> ReadSymbolicLinkAsync(string linkPath, CancellationToken cancellationToken)
-    {
-        Require(DirectoryOf(linkPath), SftpPermission.List);
-        return Capability<IVfsSymbolicLinks>().ReadSymbolicLinkAsync(linkPath, cancellationToken);
-    }
-
-    public ValueTask CreateHardLinkAsync(string existingPath, string newPath, CancellationToken cancellationToken) =>
-        _events.Enabled
-            ? _events.RunAsync(SftpEventKind.Symlink, newPath, existingPath, pre: false, () => CreateHardLinkCoreAsync(existingPath, newPath, cancellationToken), cancellationToken)
-            : CreateHardLinkCoreAsync(existingPath, newPath, cancellationToken);
-
-    private async ValueTask CreateHardLinkCoreAsync(string existingPath, string newPath, CancellationToken cancellationToken)
-    {
-        Require(DirectoryOf(newPath), SftpPermission.CreateSymlinks);
-        RequireName(existingPath);
-        RequireName(newPath);
-        var links = Capability<IVfsHardLinks>();
-        var info = await _inner.GetInfoAsync(existingPath, followLinks: false, cancellationToken).ConfigureAwait(false);
-        var scope = _policy.QuotaFor(newPath);
-        if (info.Type == VfsFileType.File)
-        {
-            await EnsureRoomAsync(scope, info.Size, newFile: true, cancellationToken).ConfigureAwait(false);
-        }
-        await links.CreateHardLinkAsync(existingPath, newPath, cancellationToken).ConfigureAwait(false);
-        if (info.Type == VfsFileType.File)
-        {
-            await AccountAsync(scope, info.Size, 1).ConfigureAwait(false);
-        }
-    }
-
-    public async ValueTask<VfsSpaceInfo> GetSpaceAsync(string path, CancellationToken cancellationToken)
-    {
-        Require(DirectoryOf(path), SftpPermission.List);
-        var space = await Capability<IVfsSpaceInfo>().GetSpaceAsync(path, cancellationToken).ConfigureAwait(false);
-        var scope = _policy.QuotaFor(path);
-        if (scope.SizeLimit <= 0 && scope.FilesLimit <= 0)
-        {
-            return space;
-        }
-        // With a quota, report the quota as the file system's size, as users expect from df.
-        var usage = await _ledger.Store.GetAsync(scope.Owner, cancellationToken).ConfigureAwait(false);
-        long blockSize = Math.Max(1, space.BlockSize);
-        long totalBlocks = space.TotalBlocks, freeBlocks = space.FreeBlocks, availBlocks = space.AvailableBlocks;
-        if (scope.SizeLimit > 0)
-        {
-            totalBlocks = scope.SizeLimit / blockSize;
-            long free = Math.Max(0, scope.SizeLimit - usage.Size) / blockSize;
-            freeBlocks = Math.Min(free, space.FreeBlocks);
-            availBlocks = Math.Min(free, space.AvailableBlocks);
-        }
-        long totalFiles = space.TotalFiles, freeFiles = space.FreeFiles;
-        if (scope.FilesLimit > 0)
-        {
-            totalFiles = scope.FilesLimit;
-            freeFiles = Math.Max(0, scope.FilesLimit - usage.Files);
-        }
-        return space with { TotalBlocks = totalBlocks, FreeBlocks = freeBlocks, AvailableBlocks = availBlocks, TotalFiles = totalFiles, FreeFiles = freeFiles };
-    }
-
-    public ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken) =>
-        _events.Enabled
-            ? _events.RunAsync(SftpEventKind.Copy, from, to, pre: false, () => CopyCoreAsync(from, fromOffset, length, to, toOffset, cancellationToken), cancellationToken)
-            : CopyCoreAsync(from, fromOffset, length, to, toOffset, cancellationToken);
-
-    private async ValueTask CopyCoreAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
-    {
-        Require(DirectoryOf(from), SftpPermission.Download);
-        Require(DirectoryOf(to), SftpPermission.Copy);
-        RequireName(from);
-        RequireName(to);
-        var copy = Capability<IVfsServerSideCopy>();
-        var source = await _inner.GetInfoAsync(from, followLinks: true, cancellationToken).ConfigureAwait(false);
-        var before = await TryGetInnerInfoAsync(to, followLinks: true, cancellationToken).ConfigureAwait(false);
-        long end = toOffset + (length == 0 ? Math.Max(0, source.Size - fromOffset) : length);
-        long growth = Math.Max(0, end - (before?.Size ?? 0));
-        var scope = _policy.QuotaFor(to);
-        if (_policy.MaxUploadFileSize > 0 && end > _policy.MaxUploadFileSize)
-        {
-            throw QuotaExceeded();
-        }
-        await EnsureRoomAsync(scope, growth, newFile: before is null, cancellationToken).ConfigureAwait(false);
-        await copy.CopyAsync(from, fromOffset, length, to, toOffset, cancellationToken).ConfigureAwait(false);
-        var after = await TryGetInnerInfoAsync(to, followLinks: true, CancellationToken.None).ConfigureAwait(false);
-        await AccountAsync(scope, (after?.Size ?? 0) - (before?.Size ?? 0), before is null && after is not null ? 1 : 0).ConfigureAwait(false);
-    }
-
     internal async ValueTask EnsureRoomAsync(QuotaScope scope, long growth, bool newFile, CancellationToken cancellationToken, long extraFiles = 0)
     {
         if (!scope.Tracked || !scope.Limited)
@@ -445,9 +352,6 @@ internal sealed class PolicyFileSystem : IVirtualFileSystem, IVfsSymbolicLinks, 
             throw Denied();
         }
     }
-
-    private T Capability<T>() where T : class =>
-        _inner as T ?? throw new VfsException(VfsError.Unsupported, "Operation unsupported.");
 
     private static string DirectoryOf(string path) => path == VirtualPath.Root ? VirtualPath.Root : VirtualPath.GetParent(path);
 

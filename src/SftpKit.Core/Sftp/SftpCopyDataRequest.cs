@@ -75,7 +75,7 @@ internal sealed class SftpCopyDataRequest(SftpRequestContext context)
     /// <summary>The file system's own copy between the two open files, or null when it has none for them.</summary>
     private async ValueTask<long?> TryCopyServerSideAsync(SftpFileHandle source, long from, long length, SftpUpload upload, long to)
     {
-        if (context.Fs is not IVfsServerSideCopy copier || source.Upload is not null || source.Reader is not { } sourceReader)
+        if (context.Fs.GetCapability<IVfsServerSideCopy>() is not { } copier || source.Upload is not null || source.Reader is not { } sourceReader)
         {
             return null;
         }

@@ -118,5 +118,5 @@ internal sealed class SftpRequestContext
 
     public T RequireCapability<T>()
         where T : class
-        => Fs as T ?? throw new VfsException(VfsError.Unsupported, "Not supported by this storage.");
+        => VfsCapabilities.Require<T>(Fs);
 }

@@ -39,6 +39,11 @@ internal sealed class MountPointView(MountedFileSystem fs, string prefix) :
 {
     private string P(string path) => path == "/" ? prefix : prefix + path;
 
+    /// <summary>This view's own path-translating capabilities; the random-access marker is the mounted file system's.</summary>
+    public T? GetCapability<T>()
+        where T : class
+        => this as T ?? (typeof(T) == typeof(IVfsRandomAccessWrites) ? ((IVirtualFileSystem)fs).GetCapability<T>() : null);
+
     public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken) => fs.GetInfoAsync(P(path), followLinks, cancellationToken);
 
     public ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken) => fs.SetInfoAsync(P(path), change, followLinks, cancellationToken);

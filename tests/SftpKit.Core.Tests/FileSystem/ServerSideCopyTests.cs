@@ -12,7 +12,7 @@ public abstract class ServerSideCopyTests : IAsyncLifetime
 
     protected IVirtualFileSystem Fs => _fs ?? throw new InvalidOperationException("Not initialised.");
 
-    private IVfsServerSideCopy Copier => (IVfsServerSideCopy)Fs;
+    private IVfsServerSideCopy Copier => Fs.Capability<IVfsServerSideCopy>();
 
     protected abstract IVirtualFileSystem CreateFileSystem();
 
@@ -128,7 +128,7 @@ public sealed class InMemoryServerSideCopyTests : ServerSideCopyTests
     public async Task PathCopy_WithinOneFile_IsAMemmove()
     {
         await PutAsync("/m", "0123456789"u8.ToArray());
-        await ((IVfsServerSideCopy)Fs).CopyAsync("/m", 0, 6, "/m", 2, Ct);
+        await Fs.CopyAsync("/m", 0, 6, "/m", 2, Ct);
         Assert.Equal("0101234589"u8.ToArray(), await GetAsync("/m"));
     }
 
@@ -180,7 +180,7 @@ public sealed class LocalServerSideCopyTests : ServerSideCopyTests
             await File.WriteAllBytesAsync(Path.Combine(_root, "s"), content);
             await using var reader = await fs.OpenReadAsync("/s", Ct);
             await using var writer = (IVfsRandomAccessWriter)await fs.OpenWriteAsync("/t", new VfsWriteOptions(), Ct);
-            Assert.Equal(content.Length, await fs.CopyOpenAsync(reader, 0, 0, writer, 0, Ct));
+            Assert.Equal(content.Length, await fs.Capability<IVfsServerSideCopy>().CopyOpenAsync(reader, 0, 0, writer, 0, Ct));
             await writer.CompleteAsync(Ct);
             Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(_root, "t")));
         }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SftpKit.FileSystem;
 using SftpKit.Sftp;
+using SftpKit.Tests.FileSystem;
 
 namespace SftpKit.Tests.Sftp;
 
@@ -97,35 +98,19 @@ public class SftpCopyDataTests
     }
 
     /// <summary>The in-memory file system behind a wrapper that counts server-side copies it was asked for.</summary>
-    private sealed class CountingCopyFileSystem(InMemoryFileSystem inner) : IVirtualFileSystem, IVfsRandomAccessWrites, IVfsServerSideCopy
+    private sealed class CountingCopyFileSystem(InMemoryFileSystem inner) : ForwardingFileSystem(inner), IVfsRandomAccessWrites, IVfsServerSideCopy
     {
         public int CopiedOpen { get; private set; }
 
-        public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken) => inner.GetInfoAsync(path, followLinks, cancellationToken);
-
-        public ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken) => inner.SetInfoAsync(path, change, followLinks, cancellationToken);
-
-        public IAsyncEnumerable<VfsFileInfo> ListAsync(string path, CancellationToken cancellationToken) => inner.ListAsync(path, cancellationToken);
-
-        public ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken) => inner.OpenReadAsync(path, cancellationToken);
-
-        public ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken) => inner.OpenWriteAsync(path, options, cancellationToken);
-
-        public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken) => inner.CreateDirectoryAsync(path, cancellationToken);
-
-        public ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken) => inner.DeleteFileAsync(path, cancellationToken);
-
-        public ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken) => inner.DeleteDirectoryAsync(path, cancellationToken);
-
-        public ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken) => inner.RenameAsync(from, to, overwrite, cancellationToken);
+        private IVfsServerSideCopy Copier => ((IVirtualFileSystem)inner).GetCapability<IVfsServerSideCopy>()!;
 
         public ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
-            => inner.CopyAsync(from, fromOffset, length, to, toOffset, cancellationToken);
+            => Copier.CopyAsync(from, fromOffset, length, to, toOffset, cancellationToken);
 
         public async ValueTask<long?> CopyOpenAsync(IVfsReader source, long sourceOffset, long length, IVfsRandomAccessWriter target, long targetOffset,
             CancellationToken cancellationToken)
         {
-            long? copied = await inner.CopyOpenAsync(source, sourceOffset, length, target, targetOffset, cancellationToken);
+            long? copied = await Copier.CopyOpenAsync(source, sourceOffset, length, target, targetOffset, cancellationToken);
             if (copied is not null)
             {
                 CopiedOpen++;

@@ -117,7 +117,7 @@ public sealed class SftpLsetstatTests : IDisposable
         else
         {
             var memory = new InMemoryFileSystem();
-            await memory.CreateSymbolicLinkAsync("/dangling", "/nowhere", CancellationToken.None);
+            await ((IVirtualFileSystem)memory).GetCapability<IVfsSymbolicLinks>()!.CreateSymbolicLinkAsync("/dangling", "/nowhere", CancellationToken.None);
             fs = memory;
         }
         await using var client = await SftpTestClient.StartInitializedAsync(fs);

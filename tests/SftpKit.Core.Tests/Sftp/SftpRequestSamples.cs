@@ -1,5 +1,6 @@
 using SftpKit.FileSystem;
 using SftpKit.Sftp;
+using SftpKit.Tests.FileSystem;
 
 namespace SftpKit.Tests.Sftp;
 
