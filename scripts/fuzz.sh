@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs SftpKit's mutation fuzzer at full size: every parser a client reaches (packet decoder, version line, kex,
-# userauth, connection protocol, SFTP requests, SCP) with SFTPKIT_FUZZ_INPUTS inputs per weight unit (default
+# userauth, connection protocol, every SSH message type, SFTP requests, SCP) with SFTPKIT_FUZZ_INPUTS inputs per weight unit (default
 # 500000: about 6 million inputs in all) from seed SFTPKIT_FUZZ_SEED (default: the time). Failing inputs are
 # written to SFTPKIT_FUZZ_FAILURES (default /tmp/sftpkit-fuzz-failures/<target>/); copy them to
 # tests/SftpKit.Core.Tests/Reliability/FuzzRegressions/<target>/ to keep them as regression tests.

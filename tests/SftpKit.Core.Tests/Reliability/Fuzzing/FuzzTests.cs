@@ -26,6 +26,7 @@ public sealed class FuzzTests
         "kex" => new KeyExchangeTarget(),
         "userauth" => new UserAuthTarget(),
         "connection" => new ConnectionTarget(),
+        "messages" => new SshMessageTarget(),
         "sftp" => new SftpRequestTarget(),
         "scp" => new ScpProtocolTarget(),
         _ => throw new ArgumentException("Unknown fuzz target " + name, nameof(name)),
@@ -40,6 +41,7 @@ public sealed class FuzzTests
     [InlineData("kex", 1)]
     [InlineData("userauth", 2)]
     [InlineData("connection", 1)]
+    [InlineData("messages", 8)]
     [InlineData("sftp", 2)]
     [InlineData("scp", 2)]
     public async Task Mutated_inputs_end_in_a_documented_error_within_time_and_memory(string name, int weight)
