@@ -22,7 +22,7 @@ public sealed class SessionPipelineOpenSshTests : IAsyncDisposable
     private const int FileSize = 200_000;
     private const long Quota = 300_000;
     private readonly string _root = Directory.CreateTempSubdirectory("sftpkit-pipeline-openssh-").FullName;
-    private readonly RecordingHandler _events = new();
+    private readonly SessionPipelineTests.RecordingHandler _events = new();
     private IHost? _host;
 
     private string Home => Path.Combine(_root, "home");
@@ -58,22 +58,6 @@ public sealed class SessionPipelineOpenSshTests : IAsyncDisposable
         }
     }
 
-    private sealed class RecordingHandler : ISftpEventHandler
-    {
-        private readonly TaskCompletionSource<SftpEvent> _upload = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<SftpEvent> Upload => _upload.Task;
-
-        public ValueTask OnPostEventAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
-        {
-            if (sftpEvent.Kind == SftpEventKind.Upload)
-            {
-                _upload.TrySetResult(sftpEvent);
-            }
-            return ValueTask.CompletedTask;
-        }
-    }
-
     /// <summary>Needs OpenSSH's sftp; makes the client key and the files to upload.</summary>
     private async Task<string> PrepareAsync()
     {
@@ -88,7 +72,11 @@ public sealed class SessionPipelineOpenSshTests : IAsyncDisposable
         return (await File.ReadAllTextAsync(ClientKey + ".pub")).Trim();
     }
 
-    /// <summary>A host app with the server-wide bandwidth policy and the event handler, plus <paramref name="configure"/>.</summary>
+    /// <summary>What every test's server gets whatever authenticates: the server-wide upload limit and the event handler.</summary>
+    private ISftpServerBuilder WithServerPolicies(ISftpServerBuilder server) =>
+        server.ConfigurePolicies(p => p.MaxUploadBandwidth = LimitKiB).AddEventHandler(_events);
+
+    /// <summary>A host app serving sftp with <see cref="WithServerPolicies"/>, plus <paramref name="configure"/>.</summary>
     private async Task<int> StartAsync(Action<ISftpServerBuilder> configure)
     {
         string hostKey = Path.Combine(_root, "host_ed25519");
@@ -101,10 +89,8 @@ public sealed class SessionPipelineOpenSshTests : IAsyncDisposable
                 o.HostKeyFiles.Add(hostKey);
                 o.Limits.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
             })
-            .AddSftp()
-            .ConfigurePolicies(p => p.MaxUploadBandwidth = LimitKiB)
-            .AddEventHandler(_events);
-        configure(server);
+            .AddSftp();
+        configure(WithServerPolicies(server));
         _host = builder.Build();
         await _host.StartAsync();
         int port = ((IPEndPoint)_host.Services.GetRequiredService<ISftpServer>().EndPoints[0]).Port;
@@ -208,9 +194,7 @@ public sealed class SessionPipelineOpenSshTests : IAsyncDisposable
             Account = new SftpAccount { QuotaSize = Quota, Permissions = { ["/"] = ["*"], ["/readonly"] = ["list", "download"] } },
         };
         await user.FileSystem.CreateDirectoryAsync("/readonly", CancellationToken.None);
-        await using var host = await SftpKit.Testing.SftpTestHost.StartAsync([user], configureServer: s => s
-            .ConfigurePolicies(p => p.MaxUploadBandwidth = LimitKiB)
-            .AddEventHandler(_events));
+        await using var host = await SftpKit.Testing.SftpTestHost.StartAsync([user], configureServer: s => WithServerPolicies(s));
         await TrustHostKeyAsync(host.Port, host.HostPublicKey);
 
         await UploadThrottledAsync(host.Port, "gina", "/first.bin");
