@@ -79,7 +79,8 @@ public sealed class SessionPipelineTests : IAsyncDisposable
             ValueTask.FromResult(SshAuthResult.Fail(SshAuthFailureReason.InvalidCredentials));
     }
 
-    private sealed class RecordingHandler : ISftpEventHandler
+    /// <summary>Keeps the first Upload post-event (also used by <see cref="SessionPipelineOpenSshTests"/>).</summary>
+    internal sealed class RecordingHandler : ISftpEventHandler
     {
         private readonly TaskCompletionSource<SftpEvent> _upload = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
