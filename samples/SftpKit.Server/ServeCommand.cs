@@ -55,10 +55,14 @@ internal static class ServeCommand
         configuration.GetSection("SftpKit:Http").Bind(http);
         await using var serilog = SampleLogging.CreateLogger(configuration, SampleLoggingOptions.From(configuration, arguments), paths);
 
+        // The sample reads its own file without reload; the host default (reload appsettings.json) would put a recursive
+        // file watcher on the config directory, which holds the SQLite database, so every database write (each login
+        // writes a session lease) and every file under a home kept there woke the watcher thread.
+        string[] hostArgs = ["--hostBuilder:reloadConfigOnChange=false"];
         IHost host;
         if (http.Enabled)
         {
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = paths.ConfigDirectory });
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = paths.ConfigDirectory });
             builder.Configuration.AddConfiguration(configuration);
             builder.WebHost.UseUrls(http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             AddServices(builder, serilog, paths, arguments);
@@ -96,7 +100,7 @@ internal static class ServeCommand
         }
         else
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = paths.ConfigDirectory });
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = hostArgs, ContentRootPath = paths.ConfigDirectory });
             builder.Configuration.AddConfiguration(configuration);
             AddServices(builder, serilog, paths, arguments);
             host = builder.Build();

@@ -120,6 +120,12 @@ internal sealed class SqlDatabase
         try
         {
             await connection.OpenAsync(cancellationToken);
+            if (Dialect.Provider == SqlProvider.Sqlite && !Options.SqliteDurableCommits)
+            {
+                // Per connection, not stored in the file; cheap (no I/O). See SqlStoreOptions.SqliteDurableCommits.
+                await using var pragma = Command(connection, "PRAGMA synchronous=NORMAL");
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
             return connection;
         }
         catch

@@ -68,6 +68,16 @@ public sealed class SqlStoreOptions
     /// </summary>
     public string? InstanceId { get; set; }
 
+    /// <summary>
+    /// SQLite only: whether every commit waits for the disk (<c>PRAGMA synchronous=FULL</c>, SQLite's own default).
+    /// Defaults to false: <c>synchronous=NORMAL</c> on each connection the store opens, with the write-ahead log the
+    /// store's migrations switch on. The database stays consistent after a power loss or an OS crash, but transactions
+    /// committed since the last checkpoint may be rolled back by one (a crash of the process itself loses nothing).
+    /// Each login writes a session lease and releases it (and at most once a minute its last-login time); with FULL each
+    /// of those writes waits for an fsync. Set true where losing the last seconds of writes on power loss is not acceptable.
+    /// </summary>
+    public bool SqliteDurableCommits { get; set; }
+
     /// <summary>Timeout of each database command, in seconds. Defaults to 30.</summary>
     public int CommandTimeoutSeconds { get; set; } = 30;
 

@@ -93,7 +93,10 @@ public sealed class SftpAccount
     /// <summary>Free-form values for host applications; never interpreted by SftpKit.</summary>
     public IDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Last successful login, maintained by the store.</summary>
+    /// <summary>
+    /// Last successful login, maintained by the store. The built-in authenticator writes it only when the stored value
+    /// is at least one minute old, so it can lag the latest login by up to a minute.
+    /// </summary>
     public DateTimeOffset? LastLogin { get; set; }
 
     /// <summary>A deep copy, so callers can change it without touching a store's instance.</summary>

@@ -15,6 +15,13 @@ namespace SftpKit.Hosting;
 /// </summary>
 internal sealed partial class AccountAuthenticator : ISshAuthenticator
 {
+    /// <summary>
+    /// A login within this time of the stored <see cref="SftpAccount.LastLogin"/> does not write it again (SFTPGo keeps
+    /// a 10-minute floor for the same reason): one store write, and on SQLite one fsync, less per login for an account
+    /// that logs in often, at the price of a last-login time up to a minute old. Never affects who may log in.
+    /// </summary>
+    internal static readonly TimeSpan LastLoginWriteInterval = TimeSpan.FromMinutes(1);
+
     private readonly ISftpUserStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -99,7 +106,11 @@ internal sealed partial class AccountAuthenticator : ISshAuthenticator
                 return SshAuthResult.Continue(required[step + 1]);
             }
         }
-        await _store.RecordLoginAsync(account.UserName, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        if (account.LastLogin is not { } last || now - last >= LastLoginWriteInterval || now < last)
+        {
+            await _store.RecordLoginAsync(account.UserName, now, cancellationToken).ConfigureAwait(false);
+        }
         var principal = new SshPrincipal(account.UserName, account.HomeDirectory) { MaxSessions = account.MaxSessions };
         principal.SetFeature(account);
         return SshAuthResult.Success(principal);
