@@ -11,7 +11,8 @@
 # round, median reported), KEXES (default "default curve25519-sha256": "default" is the client's whole offer, so
 # each server picks its own preference; a name keeps only that kex in the client's offer), SFTPKIT_DLL (run this
 # SftpKit.Server.dll instead of building the work tree), SFTPKIT_BASELINE_DLL (also run this build, e.g. an older
-# one, in the same loop). Must run as root (sshd runs as root on a throwaway config; packages installed if missing).
+# one, in the same loop), WARMUP_MAX_BATCHES (default 12; warm-up below). Must run as root (sshd runs as root on a
+# throwaway config; packages installed if missing).
 #
 # Client: benchmarks/SftpKit.ConnectionRate (SSH.NET, one process, async logins). It was chosen over OpenSSH
 # `sftp -b` (a fork + exec + full client start per login, several ms of client CPU each, which would bound both
@@ -146,8 +147,27 @@ run() {
 field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# Warm-up: JIT and tiering of the .NET servers (and page cache for sshd's re-exec).
-for s in $SERVERS; do for k in $KEXES; do run "$s" "$k" 200 >/dev/null; done; done
+# Warm-up. A .NET server keeps tiering up (tier 0 -> instrumented -> tier 1, on a background thread that a loaded
+# 2-core machine starves) for the first ~1,000-2,000 logins, and its CPU per login falls 3-4x meanwhile: batches of
+# 300 logins (kex offers alternating) until a batch costs no more than 1.15x the cheapest so far, at least 4 batches
+# and at most WARMUP_MAX_BATCHES (default 12). sshd: one batch of 50 (page cache for its re-exec).
+for s in $SERVERS; do
+  if [ "$s" = openssh ]; then
+    for k in $KEXES; do run "$s" "$k" 50 >/dev/null; done
+    continue
+  fi
+  best=""; n=0
+  while :; do
+    for k in $KEXES; do
+      n=$((n + 1))
+      c=$(run "$s" "$k" 300 | field server_cpu_ms_per_login)
+      echo "  warm-up $s batch $n (kex=$k): $c ms/login" >&2
+      if [ "$n" -ge 4 ] && [ -n "$best" ] && awk -v c="$c" -v b="$best" 'BEGIN { exit !(c <= b * 1.15) }'; then break 2; fi
+      [ "$n" -ge "${WARMUP_MAX_BATCHES:-12}" ] && break 2
+      if [ -z "$best" ] || awk -v c="$c" -v b="$best" 'BEGIN { exit !(c < b) }'; then best=$c; fi
+    done
+  done
+done
 
 declare -A R C K D
 for k in $KEXES; do
