@@ -33,7 +33,7 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
             {
                 await OpenForWriteAsync(handle);
             }
-            else
+            else if (!await JoinInFlightForReadAsync(handle))
             {
                 handle.Reader = await context.Fs.OpenReadAsync(path, context.Token);
             }
@@ -52,8 +52,64 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
         await context.SendHandleAsync(id, handle);
     }
 
+    private bool Atomic => context.Options.UploadMode == SftpUploadMode.Atomic;
+
+    /// <summary>
+    /// A read-only OPEN of a path this session is uploading reads the upload back where the storage can (random
+    /// access), holding it like a write handle; elsewhere it opens the stored file.
+    /// </summary>
+    private async ValueTask<bool> JoinInFlightForReadAsync(SftpFileHandle handle)
+    {
+        if (!Atomic)
+        {
+            return false;
+        }
+        while (await context.InFlight.FindAsync(handle.Path) is { } entry)
+        {
+            if (entry.Upload.Writer is not IVfsRandomAccessWriter)
+            {
+                return false;
+            }
+            if (context.InFlight.TryAttach(entry, handle))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// An OPEN for writing of a path this session is uploading joins that upload (the file exists for this session:
+    /// EXCL fails; TRUNC of data already written is refused, as the upload cannot be cut back).
+    /// </summary>
+    private async ValueTask<bool> JoinInFlightForWriteAsync(SftpFileHandle handle)
+    {
+        var flags = handle.Flags;
+        while (await context.InFlight.FindAsync(handle.Path) is { } entry)
+        {
+            if ((flags & (SftpOpenFlags.Create | SftpOpenFlags.Exclusive)) == (SftpOpenFlags.Create | SftpOpenFlags.Exclusive))
+            {
+                throw new VfsException(VfsError.AlreadyExists, "File exists.");
+            }
+            if ((flags & SftpOpenFlags.Truncate) != 0 && entry.Upload.End > 0)
+            {
+                throw new VfsException(VfsError.Unsupported, "Cannot truncate a file while it is being uploaded.");
+            }
+            if (context.InFlight.TryAttach(entry, handle))
+            {
+                handle.AppendBase = entry.Upload.End;
+                return true;
+            }
+        }
+        return false;
+    }
+
     private async ValueTask OpenForWriteAsync(SftpFileHandle handle)
     {
+        if (Atomic && await JoinInFlightForWriteAsync(handle))
+        {
+            return;
+        }
         var flags = handle.Flags;
         var existing = await TryGetInfoAsync(handle.Path);
         if (existing is { Type: VfsFileType.Directory })
@@ -75,7 +131,7 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
         if (existing is null || (flags & SftpOpenFlags.Truncate) != 0)
         {
             bool createNew = (flags & SftpOpenFlags.Exclusive) != 0;
-            handle.Upload = await OpenUploadAsync(handle, offset: 0, truncate: existing is not null, createNew);
+            await OpenUploadAsync(handle, offset: 0, truncate: existing is not null, createNew);
         }
         else
         {
@@ -88,6 +144,10 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
         }
     }
 
+    /// <summary>
+    /// Opens the handle's upload; an atomic one is registered as in flight under its path (or, when another handle of
+    /// this session registered one there meanwhile, dropped for that one).
+    /// </summary>
     private async ValueTask<SftpUpload> OpenUploadAsync(SftpFileHandle handle, long offset, bool truncate, bool createNew)
     {
         var options = new VfsWriteOptions
@@ -95,29 +155,48 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
             Offset = offset,
             Truncate = truncate,
             CreateNew = createNew,
-            Atomic = context.Options.UploadMode == SftpUploadMode.Atomic,
+            Atomic = Atomic,
             Permissions = handle.CreatePermissions,
         };
         var writer = await context.Fs.OpenWriteAsync(handle.Path, options, context.Token);
-        return new SftpUpload(writer, context.Options.ReorderWindowBytes, context.Options.TempDirectory, context.Options.TempFilesLifespan);
+        var upload = new SftpUpload(writer, context.Options.ReorderWindowBytes, context.Options.TempDirectory, context.Options.TempFilesLifespan);
+        if (!Atomic)
+        {
+            handle.Upload = upload;
+            return upload;
+        }
+        var entry = context.InFlight.StartOrJoin(handle.Path, upload, handle);
+        if (entry.Upload != upload)
+        {
+            await upload.DisposeAsync();
+        }
+        return entry.Upload;
     }
 
     /// <summary>
-    /// Opens the upload an OPEN of an existing file without TRUNC left for later. A first WRITE at the current size,
-    /// or any APPEND, resumes (WinSCP, OpenSSH reput). A first WRITE at 0 in atomic mode starts a new atomic upload
-    /// that replaces the file when closed — so the file ends up exactly as written, not as a POSIX in-place overwrite
-    /// that would keep a longer old tail; standard mode overwrites in place. Other offsets keep the old content and
-    /// write positionally.
+    /// Opens the upload an OPEN of an existing file without TRUNC left for later (or joins the one another handle of
+    /// this session has in flight there). A first WRITE at the current size, or any APPEND, resumes (WinSCP, OpenSSH
+    /// reput). A first WRITE at 0 in atomic mode on storage without random-access writes (object stores) starts a new
+    /// atomic upload that replaces the file when closed, since the old content could not be overwritten in place;
+    /// everywhere else the old content is kept and written over positionally, as POSIX and OpenSSH's sftp-server do
+    /// (dd conv=notrunc through sshfs).
     /// </summary>
     public async ValueTask<SftpUpload> OpenDeferredUploadAsync(SftpFileHandle handle, long firstOffset)
     {
         long size = handle.DeferredSize ?? 0;
         handle.DeferredSize = null;
-        bool append = (handle.Flags & SftpOpenFlags.Append) != 0;
-        if (!append && firstOffset == 0 && size > 0)
+        if (Atomic && await JoinInFlightForWriteAsync(handle))
         {
-            bool atomic = context.Options.UploadMode == SftpUploadMode.Atomic;
-            return await OpenUploadAsync(handle, offset: 0, truncate: atomic, createNew: false);
+            return handle.Upload!;
+        }
+        bool append = (handle.Flags & SftpOpenFlags.Append) != 0;
+        if (!append && firstOffset == 0 && size > 0 && Atomic && context.Fs.GetCapability<IVfsRandomAccessWrites>() is null)
+        {
+            return await OpenUploadAsync(handle, offset: 0, truncate: true, createNew: false);
+        }
+        if (!append && firstOffset == 0 && size > 0 && !Atomic)
+        {
+            return await OpenUploadAsync(handle, offset: 0, truncate: false, createNew: false);
         }
         return await OpenUploadAsync(handle, offset: size, truncate: false, createNew: false);
     }
@@ -134,20 +213,20 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
         context.Handles.Remove(handle);
         try
         {
-            if (handle is SftpFileHandle { Upload: { Faulted: true } failed })
+            if (handle is SftpFileHandle { InFlight: { } shared } held)
+            {
+                await CloseSharedAsync(held, shared);
+            }
+            else if (handle is SftpFileHandle { Upload: { Faulted: true } failed })
             {
                 // A write failed: the client was told so; discard rather than complete a partial upload.
                 throw failed.FaultException();
             }
-            if (handle is SftpFileHandle { Upload: { } upload } file)
+            else if (handle is SftpFileHandle { Upload: { } upload } file)
             {
                 await upload.FinishAsync(context.Token);
                 await upload.Writer.CompleteAsync(context.Token);
                 SftpLog.UploadCompleted(context.Logger, context.SessionId, file.Path, upload.End);
-                foreach (var change in file.PendingChanges)
-                {
-                    await context.Fs.SetInfoAsync(file.Path, change, followLinks: true, context.Token);
-                }
             }
         }
         finally
@@ -155,6 +234,71 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
             await handle.DisposeAsync();
         }
         await context.SendOkAsync(id);
+    }
+
+    /// <summary>
+    /// CLOSE of a handle holding an atomic upload in flight: the last one publishes it (unless it failed or its path
+    /// was removed or renamed over meanwhile), then applies the attribute changes recorded for it.
+    /// </summary>
+    private async ValueTask CloseSharedAsync(SftpFileHandle handle, SftpInFlightUpload shared)
+    {
+        handle.Upload = null;
+        if (!context.InFlight.Release(handle, out _))
+        {
+            if (shared.Upload.Faulted)
+            {
+                throw shared.Upload.FaultException();
+            }
+            return;
+        }
+        try
+        {
+            var upload = shared.Upload;
+            if (upload.Faulted)
+            {
+                // A write failed: the client was told so; discard rather than complete a partial upload.
+                throw upload.FaultException();
+            }
+            if (shared.Detached)
+            {
+                SftpLog.UploadDiscarded(context.Logger, context.SessionId, shared.Path);
+                return;
+            }
+            await upload.FinishAsync(context.Token);
+            await upload.Writer.CompleteAsync(context.Token);
+            SftpLog.UploadCompleted(context.Logger, context.SessionId, shared.Path, upload.End);
+            foreach (var change in shared.PendingChanges)
+            {
+                await ApplyRecordedChangeAsync(shared.Path, change);
+            }
+        }
+        finally
+        {
+            try
+            {
+                await shared.Upload.DisposeAsync();
+            }
+            finally
+            {
+                context.InFlight.Finish(shared);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies a SETSTAT recorded while the upload was in flight. The client was answered OK then; a change this
+    /// storage cannot make (chtimes on object storage) is logged, not turned into a failed CLOSE of a published file.
+    /// </summary>
+    private async ValueTask ApplyRecordedChangeAsync(string path, VfsAttributeChange change)
+    {
+        try
+        {
+            await context.Fs.SetInfoAsync(path, change, followLinks: true, context.Token);
+        }
+        catch (VfsException ex) when (ex.Error == VfsError.Unsupported)
+        {
+            SftpLog.FileSystemError(context.Logger, context.SessionId, "setstat", ex.Error);
+        }
     }
 
     public async Task ReadAsync(uint id, SftpPayloadReader reader)
@@ -321,6 +465,10 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
     /// <summary>Attributes of an open file handle (as FSTAT sees them, an upload's unflushed end included).</summary>
     public async ValueTask<VfsFileInfo> GetHandleInfoAsync(SftpFileHandle handle)
     {
+        if (handle.InFlight is { } shared)
+        {
+            return await shared.GetInfoAsync(context.Token);
+        }
         if (handle.Upload is { } upload)
         {
             var info = await upload.Writer.GetInfoAsync(context.Token);
@@ -344,10 +492,9 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
         }
         if (change is not null)
         {
-            if (handle is SftpFileHandle { Upload: not null } file && context.Options.UploadMode == SftpUploadMode.Atomic)
+            if (handle is SftpFileHandle { InFlight: { } shared })
             {
-                // The upload is not under its name yet: apply when it is published.
-                file.PendingChanges.Add(change);
+                await context.Paths.ChangeInFlightAsync(shared, change);
             }
             else
             {
