@@ -31,8 +31,12 @@ public sealed class S3SshfsTests : IClassFixture<DefaultS3SftpServer>
         await using var mount = await SshfsMount.MountAsync(_server.Directory, user, _server.Port, _server.ClientKey, "/");
         await Task.Run(async () =>
         {
+            await SshfsMount.RunAsync("touch", mount["touched.txt"]);
+            Assert.Equal(0, new FileInfo(mount["touched.txt"]).Length);
+            Assert.Empty(await mount.SettleAsync("touched.txt"));
+            Assert.Empty(await _s3.GetAsync(prefix + "touched.txt"));
 
-            foreach (int size in new[] { 3_000_017, (11 * 1024 * 1024) + 5 })
+            foreach (int size in new[] { 1, 700_001, 3_000_017, (11 * 1024 * 1024) + 5 })
             {
                 byte[] content = RandomNumberGenerator.GetBytes(size);
                 await mount.CopyAndCompareAsync(local, $"copy-{size}.bin", content);

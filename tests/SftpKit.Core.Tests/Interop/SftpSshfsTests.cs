@@ -49,6 +49,7 @@ public sealed class SftpSshfsTests : IClassFixture<SftpTestServer>
 
             Directory.CreateDirectory(mount["sub"]);
             await File.WriteAllTextAsync(Path.Combine(mount["sub"], "note.txt"), "note");
+            Assert.Equal("note"u8.ToArray(), await mount.SettleAsync("sub/note.txt"));
             Assert.Equal("note", await File.ReadAllTextAsync(HomePath("fs/sub/note.txt")));
             File.Delete(Path.Combine(mount["sub"], "note.txt"));
             Directory.Delete(mount["sub"]);

@@ -46,6 +46,13 @@ internal sealed class SshfsMount : IAsyncDisposable
     /// <summary>The path of <paramref name="name"/> inside the mount.</summary>
     public string this[string name] => System.IO.Path.Combine(Path, name);
 
+    /// <summary>
+    /// Reads <paramref name="name"/> through the mount. The kernel sends a file's RELEASE (SFTP CLOSE) after close(2)
+    /// has returned, so another connection (the test looking at the storage) may not see an atomic upload yet; an OPEN
+    /// on the mount's own connection is ordered behind that CLOSE, so after this the file is published.
+    /// </summary>
+    public Task<byte[]> SettleAsync(string name) => File.ReadAllBytesAsync(this[name]);
+
     /// <summary>Runs a tool and fails the test, with its output, unless it exits 0.</summary>
     public static async Task RunAsync(string tool, params string[] arguments)
     {
@@ -63,6 +70,7 @@ internal sealed class SshfsMount : IAsyncDisposable
         Assert.Equal(0, new FileInfo(this[name]).Length);
         await RunAsync("touch", "-m", "-d", "2021-02-03 04:05:06Z", this[name]);
         Assert.Equal(new DateTime(2021, 2, 3, 4, 5, 6, DateTimeKind.Utc), File.GetLastWriteTimeUtc(this[name]));
+        Assert.Empty(await SettleAsync(name));
     }
 
     /// <summary><c>cp</c> of <paramref name="content"/> into the mount, then <c>cmp</c> reading it back through the mount.</summary>
