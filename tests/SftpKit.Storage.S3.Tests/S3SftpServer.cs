@@ -12,9 +12,10 @@ namespace SftpKit.Tests.Storage.S3;
 
 /// <summary>
 /// A real SftpKit server whose accounts keep their files in S3 (provider <c>s3</c>, registered with
-/// <c>AddS3Storage</c>), with a small reorder window so out-of-order clients reach the temp-file spill.
+/// <c>AddS3Storage</c>), with a small reorder window so out-of-order clients reach the temp-file spill
+/// (<see cref="DefaultS3SftpServer"/>: the SFTP subsystem's defaults instead).
 /// </summary>
-public sealed class S3SftpServer : IAsyncLifetime
+public class S3SftpServer : IAsyncLifetime
 {
     public const string Password = "correct horse battery";
     public const long ReorderWindow = 512 * 1024;
@@ -34,6 +35,9 @@ public sealed class S3SftpServer : IAsyncLifetime
     public ConcurrentQueue<SftpEvent> Events { get; } = new();
 
     public int Port { get; private set; }
+
+    /// <summary>True to keep every SFTP subsystem default (reorder window, temp directory).</summary>
+    protected virtual bool SftpDefaults => false;
 
     public async ValueTask InitializeAsync()
     {
@@ -62,8 +66,11 @@ public sealed class S3SftpServer : IAsyncLifetime
             .AddEventHandler(new Recorder(Events))
             .AddSftp(o =>
             {
-                o.ReorderWindowBytes = ReorderWindow;
-                o.TempDirectory = SpillDirectory;
+                if (!SftpDefaults)
+                {
+                    o.ReorderWindowBytes = ReorderWindow;
+                    o.TempDirectory = SpillDirectory;
+                }
             });
         _host = builder.Build();
         await _host.StartAsync();
@@ -160,4 +167,10 @@ public sealed class S3SftpServer : IAsyncLifetime
             return ValueTask.CompletedTask;
         }
     }
+}
+
+/// <summary>The S3-backed server with the SFTP subsystem's defaults (atomic uploads, 8 MiB reorder window).</summary>
+public sealed class DefaultS3SftpServer : S3SftpServer
+{
+    protected override bool SftpDefaults => true;
 }

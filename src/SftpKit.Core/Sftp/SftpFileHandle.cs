@@ -5,7 +5,7 @@ namespace SftpKit.Sftp;
 /// <summary>
 /// An OPEN handle: a reader, an upload, or both (read-write). When an existing file is opened for writing without
 /// TRUNC the upload is opened at the first WRITE, whose offset tells resume (at the current size) from overwrite.
-/// Attribute changes asked for while an atomic upload is open wait until it is published.
+/// An atomic upload is shared with the session's other handles of the same path (<see cref="InFlight"/>).
 /// </summary>
 internal sealed class SftpFileHandle : SftpHandle
 {
@@ -25,6 +25,9 @@ internal sealed class SftpFileHandle : SftpHandle
 
     public SftpUpload? Upload { get; set; }
 
+    /// <summary>The session's atomic upload of this path this handle holds (shared by its handles), or null.</summary>
+    public SftpInFlightUpload? InFlight { get; set; }
+
     /// <summary>Size of the existing file while the upload waits for its first WRITE; null otherwise.</summary>
     public long? DeferredSize { get; set; }
 
@@ -34,12 +37,25 @@ internal sealed class SftpFileHandle : SftpHandle
     /// <summary>Permission bits from OPEN for a file it creates.</summary>
     public uint CreatePermissions { get; set; } = 0x1A4;
 
-    /// <summary>FSETSTAT changes applied after the upload completes.</summary>
-    public List<VfsAttributeChange> PendingChanges { get; } = [];
-
+    /// <summary>Lets the upload go: a shared one is discarded only when this was its last handle (no CLOSE published it).</summary>
     public override async ValueTask DisposeAsync()
     {
-        if (Upload is not null)
+        if (InFlight is { } shared)
+        {
+            Upload = null;
+            if (shared.Owner.Release(this, out _))
+            {
+                try
+                {
+                    await shared.Upload.DisposeAsync();
+                }
+                finally
+                {
+                    shared.Owner.Finish(shared);
+                }
+            }
+        }
+        else if (Upload is not null)
         {
             await Upload.DisposeAsync();
             Upload = null;

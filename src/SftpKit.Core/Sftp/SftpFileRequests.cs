@@ -6,7 +6,7 @@ namespace SftpKit.Sftp;
 /// File handles: OPEN, CLOSE, READ, WRITE, FSTAT, FSETSTAT and fsync@openssh.com, and the upload and read paths
 /// copy-data and check-file share.
 /// </summary>
-internal sealed class SftpFileRequests(SftpRequestContext context)
+internal sealed partial class SftpFileRequests(SftpRequestContext context)
 {
     /// <summary>Largest READ answered (advertised through limits@openssh.com).</summary>
     public const int MaxReadLength = 261120;
@@ -33,7 +33,7 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
             {
                 await OpenForWriteAsync(handle);
             }
-            else
+            else if (!await JoinInFlightForReadAsync(handle))
             {
                 handle.Reader = await context.Fs.OpenReadAsync(path, context.Token);
             }
@@ -52,8 +52,14 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
         await context.SendHandleAsync(id, handle);
     }
 
+    private bool Atomic => context.Options.UploadMode == SftpUploadMode.Atomic;
+
     private async ValueTask OpenForWriteAsync(SftpFileHandle handle)
     {
+        if (Atomic && await JoinInFlightForWriteAsync(handle))
+        {
+            return;
+        }
         var flags = handle.Flags;
         var existing = await TryGetInfoAsync(handle.Path);
         if (existing is { Type: VfsFileType.Directory })
@@ -75,7 +81,7 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
         if (existing is null || (flags & SftpOpenFlags.Truncate) != 0)
         {
             bool createNew = (flags & SftpOpenFlags.Exclusive) != 0;
-            handle.Upload = await OpenUploadAsync(handle, offset: 0, truncate: existing is not null, createNew);
+            await OpenUploadAsync(handle, offset: 0, truncate: existing is not null, createNew);
         }
         else
         {
@@ -88,6 +94,10 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
         }
     }
 
+    /// <summary>
+    /// Opens the handle's upload; an atomic one is registered as in flight under its path (or, when another handle of
+    /// this session registered one there meanwhile, dropped for that one).
+    /// </summary>
     private async ValueTask<SftpUpload> OpenUploadAsync(SftpFileHandle handle, long offset, bool truncate, bool createNew)
     {
         var options = new VfsWriteOptions
@@ -95,29 +105,48 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
             Offset = offset,
             Truncate = truncate,
             CreateNew = createNew,
-            Atomic = context.Options.UploadMode == SftpUploadMode.Atomic,
+            Atomic = Atomic,
             Permissions = handle.CreatePermissions,
         };
         var writer = await context.Fs.OpenWriteAsync(handle.Path, options, context.Token);
-        return new SftpUpload(writer, context.Options.ReorderWindowBytes, context.Options.TempDirectory, context.Options.TempFilesLifespan);
+        var upload = new SftpUpload(writer, context.Options.ReorderWindowBytes, context.Options.TempDirectory, context.Options.TempFilesLifespan);
+        if (!Atomic)
+        {
+            handle.Upload = upload;
+            return upload;
+        }
+        var entry = context.InFlight.StartOrJoin(handle.Path, upload, handle);
+        if (entry.Upload != upload)
+        {
+            await upload.DisposeAsync();
+        }
+        return entry.Upload;
     }
 
     /// <summary>
-    /// Opens the upload an OPEN of an existing file without TRUNC left for later. A first WRITE at the current size,
-    /// or any APPEND, resumes (WinSCP, OpenSSH reput). A first WRITE at 0 in atomic mode starts a new atomic upload
-    /// that replaces the file when closed — so the file ends up exactly as written, not as a POSIX in-place overwrite
-    /// that would keep a longer old tail; standard mode overwrites in place. Other offsets keep the old content and
-    /// write positionally.
+    /// Opens the upload an OPEN of an existing file without TRUNC left for later (or joins the one another handle of
+    /// this session has in flight there). A first WRITE at the current size, or any APPEND, resumes (WinSCP, OpenSSH
+    /// reput). A first WRITE at 0 in atomic mode on storage without random-access writes (object stores) starts a new
+    /// atomic upload that replaces the file when closed, since the old content could not be overwritten in place;
+    /// everywhere else the old content is kept and written over positionally, as POSIX and OpenSSH's sftp-server do
+    /// (dd conv=notrunc through sshfs).
     /// </summary>
     public async ValueTask<SftpUpload> OpenDeferredUploadAsync(SftpFileHandle handle, long firstOffset)
     {
         long size = handle.DeferredSize ?? 0;
         handle.DeferredSize = null;
-        bool append = (handle.Flags & SftpOpenFlags.Append) != 0;
-        if (!append && firstOffset == 0 && size > 0)
+        if (Atomic && await JoinInFlightForWriteAsync(handle))
         {
-            bool atomic = context.Options.UploadMode == SftpUploadMode.Atomic;
-            return await OpenUploadAsync(handle, offset: 0, truncate: atomic, createNew: false);
+            return handle.Upload!;
+        }
+        bool append = (handle.Flags & SftpOpenFlags.Append) != 0;
+        if (!append && firstOffset == 0 && size > 0 && Atomic && context.Fs.GetCapability<IVfsRandomAccessWrites>() is null)
+        {
+            return await OpenUploadAsync(handle, offset: 0, truncate: true, createNew: false);
+        }
+        if (!append && firstOffset == 0 && size > 0 && !Atomic)
+        {
+            return await OpenUploadAsync(handle, offset: 0, truncate: false, createNew: false);
         }
         return await OpenUploadAsync(handle, offset: size, truncate: false, createNew: false);
     }
@@ -134,20 +163,20 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
         context.Handles.Remove(handle);
         try
         {
-            if (handle is SftpFileHandle { Upload: { Faulted: true } failed })
+            if (handle is SftpFileHandle { InFlight: { } shared } held)
+            {
+                await CloseSharedAsync(held, shared);
+            }
+            else if (handle is SftpFileHandle { Upload: { Faulted: true } failed })
             {
                 // A write failed: the client was told so; discard rather than complete a partial upload.
                 throw failed.FaultException();
             }
-            if (handle is SftpFileHandle { Upload: { } upload } file)
+            else if (handle is SftpFileHandle { Upload: { } upload } file)
             {
                 await upload.FinishAsync(context.Token);
                 await upload.Writer.CompleteAsync(context.Token);
                 SftpLog.UploadCompleted(context.Logger, context.SessionId, file.Path, upload.End);
-                foreach (var change in file.PendingChanges)
-                {
-                    await context.Fs.SetInfoAsync(file.Path, change, followLinks: true, context.Token);
-                }
             }
         }
         finally
@@ -321,6 +350,10 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
     /// <summary>Attributes of an open file handle (as FSTAT sees them, an upload's unflushed end included).</summary>
     public async ValueTask<VfsFileInfo> GetHandleInfoAsync(SftpFileHandle handle)
     {
+        if (handle.InFlight is { } shared)
+        {
+            return await shared.GetInfoAsync(context.Token);
+        }
         if (handle.Upload is { } upload)
         {
             var info = await upload.Writer.GetInfoAsync(context.Token);
@@ -344,10 +377,9 @@ internal sealed class SftpFileRequests(SftpRequestContext context)
         }
         if (change is not null)
         {
-            if (handle is SftpFileHandle { Upload: not null } file && context.Options.UploadMode == SftpUploadMode.Atomic)
+            if (handle is SftpFileHandle { InFlight: { } shared })
             {
-                // The upload is not under its name yet: apply when it is published.
-                file.PendingChanges.Add(change);
+                await context.Paths.ChangeInFlightAsync(shared, change);
             }
             else
             {

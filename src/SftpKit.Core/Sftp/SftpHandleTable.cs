@@ -54,22 +54,6 @@ internal sealed class SftpHandleTable
         }
     }
 
-    /// <summary>An open upload of <paramref name="path"/> in this session (at most <see cref="Limit"/> handles are looked at).</summary>
-    public SftpFileHandle? FindUpload(string path)
-    {
-        lock (_handles)
-        {
-            foreach (var handle in _handles.Values)
-            {
-                if (handle is SftpFileHandle { Upload: not null, Closed: false } file && file.Path == path)
-                {
-                    return file;
-                }
-            }
-            return null;
-        }
-    }
-
     public bool Remove(SftpHandle handle)
     {
         lock (_handles)

@@ -11,17 +11,10 @@ internal sealed class SftpPathRequests(SftpRequestContext context)
     public async Task StatAsync(uint id, SftpPayloadReader reader, bool followLinks)
     {
         string path = SftpRequestContext.Resolve(reader.ReadString());
-        VfsFileInfo info;
-        try
-        {
-            info = await context.Fs.GetInfoAsync(path, followLinks, context.Token);
-        }
-        catch (VfsException ex) when (ex.Error == VfsError.NotFound && context.Handles.FindUpload(path) is { Upload: { } upload })
-        {
-            // An atomic upload is not under its name until CLOSE, but this session's own client (e.g. sshfs) expects
-            // to see the file it is writing: answer with the upload's current attributes.
-            info = await upload.Writer.GetInfoAsync(context.Token) with { Name = VirtualPath.GetName(path) };
-        }
+        // An atomic upload of this session is the file its own client sees (sshfs stats the file it is writing).
+        var info = await FindInFlightAsync(path) is { } shared
+            ? await shared.GetInfoAsync(context.Token)
+            : await context.Fs.GetInfoAsync(path, followLinks, context.Token);
         await context.SendAttrsAsync(id, info);
     }
 
@@ -31,15 +24,65 @@ internal sealed class SftpPathRequests(SftpRequestContext context)
         var change = reader.ReadAttributes().ToChange();
         if (change is not null)
         {
-            await context.Fs.SetInfoAsync(path, change, followLinks, context.Token);
+            if (await FindInFlightAsync(path) is { } shared)
+            {
+                await ChangeInFlightAsync(shared, change);
+            }
+            else
+            {
+                await context.Fs.SetInfoAsync(path, change, followLinks, context.Token);
+            }
         }
         await context.SendOkAsync(id);
     }
 
-    /// <summary>REMOVE deletes a file, RMDIR an empty directory.</summary>
+    /// <summary>
+    /// SETSTAT or FSETSTAT of an upload in flight: times, permissions and owner are recorded (STAT shows them) and
+    /// applied when it is published; a size at the end of what was written is a no-op, a larger one extends it with
+    /// zeros, a smaller one is refused (an upload cannot be cut back).
+    /// </summary>
+    public async ValueTask ChangeInFlightAsync(SftpInFlightUpload shared, VfsAttributeChange change)
+    {
+        if (change.Size is { } size)
+        {
+            var upload = shared.Upload;
+            if (size < upload.End)
+            {
+                throw new VfsException(VfsError.Unsupported, "Cannot truncate a file while it is being uploaded.");
+            }
+            if (size > upload.End)
+            {
+                await upload.WriteAsync(size - 1, new byte[1], context.Token);
+            }
+            change = change with { Size = null };
+        }
+        if (change.Permissions is not null || change.Owner is not null || change.Times is not null)
+        {
+            shared.Record(change);
+        }
+    }
+
+    /// <summary>
+    /// REMOVE deletes a file, RMDIR an empty directory. Removing a file this session is uploading detaches the upload
+    /// (discarded at its last CLOSE, as POSIX unlinks an open file) and removes the stored file, if any.
+    /// </summary>
     public async Task DeleteAsync(uint id, SftpPayloadReader reader, bool directory)
     {
         string path = SftpRequestContext.Resolve(reader.ReadString());
+        if (!directory && await FindInFlightAsync(path) is { } shared)
+        {
+            context.InFlight.Detach(shared);
+            try
+            {
+                await context.Fs.DeleteFileAsync(path, context.Token);
+            }
+            catch (VfsException ex) when (ex.Error == VfsError.NotFound)
+            {
+                // Only the upload was there.
+            }
+            await context.SendOkAsync(id);
+            return;
+        }
         await (directory ? context.Fs.DeleteDirectoryAsync(path, context.Token) : context.Fs.DeleteFileAsync(path, context.Token));
         await context.SendOkAsync(id);
     }
@@ -71,13 +114,35 @@ internal sealed class SftpPathRequests(SftpRequestContext context)
     }
 
     /// <summary>RENAME refuses an existing target (as the draft); posix-rename@openssh.com replaces it.</summary>
+    /// <remarks>
+    /// With uploads of this session in flight: renaming one of them is refused (FAILURE) until its handles are closed;
+    /// renaming a file onto one replaces it for this session (posix-rename) or fails as onto an existing file (RENAME),
+    /// and the upload replaced is detached and discarded at its last CLOSE.
+    /// </remarks>
     public async Task RenameAsync(uint id, SftpPayloadReader reader, bool overwrite)
     {
         string from = SftpRequestContext.Resolve(reader.ReadString());
         string to = SftpRequestContext.Resolve(reader.ReadString());
+        if (await FindInFlightAsync(from) is not null)
+        {
+            throw new VfsException(VfsError.Failure, "The file is being uploaded.");
+        }
+        var replaced = await FindInFlightAsync(to);
+        if (replaced is not null && !overwrite)
+        {
+            throw new VfsException(VfsError.AlreadyExists, "File exists.");
+        }
         await context.Fs.RenameAsync(from, to, overwrite, context.Token);
+        if (replaced is not null)
+        {
+            context.InFlight.Detach(replaced);
+        }
         await context.SendOkAsync(id);
     }
+
+    /// <summary>This session's atomic upload in flight under <paramref name="path"/>, or null.</summary>
+    private ValueTask<SftpInFlightUpload?> FindInFlightAsync(string path)
+        => context.InFlight.IsEmpty ? ValueTask.FromResult<SftpInFlightUpload?>(null) : context.InFlight.FindAsync(path);
 
     public async Task ReadlinkAsync(uint id, SftpPayloadReader reader)
     {

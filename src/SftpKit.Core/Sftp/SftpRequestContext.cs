@@ -19,6 +19,7 @@ internal sealed class SftpRequestContext
         Logger = logger;
         SessionId = sessionId;
         Token = token;
+        InFlight = new SftpInFlightUploads();
         Files = new SftpFileRequests(this);
         Paths = new SftpPathRequests(this);
         Directories = new SftpDirectoryRequests(this);
@@ -34,6 +35,9 @@ internal sealed class SftpRequestContext
     public SftpOutput Output { get; }
 
     public SftpHandleTable Handles { get; }
+
+    /// <summary>The session's atomic uploads in flight, by path (bounded by the open handles).</summary>
+    public SftpInFlightUploads InFlight { get; }
 
     public ILogger Logger { get; }
 

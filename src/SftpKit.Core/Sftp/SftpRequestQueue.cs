@@ -9,6 +9,9 @@ internal sealed class SftpRequestQueue
 {
     private Task _tail = Task.CompletedTask;
 
+    /// <summary>Completes when everything queued so far has run (never faults).</summary>
+    public Task Tail => _tail;
+
     public void Enqueue(Func<Task> work) => _tail = RunAfterAsync(_tail, work);
 
     private static async Task RunAfterAsync(Task previous, Func<Task> work)

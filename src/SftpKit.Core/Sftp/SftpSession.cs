@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using SftpKit.FileSystem;
 
@@ -154,8 +155,43 @@ internal sealed class SftpSession : IAsyncDisposable
             _inFlight.Release();
             throw;
         }
+        if (handle is null && FindPathBarrier(request, reader) is { } barrier)
+        {
+            // A path request naming an upload in flight runs after what was sent on its handles before it.
+            _pathQueue.Enqueue(async () =>
+            {
+                await barrier.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await ProcessAsync(request, packet, budget);
+            });
+            return;
+        }
         var queue = handle?.Queue ?? _pathQueue;
         queue.Enqueue(() => ProcessAsync(request, packet, budget));
+    }
+
+    /// <summary>
+    /// What a path request must wait for when a path it names (the first field, and the second of a rename or link)
+    /// has an atomic upload of this session in flight: the requests queued on that upload's handles; null otherwise.
+    /// </summary>
+    private Task? FindPathBarrier(SftpRequest? request, SftpPayloadReader reader)
+    {
+        if (request is null || request.Locate is not null || _context.InFlight.IsEmpty)
+        {
+            return null;
+        }
+        try
+        {
+            var first = _context.InFlight.BarrierFor(SftpRequestContext.Resolve(reader.ReadString()));
+            var second = reader.Remaining >= 4 && request.Name is "rename" or "symlink" or SftpExtensions.PosixRename or SftpExtensions.Hardlink
+                ? _context.InFlight.BarrierFor(SftpRequestContext.Resolve(reader.ReadString()))
+                : null;
+            return first is not null && second is not null ? Task.WhenAll(first, second) : first ?? second;
+        }
+        catch (Exception ex) when (ex is SftpProtocolException or VfsException or DecoderFallbackException)
+        {
+            // Malformed here is malformed for the handler too, which answers it.
+            return null;
+        }
     }
 
     /// <summary>The handle whose queue a request joins, as its row locates it; null for the path queue.</summary>

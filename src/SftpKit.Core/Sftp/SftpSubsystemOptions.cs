@@ -4,8 +4,10 @@ namespace SftpKit.Sftp;
 public enum SftpUploadMode
 {
     /// <summary>
-    /// Uploads are written aside and appear under their name only when the client closes the handle; a client that
-    /// disconnects mid-upload leaves no partial file.
+    /// Uploads are written aside and appear under their name only when the client closes the handle (the last of its
+    /// handles, when one session opens the file more than once); a client that disconnects mid-upload leaves no partial
+    /// file. The session writing a file sees it while it is in flight (STAT, SETSTAT, a second OPEN), other sessions
+    /// see the old file until it is published.
     /// </summary>
     Atomic,
 

@@ -1,113 +1,62 @@
-using System.Globalization;
 using System.Security.Cryptography;
 
 namespace SftpKit.Tests.Interop;
 
 /// <summary>
-/// sshfs (Debian sshfs, FUSE) mounting the real server: writes, reads, renames, lists and removes through the kernel.
-/// Needs /dev/fuse and the right to mount (decided by <see cref="FuseProbe"/>, never from the mount's error text); without
-/// them the test is a counted skip, a failure under CI.
-/// The server writes uploads in place: sshfs stats a file by name while it is still open for writing, which an
-/// atomic upload (not under its name until CLOSE) answers with "no such file".
+/// sshfs (Debian sshfs, FUSE) mounting the real server with the library's defaults (atomic uploads): touch, cp then
+/// cmp, mv over an existing file, dd conv=notrunc random writes and one file written through two handles, all checked
+/// byte for byte through the mount and on the disk. sshfs stats and sets the times of a file while it is still open for
+/// writing, and writes one file through two handles: an atomic upload in flight is visible to its own connection.
 /// </summary>
-public sealed class SftpSshfsTests : IClassFixture<InPlaceSftpTestServer>
+public sealed class SftpSshfsTests : IClassFixture<SftpTestServer>
 {
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
     private readonly SftpTestServer _server;
-    private readonly ITestOutputHelper _output;
 
-    public SftpSshfsTests(InPlaceSftpTestServer server, ITestOutputHelper output)
-    {
-        _server = server;
-        _output = output;
-    }
+    public SftpSshfsTests(SftpTestServer server) => _server = server;
 
     private string HomePath(string name) => Path.Combine(_server.Home, name);
 
     [Fact]
-    public async Task Sshfs_Mount_WriteReadRenameListRemove()
+    public async Task Sshfs_DefaultAtomicUploads_TouchCopyRenameOverRandomWritesTwoHandles()
     {
-        Requires.Tool("sshfs", "install the Debian package sshfs (scripts/test.sh does)");
-        Requires.That(FuseProbe.CanMount(out string why), $"FUSE mounting ({why})",
-            "run where /dev/fuse is usable and fusermount may mount (root with CAP_SYS_ADMIN, or a setuid fusermount)");
-        string mount = Path.Combine(_server.Directory, "mnt-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(mount);
+        string local = Path.Combine(_server.Directory, "local-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(local);
         Directory.CreateDirectory(HomePath("fs"));
-        var mounted = await ProcessRunner.RunAsync("sshfs",
-        [
-            $"{SftpTestServer.UserName}@127.0.0.1:/fs", mount,
-            "-p", _server.Port.ToString(CultureInfo.InvariantCulture),
-            "-F", "/dev/null",
-            "-o", $"IdentityFile={_server.ClientKey}",
-            "-o", "IdentitiesOnly=yes",
-            "-o", "StrictHostKeyChecking=no",
-            "-o", "UserKnownHostsFile=/dev/null",
-            "-o", "BatchMode=yes",
-            "-o", "ConnectTimeout=20",
-            "-o", "LogLevel=ERROR",
-        ], timeout: StepTimeout);
-        // FUSE was found usable above, so any mount failure (authentication included) is this test's failure.
-        Assert.True(mounted.ExitCode == 0, $"sshfs failed to mount (exit {mounted.ExitCode}): {mounted.StandardError.Trim()}");
-        try
+        await using var mount = await SshfsMount.MountAsync(_server.Directory, SftpTestServer.UserName, _server.Port, _server.ClientKey, "/fs");
+        await Task.Run(async () =>
         {
-            await WithTimeout(() => ExerciseMountAsync(mount));
-        }
-        finally
-        {
-            await UnmountAsync(mount);
-        }
-        Assert.Equal(["renamed.bin"], Directory.GetFileSystemEntries(HomePath("fs")).Select(Path.GetFileName));
+            await mount.TouchAsync("touched.txt");
+            Assert.Equal(0, new FileInfo(HomePath("fs/touched.txt")).Length);
+            Assert.Equal(new DateTime(2021, 2, 3, 4, 5, 6, DateTimeKind.Utc), File.GetLastWriteTimeUtc(HomePath("fs/touched.txt")));
+
+            foreach (int size in new[] { 1, 65_536, 3_000_017 })
+            {
+                byte[] content = RandomNumberGenerator.GetBytes(size);
+                await mount.CopyAndCompareAsync(local, $"copy-{size}.bin", content);
+                Assert.Equal(content, await File.ReadAllBytesAsync(HomePath($"fs/copy-{size}.bin")));
+            }
+
+            byte[] moved = RandomNumberGenerator.GetBytes(1_234_567);
+            await mount.RenameOverAsync(local, "a.bin", "b.bin", moved, RandomNumberGenerator.GetBytes(777_777));
+            Assert.Equal(moved, await File.ReadAllBytesAsync(HomePath("fs/b.bin")));
+            Assert.False(File.Exists(HomePath("fs/a.bin")));
+
+            byte[] patched = await mount.RandomWritesAsync(local, "b.bin", moved);
+            Assert.Equal(patched, await File.ReadAllBytesAsync(HomePath("fs/b.bin")));
+
+            byte[] twice = await mount.TwoHandlesAsync("two.bin", rewrite: true);
+            Assert.Equal(twice, await File.ReadAllBytesAsync(HomePath("fs/two.bin")));
+
+            Directory.CreateDirectory(mount["sub"]);
+            await File.WriteAllTextAsync(Path.Combine(mount["sub"], "note.txt"), "note");
+            Assert.Equal("note"u8.ToArray(), await mount.SettleAsync("sub/note.txt"));
+            Assert.Equal("note", await File.ReadAllTextAsync(HomePath("fs/sub/note.txt")));
+            File.Delete(Path.Combine(mount["sub"], "note.txt"));
+            Directory.Delete(mount["sub"]);
+            Assert.False(Directory.Exists(HomePath("fs/sub")));
+        }).WaitAsync(TimeSpan.FromMinutes(3));
+        // Nothing but the files: no temporary of an atomic upload is left behind.
+        Assert.Equal(["b.bin", "copy-1.bin", "copy-3000017.bin", "copy-65536.bin", "touched.txt", "two.bin"],
+            Directory.GetFileSystemEntries(HomePath("fs")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
-
-    private async Task ExerciseMountAsync(string mount)
-    {
-        var content = RandomNumberGenerator.GetBytes(3_000_017);
-        await File.WriteAllBytesAsync(Path.Combine(mount, "written.bin"), content);
-        Assert.Equal(content, await File.ReadAllBytesAsync(HomePath("fs/written.bin")));
-        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(mount, "written.bin")));
-
-        // Random-access write on one handle (sshfs keeps it open and writes at offsets).
-        await using (var stream = new FileStream(Path.Combine(mount, "written.bin"), FileMode.Open, FileAccess.ReadWrite))
-        {
-            stream.Position = 1_000_000;
-            stream.Write("patched"u8);
-            await stream.FlushAsync();
-        }
-        "patched"u8.CopyTo(content.AsSpan(1_000_000));
-        Assert.Equal(content, await File.ReadAllBytesAsync(HomePath("fs/written.bin")));
-
-        Directory.CreateDirectory(Path.Combine(mount, "sub"));
-        await File.WriteAllTextAsync(Path.Combine(mount, "sub", "note.txt"), "note");
-        Assert.True(File.Exists(HomePath("fs/sub/note.txt")));
-        var listing = Directory.GetFileSystemEntries(mount).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(new List<string> { "sub", "written.bin" }, listing);
-
-        File.Move(Path.Combine(mount, "written.bin"), Path.Combine(mount, "renamed.bin"));
-        Assert.False(File.Exists(HomePath("fs/written.bin")));
-        Assert.Equal(content, await File.ReadAllBytesAsync(HomePath("fs/renamed.bin")));
-
-        File.Delete(Path.Combine(mount, "sub", "note.txt"));
-        Directory.Delete(Path.Combine(mount, "sub"));
-        Assert.False(Directory.Exists(HomePath("fs/sub")));
-        Assert.Equal(3_000_017, new FileInfo(Path.Combine(mount, "renamed.bin")).Length);
-    }
-
-    private static async Task WithTimeout(Func<Task> action) => await Task.Run(action).WaitAsync(TimeSpan.FromMinutes(2));
-
-    private async Task UnmountAsync(string mount)
-    {
-        string tool = File.Exists("/usr/bin/fusermount3") ? "fusermount3" : "fusermount";
-        var result = await ProcessRunner.RunAsync(tool, ["-u", mount], timeout: StepTimeout);
-        if (result.ExitCode != 0)
-        {
-            _output.WriteLine($"{tool} -u failed ({result.StandardError.Trim()}); detaching lazily");
-            await ProcessRunner.RunAsync(tool, ["-u", "-z", mount], timeout: StepTimeout);
-        }
-    }
-}
-
-/// <summary>The SFTP test server with <see cref="SftpKit.Sftp.SftpUploadMode.Standard"/> (in-place) uploads.</summary>
-public sealed class InPlaceSftpTestServer : SftpTestServer
-{
-    protected override SftpKit.Sftp.SftpUploadMode UploadMode => SftpKit.Sftp.SftpUploadMode.Standard;
 }

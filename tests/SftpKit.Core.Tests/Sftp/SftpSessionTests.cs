@@ -225,15 +225,17 @@ public class SftpSessionTests
     [Fact]
     public async Task Atomic_Upload_ReplacesExisting_OnlyOnClose()
     {
-        var fs = new InMemoryFileSystem();
-        fs.AddFile("/f", "old content that is long"u8);
+        var memory = new InMemoryFileSystem();
+        memory.AddFile("/f", "old content that is long"u8);
+        var fs = new SequentialOnlyFileSystem(memory);
         await using var client = await SftpTestClient.StartInitializedAsync(fs);
-        // No TRUNC, first write at 0: a new upload that replaces the file on close.
+        // No TRUNC, first write at 0 on storage that cannot overwrite in place (an object store): a new upload that
+        // replaces the file on close.
         var handle = await client.OpenAsync("/f", SftpOpenFlags.Write);
         Assert.Equal(SftpStatusCode.Ok, await client.StatusOfAsync(client.Write(handle, 0, "new"u8)));
-        Assert.Equal("old content that is long"u8.ToArray(), fs.ReadAllBytes("/f"));
+        Assert.Equal("old content that is long"u8.ToArray(), memory.ReadAllBytes("/f"));
         Assert.Equal(SftpStatusCode.Ok, await client.CloseAsync(handle));
-        Assert.Equal("new"u8.ToArray(), fs.ReadAllBytes("/f"));
+        Assert.Equal("new"u8.ToArray(), memory.ReadAllBytes("/f"));
     }
 
     [Fact]
