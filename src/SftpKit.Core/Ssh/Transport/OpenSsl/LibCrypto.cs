@@ -80,12 +80,19 @@ internal static class LibCrypto
         {
             return 0;
         }
-        nint cipher = EVP_CIPHER_fetch(0, ref MemoryMarshal.GetReference(name), 0);
-        if (cipher == 0)
+        try
         {
-            ERR_clear_error();
+            nint cipher = EVP_CIPHER_fetch(0, ref MemoryMarshal.GetReference(name), 0);
+            if (cipher == 0)
+            {
+                ERR_clear_error();
+            }
+            return cipher;
         }
-        return cipher;
+        catch (EntryPointNotFoundException)
+        {
+            return 0;
+        }
     }
 
     /// <inheritdoc cref="FetchCipher"/>
@@ -95,12 +102,19 @@ internal static class LibCrypto
         {
             return 0;
         }
-        nint mac = EVP_MAC_fetch(0, ref MemoryMarshal.GetReference(name), 0);
-        if (mac == 0)
+        try
         {
-            ERR_clear_error();
+            nint mac = EVP_MAC_fetch(0, ref MemoryMarshal.GetReference(name), 0);
+            if (mac == 0)
+            {
+                ERR_clear_error();
+            }
+            return mac;
         }
-        return mac;
+        catch (EntryPointNotFoundException)
+        {
+            return 0;
+        }
     }
 
 #pragma warning disable SYSLIB1054 // LibraryImport needs AllowUnsafeBlocks, which this project keeps off; these signatures are blittable.

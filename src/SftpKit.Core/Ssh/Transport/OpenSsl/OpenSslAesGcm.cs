@@ -37,7 +37,18 @@ internal sealed class OpenSslAesGcm : IDisposable
     public static OpenSslAesGcm? TryCreate(ReadOnlySpan<byte> key, bool encrypt)
     {
         nint cipher = LibCrypto.AesGcm(key.Length);
-        return cipher == 0 ? null : new OpenSslAesGcm(cipher, key, encrypt);
+        if (cipher == 0)
+        {
+            return null;
+        }
+        try
+        {
+            return new OpenSslAesGcm(cipher, key, encrypt);
+        }
+        catch (Exception e) when (e is CryptographicException or EntryPointNotFoundException)
+        {
+            return null; // the BCL's AesGcm serves instead
+        }
     }
 
     /// <summary>Encrypts <paramref name="input"/> into <paramref name="output"/> (the same memory or disjoint) and writes the 16-byte tag.</summary>

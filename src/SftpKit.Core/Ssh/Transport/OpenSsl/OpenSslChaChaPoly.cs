@@ -158,9 +158,9 @@ internal sealed class OpenSslChaChaPoly : IDisposable
             construction.ComputeTag(sequence, message, tag);
             return payload.AsSpan().SequenceEqual(expected.AsSpan(64)) && tag.AsSpan().SequenceEqual(expectedTag);
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or EntryPointNotFoundException or DllNotFoundException)
         {
-            return false;
+            return false; // a libcrypto that cannot do this packet cannot serve connections either: fall back
         }
     }
 }
