@@ -13,6 +13,8 @@ namespace SftpKit.Benchmarks;
 /// opener; the fixed invocation count makes one iteration exactly one pass over the ring. A fixed count also disables
 /// BenchmarkDotNet's pilot stage, so extra warmup iterations give tiered JIT time to reach optimised code (with the
 /// short job's 3 warmups the managed BouncyCastle loops were still measured at tier 0).
+/// AEAD suites name their route in brackets so both run side by side: [libcrypto] is OpenSSL called directly (raw
+/// ChaCha20 + POLY1305 EVP_MAC, or one keyed EVP AES-GCM context), the other the BCL (+ BouncyCastle) fallback.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(WideParameterConfig))]
@@ -34,9 +36,12 @@ public class PacketCipherBenchmarks
     private int _next;
 
     [Params(
-        "chacha20-poly1305@openssh.com",
-        "aes128-gcm@openssh.com",
-        "aes256-gcm@openssh.com",
+        "chacha20-poly1305@openssh.com [libcrypto]",
+        "chacha20-poly1305@openssh.com [BCL+BouncyCastle]",
+        "aes128-gcm@openssh.com [libcrypto]",
+        "aes128-gcm@openssh.com [BCL AesGcm]",
+        "aes256-gcm@openssh.com [libcrypto]",
+        "aes256-gcm@openssh.com [BCL AesGcm]",
         "aes128-ctr+hmac-sha2-256-etm@openssh.com",
         "aes256-ctr+hmac-sha2-256-etm@openssh.com",
         "aes256-ctr+hmac-sha2-512-etm@openssh.com",
@@ -50,6 +55,16 @@ public class PacketCipherBenchmarks
     public void GlobalSetup()
     {
         _sealer = CreateSealer();
+        bool usesLibcrypto = _sealer switch
+        {
+            ChaCha20Poly1305PacketSealer chacha => chacha.Construction.UsesOpenSsl,
+            AesGcmPacketSealer gcm => gcm.UsesOpenSsl,
+            _ => false,
+        };
+        if (LibcryptoRoute is bool libcrypto && libcrypto != usesLibcrypto)
+        {
+            throw new InvalidOperationException($"{Suite}: the libcrypto route is {(usesLibcrypto ? "taken" : "not available")} here.");
+        }
         _packet = BuildPacket(_sealer, PayloadBytes);
         _tag = new byte[_sealer.TagLength];
         _plaintext = new byte[_packet.Length - 4];
@@ -96,9 +111,12 @@ public class PacketCipherBenchmarks
         return true;
     }
 
+    /// <summary>The bracketed route of an AEAD suite: true for libcrypto, false for the fallback, null for none given.</summary>
+    private bool? LibcryptoRoute => Suite.EndsWith("[libcrypto]", StringComparison.Ordinal) ? true : Suite.EndsWith(']') ? false : null;
+
     private (CipherInfo Cipher, MacInfo? Mac) Resolve()
     {
-        var names = Suite.Split('+');
+        var names = Suite.Split(' ')[0].Split('+');
         PacketCipherRegistry.TryGetCipher(names[0], out var cipher);
         MacInfo? mac = null;
         if (names.Length > 1)
@@ -111,14 +129,29 @@ public class PacketCipherBenchmarks
     private IPacketSealer CreateSealer()
     {
         var (cipher, mac) = Resolve();
+        if (LibcryptoRoute is bool libcrypto)
+        {
+            return cipher.Name == PacketCipherRegistry.ChaCha20Poly1305
+                ? new ChaCha20Poly1305PacketSealer(new byte[cipher.KeyLength], ChaChaRoutes(libcrypto))
+                : new AesGcmPacketSealer(new byte[cipher.KeyLength], new byte[cipher.IvLength], libcrypto);
+        }
         return PacketCipherRegistry.CreateSealer(cipher, new byte[cipher.KeyLength], new byte[cipher.IvLength], mac, new byte[mac?.KeyLength ?? 0]);
     }
 
     private IPacketOpener CreateOpener()
     {
         var (cipher, mac) = Resolve();
+        if (LibcryptoRoute is bool libcrypto)
+        {
+            return cipher.Name == PacketCipherRegistry.ChaCha20Poly1305
+                ? new ChaCha20Poly1305PacketOpener(new byte[cipher.KeyLength], ChaChaRoutes(libcrypto))
+                : new AesGcmPacketOpener(new byte[cipher.KeyLength], new byte[cipher.IvLength], libcrypto);
+        }
         return PacketCipherRegistry.CreateOpener(cipher, new byte[cipher.KeyLength], new byte[cipher.IvLength], mac, new byte[mac?.KeyLength ?? 0]);
     }
+
+    private static ChaChaPolyRoutes ChaChaRoutes(bool libcrypto) =>
+        libcrypto ? ChaChaPolyRoutes.Fastest : ChaChaPolyRoutes.Fastest & ~ChaChaPolyRoutes.OpenSsl;
 
     private static byte[] BuildPacket(IPacketSealer sealer, int payloadBytes)
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using SftpKit.Ssh.Transport.OpenSsl;
 
 namespace SftpKit.Ssh.Transport;
 
@@ -41,14 +42,19 @@ internal sealed class AesGcmPacketSealer : IPacketSealer
 {
     public const int Tag = 16;
 
-    private readonly AesGcm _aes;
+    private readonly OpenSslAesGcm? _openSsl;
+    private readonly AesGcm? _aes;
     private readonly GcmInvocationNonce _nonce;
 
-    public AesGcmPacketSealer(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv)
+    public AesGcmPacketSealer(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, bool openSsl = AesGcmRoute.PreferOpenSsl)
     {
         _nonce = new GcmInvocationNonce(iv);
-        _aes = new AesGcm(key, Tag);
+        _openSsl = openSsl ? OpenSslAesGcm.TryCreate(key, encrypt: true) : null;
+        _aes = _openSsl is null ? new AesGcm(key, Tag) : null;
     }
+
+    /// <summary>True when packets go through <see cref="OpenSslAesGcm"/> rather than the BCL's <see cref="AesGcm"/>.</summary>
+    public bool UsesOpenSsl => _openSsl is not null;
 
     public int BlockSize => 16;
 
@@ -59,13 +65,21 @@ internal sealed class AesGcmPacketSealer : IPacketSealer
     public void Seal(uint sequence, Span<byte> packet, Span<byte> tag)
     {
         PacketSpans.CheckTag(tag, Tag, nameof(tag));
-        _aes.Encrypt(_nonce.Current, packet[4..], packet[4..], tag[..Tag], packet[..4]);
+        if (_openSsl is not null)
+        {
+            _openSsl.Encrypt(_nonce.Current, packet[4..], packet[4..], tag[..Tag], packet[..4]);
+        }
+        else
+        {
+            _aes!.Encrypt(_nonce.Current, packet[4..], packet[4..], tag[..Tag], packet[..4]);
+        }
         _nonce.Advance();
     }
 
     public void Dispose()
     {
-        _aes.Dispose();
+        _openSsl?.Dispose();
+        _aes?.Dispose();
         _nonce.Dispose();
     }
 }
@@ -73,14 +87,19 @@ internal sealed class AesGcmPacketSealer : IPacketSealer
 /// <summary>Opens aes*-gcm@openssh.com packets; see <see cref="AesGcmPacketSealer"/>.</summary>
 internal sealed class AesGcmPacketOpener : IPacketOpener
 {
-    private readonly AesGcm _aes;
+    private readonly OpenSslAesGcm? _openSsl;
+    private readonly AesGcm? _aes;
     private readonly GcmInvocationNonce _nonce;
 
-    public AesGcmPacketOpener(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv)
+    public AesGcmPacketOpener(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, bool openSsl = AesGcmRoute.PreferOpenSsl)
     {
         _nonce = new GcmInvocationNonce(iv);
-        _aes = new AesGcm(key, AesGcmPacketSealer.Tag);
+        _openSsl = openSsl ? OpenSslAesGcm.TryCreate(key, encrypt: false) : null;
+        _aes = _openSsl is null ? new AesGcm(key, AesGcmPacketSealer.Tag) : null;
     }
+
+    /// <inheritdoc cref="AesGcmPacketSealer.UsesOpenSsl"/>
+    public bool UsesOpenSsl => _openSsl is not null;
 
     public int BlockSize => 16;
 
@@ -96,9 +115,18 @@ internal sealed class AesGcmPacketOpener : IPacketOpener
     {
         PacketSpans.CheckOpenArguments(packet, plaintext, minimumPacket: 4);
         PacketSpans.CheckTag(tag, TagLength, nameof(tag));
+        if (_openSsl is not null)
+        {
+            if (!_openSsl.Decrypt(_nonce.Current, packet[4..], plaintext[..(packet.Length - 4)], tag[..TagLength], packet[..4]))
+            {
+                return false;
+            }
+            _nonce.Advance();
+            return true;
+        }
         try
         {
-            _aes.Decrypt(_nonce.Current, packet[4..], tag[..TagLength], plaintext[..(packet.Length - 4)], packet[..4]);
+            _aes!.Decrypt(_nonce.Current, packet[4..], tag[..TagLength], plaintext[..(packet.Length - 4)], packet[..4]);
         }
         catch (AuthenticationTagMismatchException)
         {
@@ -111,7 +139,15 @@ internal sealed class AesGcmPacketOpener : IPacketOpener
 
     public void Dispose()
     {
-        _aes.Dispose();
+        _openSsl?.Dispose();
+        _aes?.Dispose();
         _nonce.Dispose();
     }
+}
+
+/// <summary>Which AES-GCM implementation the packet ciphers take by default.</summary>
+internal static class AesGcmRoute
+{
+    /// <summary>Decided by the packet-cipher benchmark; see benchmarks/README.md.</summary>
+    public const bool PreferOpenSsl = true;
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Macs;
 using Org.BouncyCastle.Crypto.Parameters;
+using SftpKit.Ssh.Transport.OpenSsl;
 using BclChaCha20Poly1305 = System.Security.Cryptography.ChaCha20Poly1305;
 
 namespace SftpKit.Ssh.Transport;
@@ -21,7 +22,13 @@ internal enum ChaChaPolyRoutes
     /// <summary>Re-nonce the block-0 engines and re-key Poly1305 in place (no allocation) when the pinned BouncyCastle allows it.</summary>
     InPlaceRekey = 2,
 
-    Fastest = BclPayload | InPlaceRekey,
+    /// <summary>
+    /// Everything from libcrypto (raw ChaCha20 and the POLY1305 EVP_MAC, see <see cref="OpenSslChaChaPoly"/>) when it
+    /// is the BCL's own OpenSSL 3; takes precedence over the other routes, which remain the fallback.
+    /// </summary>
+    OpenSsl = 4,
+
+    Fastest = BclPayload | InPlaceRekey | OpenSsl,
 }
 
 /// <summary>
@@ -32,6 +39,8 @@ internal enum ChaChaPolyRoutes
 /// length block.
 /// </summary>
 /// <remarks>
+/// <para>Where libcrypto 3 is the BCL's crypto library (Linux), all three primitives come from it through
+/// <see cref="OpenSslChaChaPoly"/>, as in OpenSSH's own libcrypto build; the rest of this class is the fallback.</para>
 /// <para>Every ChaCha20 here is the RFC 8439 layout (32-bit counter, 96-bit nonce) with nonce 0x00000000 || uint64
 /// sequence: the first nonce word then sits where the original ChaCha keeps the high counter word, which OpenSSH never
 /// advances past zero for packets under 256 GiB, so both layouts produce the same keystream.</para>
@@ -50,6 +59,7 @@ internal sealed class OpenSshChaChaPoly : IDisposable
 
     private static readonly byte[] ZeroBlock = new byte[BlockLength];
 
+    private readonly OpenSslChaChaPoly? _openSsl;
     private readonly BclChaCha20Poly1305? _bclPayload;
     private readonly ChaCha7539Engine _payload = new();
     private readonly ChaCha7539Engine _length = new();
@@ -65,6 +75,14 @@ internal sealed class OpenSshChaChaPoly : IDisposable
         {
             throw new ArgumentException($"chacha20-poly1305@openssh.com needs a {KeyLength}-byte key.", nameof(key));
         }
+        if ((routes & ChaChaPolyRoutes.OpenSsl) != 0)
+        {
+            _openSsl = OpenSslChaChaPoly.TryCreate(key);
+            if (_openSsl is not null)
+            {
+                return; // the fallback engines stay unkeyed: nothing of the key is held twice
+            }
+        }
         _payload.Init(true, new ParametersWithIV(new KeyParameter(key[..32]), _nonce));
         _length.Init(true, new ParametersWithIV(new KeyParameter(key[32..]), _nonce));
         if ((routes & ChaChaPolyRoutes.BclPayload) != 0 && BclChaCha20Poly1305.IsSupported)
@@ -77,7 +95,10 @@ internal sealed class OpenSshChaChaPoly : IDisposable
         }
     }
 
-    /// <summary>True when the payload keystream comes from the BCL rather than BouncyCastle.</summary>
+    /// <summary>True when ChaCha20 and Poly1305 both come from libcrypto directly.</summary>
+    public bool UsesOpenSsl => _openSsl is not null;
+
+    /// <summary>True when the payload keystream comes from the BCL rather than BouncyCastle (fallback route).</summary>
     public bool UsesBclPayload => _bclPayload is not null;
 
     /// <summary>True when per-packet re-nonce and Poly1305 re-key allocate nothing.</summary>
@@ -86,6 +107,11 @@ internal sealed class OpenSshChaChaPoly : IDisposable
     /// <summary>XORs the 4-byte packet_length with K_1 keystream block 0 for <paramref name="sequence"/>.</summary>
     public void CryptLength(uint sequence, ReadOnlySpan<byte> input, Span<byte> output)
     {
+        if (_openSsl is not null)
+        {
+            _openSsl.CryptLength(sequence, input, output);
+            return;
+        }
         Restart(_length, sequence);
         _length.ProcessBytes(input[..4], output[..4]);
     }
@@ -95,6 +121,11 @@ internal sealed class OpenSshChaChaPoly : IDisposable
     public void CryptPayload(uint sequence, ReadOnlySpan<byte> input, Span<byte> output)
     {
         output = output[..input.Length];
+        if (_openSsl is not null)
+        {
+            _openSsl.CryptPayload(sequence, input, output);
+            return;
+        }
         if (_bclPayload is not null)
         {
             BinaryPrimitives.WriteUInt64BigEndian(_nonce.AsSpan(4), sequence);
@@ -112,6 +143,11 @@ internal sealed class OpenSshChaChaPoly : IDisposable
     /// <summary>Poly1305 over the packet as sent, keyed by K_2 keystream block 0 for <paramref name="sequence"/>.</summary>
     public void ComputeTag(uint sequence, ReadOnlySpan<byte> sentPacket, Span<byte> tag)
     {
+        if (_openSsl is not null)
+        {
+            _openSsl.ComputeTag(sequence, sentPacket, tag);
+            return;
+        }
         Restart(_payload, sequence);
         _payload.ProcessBytes(ZeroBlock, _block0);
         if (_polyKey is not null)
@@ -152,6 +188,11 @@ internal sealed class OpenSshChaChaPoly : IDisposable
             return;
         }
         _disposed = true;
+        if (_openSsl is not null)
+        {
+            _openSsl.Dispose();
+            return;
+        }
         _bclPayload?.Dispose();
         // BouncyCastle keeps the key inside the engine state; re-keying with zeros is the public way to overwrite it.
         var zeroKey = new KeyParameter(new byte[32]);

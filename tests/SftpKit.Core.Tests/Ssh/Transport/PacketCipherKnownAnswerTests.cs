@@ -5,6 +5,7 @@ using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Macs;
 using Org.BouncyCastle.Crypto.Parameters;
 using SftpKit.Ssh.Transport;
+using SftpKit.Ssh.Transport.OpenSsl;
 using static SftpKit.Tests.Ssh.Transport.PacketCipherFixtures;
 
 namespace SftpKit.Tests.Ssh.Transport;
@@ -147,12 +148,14 @@ public sealed class PacketCipherKnownAnswerTests
     }
 
     // ChaChaPolyRoutes is internal, so the theory takes its value: 0 public BouncyCastle, 1 BCL payload,
-    // 2 in-place re-key, 3 both.
+    // 2 in-place re-key, 3 both, 4–7 libcrypto (which wins over the others where it is usable).
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(7)]
     public void ChaCha20Poly1305_every_route_matches_the_independent_construction_and_opens_the_others(int route)
     {
         var routes = (ChaChaPolyRoutes)route;
@@ -190,18 +193,24 @@ public sealed class PacketCipherKnownAnswerTests
 
         // The BCL route depends on the platform's crypto library; the in-place re-key only on the pinned
         // BouncyCastle, so a failure here after a BouncyCastle upgrade means the allocation-free path was lost.
-        Assert.Equal(System.Security.Cryptography.ChaCha20Poly1305.IsSupported, sealer.Construction.UsesBclPayload);
-        Assert.Equal(System.Security.Cryptography.ChaCha20Poly1305.IsSupported, opener.Construction.UsesBclPayload);
-        Assert.True(sealer.Construction.RekeysInPlace);
-        Assert.True(opener.Construction.RekeysInPlace);
+        Assert.Equal(System.Security.Cryptography.ChaCha20Poly1305.IsSupported && !OpenSslChaChaPoly.IsSupported, sealer.Construction.UsesBclPayload);
+        Assert.Equal(System.Security.Cryptography.ChaCha20Poly1305.IsSupported && !OpenSslChaChaPoly.IsSupported, opener.Construction.UsesBclPayload);
+        Assert.Equal(OpenSslChaChaPoly.IsSupported, sealer.Construction.UsesOpenSsl);
+        Assert.Equal(OpenSslChaChaPoly.IsSupported, opener.Construction.UsesOpenSsl);
+        using var fallback = new ChaCha20Poly1305PacketSealer(Pattern(64, 1), ChaChaPolyRoutes.Fastest & ~ChaChaPolyRoutes.OpenSsl);
+        Assert.False(fallback.Construction.UsesOpenSsl);
+        Assert.True(fallback.Construction.RekeysInPlace);
     }
 
-    [Fact]
-    public void ChaCha20Poly1305_allocates_nothing_per_packet()
+    // 7: the default (libcrypto where usable), 3: the BCL + BouncyCastle fallback.
+    [Theory]
+    [InlineData(7)]
+    [InlineData(3)]
+    public void ChaCha20Poly1305_allocates_nothing_per_packet(int route)
     {
         var key = Pattern(64, 2);
-        using var sealer = PacketCipherRegistry.CreateSealer(new CipherSuite(PacketCipherRegistry.ChaCha20Poly1305, null).CipherInfo, key, [], null, []);
-        using var opener = PacketCipherRegistry.CreateOpener(new CipherSuite(PacketCipherRegistry.ChaCha20Poly1305, null).CipherInfo, key, [], null, []);
+        using var sealer = new ChaCha20Poly1305PacketSealer(key, (ChaChaPolyRoutes)route);
+        using var opener = new ChaCha20Poly1305PacketOpener(key, (ChaChaPolyRoutes)route);
         var packet = BuildPacket(sealer, 1000, new Random(3));
         var tag = new byte[16];
         var plaintext = new byte[packet.Length - 4];
