@@ -8,7 +8,11 @@
 # Env: SIZE_MB (big file, default 1024; QUICK 64), SMALL_FILES, LS_ENTRIES, REPEAT (runs per operation, median
 # reported; default 3), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
 # building the work tree), SFTPKIT_BASELINE_DLL (also run this build as a third server, "baseline", measured in the
-# same loop, so an older and a newer SftpKit are compared under the same machine load). Must run as root (installs packages if missing; sshd runs as root on a throwaway config).
+# same loop, so an older and a newer SftpKit are compared under the same machine load), CIPHER (passed to every sftp
+# run as `-c`, e.g. aes128-gcm@openssh.com or chacha20-poly1305@openssh.com; default: the client's own negotiation).
+# Must run as root (installs packages if missing; sshd runs as root on a throwaway config).
+# Operations: put and get of the big file (cmp-verified), put -r and get -r of the small-file tree (count and content
+# verified), ls -l of a large directory (entry count verified).
 # Server CPU: SftpKit = utime+stime of the server process (/proc/PID/stat) before/after each run; sshd = the
 # listener's cutime+cstime (per-connection processes are forked and reaped by the listener) before/after.
 set -euo pipefail
@@ -123,6 +127,7 @@ sftp_args() {
     baseline) port=$BL_PORT; user=bench ;;
     *) port=$OSSH_PORT; user=root ;;
   esac
+  [ -z "${CIPHER:-}" ] || echo "-c $CIPHER"
   echo "-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null"
   echo "-o BatchMode=yes -o IdentitiesOnly=yes -o LogLevel=ERROR -i $WORK/client_ed25519 -P $port $user@127.0.0.1"
 }
@@ -198,6 +203,7 @@ done
 echo "put big.bin up.bin" >"$WORK/b.put"
 echo "get big.bin down.bin" >"$WORK/b.get"
 echo "put -r small small" >"$WORK/b.small"
+echo "get -r small smalldown" >"$WORK/b.smallget"
 echo "ls -l lsdir" >"$WORK/b.ls"
 echo "put small/f000000.dat warm.dat" >"$WORK/b.warm"
 
@@ -205,10 +211,11 @@ echo "put small/f000000.dat warm.dat" >"$WORK/b.warm"
 for s in $SERVERS; do measure "$s" "$WORK/b.warm" "$LOCAL" >/dev/null; done
 
 declare -A T C
-for op in upload download small ls; do
+for op in upload download small smallget ls; do
   for s in $SERVERS; do
     h=$(home_of "$s")
     : >"$WORK/t"; : >"$WORK/c"
+    if [ "$op" = smallget ]; then rm -rf "$h/small"; cp -r "$LOCAL/small" "$h/small"; sync; fi
     for _ in $(seq 1 "$REPEAT"); do
       case $op in
         upload)
@@ -224,7 +231,15 @@ for op in upload download small ls; do
           rm -rf "$h/small"; sync
           r=$(measure "$s" "$WORK/b.small" "$LOCAL")
           n=$(find "$h/small" -type f | wc -l)
-          [ "$n" -eq "$SMALL_FILES" ] || { echo "$s: $n of $SMALL_FILES small files arrived" >&2; exit 1; } ;;
+          [ "$n" -eq "$SMALL_FILES" ] || { echo "$s: $n of $SMALL_FILES small files arrived" >&2; exit 1; }
+          diff -rq "$LOCAL/small" "$h/small" >/dev/null || { echo "$s: put -r small tree differs" >&2; exit 1; } ;;
+        smallget)
+          rm -rf "$LOCAL/smalldown"; sync
+          r=$(measure "$s" "$WORK/b.smallget" "$LOCAL")
+          diff -rq "$h/small" "$LOCAL/smalldown" >/dev/null \
+            || { echo "$s: get -r small tree differs" >&2; exit 1; }
+          n=$(find "$LOCAL/smalldown" -type f | wc -l)
+          [ "$n" -eq "$SMALL_FILES" ] || { echo "$s: $n of $SMALL_FILES small files downloaded" >&2; exit 1; } ;;
         ls)
           r=$(measure "$s" "$WORK/b.ls" "$LOCAL" "$WORK/ls.out")
           n=$(grep -c 'entry-' "$WORK/ls.out" || true)
@@ -241,6 +256,7 @@ for op in upload download small ls; do
     [ "$op" = download ] && rm -f "$(home_of "$s")/big.bin"
   done
   rm -f "$LOCAL/down.bin"
+  rm -rf "$LOCAL/smalldown"
 done
 
 label() {
@@ -248,6 +264,7 @@ label() {
     upload) echo "upload ${SIZE_MB} MiB (put)" ;;
     download) echo "download ${SIZE_MB} MiB (get)" ;;
     small) echo "put -r ${SMALL_FILES} x 4 KiB" ;;
+    smallget) echo "get -r ${SMALL_FILES} x 4 KiB" ;;
     ls) echo "ls -l ${LS_ENTRIES} entries" ;;
   esac
 }
@@ -264,7 +281,7 @@ for v in $SERVERS; do
   fi
   echo "| Operation | SftpKit s | OpenSSH s | Throughput ratio (OpenSSH s / SftpKit s) | SftpKit CPU s | OpenSSH CPU s | Server CPU ratio (SftpKit / OpenSSH) |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
-  for op in upload download small ls; do
+  for op in upload download small smallget ls; do
     awk -v l="$(label $op)" -v ts="${T[$op.$v]}" -v to="${T[$op.openssh]}" -v cs="${C[$op.$v]}" -v co="${C[$op.openssh]}" '
       BEGIN {
         tr = ts > 0 ? sprintf("%.2f", to / ts) : "n/a"

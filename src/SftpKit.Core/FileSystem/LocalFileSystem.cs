@@ -90,13 +90,17 @@ public sealed partial class LocalFileSystem : IVirtualFileSystem, IVfsRandomAcce
     public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Run(() => DescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
+        return ValueTask.FromResult(Run(() => TryDescribeWithoutLinks(path, followLinks, out var info)
+            ? info ?? throw new VfsException(VfsError.NotFound, "No such file or directory.")
+            : DescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
     }
 
     ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Run(() => TryDescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
+        return ValueTask.FromResult(Run(() => TryDescribeWithoutLinks(path, followLinks, out var info)
+            ? info
+            : TryDescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
     }
 
     /// <inheritdoc />
@@ -165,6 +169,16 @@ public sealed partial class LocalFileSystem : IVirtualFileSystem, IVfsRandomAcce
         return ValueTask.FromResult<IVfsReader>(Run(() =>
         {
             string real = _paths.Resolve(path, followFinal: true);
+            if (_paths.TryOpenReadWithoutLinks(real) is { } linkFree)
+            {
+                // Walked with no link, so inside the root without the /proc re-check; one fstat tells a directory.
+                if (UnixNative.FStat((int)linkFree.DangerousGetHandle()) is { Type: VfsFileType.Directory })
+                {
+                    linkFree.Dispose();
+                    throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+                }
+                return new LocalReader(this, linkFree, VirtualPath.GetName(path));
+            }
             if (Directory.Exists(real))
             {
                 throw new VfsException(VfsError.IsADirectory, "Is a directory.");
