@@ -63,12 +63,11 @@ public sealed partial class LocalFileSystem
         {
             return false;
         }
-        string normalized = VirtualPath.Normalize(path);
-        if (normalized == VirtualPath.Root)
+        string real = _paths.ToReal(path);
+        if (real == _paths.Root)
         {
             return false;
         }
-        string real = _paths.Root == "/" ? normalized : _paths.Root + normalized;
         var (parentPath, entry) = LocalPathResolver.Split(real);
         using var parent = _paths.TryOpenDirectoryWithoutLinks(parentPath);
         if (parent is null)

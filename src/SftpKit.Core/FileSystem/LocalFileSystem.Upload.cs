@@ -17,12 +17,11 @@ public sealed partial class LocalFileSystem
         {
             return null;
         }
-        string normalized = VirtualPath.Normalize(path);
-        if (normalized == VirtualPath.Root)
+        string real = _paths.ToReal(path);
+        if (real == _paths.Root)
         {
             return null;
         }
-        string real = _paths.Root == "/" ? normalized : _paths.Root + normalized;
         var (parentPath, name) = LocalPathResolver.Split(real);
         var directory = _paths.TryOpenDirectoryWithoutLinks(parentPath);
         if (directory is null)

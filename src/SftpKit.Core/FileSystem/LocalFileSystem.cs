@@ -168,8 +168,15 @@ public sealed partial class LocalFileSystem : IVirtualFileSystem, IVfsRandomAcce
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult<IVfsReader>(Run(() =>
         {
-            string real = _paths.Resolve(path, followFinal: true);
-            if (_paths.TryOpenReadWithoutLinks(real) is { } linkFree)
+            // The path as it stands first: when it opens with no link on its way, no resolution is needed at all.
+            string real = _paths.ToReal(path);
+            var linkFree = real == _paths.Root ? null : _paths.TryOpenReadWithoutLinks(real);
+            if (linkFree is null)
+            {
+                real = _paths.Resolve(path, followFinal: true);
+                linkFree = _paths.TryOpenReadWithoutLinks(real);
+            }
+            if (linkFree is not null)
             {
                 // Walked with no link, so inside the root without the /proc re-check; one fstat tells a directory.
                 if (UnixNative.FStat((int)linkFree.DangerousGetHandle()) is { Type: VfsFileType.Directory })

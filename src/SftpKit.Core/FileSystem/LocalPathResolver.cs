@@ -56,6 +56,14 @@ internal sealed class LocalPathResolver
         return TryResolveWithoutLinks(candidate, followFinal) ?? ResolveReal(candidate, followFinal, 0);
     }
 
+    /// <summary>Root + the normalised <paramref name="virtualPath"/>, links not resolved: the real path only once a
+    /// link-free walk (<see cref="TryOpenReadWithoutLinks"/> and the like) has shown it is one.</summary>
+    public string ToReal(string virtualPath)
+    {
+        string normalized = VirtualPath.Normalize(virtualPath);
+        return normalized == VirtualPath.Root ? Root : Root == "/" ? normalized : Root + normalized;
+    }
+
     /// <summary>
     /// <paramref name="candidate"/> itself when no link lies on its way (the final name may be missing, or, without
     /// <paramref name="followFinal"/>, anything but a link is fine too); null to take the full walk.
