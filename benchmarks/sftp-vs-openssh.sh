@@ -6,7 +6,7 @@
 #   QUICK=1 benchmarks/sftp-vs-openssh.sh    # 64 MiB, 200 small files, 5,000 entries (CI)
 #
 # Env: SIZE_MB (big file, default 1024; QUICK 64), SMALL_FILES, LS_ENTRIES, REPEAT (runs per operation, median
-# reported; default 3), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
+# reported; the rounds alternate between the servers; default 3), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
 # building the work tree), SFTPKIT_BASELINE_DLL (also run this build as a third server, "baseline", measured in the
 # same loop, so an older and a newer SftpKit are compared under the same machine load), CIPHER (passed to every sftp
 # run as `-c`, e.g. aes128-gcm@openssh.com or chacha20-poly1305@openssh.com; default: the client's own negotiation).
@@ -213,10 +213,14 @@ for s in $SERVERS; do measure "$s" "$WORK/b.warm" "$LOCAL" >/dev/null; done
 declare -A T C
 for op in upload download small smallget ls; do
   for s in $SERVERS; do
-    h=$(home_of "$s")
-    : >"$WORK/t"; : >"$WORK/c"
-    if [ "$op" = smallget ]; then rm -rf "$h/small"; cp -r "$LOCAL/small" "$h/small"; sync; fi
-    for _ in $(seq 1 "$REPEAT"); do
+    : >"$WORK/t.$s"; : >"$WORK/c.$s"
+    if [ "$op" = smallget ]; then h=$(home_of "$s"); rm -rf "$h/small"; cp -r "$LOCAL/small" "$h/small"; sync; fi
+  done
+  # Rounds alternate between the servers (A, B, C, A, B, C, ...) so that a burst of load from elsewhere on the
+  # machine falls on all of them rather than on one server's consecutive runs.
+  for _ in $(seq 1 "$REPEAT"); do
+    for s in $SERVERS; do
+      h=$(home_of "$s")
       case $op in
         upload)
           rm -f "$h/up.bin"; sync
@@ -245,11 +249,13 @@ for op in upload download small smallget ls; do
           n=$(grep -c 'entry-' "$WORK/ls.out" || true)
           [ "$n" -eq "$LS_ENTRIES" ] || { echo "$s: ls -l listed $n of $LS_ENTRIES entries" >&2; exit 1; } ;;
       esac
-      echo "$r" | awk '{ print $1 }' >>"$WORK/t"
-      echo "$r" | awk '{ print $2 }' >>"$WORK/c"
+      echo "$r" | awk '{ print $1 }' >>"$WORK/t.$s"
+      echo "$r" | awk '{ print $2 }' >>"$WORK/c.$s"
       echo "  $op $s: $r" >&2
     done
-    T[$op.$s]=$(median <"$WORK/t"); C[$op.$s]=$(median <"$WORK/c")
+  done
+  for s in $SERVERS; do
+    T[$op.$s]=$(median <"$WORK/t.$s"); C[$op.$s]=$(median <"$WORK/c.$s")
   done
   for s in $SERVERS; do
     rm -f "$(home_of "$s")/up.bin"
