@@ -8,7 +8,8 @@ namespace SftpKit.FileSystem;
 /// <see cref="LocalFileSystemOptions.RootPath"/> + path, and the real path of every existing component, symbolic links
 /// resolved, must stay inside the root: a link made by anyone (<c>ln -s /etc root/evil</c>) that leads outside is
 /// refused with <see cref="VfsError.PermissionDenied"/>. File content is read and written through handles whose real
-/// path is checked again after opening (Linux, via <c>/proc/self/fd</c>).
+/// path is checked again after opening (Linux, via <c>/proc/self/fd</c>), or that were opened through a path with no
+/// symbolic link in it at all (Linux 5.6+, <c>openat2</c> with <c>RESOLVE_NO_SYMLINKS</c>), which cannot lead out.
 /// <para>
 /// Residual risks, for operators: (1) a hard link made by another process from inside the root to a file outside it
 /// is indistinguishable from a regular file and is served — do not let untrusted local users create entries inside
