@@ -6,9 +6,13 @@
 #   QUICK=1 benchmarks/sftp-vs-openssh.sh    # 64 MiB, 200 small files, 5,000 entries (CI)
 #
 # Env: SIZE_MB (big file, default 1024; QUICK 64), SMALL_FILES, LS_ENTRIES, REPEAT (runs per operation, median
-# reported; default 3), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
+# reported; the rounds alternate between the servers; default 3), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
 # building the work tree), SFTPKIT_BASELINE_DLL (also run this build as a third server, "baseline", measured in the
-# same loop, so an older and a newer SftpKit are compared under the same machine load). Must run as root (installs packages if missing; sshd runs as root on a throwaway config).
+# same loop, so an older and a newer SftpKit are compared under the same machine load), CIPHER (passed to every sftp
+# run as `-c`, e.g. aes128-gcm@openssh.com or chacha20-poly1305@openssh.com; default: the client's own negotiation).
+# Must run as root (installs packages if missing; sshd runs as root on a throwaway config).
+# Operations: put and get of the big file (cmp-verified), put -r and get -r of the small-file tree (count and content
+# verified), ls -l of a large directory (entry count verified).
 # Server CPU: SftpKit = utime+stime of the server process (/proc/PID/stat) before/after each run; sshd = the
 # listener's cutime+cstime (per-connection processes are forked and reaped by the listener) before/after.
 set -euo pipefail
@@ -123,6 +127,7 @@ sftp_args() {
     baseline) port=$BL_PORT; user=bench ;;
     *) port=$OSSH_PORT; user=root ;;
   esac
+  [ -z "${CIPHER:-}" ] || echo "-c $CIPHER"
   echo "-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null"
   echo "-o BatchMode=yes -o IdentitiesOnly=yes -o LogLevel=ERROR -i $WORK/client_ed25519 -P $port $user@127.0.0.1"
 }
@@ -198,6 +203,7 @@ done
 echo "put big.bin up.bin" >"$WORK/b.put"
 echo "get big.bin down.bin" >"$WORK/b.get"
 echo "put -r small small" >"$WORK/b.small"
+echo "get -r small smalldown" >"$WORK/b.smallget"
 echo "ls -l lsdir" >"$WORK/b.ls"
 echo "put small/f000000.dat warm.dat" >"$WORK/b.warm"
 
@@ -205,11 +211,16 @@ echo "put small/f000000.dat warm.dat" >"$WORK/b.warm"
 for s in $SERVERS; do measure "$s" "$WORK/b.warm" "$LOCAL" >/dev/null; done
 
 declare -A T C
-for op in upload download small ls; do
+for op in upload download small smallget ls; do
   for s in $SERVERS; do
-    h=$(home_of "$s")
-    : >"$WORK/t"; : >"$WORK/c"
-    for _ in $(seq 1 "$REPEAT"); do
+    : >"$WORK/t.$s"; : >"$WORK/c.$s"
+    if [ "$op" = smallget ]; then h=$(home_of "$s"); rm -rf "$h/small"; cp -r "$LOCAL/small" "$h/small"; sync; fi
+  done
+  # Rounds alternate between the servers (A, B, C, A, B, C, ...) so that a burst of load from elsewhere on the
+  # machine falls on all of them rather than on one server's consecutive runs.
+  for _ in $(seq 1 "$REPEAT"); do
+    for s in $SERVERS; do
+      h=$(home_of "$s")
       case $op in
         upload)
           rm -f "$h/up.bin"; sync
@@ -224,23 +235,34 @@ for op in upload download small ls; do
           rm -rf "$h/small"; sync
           r=$(measure "$s" "$WORK/b.small" "$LOCAL")
           n=$(find "$h/small" -type f | wc -l)
-          [ "$n" -eq "$SMALL_FILES" ] || { echo "$s: $n of $SMALL_FILES small files arrived" >&2; exit 1; } ;;
+          [ "$n" -eq "$SMALL_FILES" ] || { echo "$s: $n of $SMALL_FILES small files arrived" >&2; exit 1; }
+          diff -rq "$LOCAL/small" "$h/small" >/dev/null || { echo "$s: put -r small tree differs" >&2; exit 1; } ;;
+        smallget)
+          rm -rf "$LOCAL/smalldown"; sync
+          r=$(measure "$s" "$WORK/b.smallget" "$LOCAL")
+          diff -rq "$h/small" "$LOCAL/smalldown" >/dev/null \
+            || { echo "$s: get -r small tree differs" >&2; exit 1; }
+          n=$(find "$LOCAL/smalldown" -type f | wc -l)
+          [ "$n" -eq "$SMALL_FILES" ] || { echo "$s: $n of $SMALL_FILES small files downloaded" >&2; exit 1; } ;;
         ls)
           r=$(measure "$s" "$WORK/b.ls" "$LOCAL" "$WORK/ls.out")
           n=$(grep -c 'entry-' "$WORK/ls.out" || true)
           [ "$n" -eq "$LS_ENTRIES" ] || { echo "$s: ls -l listed $n of $LS_ENTRIES entries" >&2; exit 1; } ;;
       esac
-      echo "$r" | awk '{ print $1 }' >>"$WORK/t"
-      echo "$r" | awk '{ print $2 }' >>"$WORK/c"
+      echo "$r" | awk '{ print $1 }' >>"$WORK/t.$s"
+      echo "$r" | awk '{ print $2 }' >>"$WORK/c.$s"
       echo "  $op $s: $r" >&2
     done
-    T[$op.$s]=$(median <"$WORK/t"); C[$op.$s]=$(median <"$WORK/c")
+  done
+  for s in $SERVERS; do
+    T[$op.$s]=$(median <"$WORK/t.$s"); C[$op.$s]=$(median <"$WORK/c.$s")
   done
   for s in $SERVERS; do
     rm -f "$(home_of "$s")/up.bin"
     [ "$op" = download ] && rm -f "$(home_of "$s")/big.bin"
   done
   rm -f "$LOCAL/down.bin"
+  rm -rf "$LOCAL/smalldown"
 done
 
 label() {
@@ -248,6 +270,7 @@ label() {
     upload) echo "upload ${SIZE_MB} MiB (put)" ;;
     download) echo "download ${SIZE_MB} MiB (get)" ;;
     small) echo "put -r ${SMALL_FILES} x 4 KiB" ;;
+    smallget) echo "get -r ${SMALL_FILES} x 4 KiB" ;;
     ls) echo "ls -l ${LS_ENTRIES} entries" ;;
   esac
 }
@@ -264,7 +287,7 @@ for v in $SERVERS; do
   fi
   echo "| Operation | SftpKit s | OpenSSH s | Throughput ratio (OpenSSH s / SftpKit s) | SftpKit CPU s | OpenSSH CPU s | Server CPU ratio (SftpKit / OpenSSH) |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
-  for op in upload download small ls; do
+  for op in upload download small smallget ls; do
     awk -v l="$(label $op)" -v ts="${T[$op.$v]}" -v to="${T[$op.openssh]}" -v cs="${C[$op.$v]}" -v co="${C[$op.openssh]}" '
       BEGIN {
         tr = ts > 0 ? sprintf("%.2f", to / ts) : "n/a"

@@ -20,6 +20,10 @@ public sealed partial class LocalFileSystem
     /// <summary>A handle of <paramref name="directory"/>, checked (through the handle) to be inside the root.</summary>
     internal SafeFileHandle OpenConfinedDirectory(string directory)
     {
+        if (_paths.TryOpenDirectoryWithoutLinks(directory) is { } linkFree)
+        {
+            return linkFree; // walked with no link: inside the root without the /proc re-check
+        }
         var handle = UnixNative.OpenDirectory(directory, out int errno) ?? throw LocalErrorMapper.FromErrno(errno);
         try
         {
@@ -47,6 +51,42 @@ public sealed partial class LocalFileSystem
         return (OpenConfinedDirectory(parentPath), name);
     }
 
+    /// <summary>
+    /// The attributes of <paramref name="path"/> (null: missing) in two system calls — the parent opened with no
+    /// link on its way, the name stat'ed in it — when that decides the answer; false when the full resolution must:
+    /// no openat2, a link on the way to the parent, or a final link to follow.
+    /// </summary>
+    private bool TryDescribeWithoutLinks(string path, bool followLinks, out VfsFileInfo? info)
+    {
+        info = null;
+        if (!UnixNative.HasOpenAt2)
+        {
+            return false;
+        }
+        string real = _paths.ToReal(path);
+        if (real == _paths.Root)
+        {
+            return false;
+        }
+        var (parentPath, entry) = LocalPathResolver.Split(real);
+        using var parent = _paths.TryOpenDirectoryWithoutLinks(parentPath);
+        if (parent is null)
+        {
+            return false;
+        }
+        var stat = UnixNative.StatAt(parent, entry, out int errno);
+        if (stat is null)
+        {
+            return errno == UnixErrno.ENOENT ? true : throw LocalErrorMapper.FromErrno(errno);
+        }
+        if (followLinks && stat.Value.Type == VfsFileType.SymbolicLink)
+        {
+            return false;
+        }
+        info = LocalEntries.ToInfo(stat.Value, VirtualPath.GetName(path));
+        return true;
+    }
+
     /// <summary>As <see cref="LocalEntries.Describe"/>, through the confined parent.</summary>
     private VfsFileInfo DescribeConfined(string real, string name)
         => TryDescribeConfined(real, name) ?? throw new VfsException(VfsError.NotFound, "No such file or directory.");
@@ -59,6 +99,13 @@ public sealed partial class LocalFileSystem
             return LocalEntries.TryDescribe(real, name);
         }
         var (parentPath, entry) = real == _paths.Root ? (real, ".") : LocalPathResolver.Split(real);
+        if (_paths.TryOpenDirectoryWithoutLinks(parentPath) is { } linkFree)
+        {
+            using (linkFree)
+            {
+                return LocalEntries.StatEntry(linkFree, entry, name);
+            }
+        }
         var parent = UnixNative.OpenDirectory(parentPath, out int errno);
         if (parent is null)
         {

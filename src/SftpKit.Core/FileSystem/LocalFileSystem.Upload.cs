@@ -6,17 +6,65 @@ namespace SftpKit.FileSystem;
 // completion.
 public sealed partial class LocalFileSystem
 {
+    /// <summary>
+    /// The target's directory, opened with no link on its way (so inside the root), the target's real path and its
+    /// lstat (null: missing); null when the full path must decide (no openat2, a link on the way, or the target is a
+    /// link, which an upload follows).
+    /// </summary>
+    private (SafeFileHandle Directory, string Real, UnixStat? Existing)? TryOpenTargetDirectoryWithoutLinks(string path)
+    {
+        if (!UnixNative.HasOpenAt2)
+        {
+            return null;
+        }
+        string real = _paths.ToReal(path);
+        if (real == _paths.Root)
+        {
+            return null;
+        }
+        var (parentPath, name) = LocalPathResolver.Split(real);
+        var directory = _paths.TryOpenDirectoryWithoutLinks(parentPath);
+        if (directory is null)
+        {
+            return null;
+        }
+        var stat = UnixNative.StatAt(directory, name, out int errno);
+        if ((stat is null && errno != UnixErrno.ENOENT) || stat is { Type: VfsFileType.SymbolicLink })
+        {
+            directory.Dispose();
+            return null;
+        }
+        return (directory, real, stat);
+    }
+
     private LocalWriter OpenWriter(string path, VfsWriteOptions options)
     {
-        string real = _paths.Resolve(path, followFinal: true);
-        if (real == _paths.Root || Directory.Exists(real))
+        // An atomic upload beside its target (the default) needs the target's directory handle anyway: opened with no
+        // link on its way, it also answers "exists?" with one fstatat, and no path resolution is needed at all.
+        SafeFileHandle? linkFreeDirectory = null;
+        string real;
+        UnixStat? existing;
+        bool known; // whether existing (null: missing) is the answer, else the managed checks below decide
+        if (options.Atomic && _tempDirectory is null && TryOpenTargetDirectoryWithoutLinks(path) is { } target)
         {
+            (linkFreeDirectory, real, existing) = target;
+            known = true;
+        }
+        else
+        {
+            real = _paths.Resolve(path, followFinal: true);
+            existing = UnixNative.LStat(real, out int lstatErrno);
+            known = existing is not null || lstatErrno == UnixErrno.ENOENT;
+        }
+        if (real == _paths.Root || existing is { Type: VfsFileType.Directory } || (!known && Directory.Exists(real)))
+        {
+            linkFreeDirectory?.Dispose();
             throw new VfsException(VfsError.IsADirectory, "Is a directory.");
         }
-        var existing = UnixNative.LStat(real, out _);
-        bool exists = existing is not null || File.Exists(real);
+        bool exists = existing is not null || (!known && File.Exists(real));
         if (exists && options.CreateNew)
         {
+            linkFreeDirectory?.Dispose();
             throw new VfsException(VfsError.AlreadyExists, "The path exists.");
         }
         uint newMode = options.Permissions & 0xFFF & ~_options.Umask;
@@ -50,7 +98,8 @@ public sealed partial class LocalFileSystem
         // In the target's own directory, the temporary is created, renamed into place and removed through a handle of
         // that directory, checked to be inside the root once: a link swapped into the path meanwhile cannot move any
         // of it out of the root.
-        var directoryHandle = _tempDirectory is null && UnixNative.HasDirectoryCalls ? OpenConfinedDirectory(directory) : null;
+        var directoryHandle = linkFreeDirectory
+            ?? (_tempDirectory is null && UnixNative.HasDirectoryCalls ? OpenConfinedDirectory(directory) : null);
         SafeFileHandle tempHandle;
         try
         {
@@ -75,7 +124,7 @@ public sealed partial class LocalFileSystem
                 using var source = OpenChecked(real, FileMode.Open, FileAccess.Read);
                 LocalFileCopy.CopyAll(source, tempHandle);
             }
-            if (directoryHandle is not null && existing is not null)
+            if (directoryHandle is not null && existing is not null && linkFreeDirectory is null)
             {
                 // The mode and owner carried over are read from the entry in the confined directory, not by path.
                 existing = UnixNative.StatAt(directoryHandle, Path.GetFileName(real), out _);

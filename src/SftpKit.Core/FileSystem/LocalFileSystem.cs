@@ -8,7 +8,8 @@ namespace SftpKit.FileSystem;
 /// <see cref="LocalFileSystemOptions.RootPath"/> + path, and the real path of every existing component, symbolic links
 /// resolved, must stay inside the root: a link made by anyone (<c>ln -s /etc root/evil</c>) that leads outside is
 /// refused with <see cref="VfsError.PermissionDenied"/>. File content is read and written through handles whose real
-/// path is checked again after opening (Linux, via <c>/proc/self/fd</c>).
+/// path is checked again after opening (Linux, via <c>/proc/self/fd</c>), or that were opened through a path with no
+/// symbolic link in it at all (Linux 5.6+, <c>openat2</c> with <c>RESOLVE_NO_SYMLINKS</c>), which cannot lead out.
 /// <para>
 /// Residual risks, for operators: (1) a hard link made by another process from inside the root to a file outside it
 /// is indistinguishable from a regular file and is served — do not let untrusted local users create entries inside
@@ -90,13 +91,17 @@ public sealed partial class LocalFileSystem : IVirtualFileSystem, IVfsRandomAcce
     public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Run(() => DescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
+        return ValueTask.FromResult(Run(() => TryDescribeWithoutLinks(path, followLinks, out var info)
+            ? info ?? throw new VfsException(VfsError.NotFound, "No such file or directory.")
+            : DescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
     }
 
     ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Run(() => TryDescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
+        return ValueTask.FromResult(Run(() => TryDescribeWithoutLinks(path, followLinks, out var info)
+            ? info
+            : TryDescribeConfined(_paths.Resolve(path, followLinks), VirtualPath.GetName(path))));
     }
 
     /// <inheritdoc />
@@ -164,7 +169,24 @@ public sealed partial class LocalFileSystem : IVirtualFileSystem, IVfsRandomAcce
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult<IVfsReader>(Run(() =>
         {
-            string real = _paths.Resolve(path, followFinal: true);
+            // The path as it stands first: when it opens with no link on its way, no resolution is needed at all.
+            string real = _paths.ToReal(path);
+            var linkFree = real == _paths.Root ? null : _paths.TryOpenReadWithoutLinks(real);
+            if (linkFree is null)
+            {
+                real = _paths.Resolve(path, followFinal: true);
+                linkFree = _paths.TryOpenReadWithoutLinks(real);
+            }
+            if (linkFree is not null)
+            {
+                // Walked with no link, so inside the root without the /proc re-check; one fstat tells a directory.
+                if (UnixNative.FStat((int)linkFree.DangerousGetHandle()) is { Type: VfsFileType.Directory })
+                {
+                    linkFree.Dispose();
+                    throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+                }
+                return new LocalReader(this, linkFree, VirtualPath.GetName(path));
+            }
             if (Directory.Exists(real))
             {
                 throw new VfsException(VfsError.IsADirectory, "Is a directory.");

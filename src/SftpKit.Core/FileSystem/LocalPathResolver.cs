@@ -9,6 +9,12 @@ namespace SftpKit.FileSystem;
 /// check-then-open race for file content; the other operations act through directory handles checked here
 /// (<see cref="VerifyHandle"/>). What still acts by path after the check, and on which platforms, is documented on
 /// <see cref="LocalFileSystem"/>.
+/// <para>
+/// Fast path (Linux with openat2): the root is canonical, and a normalised virtual path has no <c>.</c> or <c>..</c>,
+/// so when root + path walks with no symbolic link at all (<c>RESOLVE_NO_SYMLINKS</c>, one system call) it is its
+/// own real path, inside the root by construction. Any link, missing parent or other error takes the full walk
+/// above, which gives the exact same answers and errors as before.
+/// </para>
 /// </summary>
 internal sealed class LocalPathResolver
 {
@@ -46,8 +52,78 @@ internal sealed class LocalPathResolver
         {
             return Root;
         }
-        return ResolveReal(Root + normalized, followFinal, 0);
+        string candidate = Root == "/" ? normalized : Root + normalized;
+        return TryResolveWithoutLinks(candidate, followFinal) ?? ResolveReal(candidate, followFinal, 0);
     }
+
+    /// <summary>Root + the normalised <paramref name="virtualPath"/>, links not resolved: the real path only once a
+    /// link-free walk (<see cref="TryOpenReadWithoutLinks"/> and the like) has shown it is one.</summary>
+    public string ToReal(string virtualPath)
+    {
+        string normalized = VirtualPath.Normalize(virtualPath);
+        return normalized == VirtualPath.Root ? Root : Root == "/" ? normalized : Root + normalized;
+    }
+
+    /// <summary>
+    /// <paramref name="candidate"/> itself when no link lies on its way (the final name may be missing, or, without
+    /// <paramref name="followFinal"/>, anything but a link is fine too); null to take the full walk.
+    /// </summary>
+    private static string? TryResolveWithoutLinks(string candidate, bool followFinal)
+    {
+        if (!UnixNative.HasOpenAt2)
+        {
+            return null;
+        }
+        if (followFinal)
+        {
+            int errno = UnixNative.ProbeWithoutLinks(candidate, directory: false);
+            if (errno == 0)
+            {
+                return candidate;
+            }
+            if (errno != UnixErrno.ENOENT)
+            {
+                return null; // a link (ELOOP), a file used as a directory, no permission: the full walk decides
+            }
+            // ENOENT: the final name is missing (a dangling final link would have been ELOOP) or a parent is.
+        }
+        int slash = candidate.LastIndexOf('/');
+        string parent = slash == 0 ? "/" : candidate[..slash];
+        // A link-free directory: with followFinal the name is missing in it; without, the name may be anything (a
+        // link included), as the full walk would return it.
+        return UnixNative.ProbeWithoutLinks(parent, directory: true) == 0 ? candidate : null;
+    }
+
+    /// <summary>
+    /// A handle of the directory <paramref name="realDirectory"/> (a path this resolver returned) opened with no
+    /// symbolic link on its way, so inside the root without the <c>/proc/self/fd</c> re-check; null when that cannot
+    /// be shown this way (a link on the way, an odd name, no openat2) and the caller should take its full path.
+    /// </summary>
+    public SafeFileHandle? TryOpenDirectoryWithoutLinks(string realDirectory)
+    {
+        if (!UnixNative.HasOpenAt2 || !IsInside(realDirectory) || HasDotSegment(realDirectory))
+        {
+            return null;
+        }
+        return UnixNative.OpenDirectoryWithoutLinks(realDirectory, out _);
+    }
+
+    /// <summary>As <see cref="TryOpenDirectoryWithoutLinks"/>, a read-only handle of a file; null also for a directory.</summary>
+    public SafeFileHandle? TryOpenReadWithoutLinks(string realPath)
+    {
+        if (!UnixNative.HasOpenAt2 || !IsInside(realPath) || HasDotSegment(realPath))
+        {
+            return null;
+        }
+        return UnixNative.OpenReadWithoutLinks(realPath, out _);
+    }
+
+    /// <summary>True when a component is <c>.</c> or <c>..</c>, which openat2 would walk (never true for paths built
+    /// here; checked so that a handle opened without the /proc re-check can only be inside the root).</summary>
+    private static bool HasDotSegment(string path)
+        => path.Contains("/./", StringComparison.Ordinal) || path.Contains("/../", StringComparison.Ordinal)
+            || path.EndsWith("/.", StringComparison.Ordinal) || path.EndsWith("/..", StringComparison.Ordinal)
+            || path.Contains("//", StringComparison.Ordinal);
 
     /// <summary>The confined real parent directory and the final name of <paramref name="virtualPath"/>.</summary>
     public (string Parent, string Name) ResolveParent(string virtualPath)

@@ -31,6 +31,10 @@ public static class VirtualPath
                 throw new VfsException(VfsError.InvalidPath, "Path contains control characters.");
             }
         }
+        if (IsNormalized(path))
+        {
+            return path; // the common case (every layer normalises the same path again): no split, no join
+        }
         var segments = new List<string>();
         if (!path.StartsWith('/'))
         {
@@ -38,6 +42,36 @@ public static class VirtualPath
         }
         AddSegments(segments, path);
         return segments.Count == 0 ? Root : "/" + string.Join('/', segments);
+    }
+
+    /// <summary>True when <paramref name="path"/> is already in normal form: absolute, no empty, <c>.</c> or
+    /// <c>..</c> segment, no trailing slash (the root excepted).</summary>
+    private static bool IsNormalized(string path)
+    {
+        if (path.Length == 0 || path[0] != '/')
+        {
+            return false;
+        }
+        if (path.Length == 1)
+        {
+            return true;
+        }
+        int start = 1;
+        while (start <= path.Length)
+        {
+            int end = path.IndexOf('/', start);
+            if (end < 0)
+            {
+                end = path.Length;
+            }
+            var segment = path.AsSpan(start, end - start);
+            if (segment.Length == 0 || segment is "." or "..")
+            {
+                return false;
+            }
+            start = end + 1;
+        }
+        return true;
     }
 
     private static void AddSegments(List<string> segments, string path)

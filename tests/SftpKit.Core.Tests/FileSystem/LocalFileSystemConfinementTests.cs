@@ -122,6 +122,37 @@ public sealed class LocalFileSystemConfinementTests : IDisposable
     }
 
     [Fact]
+    public async Task Link_Free_Paths_And_Links_Inside_Agree_When_The_Root_Is_Configured_Through_A_Link()
+    {
+        // The root's own path goes through a link (resolved once, at construction); below it, plain paths take the
+        // one-call link-free walk and a link inside the root the full one: both must land in the real root.
+        string alias = Path.Combine(_base, "alias");
+        Directory.CreateSymbolicLink(alias, Path.Combine(_base, "a"));
+        var fs = new LocalFileSystem(new LocalFileSystemOptions { RootPath = Path.Combine(alias, "b", "root") });
+        Assert.Equal(_fs.RootPath, fs.RootPath);
+        await fs.CreateDirectoryAsync("/d", Ct);
+        Directory.CreateSymbolicLink(InRoot("inside"), InRoot("d"));
+        foreach (string path in new[] { "/d/plain.txt", "/inside/linked.txt" })
+        {
+            Assert.Null(await VfsInfoProbe.TryGetInfoAsync(fs, path, followLinks: true, Ct));
+            await using (var writer = await fs.OpenWriteAsync(path, new VfsWriteOptions { Atomic = true }, Ct))
+            {
+                await writer.WriteAsync("data"u8.ToArray(), Ct);
+                await writer.CompleteAsync(Ct);
+            }
+            Assert.Equal(4, (await fs.GetInfoAsync(path, followLinks: true, Ct)).Size);
+            await using var reader = await fs.OpenReadAsync(path, Ct);
+            var buffer = new byte[16];
+            Assert.Equal(4, await reader.ReadAsync(0, buffer, Ct));
+        }
+        Assert.True(File.Exists(InRoot(Path.Combine("d", "plain.txt"))));
+        Assert.True(File.Exists(InRoot(Path.Combine("d", "linked.txt"))));
+        var directory = await Assert.ThrowsAsync<VfsException>(() => fs.OpenReadAsync("/d", Ct).AsTask());
+        Assert.Equal(VfsError.IsADirectory, directory.Error);
+        AssertSecretIntact();
+    }
+
+    [Fact]
     public async Task Link_Chain_Leading_Out_Is_Refused()
     {
         Directory.CreateDirectory(InRoot("d"));

@@ -22,6 +22,12 @@ public sealed class VirtualPathTests
     [InlineData("../../../../../../..", "/a/b", "/")]
     [InlineData("x/..", "/", "/")]
     [InlineData("..a/b..", "/", "/..a/b..")]
+    [InlineData("/a/b", "/x", "/a/b")]
+    [InlineData("/a/b/", "/", "/a/b")]
+    [InlineData("/a/..", "/", "/")]
+    [InlineData("/a/.", "/", "/a")]
+    [InlineData("/a/../b", "/", "/b")]
+    [InlineData("/.a/b./..c", "/", "/.a/b./..c")]
     public void Normalizes_And_Confines(string input, string current, string expected)
         => Assert.Equal(expected, VirtualPath.Normalize(input, current));
 
