@@ -46,10 +46,18 @@ internal sealed class SftpSession : IAsyncDisposable
     private CancellationToken Token => _cts.Token;
 
     /// <summary>Serves until the client's EOF; 0 for a clean end, 1 after a protocol error.</summary>
-    public async Task<int> RunAsync(Stream input, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The stream is read with zero-byte reads: while the client is idle the session holds no read buffer (the
+    /// 64 KiB one is rented when bytes are there and returned once they are consumed).
+    /// </remarks>
+    public Task<int> RunAsync(Stream input, CancellationToken cancellationToken)
+        => RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true,
+            useZeroByteReads: true)), cancellationToken);
+
+    /// <summary>Serves <paramref name="reader"/> until the client's EOF, and completes it; 0 for a clean end, 1 after a protocol error.</summary>
+    public async Task<int> RunAsync(PipeReader reader, CancellationToken cancellationToken)
     {
         using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _cts);
-        var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         try
         {
             while (!Token.IsCancellationRequested)

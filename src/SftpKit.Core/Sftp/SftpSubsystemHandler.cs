@@ -43,6 +43,9 @@ internal sealed class SftpSubsystemHandler : ISshSubsystemHandler
             return 1;
         }
         await using var session = new SftpSession(fs, context.Output, _options, _logger, context.ConnectionId);
-        return await session.RunAsync(context.Input, cancellationToken);
+        // An SSH channel's own pipe, when there is one: no second buffer, no copy, nothing held while idle.
+        return context.InputReader is { } reader
+            ? await session.RunAsync(reader, cancellationToken)
+            : await session.RunAsync(context.Input, cancellationToken);
     }
 }

@@ -21,10 +21,16 @@ internal sealed class ChannelInputStream : Stream
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <remarks>
+    /// A zero-byte read waits until bytes are there (or the client's EOF) and consumes nothing, as a socket's does:
+    /// a reader with <see cref="StreamPipeReaderOptions.UseZeroByteReads"/> rents its buffer only then.
+    /// </remarks>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty)
         {
+            var ready = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            _reader.AdvanceTo(ready.Buffer.Start);
             return 0;
         }
         while (true)
@@ -59,6 +65,70 @@ internal sealed class ChannelInputStream : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>
+/// The client's bytes on a channel as a <see cref="PipeReader"/> over the channel's own pipe: no buffer or copy of its
+/// own (an idle channel holds no memory), and <see cref="AdvanceTo(SequencePosition, SequencePosition)"/> re-opens the
+/// window by the bytes consumed.
+/// </summary>
+internal sealed class ChannelPipeReader : PipeReader
+{
+    private readonly SshChannel _channel;
+    private readonly PipeReader _reader;
+    private ReadOnlySequence<byte> _lastRead;
+
+    public ChannelPipeReader(SshChannel channel, PipeReader reader)
+    {
+        _channel = channel;
+        _reader = reader;
+    }
+
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var read = _reader.ReadAsync(cancellationToken);
+        if (read.IsCompletedSuccessfully)
+        {
+            var result = read.Result;
+            _lastRead = result.Buffer;
+            return ValueTask.FromResult(result);
+        }
+        return AwaitReadAsync(read);
+    }
+
+    private async ValueTask<ReadResult> AwaitReadAsync(ValueTask<ReadResult> read)
+    {
+        var result = await read.ConfigureAwait(false);
+        _lastRead = result.Buffer;
+        return result;
+    }
+
+    public override bool TryRead(out ReadResult result)
+    {
+        if (_reader.TryRead(out result))
+        {
+            _lastRead = result.Buffer;
+            return true;
+        }
+        return false;
+    }
+
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        long count = _lastRead.Slice(_lastRead.Start, consumed).Length;
+        _lastRead = default;
+        _reader.AdvanceTo(consumed, examined);
+        if (count > 0)
+        {
+            _channel.OnConsumed((int)count);
+        }
+    }
+
+    public override void CancelPendingRead() => _reader.CancelPendingRead();
+
+    public override void Complete(Exception? exception = null) => _reader.Complete(exception);
 }
 
 /// <summary>Standard output or error of a channel; writes wait for the client's window.</summary>

@@ -204,7 +204,10 @@ internal sealed class ConnectionService : IDisposable
     private void Start(SshChannel channel, Func<SshChannelContext, CancellationToken, Task<int>> run)
     {
         channel.Started = true;
-        var context = new SshChannelContext(_principal, _remoteEndPoint, _connectionId, channel.Input, channel.Output, channel.Error, _connection);
+        var context = new SshChannelContext(_principal, _remoteEndPoint, _connectionId, channel.Input, channel.Output, channel.Error, _connection)
+        {
+            InputReader = channel.InputReader,
+        };
         channel.HandlerTask = Task.Run(async () =>
         {
             int status = 1;

@@ -36,6 +36,7 @@ internal sealed class SshChannel : IDisposable
         _localWindow = localWindow;
         _maxChunk = (int)Math.Min(remoteMaxPacket, (uint)maxChunk);
         Input = new ChannelInputStream(this, _inbound.Reader);
+        InputReader = new ChannelPipeReader(this, _inbound.Reader);
         Output = new ChannelOutputStream(this, 0);
         Error = new ChannelOutputStream(this, 1);
     }
@@ -43,6 +44,9 @@ internal sealed class SshChannel : IDisposable
     public uint LocalId { get; }
     public uint RemoteId { get; }
     public Stream Input { get; }
+
+    /// <summary>The same bytes as <see cref="Input"/>, read straight from the channel's pipe (use one or the other).</summary>
+    public PipeReader InputReader { get; }
     public Stream Output { get; }
     public Stream Error { get; }
 

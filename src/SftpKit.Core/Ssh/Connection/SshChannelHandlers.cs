@@ -89,6 +89,13 @@ public sealed class SshChannelContext
     /// <summary>Bytes the client sends; reads return 0 after the client's EOF.</summary>
     public Stream Input { get; }
 
+    /// <summary>
+    /// The bytes of <see cref="Input"/> as a pipe, when the channel is an SSH channel: a handler that reads through
+    /// it (the SFTP subsystem) holds no read buffer of its own while the client is idle. Use it or
+    /// <see cref="Input"/>, never both.
+    /// </summary>
+    internal System.IO.Pipelines.PipeReader? InputReader { get; init; }
+
     /// <summary>Standard output to the client. Writes wait for the client's window (flow control).</summary>
     public Stream Output { get; }
 

@@ -45,33 +45,26 @@ internal sealed partial class SshServerConnection
 
     private void Touch() => Volatile.Write(ref _lastActivityTicks, Environment.TickCount64);
 
-    /// <summary>Ends connections that do not authenticate within the grace time or sit idle past the idle timeout.</summary>
-    private async Task WatchdogAsync(CancellationTokenSource expire)
+    /// <summary>Past the login grace time before authentication, or idle past the idle timeout after it.</summary>
+    bool IWatchedConnection.IsExpired(long nowTicks)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
-        long start = Environment.TickCount64;
+        if (!_authenticated)
+        {
+            return nowTicks - _startedTicks > (long)_settings.LoginGraceTime.TotalMilliseconds;
+        }
+        return _settings.IdleTimeout > TimeSpan.Zero && nowTicks - Volatile.Read(ref _lastActivityTicks) > (long)_settings.IdleTimeout.TotalMilliseconds;
+    }
+
+    /// <summary>Cancels the read loop's watchdog token; the callbacks run off the timer's thread.</summary>
+    void IWatchedConnection.Expire()
+    {
         try
         {
-            while (await timer.WaitForNextTickAsync(expire.Token).ConfigureAwait(false))
-            {
-                long now = Environment.TickCount64;
-                if (!_authenticated)
-                {
-                    if (now - start > (long)_settings.LoginGraceTime.TotalMilliseconds)
-                    {
-                        await expire.CancelAsync().ConfigureAwait(false);
-                        return;
-                    }
-                }
-                else if (_settings.IdleTimeout > TimeSpan.Zero && now - Volatile.Read(ref _lastActivityTicks) > (long)_settings.IdleTimeout.TotalMilliseconds)
-                {
-                    await expire.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
-            }
+            _ = _watchdog?.CancelAsync();
         }
-        catch (OperationCanceledException)
+        catch (ObjectDisposedException)
         {
+            // The connection ended meanwhile.
         }
     }
 }

@@ -15,7 +15,7 @@ namespace SftpKit.Ssh.Server;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
     Justification = "RunAsync (or RefuseAsync) owns and disposes the transport, services and token source when the connection ends.")]
-internal sealed partial class SshServerConnection
+internal sealed partial class SshServerConnection : IWatchedConnection
 {
     private readonly Stream _stream;
     private readonly SshServerContext _server;
@@ -27,6 +27,8 @@ internal sealed partial class SshServerConnection
     private SshUserAuthHandler? _auth;
     private ConnectionService? _connection;
     private long _lastActivityTicks = Environment.TickCount64;
+    private long _startedTicks = Environment.TickCount64;
+    private CancellationTokenSource? _watchdog;
     private volatile bool _authenticated;
     private volatile string? _closeDescription;
     private volatile bool _disconnectSent;
@@ -92,12 +94,18 @@ internal sealed partial class SshServerConnection
     public async Task RunAsync()
     {
         var logger = _server.Logger;
-        var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        // Zero-byte reads: an idle connection waits on the socket without a rented read buffer (Kestrel's
+        // WaitForDataBeforeAllocatingBuffer); the 64 KiB buffer is rented when bytes are there, and returned once
+        // they are consumed.
+        var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true,
+            useZeroByteReads: true));
         var output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
         using var watchdog = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token, watchdog.Token);
         var token = linked.Token;
-        var watchdogTask = WatchdogAsync(watchdog);
+        _startedTicks = Environment.TickCount64;
+        _watchdog = watchdog;
+        SshConnectionWatchdog.Shared.Add(this);
         try
         {
             await output.WriteAsync(Encoding.ASCII.GetBytes(_settings.VersionLine + "\r\n"), token).ConfigureAwait(false);
@@ -175,8 +183,9 @@ internal sealed partial class SshServerConnection
         }
         finally
         {
+            SshConnectionWatchdog.Shared.Remove(this);
+            _watchdog = null;
             await watchdog.CancelAsync().ConfigureAwait(false);
-            await watchdogTask.ConfigureAwait(false);
             await EndAsync(input, output).ConfigureAwait(false);
         }
     }

@@ -9,19 +9,20 @@ namespace SftpKit.Ssh.Transport;
 /// nothing until a whole packet is present; checks packet_length against the limit before buffering the body.
 /// One instance per connection; the returned payload aliases an internal buffer valid until the next call.
 /// </summary>
+/// <remarks>
+/// The plaintext buffer is rented for the packet at hand (sized to it, not to the maximum packet) and given back by
+/// <see cref="ReleaseBuffers"/> when the connection has nothing left to decode, so an idle connection holds no
+/// packet buffer at all; a packet split across pipe segments is gathered in a buffer rented and returned around its
+/// decryption.
+/// </remarks>
 internal sealed class PacketDecoder : IDisposable
 {
     private readonly int _maxPacketLength;
-    private byte[] _cipherBuffer;
-    private byte[] _plainBuffer;
+    private byte[]? _plainBuffer;
+    private int _plainUsed;
     private int _pendingLength = -1;
 
-    public PacketDecoder(int maxPacketLength)
-    {
-        _maxPacketLength = maxPacketLength;
-        _cipherBuffer = ArrayPool<byte>.Shared.Rent(maxPacketLength + 4 + 64);
-        _plainBuffer = ArrayPool<byte>.Shared.Rent(maxPacketLength + 64);
-    }
+    public PacketDecoder(int maxPacketLength) => _maxPacketLength = maxPacketLength;
 
     public IPacketOpener Opener { get; set; } = new NonePacketOpener();
 
@@ -30,6 +31,9 @@ internal sealed class PacketDecoder : IDisposable
 
     /// <summary>Total bytes of received packets, for the rekey limit.</summary>
     public long BytesReceived { get; set; }
+
+    /// <summary>Whether a plaintext buffer is rented (false while the connection is idle).</summary>
+    internal bool HoldsBuffer => _plainBuffer is not null;
 
     public bool TryDecode(ref ReadOnlySequence<byte> buffer, out ReadOnlyMemory<byte> payload)
     {
@@ -64,20 +68,31 @@ internal sealed class PacketDecoder : IDisposable
             return false;
         }
 
+        byte[] plainArray = RentPlain(_pendingLength);
+        var plain = plainArray.AsSpan(0, _pendingLength);
         var packetSeq = buffer.Slice(0, total);
-        ReadOnlySpan<byte> packet;
+        bool opened;
         if (packetSeq.IsSingleSegment)
         {
-            packet = packetSeq.FirstSpan;
+            var packet = packetSeq.FirstSpan;
+            opened = opener.Open(Sequence, packet[..(4 + _pendingLength)], packet.Slice(4 + _pendingLength, opener.TagLength), plain);
         }
         else
         {
-            packetSeq.CopyTo(_cipherBuffer);
-            packet = _cipherBuffer.AsSpan(0, total);
+            // Ciphertext is no secret: the gathering buffer goes back to the pool without being cleared.
+            byte[] gathered = ArrayPool<byte>.Shared.Rent(total);
+            try
+            {
+                packetSeq.CopyTo(gathered);
+                var packet = gathered.AsSpan(0, total);
+                opened = opener.Open(Sequence, packet[..(4 + _pendingLength)], packet.Slice(4 + _pendingLength, opener.TagLength), plain);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(gathered);
+            }
         }
-
-        var plain = _plainBuffer.AsSpan(0, _pendingLength);
-        if (!opener.Open(Sequence, packet[..(4 + _pendingLength)], packet.Slice(4 + _pendingLength, opener.TagLength), plain))
+        if (!opened)
         {
             throw new SshProtocolException(SshDisconnectReason.MacError, "Corrupted MAC on input.");
         }
@@ -89,7 +104,7 @@ internal sealed class PacketDecoder : IDisposable
             throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Bad padding length.");
         }
 
-        payload = _plainBuffer.AsMemory(1, payloadLength);
+        payload = plainArray.AsMemory(1, payloadLength);
         buffer = buffer.Slice(total);
         _pendingLength = -1;
         Sequence++;
@@ -97,14 +112,37 @@ internal sealed class PacketDecoder : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Clears and returns the plaintext buffer (the last payload becomes invalid). Called when no whole packet is
+    /// buffered, before the connection waits for the network.
+    /// </summary>
+    public void ReleaseBuffers()
+    {
+        if (_plainBuffer is { } plain)
+        {
+            _plainBuffer = null;
+            CryptographicOperations.ZeroMemory(plain.AsSpan(0, _plainUsed));
+            _plainUsed = 0;
+            ArrayPool<byte>.Shared.Return(plain);
+        }
+    }
+
+    /// <summary>A plaintext buffer of at least <paramref name="length"/> bytes: the one held, or a larger one rented.</summary>
+    private byte[] RentPlain(int length)
+    {
+        if (_plainBuffer is null || _plainBuffer.Length < length)
+        {
+            ReleaseBuffers();
+            _plainBuffer = ArrayPool<byte>.Shared.Rent(length);
+        }
+        _plainUsed = Math.Max(_plainUsed, length);
+        return _plainBuffer;
+    }
+
     public void Dispose()
     {
         Opener.Dispose();
-        CryptographicOperations.ZeroMemory(_plainBuffer);
-        ArrayPool<byte>.Shared.Return(_cipherBuffer);
-        ArrayPool<byte>.Shared.Return(_plainBuffer);
-        _cipherBuffer = [];
-        _plainBuffer = [];
+        ReleaseBuffers();
     }
 }
 

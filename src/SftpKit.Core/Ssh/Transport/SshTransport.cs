@@ -28,6 +28,7 @@ internal sealed class SshTransport : IAsyncDisposable
     private bool _kexGate;
     private Task? _writerTask;
     private bool _strictKex;
+    private bool _inputDrained;
 
     public SshTransport(PipeReader input, PipeWriter output, int maxPacketLength, int dataSlots, int maxQueuedMessages)
     {
@@ -58,8 +59,16 @@ internal sealed class SshTransport : IAsyncDisposable
     public void StartWriter() => _writerTask = Task.Run(WriterLoopAsync);
 
     /// <summary>Reads the next packet's payload; it stays valid until the next call. Throws on EOF.</summary>
+    /// <remarks>
+    /// When the last call left nothing buffered, the decoder's plaintext buffer is returned to the pool first: the
+    /// connection is about to wait for the network, and an idle connection should hold no packet buffer.
+    /// </remarks>
     public async ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken cancellationToken)
     {
+        if (_inputDrained)
+        {
+            _decoder.ReleaseBuffers();
+        }
         while (true)
         {
             var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -77,8 +86,13 @@ internal sealed class SshTransport : IAsyncDisposable
             }
             if (decoded)
             {
+                _inputDrained = buffer.IsEmpty;
                 _input.AdvanceTo(buffer.Start);
                 return payload;
+            }
+            if (buffer.IsEmpty)
+            {
+                _decoder.ReleaseBuffers();
             }
             _input.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted || result.IsCanceled)

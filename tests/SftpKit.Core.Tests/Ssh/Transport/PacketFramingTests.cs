@@ -43,6 +43,34 @@ public sealed class PacketFramingTests
     }
 
     [Fact]
+    public void Holds_no_buffer_before_a_packet_nor_after_release()
+    {
+        var (sealer, opener) = Create("chacha20-poly1305@openssh.com", null);
+        using var encoder = new PacketEncoder { Sealer = sealer };
+        using var decoder = new PacketDecoder(256 * 1024) { Opener = opener };
+        Assert.False(decoder.HoldsBuffer);
+        var output = new ArrayBufferWriter<byte>();
+        var small = new byte[] { 94, 1, 2, 3 };
+        var large = Enumerable.Range(0, 40_000).Select(i => (byte)i).ToArray();
+        encoder.Encode(small, output);
+        encoder.Encode(large, output);
+        encoder.Encode(small, output);
+        var buffer = SequenceFactory.OneBytePerSegment(output.WrittenSpan.ToArray());
+
+        Assert.True(decoder.TryDecode(ref buffer, out var first));
+        Assert.Equal(small, first.ToArray());
+        Assert.True(decoder.HoldsBuffer);
+        decoder.ReleaseBuffers();
+        Assert.False(decoder.HoldsBuffer);
+        Assert.True(decoder.TryDecode(ref buffer, out var second)); // a larger packet than the buffer held
+        Assert.Equal(large, second.ToArray());
+        Assert.True(decoder.TryDecode(ref buffer, out var third));
+        Assert.Equal(small, third.ToArray());
+        decoder.ReleaseBuffers();
+        Assert.False(decoder.HoldsBuffer);
+    }
+
+    [Fact]
     public void Partial_packet_consumes_nothing_until_complete()
     {
         using var encoder = new PacketEncoder();
