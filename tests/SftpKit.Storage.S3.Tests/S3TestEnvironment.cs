@@ -118,6 +118,19 @@ public sealed class S3TestEnvironment : IAsyncLifetime
         return memory.ToArray();
     }
 
+    /// <summary>The object's bytes, or null while there is none.</summary>
+    public async Task<byte[]?> TryGetAsync(string key)
+    {
+        try
+        {
+            return await GetAsync(key);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public Task PutAsync(string key, byte[] content) => Client.PutObjectAsync(new PutObjectRequest
     {
         BucketName = Bucket,

@@ -33,24 +33,24 @@ public sealed class SftpSshfsTests : IClassFixture<SftpTestServer>
             {
                 byte[] content = RandomNumberGenerator.GetBytes(size);
                 await mount.CopyAndCompareAsync(local, $"copy-{size}.bin", content);
-                Assert.Equal(content, await File.ReadAllBytesAsync(HomePath($"fs/copy-{size}.bin")));
+                Assert.Equal(content, await SshfsMount.WhenStoredAsync(HomePath($"fs/copy-{size}.bin"), content));
             }
 
             byte[] moved = RandomNumberGenerator.GetBytes(1_234_567);
             await mount.RenameOverAsync(local, "a.bin", "b.bin", moved, RandomNumberGenerator.GetBytes(777_777));
-            Assert.Equal(moved, await File.ReadAllBytesAsync(HomePath("fs/b.bin")));
+            Assert.Equal(moved, await SshfsMount.WhenStoredAsync(HomePath("fs/b.bin"), moved));
             Assert.False(File.Exists(HomePath("fs/a.bin")));
 
             byte[] patched = await mount.RandomWritesAsync(local, "b.bin", moved);
-            Assert.Equal(patched, await File.ReadAllBytesAsync(HomePath("fs/b.bin")));
+            Assert.Equal(patched, await SshfsMount.WhenStoredAsync(HomePath("fs/b.bin"), patched));
 
             byte[] twice = await mount.TwoHandlesAsync("two.bin", rewrite: true);
-            Assert.Equal(twice, await File.ReadAllBytesAsync(HomePath("fs/two.bin")));
+            Assert.Equal(twice, await SshfsMount.WhenStoredAsync(HomePath("fs/two.bin"), twice));
 
             Directory.CreateDirectory(mount["sub"]);
             await File.WriteAllTextAsync(Path.Combine(mount["sub"], "note.txt"), "note");
             Assert.Equal("note"u8.ToArray(), await mount.SettleAsync("sub/note.txt"));
-            Assert.Equal("note", await File.ReadAllTextAsync(HomePath("fs/sub/note.txt")));
+            Assert.Equal("note"u8.ToArray(), await SshfsMount.WhenStoredAsync(HomePath("fs/sub/note.txt"), "note"u8.ToArray()));
             File.Delete(Path.Combine(mount["sub"], "note.txt"));
             Directory.Delete(mount["sub"]);
             Assert.False(Directory.Exists(HomePath("fs/sub")));

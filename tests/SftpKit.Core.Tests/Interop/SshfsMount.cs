@@ -47,11 +47,35 @@ internal sealed class SshfsMount : IAsyncDisposable
     public string this[string name] => System.IO.Path.Combine(Path, name);
 
     /// <summary>
-    /// Reads <paramref name="name"/> through the mount. The kernel sends a file's RELEASE (SFTP CLOSE) after close(2)
-    /// has returned, so another connection (the test looking at the storage) may not see an atomic upload yet; an OPEN
-    /// on the mount's own connection is ordered behind that CLOSE, so after this the file is published.
+    /// Reads <paramref name="name"/> through the mount: the mount's own connection sees an upload still in flight, so
+    /// this is what a user of the mount reads back. Storage seen from outside catches up on the last CLOSE
+    /// (<see cref="WhenStoredAsync"/>).
     /// </summary>
     public Task<byte[]> SettleAsync(string name) => File.ReadAllBytesAsync(this[name]);
+
+    /// <summary>
+    /// The bytes at <paramref name="storagePath"/> once they equal <paramref name="expected"/>, or what is there after
+    /// 30 seconds (so the assertion shows the difference). An atomic upload is published on the last CLOSE of its
+    /// handles, and the kernel sends those RELEASEs after close(2) has returned, so storage seen from outside the
+    /// mount catches up a moment later.
+    /// </summary>
+    public static Task<byte[]?> WhenStoredAsync(string storagePath, byte[] expected)
+        => WhenStoredAsync(async () => File.Exists(storagePath) ? await File.ReadAllBytesAsync(storagePath) : null, expected);
+
+    /// <summary>As <see cref="WhenStoredAsync(string, byte[])"/>, reading the storage with <paramref name="read"/> (null: not there yet).</summary>
+    public static async Task<byte[]?> WhenStoredAsync(Func<Task<byte[]?>> read, byte[] expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            byte[]? stored = await read();
+            if ((stored is not null && stored.AsSpan().SequenceEqual(expected)) || DateTime.UtcNow > deadline)
+            {
+                return stored;
+            }
+            await Task.Delay(20);
+        }
+    }
 
     /// <summary>Runs a tool and fails the test, with its output, unless it exits 0.</summary>
     public static async Task RunAsync(string tool, params string[] arguments)

@@ -127,7 +127,8 @@ internal sealed class ConnectionService : IDisposable
         {
             throw new SshProtocolException(SshDisconnectReason.ProtocolError, "Invalid channel maximum packet size.");
         }
-        var channel = new SshChannel(_transport, (uint)slot, open.SenderChannel, open.InitialWindowSize, open.MaximumPacketSize, _windowSize, _maxChunk);
+        var channel = new SshChannel(_transport, (uint)slot, open.SenderChannel, open.InitialWindowSize, open.MaximumPacketSize, _windowSize, _maxChunk,
+            PeerWindowReserve.For(_connection?.ClientVersion, open.InitialWindowSize));
         // We send in chunks of _maxChunk but accept whole SFTP requests in one message: a client that must split a
         // 32 KiB WRITE into a full message plus a tail (paramiko) has its tail held by Nagle until our delayed ACK.
         _channels[slot] = channel;

@@ -19,6 +19,7 @@ internal sealed class SshChannel : IDisposable
     private readonly uint _initialWindow;
     private readonly int _maxChunk;
     private long _remoteWindow;
+    private readonly long _windowReserve;
     private long _localWindow;
     private long _consumedSinceAdjust;
     private TaskCompletionSource? _windowWaiter;
@@ -26,12 +27,14 @@ internal sealed class SshChannel : IDisposable
     private bool _remoteClosed;
     private bool _remoteEof; // set and read by the connection's read loop only
 
-    public SshChannel(SshTransport transport, uint localId, uint remoteId, uint remoteWindow, uint remoteMaxPacket, uint localWindow, int maxChunk)
+    public SshChannel(SshTransport transport, uint localId, uint remoteId, uint remoteWindow, uint remoteMaxPacket, uint localWindow, int maxChunk,
+        long windowReserve = 0)
     {
         _transport = transport;
         LocalId = localId;
         RemoteId = remoteId;
         _remoteWindow = remoteWindow;
+        _windowReserve = windowReserve;
         _initialWindow = localWindow;
         _localWindow = localWindow;
         _maxChunk = (int)Math.Min(remoteMaxPacket, (uint)maxChunk);
@@ -249,11 +252,12 @@ internal sealed class SshChannel : IDisposable
             {
                 throw new IOException("The channel is closed.");
             }
-            if (_remoteWindow <= 0)
+            long usable = _remoteWindow - _windowReserve;
+            if (usable <= 0)
             {
                 return 0;
             }
-            int granted = (int)Math.Min(wanted, _remoteWindow);
+            int granted = (int)Math.Min(wanted, usable);
             _remoteWindow -= granted;
             return granted;
         }
@@ -279,9 +283,10 @@ internal sealed class SshChannel : IDisposable
                 {
                     throw new IOException("The channel is closed.");
                 }
-                if (_remoteWindow > 0)
+                long usable = _remoteWindow - _windowReserve;
+                if (usable > 0)
                 {
-                    int granted = (int)Math.Min(wanted, _remoteWindow);
+                    int granted = (int)Math.Min(wanted, usable);
                     _remoteWindow -= granted;
                     return granted;
                 }

@@ -1,63 +1,16 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using SftpKit.Ssh.Connection;
 using SftpKit.Ssh.Messages;
-using SftpKit.Ssh.Transport;
 
 namespace SftpKit.Tests.Ssh.Connection;
 
 /// <summary>A channel's input as the SFTP subsystem reads it (its pipe) and as other handlers do (a stream).</summary>
 public sealed class SshChannelInputTests
 {
-    /// <summary>A channel over a transport whose unencrypted packets land in a pipe the test reads.</summary>
-    private sealed class Harness : IAsyncDisposable
-    {
-        private readonly Pipe _wire = new();
-        private readonly Pipe _unused = new();
-        private readonly PacketDecoder _decoder = new(256 * 1024);
-
-        public Harness(uint window)
-        {
-            Transport = new SshTransport(_unused.Reader, _wire.Writer, 256 * 1024, dataSlots: 4, maxQueuedMessages: 100);
-            Transport.StartWriter();
-            Channel = new SshChannel(Transport, localId: 0, remoteId: 7, remoteWindow: 1 << 20, remoteMaxPacket: 32768, localWindow: window, maxChunk: 32768);
-        }
-
-        public SshTransport Transport { get; }
-
-        public SshChannel Channel { get; }
-
-        /// <summary>The next packet the transport wrote, within 10 seconds.</summary>
-        public async Task<byte[]> NextPacketAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            while (true)
-            {
-                var read = await _wire.Reader.ReadAsync(timeout.Token);
-                var buffer = read.Buffer;
-                if (_decoder.TryDecode(ref buffer, out var payload))
-                {
-                    byte[] packet = payload.ToArray();
-                    _wire.Reader.AdvanceTo(buffer.Start);
-                    return packet;
-                }
-                _wire.Reader.AdvanceTo(buffer.Start, buffer.End);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Channel.Abort();
-            Channel.Dispose();
-            await Transport.DisposeAsync();
-            _decoder.Dispose();
-        }
-    }
-
     [Fact]
     public async Task Pipe_reader_reopens_the_window_by_the_bytes_consumed()
     {
-        await using var harness = new Harness(window: 1000);
+        await using var harness = new ChannelHarness(localWindow: 1000);
         var reader = harness.Channel.InputReader;
         harness.Channel.OnData(Enumerable.Range(0, 600).Select(i => (byte)i).ToArray());
 
@@ -78,7 +31,7 @@ public sealed class SshChannelInputTests
     [Fact]
     public async Task Pipe_reader_ends_at_the_clients_eof()
     {
-        await using var harness = new Harness(window: 1000);
+        await using var harness = new ChannelHarness(localWindow: 1000);
         var reader = harness.Channel.InputReader;
         harness.Channel.OnData("abc"u8);
         harness.Channel.OnEof();
@@ -94,7 +47,7 @@ public sealed class SshChannelInputTests
     [Fact]
     public async Task Stream_zero_byte_read_waits_for_data_and_consumes_nothing()
     {
-        await using var harness = new Harness(window: 1000);
+        await using var harness = new ChannelHarness(localWindow: 1000);
         var input = harness.Channel.Input;
         var wait = input.ReadAsync(Memory<byte>.Empty).AsTask();
         Assert.False(wait.IsCompleted); // no data: the zero-byte read waits instead of returning at once
@@ -109,7 +62,7 @@ public sealed class SshChannelInputTests
     [Fact]
     public async Task Stream_pipe_reader_with_zero_byte_reads_sees_every_byte_and_the_eof()
     {
-        await using var harness = new Harness(window: 1 << 20);
+        await using var harness = new ChannelHarness(localWindow: 1 << 20);
         var reader = PipeReader.Create(harness.Channel.Input, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true, useZeroByteReads: true));
         byte[] sent = Enumerable.Range(0, 10_000).Select(i => (byte)(i * 7)).ToArray();
         var received = new List<byte>();
