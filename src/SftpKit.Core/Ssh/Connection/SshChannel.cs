@@ -13,7 +13,7 @@ namespace SftpKit.Ssh.Connection;
 internal sealed class SshChannel : IDisposable
 {
     private readonly SshTransport _transport;
-    private readonly Pipe _inbound = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+    private readonly Pipe _inbound = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, useSynchronizationContext: false));
     private readonly object _gate = new();
     private readonly CancellationTokenSource _aborted = new();
     private readonly uint _initialWindow;

@@ -21,6 +21,9 @@ internal sealed class SshTransport : IAsyncDisposable
     private readonly Channel<OutboundMessage> _kexQueue = Channel.CreateUnbounded<OutboundMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<OutboundMessage> _queue = Channel.CreateUnbounded<OutboundMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private volatile bool _writerStarted;
+    private bool _turnHeldAfterStop;
     private readonly SemaphoreSlim _dataSlots;
     private readonly int _maxQueuedMessages;
     private readonly CancellationTokenSource _writerStop = new();
@@ -56,7 +59,12 @@ internal sealed class SshTransport : IAsyncDisposable
         set => Volatile.Write(ref _strictKex, value);
     }
 
-    public void StartWriter() => _writerTask = Task.Run(WriterLoopAsync);
+    public void StartWriter()
+    {
+        _writerTask = Task.Run(WriterLoopAsync);
+        _writerStarted = true;
+        _wake.Release(); // anything queued before the start
+    }
 
     /// <summary>Reads the next packet's payload; it stays valid until the next call. Throws on EOF.</summary>
     /// <remarks>
@@ -144,7 +152,7 @@ internal sealed class SshTransport : IAsyncDisposable
             message.Release();
             throw new IOException("The connection is closed.");
         }
-        _wake.Release();
+        WriteOrWake();
     }
 
     /// <summary>Waits for a data slot; the slot returns when the writer has written the CHANNEL_DATA.</summary>
@@ -155,71 +163,32 @@ internal sealed class SshTransport : IAsyncDisposable
 
     public void ReleaseDataSlot() => _dataSlots.Release();
 
+    /// <summary>
+    /// The writer loop: woken when a sender could not write its message itself (someone else held the turn), it
+    /// takes the turn and writes what is queued. It ends when a DISCONNECT was written, the output completed, a write
+    /// failed, or <see cref="StopWriterAsync"/> stopped it; then the queues are closed and what they hold released.
+    /// </summary>
     private async Task WriterLoopAsync()
     {
         var stop = _writerStop.Token;
-        bool unflushed = false;
         try
         {
             while (true)
             {
-                if (!_kexQueue.Reader.TryRead(out var message) && (_kexGate || !_queue.Reader.TryRead(out message)))
-                {
-                    if (unflushed)
-                    {
-                        var flush = await _output.FlushAsync(stop).ConfigureAwait(false);
-                        unflushed = false;
-                        if (flush.IsCompleted || flush.IsCanceled)
-                        {
-                            return;
-                        }
-                    }
-                    await _wake.WaitAsync(stop).ConfigureAwait(false);
-                    continue;
-                }
-
-                Interlocked.Decrement(ref _queuedCount);
+                await _wake.WaitAsync(stop).ConfigureAwait(false);
+                await _turn.WaitAsync(stop).ConfigureAwait(false);
+                bool more;
                 try
                 {
-                    Volatile.Write(ref _sentSinceKex, _sentSinceKex + _encoder.Encode(message.Payload, _output));
-                    unflushed = true;
+                    more = await WriteQueuedAsync(stop).ConfigureAwait(false);
                 }
                 finally
                 {
-                    message.Release();
-                    if (message.Kind == OutboundKind.ChannelData)
-                    {
-                        _dataSlots.Release();
-                    }
+                    _turn.Release();
                 }
-
-                switch (message.Kind)
+                if (!more)
                 {
-                    case OutboundKind.KexInit:
-                        _kexGate = true;
-                        break;
-                    case OutboundKind.NewKeys:
-                        _encoder.Sealer.Dispose();
-                        _encoder.Sealer = message.NextSealer!;
-                        if (StrictKex)
-                        {
-                            _encoder.Sequence = 0;
-                        }
-                        _kexGate = false;
-                        break;
-                    case OutboundKind.Disconnect:
-                        await _output.FlushAsync(stop).ConfigureAwait(false);
-                        return;
-                }
-
-                if (_output.UnflushedBytes > 256 * 1024)
-                {
-                    var flush = await _output.FlushAsync(stop).ConfigureAwait(false);
-                    unflushed = false;
-                    if (flush.IsCompleted || flush.IsCanceled)
-                    {
-                        return;
-                    }
+                    return;
                 }
             }
         }
@@ -239,6 +208,121 @@ internal sealed class SshTransport : IAsyncDisposable
             Drain(_kexQueue);
             Drain(_queue);
         }
+    }
+
+    /// <summary>
+    /// After a message was queued: when nobody holds the turn, the sender writes what is queued itself (the socket
+    /// send of an idle connection then costs no thread hand-off); otherwise the writer loop is woken. A flush that
+    /// cannot complete at once finishes asynchronously, still holding the turn. A failed write stops the writer,
+    /// as it would have in the loop; the sender sees the closed connection on its next message.
+    /// </summary>
+    private void WriteOrWake()
+    {
+        if (!_writerStarted || !_turn.Wait(0))
+        {
+            _wake.Release();
+            return;
+        }
+        ValueTask<bool> writing;
+        try
+        {
+            writing = WriteQueuedAsync(_writerStop.Token);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            _turn.Release();
+            StopAfterInlineWrite();
+            return;
+        }
+        if (writing.IsCompletedSuccessfully)
+        {
+            _turn.Release();
+            if (!writing.Result)
+            {
+                StopAfterInlineWrite();
+            }
+            return;
+        }
+        _ = FinishInlineWriteAsync(writing);
+    }
+
+    private async Task FinishInlineWriteAsync(ValueTask<bool> writing)
+    {
+        bool more = false;
+        try
+        {
+            more = await writing.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _turn.Release();
+        }
+        if (!more)
+        {
+            StopAfterInlineWrite();
+        }
+    }
+
+    /// <summary>An inline write ended the writer (DISCONNECT written, output gone): the loop stops and closes the queues.</summary>
+    private void StopAfterInlineWrite() => _ = _writerStop.CancelAsync();
+
+    /// <summary>
+    /// Writes everything queued, key-exchange messages first and ordinary ones unless a key exchange holds them back,
+    /// then flushes. Only the holder of the turn calls it. False once the writer must stop: a DISCONNECT was written
+    /// or the output completed.
+    /// </summary>
+    private async ValueTask<bool> WriteQueuedAsync(CancellationToken stop)
+    {
+        while (_kexQueue.Reader.TryRead(out var message) || (!_kexGate && _queue.Reader.TryRead(out message)))
+        {
+            Interlocked.Decrement(ref _queuedCount);
+            try
+            {
+                Volatile.Write(ref _sentSinceKex, _sentSinceKex + _encoder.Encode(message.Payload, _output));
+            }
+            finally
+            {
+                message.Release();
+                if (message.Kind == OutboundKind.ChannelData)
+                {
+                    _dataSlots.Release();
+                }
+            }
+
+            switch (message.Kind)
+            {
+                case OutboundKind.KexInit:
+                    _kexGate = true;
+                    break;
+                case OutboundKind.NewKeys:
+                    _encoder.Sealer.Dispose();
+                    _encoder.Sealer = message.NextSealer!;
+                    if (StrictKex)
+                    {
+                        _encoder.Sequence = 0;
+                    }
+                    _kexGate = false;
+                    break;
+                case OutboundKind.Disconnect:
+                    await _output.FlushAsync(stop).ConfigureAwait(false);
+                    return false;
+            }
+
+            if (_output.UnflushedBytes > 256 * 1024 && !await FlushAsync(stop).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+        return _output.UnflushedBytes == 0 || await FlushAsync(stop).ConfigureAwait(false);
+    }
+
+    private async ValueTask<bool> FlushAsync(CancellationToken stop)
+    {
+        var flush = await _output.FlushAsync(stop).ConfigureAwait(false);
+        return !flush.IsCompleted && !flush.IsCanceled;
     }
 
     private void Drain(Channel<OutboundMessage> channel)
@@ -265,6 +349,14 @@ internal sealed class SshTransport : IAsyncDisposable
         {
             await t.ConfigureAwait(false);
         }
+        if (!_turnHeldAfterStop)
+        {
+            // An inline write still in progress ends (its flush is cancelled) before the encoder may be disposed,
+            // and none starts after: the turn is never given back.
+            _writerStarted = false;
+            await _turn.WaitAsync().ConfigureAwait(false);
+            _turnHeldAfterStop = true;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -274,6 +366,7 @@ internal sealed class SshTransport : IAsyncDisposable
         _encoder.Dispose();
         _writerStop.Dispose();
         _wake.Dispose();
+        _turn.Dispose();
         _dataSlots.Dispose();
     }
 }
