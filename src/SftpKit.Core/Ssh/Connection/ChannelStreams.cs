@@ -70,22 +70,26 @@ internal sealed class ChannelInputStream : Stream
 /// <summary>
 /// The client's bytes on a channel as a <see cref="PipeReader"/> over the channel's own pipe: no buffer or copy of its
 /// own (an idle channel holds no memory), and <see cref="AdvanceTo(SequencePosition, SequencePosition)"/> re-opens the
-/// window by the bytes consumed.
+/// window by the bytes consumed. Its reader must never block a thread (it continues inline on the connection's read
+/// loop; <see cref="ChannelInputScheduler"/>).
 /// </summary>
 internal sealed class ChannelPipeReader : PipeReader
 {
     private readonly SshChannel _channel;
     private readonly PipeReader _reader;
+    private readonly ChannelInputScheduler _scheduler;
     private ReadOnlySequence<byte> _lastRead;
 
-    public ChannelPipeReader(SshChannel channel, PipeReader reader)
+    public ChannelPipeReader(SshChannel channel, PipeReader reader, ChannelInputScheduler scheduler)
     {
         _channel = channel;
         _reader = reader;
+        _scheduler = scheduler;
     }
 
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
+        _scheduler.RunInline();
         var read = _reader.ReadAsync(cancellationToken);
         if (read.IsCompletedSuccessfully)
         {

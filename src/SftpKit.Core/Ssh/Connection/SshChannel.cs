@@ -13,7 +13,8 @@ namespace SftpKit.Ssh.Connection;
 internal sealed class SshChannel : IDisposable
 {
     private readonly SshTransport _transport;
-    private readonly Pipe _inbound = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, useSynchronizationContext: false));
+    private readonly ChannelInputScheduler _inputScheduler = new();
+    private readonly Pipe _inbound;
     private readonly object _gate = new();
     private readonly CancellationTokenSource _aborted = new();
     private readonly uint _initialWindow;
@@ -31,6 +32,7 @@ internal sealed class SshChannel : IDisposable
         long windowReserve = 0)
     {
         _transport = transport;
+        _inbound = new Pipe(new PipeOptions(readerScheduler: _inputScheduler, pauseWriterThreshold: 0, useSynchronizationContext: false));
         LocalId = localId;
         RemoteId = remoteId;
         _remoteWindow = remoteWindow;
@@ -39,7 +41,7 @@ internal sealed class SshChannel : IDisposable
         _localWindow = localWindow;
         _maxChunk = (int)Math.Min(remoteMaxPacket, (uint)maxChunk);
         Input = new ChannelInputStream(this, _inbound.Reader);
-        InputReader = new ChannelPipeReader(this, _inbound.Reader);
+        InputReader = new ChannelPipeReader(this, _inbound.Reader, _inputScheduler);
         Output = new ChannelOutputStream(this, 0);
         Error = new ChannelOutputStream(this, 1);
     }
