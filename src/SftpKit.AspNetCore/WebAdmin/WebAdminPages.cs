@@ -34,6 +34,8 @@ internal static class WebAdminPages
         WebAdminSignIn.Map(group);
         WebAdminSetup.Map(group);
         DashboardPage.Map(group);
+        AccountsPages.Map(group);
+        ConnectionsPage.Map(group);
         return group;
     }
 
