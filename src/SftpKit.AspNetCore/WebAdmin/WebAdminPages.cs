@@ -36,6 +36,7 @@ internal static class WebAdminPages
         DashboardPage.Map(group);
         AccountsPages.Map(group);
         ConnectionsPage.Map(group);
+        DefenderPage.Map(group);
         return group;
     }
 
