@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SftpKit.AspNetCore.Authentication;
+using SftpKit.AspNetCore.WebClient;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registration of the SftpKit web client for account holders.</summary>
+public static class SftpWebClientServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers what <c>MapSftpWebClient</c> needs: options (<see cref="SftpWebClientOptions"/>, section
+    /// <c>SftpKit:WebClient</c>, checked at start), the session cookie scheme
+    /// <see cref="SftpWebClientDefaults.AuthenticationScheme"/> (HttpOnly, <c>SameSite=Strict</c>, Secure over
+    /// HTTPS, sliding <see cref="SftpWebClientOptions.SessionTimeout"/>, default 30 minutes), antiforgery, and the
+    /// sign-in guard shared with the admin API: at most <see cref="SftpKit.AspNetCore.SftpAdminOptions.LoginAttemptLimit"/>
+    /// attempts (default 10) per <see cref="SftpKit.AspNetCore.SftpAdminOptions.LoginAttemptWindow"/> (default 1 minute)
+    /// per address, failures scored in the server's <see cref="SftpKit.ISftpDefender"/> as over SSH. Needs an SftpKit
+    /// server with an account store (<see cref="SftpKit.Accounts.ISftpUserStore"/>). Safe to call more than once.
+    /// </summary>
+    public static IServiceCollection AddSftpWebClient(this IServiceCollection services, Action<SftpWebClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddSftpKitOptions<SftpWebClientOptions>(SftpWebClientOptions.ConfigurationSection);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        if (services.Any(d => d.ServiceType == typeof(WebClientLogin)))
+        {
+            return services;
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpWebClientOptions>, SftpWebClientOptionsValidator>());
+        options.ValidateOnStart();
+        services.AddSftpAdmin(); // the login guard's limits are the admin API's (SftpKit:Admin)
+        services.TryAddSingleton<AdminLoginGuard>();
+        services.AddSingleton<WebClientLogin>();
+        services.AddAntiforgery();
+        services.AddAuthentication().AddCookie(SftpWebClientDefaults.AuthenticationScheme, _ => { });
+        services.AddOptions<CookieAuthenticationOptions>(SftpWebClientDefaults.AuthenticationScheme)
+            .Configure<IOptions<SftpWebClientOptions>>((cookie, client) =>
+            {
+                cookie.Cookie.Name = client.Value.CookieName;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.Cookie.IsEssential = true;
+                cookie.ExpireTimeSpan = client.Value.SessionTimeout;
+                cookie.SlidingExpiration = true;
+                // The web client's endpoints decide themselves where an anonymous request goes; never a redirect
+                // from the handler (other endpoints of the host may challenge this scheme).
+                cookie.Events.OnRedirectToLogin = c =>
+                {
+                    c.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
+                cookie.Events.OnRedirectToAccessDenied = c =>
+                {
+                    c.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+            });
+        return services;
+    }
+}
