@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Web;
 using SftpKit.AspNetCore.WebClient;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -9,6 +10,8 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the SftpKit web client.</summary>
 public static class SftpWebClientEndpointRouteBuilderExtensions
 {
+    private static readonly WebNavLink[] s_navigation = [new("Files", "files"), new("Profile", "profile")];
+
     /// <summary>
     /// Maps the web client under <paramref name="prefix"/>: the pages where account holders sign in with their
     /// password (<c>login</c>, inputs <c>username</c> and <c>password</c>), browse their files (<c>files?path=</c>),
@@ -18,9 +21,9 @@ public static class SftpWebClientEndpointRouteBuilderExtensions
     /// create folders, rename, delete, and on <c>profile</c> change their password and authorized keys when allowed.
     /// Files go through the same account → storage → virtual folders → policies → events path as SFTP, with events of
     /// protocol <c>HTTP</c>. Every form carries an antiforgery token; pages send a Content-Security-Policy without
-    /// inline scripts. Sessions time out after <see cref="SftpWebClientOptions.SessionTimeout"/> (default 30 minutes)
-    /// without a request. Needs <c>services.AddSftpWebClient()</c>; the endpoints authenticate their cookie themselves,
-    /// so <c>UseAuthentication()</c> is not required for them. Serve it over HTTPS (or behind a TLS proxy with
+    /// inline scripts. Sessions time out after <see cref="SftpWebClientOptions.SessionTimeout"/> (default 20 minutes)
+    /// without a request. Needs <c>services.AddSftpWebClient()</c>; the group authenticates its own cookie, checks antiforgery
+    /// tokens and sets its security headers, so no middleware is needed besides routing. Serve it over HTTPS (or behind a TLS proxy with
     /// <c>UseForwardedHeaders()</c>) so the cookie is marked Secure.
     /// </summary>
     /// <param name="endpoints">The application.</param>
@@ -41,10 +44,12 @@ public static class SftpWebClientEndpointRouteBuilderExtensions
         {
             throw new InvalidOperationException("The web client needs an account store (e.g. AddInMemoryUserStore(), AddJsonFileUserStore(), AddSqlUserStore()).");
         }
-        prefix = "/" + prefix.Trim('/');
+        prefix = WebArea.NormalizePrefix(prefix);
+        var area = new WebArea(prefix, SftpWebClientDefaults.AuthenticationScheme, "SftpKit", static _ => s_navigation);
         var group = endpoints.MapGroup(prefix);
         group.ExcludeFromDescription();
-        WebClientEndpoints.Map(group, prefix == "/" ? "" : prefix);
+        WebPipeline.Apply(group, area);
+        WebClientEndpoints.Map(group, prefix);
         return group;
     }
 }

@@ -10,11 +10,11 @@ public sealed class SftpWebClientOptions
     public const string ConfigurationSection = "SftpKit:WebClient";
 
     /// <summary>
-    /// How long a signed-in session lasts without a request; each request renews it (sliding). Default 30 minutes;
+    /// How long a signed-in session lasts without a request; a request after half of it renews it (sliding). Default 20 minutes;
     /// between 1 minute and 7 days. The session also ends at once when the account is disabled, expires, is deleted or
     /// its password is changed elsewhere.
     /// </summary>
-    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(20);
 
     /// <summary>The name of the session cookie (HttpOnly, <c>SameSite=Strict</c>, Secure over HTTPS). Default <c>sftpkit-client</c>.</summary>
     public string CookieName { get; set; } = "sftpkit-client";

@@ -1,8 +1,7 @@
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SftpKit.AspNetCore.Authentication;
+using SftpKit.AspNetCore.Web;
 using SftpKit.AspNetCore.WebClient;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,7 +13,7 @@ public static class SftpWebClientServiceCollectionExtensions
     /// Registers what <c>MapSftpWebClient</c> needs: options (<see cref="SftpWebClientOptions"/>, section
     /// <c>SftpKit:WebClient</c>, checked at start), the session cookie scheme
     /// <see cref="SftpWebClientDefaults.AuthenticationScheme"/> (HttpOnly, <c>SameSite=Strict</c>, Secure over
-    /// HTTPS, sliding <see cref="SftpWebClientOptions.SessionTimeout"/>, default 30 minutes), antiforgery, and the
+    /// HTTPS, data-protected, sliding <see cref="SftpWebClientOptions.SessionTimeout"/>, default 20 minutes), antiforgery, and the
     /// sign-in guard shared with the admin API: at most <see cref="SftpKit.AspNetCore.SftpAdminOptions.LoginAttemptLimit"/>
     /// attempts (default 10) per <see cref="SftpKit.AspNetCore.SftpAdminOptions.LoginAttemptWindow"/> (default 1 minute)
     /// per address, failures scored in the server's <see cref="SftpKit.ISftpDefender"/> as over SSH. Needs an SftpKit
@@ -37,31 +36,11 @@ public static class SftpWebClientServiceCollectionExtensions
         services.AddSftpAdmin(); // the login guard's limits are the admin API's (SftpKit:Admin)
         services.TryAddSingleton<AdminLoginGuard>();
         services.AddSingleton<WebClientLogin>();
-        services.AddAntiforgery();
-        services.AddAuthentication().AddCookie(SftpWebClientDefaults.AuthenticationScheme, _ => { });
-        services.AddOptions<CookieAuthenticationOptions>(SftpWebClientDefaults.AuthenticationScheme)
-            .Configure<IOptions<SftpWebClientOptions>>((cookie, client) =>
-            {
-                cookie.Cookie.Name = client.Value.CookieName;
-                cookie.Cookie.HttpOnly = true;
-                cookie.Cookie.SameSite = SameSiteMode.Strict;
-                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                cookie.Cookie.IsEssential = true;
-                cookie.ExpireTimeSpan = client.Value.SessionTimeout;
-                cookie.SlidingExpiration = true;
-                // The web client's endpoints decide themselves where an anonymous request goes; never a redirect
-                // from the handler (other endpoints of the host may challenge this scheme).
-                cookie.Events.OnRedirectToLogin = c =>
-                {
-                    c.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    return Task.CompletedTask;
-                };
-                cookie.Events.OnRedirectToAccessDenied = c =>
-                {
-                    c.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    return Task.CompletedTask;
-                };
-            });
+        WebCookieAuthentication.Add(services, SftpWebClientDefaults.AuthenticationScheme, sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SftpWebClientOptions>>().Value;
+            return (o.CookieName, o.SessionTimeout);
+        });
         return services;
     }
 }

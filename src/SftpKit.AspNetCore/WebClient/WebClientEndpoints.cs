@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SftpKit.Accounts;
 using SftpKit.AspNetCore.Authentication;
+using SftpKit.AspNetCore.Web;
 using SftpKit.FileSystem;
 
 namespace SftpKit.AspNetCore.WebClient;
@@ -34,7 +35,9 @@ internal static class WebClientEndpoints
         group.MapGet("/files", (HttpContext c) => Signed(c, prefix, "files", FilesAsync));
         group.MapGet("/download", (HttpContext c) => Signed(c, prefix, "files", DownloadAsync));
         group.MapGet("/zip", (HttpContext c) => Signed(c, prefix, "files", ZipAsync));
-        group.MapPost("/upload", (HttpContext c) => Signed(c, prefix, "files", UploadAsync));
+        // The upload checks its antiforgery token itself, as the first part of the streamed body (WebUpload), so the
+        // pipeline must not read the whole form to find it.
+        group.MapPost("/upload", (HttpContext c) => Signed(c, prefix, "files", UploadAsync)).WithMetadata(WebNoAntiforgeryMetadata.Instance);
         group.MapPost("/mkdir", (HttpContext c) => Signed(c, prefix, "files", MkdirAsync));
         group.MapPost("/rename", (HttpContext c) => Signed(c, prefix, "files", RenameAsync));
         group.MapPost("/delete", (HttpContext c) => Signed(c, prefix, "files", DeleteAsync));
@@ -42,7 +45,6 @@ internal static class WebClientEndpoints
         group.MapPost("/profile/password", (HttpContext c) => Signed(c, prefix, "profile", PasswordAsync));
         group.MapPost("/profile/keys", (HttpContext c) => Signed(c, prefix, "profile", AddKeyAsync));
         group.MapPost("/profile/keys/delete", (HttpContext c) => Signed(c, prefix, "profile", RemoveKeyAsync));
-        group.MapGet("/assets/{name}", (HttpContext c, string name) => WebClientAssets.ServeAsync(c, name));
     }
 
     private sealed record Request(HttpContext Context, string Prefix, WebClientSession Session, SftpWebClientOptions Options)
@@ -113,12 +115,13 @@ internal static class WebClientEndpoints
             return;
         }
         context.Response.Clear();
-        await (errorPage switch
+        IResult page = errorPage switch
         {
             "files" => await FilesPageAsync(request, request.Directory, null, failure.Message, failure.StatusCode),
             "profile" => ProfilePage(request, null, failure.Message, failure.StatusCode),
             _ => WebClientPages.Error(context, prefix, session.UserName, failure.StatusCode, failure.Message),
-        }).ExecuteAsync(context);
+        };
+        await page.ExecuteAsync(context);
     }
 
     private static async Task<IFormCollection> FormAsync(HttpContext context)
@@ -127,40 +130,33 @@ internal static class WebClientEndpoints
         {
             throw new WebClientFailure(StatusCodes.Status415UnsupportedMediaType, "Send the form as a form.");
         }
-        await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
+        // The area's pipeline (WebPipeline) has checked the antiforgery token of every POST.
         return await context.Request.ReadFormAsync(context.RequestAborted);
     }
 
     private static Task LoginPageAsync(HttpContext context, string prefix)
     {
-        context.User = new ClaimsPrincipal(new ClaimsIdentity());
+        if (WebAccess.IsSignedIn(context, WebArea.Of(context)))
+        {
+            return Redirect(context, prefix, "files");
+        }
         string? back = context.Request.Query["returnUrl"];
         return WebClientPages.Login(context, prefix, null, LocalReturn(context, prefix, back), null, StatusCodes.Status200OK).ExecuteAsync(context);
     }
 
     private static async Task LoginAsync(HttpContext context, string prefix)
     {
-        context.User = new ClaimsPrincipal(new ClaimsIdentity());
-        IFormCollection form;
-        try
+        if (!context.Request.HasFormContentType)
         {
-            form = await FormAsync(context);
-        }
-        catch (Exception ex) when (ex is AntiforgeryValidationException or WebClientFailure)
-        {
-            await WebClientPages.Login(context, prefix, null, null, "The form has expired; reload the page and try again.", StatusCodes.Status400BadRequest)
-                .ExecuteAsync(context);
+            await WebClientPages.Login(context, prefix, null, null, "Invalid username or password.", StatusCodes.Status400BadRequest).ExecuteAsync(context);
             return;
         }
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
         string userName = form["username"].ToString();
         string? back = LocalReturn(context, prefix, form["returnUrl"]);
         var outcome = await context.RequestServices.GetRequiredService<WebClientLogin>().SignInAsync(context, userName, form["password"].ToString());
         if (outcome.Principal is null)
         {
-            if (outcome.StatusCode == StatusCodes.Status429TooManyRequests)
-            {
-                context.Response.Headers.RetryAfter = "60";
-            }
             await WebClientPages.Login(context, prefix, userName, back, outcome.Error, outcome.StatusCode).ExecuteAsync(context);
             return;
         }
@@ -185,7 +181,7 @@ internal static class WebClientEndpoints
     private static async Task LogoutAsync(Request request)
     {
         await FormAsync(request.Context);
-        await request.Context.SignOutAsync(SftpWebClientDefaults.AuthenticationScheme);
+        await WebCookieAuthentication.SignOutAsync(request.Context, SftpWebClientDefaults.AuthenticationScheme);
         await Redirect(request.Context, request.Prefix, "login");
     }
 
@@ -234,7 +230,6 @@ internal static class WebClientEndpoints
         string type = s_types.TryGetContentType(name, out var known) ? known : "application/octet-stream";
         var tag = new EntityTagHeaderValue("\"" + info.Size.ToString("x", CultureInfo.InvariantCulture) + "-"
             + info.LastWriteTime.UtcTicks.ToString("x", CultureInfo.InvariantCulture) + "\"");
-        WebClientPageResult.Secure(request.Context.Response);
         request.Context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
         request.Context.Response.Headers.CacheControl = "private, no-cache";
         // Always an attachment: content the account holder uploaded never renders as a page of this site.
@@ -246,7 +241,6 @@ internal static class WebClientEndpoints
         request.Directory = WebFileNames.Path(request.Context.Request.Query["path"]);
         var names = request.Context.Request.Query["name"].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).Distinct(StringComparer.Ordinal).ToList();
         var log = request.Context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(WebClientLog.Category);
-        WebClientPageResult.Secure(request.Context.Response);
         await WebZip.RunAsync(request.Context, request.Files, request.Directory, names, request.Options,
             (path, ex) => WebClientLog.OperationFailed(log, "zip entry", request.Session.UserName, ex is VfsException v ? v.Error.ToString() : "failed"));
     }
@@ -293,7 +287,7 @@ internal static class WebClientEndpoints
     private static bool KeysAllowed(Request request) => request.Options.AllowPublicKeyChange
         && !request.Session.Account.DeniedLoginMethods.Contains("publickey", StringComparer.Ordinal);
 
-    private static WebClientPageResult ProfilePage(Request request, string? done, string? error, int status) =>
+    private static IResult ProfilePage(Request request, string? done, string? error, int status) =>
         WebClientPages.Profile(request.Context, request.Prefix, request.Session.UserName, PasswordAllowed(request), KeysAllowed(request),
             request.Session.Account.PublicKeys, done, error, status);
 

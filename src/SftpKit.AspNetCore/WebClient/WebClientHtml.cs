@@ -1,21 +1,20 @@
 using System.Text;
 using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using SftpKit.AspNetCore.Web;
 
 namespace SftpKit.AspNetCore.WebClient;
 
 /// <summary>
-/// Writes the web client's HTML: every text and attribute value HTML-encoded, no inline script or style (the pages'
-/// Content-Security-Policy allows neither), the antiforgery token in every form that changes something.
+/// Writes the body of the web client's pages (the shared <see cref="WebLayout"/> frames it): every text and attribute
+/// value HTML-encoded, no inline script or style (the pages' Content-Security-Policy allows neither), the antiforgery
+/// token (<see cref="WebForms.Antiforgery"/>) first in every form that changes something.
 /// </summary>
 internal sealed class WebClientHtml
 {
     private readonly StringBuilder _html = new();
     private readonly HttpContext _context;
     private readonly string _base;
-    private AntiforgeryTokenSet? _tokens;
 
     public WebClientHtml(HttpContext context, string prefix)
     {
@@ -64,8 +63,7 @@ internal sealed class WebClientHtml
     /// <summary>Appends the hidden antiforgery field (first in a form, so streamed uploads meet it before any file).</summary>
     public WebClientHtml Token()
     {
-        _tokens ??= _context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(_context);
-        return Raw("<input type=\"hidden\"").Attr("name", _tokens.FormFieldName).Attr("value", _tokens.RequestToken).Raw(">");
+        return Raw(WebForms.Antiforgery(_context).ToString());
     }
 
     /// <summary>Opens a POST form to <paramref name="action"/> with its antiforgery token.</summary>

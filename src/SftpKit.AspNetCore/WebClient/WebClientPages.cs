@@ -1,10 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using SftpKit.AspNetCore.Web;
 using SftpKit.FileSystem;
 
 namespace SftpKit.AspNetCore.WebClient;
 
-/// <summary>The web client's pages, rendered on the server: sign-in, file browser, profile, error.</summary>
+/// <summary>The web client's pages, rendered on the server in the shared layout: sign-in, file browser, profile, error.</summary>
 internal static class WebClientPages
 {
     /// <summary>The texts of the outcomes a redirect after a successful form carries (<c>?done=</c>); unknown codes show nothing.</summary>
@@ -19,48 +20,47 @@ internal static class WebClientPages
         ["key-removed"] = "Key removed.",
     };
 
-    public static WebClientPageResult Login(HttpContext context, string prefix, string? userName, string? returnUrl, string? error, int status)
+    public static IResult Login(HttpContext context, string prefix, string? userName, string? returnUrl, string? error, int status)
     {
         var html = new WebClientHtml(context, prefix);
-        Open(html, "Sign in", null);
         html.Raw("<section class=\"card narrow\"><h1>Sign in</h1>");
         Message(html, error, isError: true);
         html.PostForm(html.Url("login"), "stack")
             .Hidden("returnUrl", returnUrl)
-            .Raw("<label for=\"username\">User name</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required autofocus")
+            .Raw("<label for=\"username\">Username</label><input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" required maxlength=\"255\" autofocus")
             .Attr("value", userName).Raw(">")
             .Raw("<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
-            .Raw("<button type=\"submit\" class=\"primary\">Sign in</button></form></section>");
-        return Close(html, status);
+            .Raw("<p><button type=\"submit\" id=\"sign-in\">Sign in</button></p></form></section>");
+        return Close(context, html, "Sign in", status);
     }
 
-    public static WebClientPageResult Files(HttpContext context, string prefix, string user, string directory, List<VfsFileInfo>? entries, int total,
+    public static IResult Files(HttpContext context, string prefix, string user, string directory, List<VfsFileInfo>? entries, int total,
         string? done, string? error, int status)
     {
         var html = new WebClientHtml(context, prefix);
-        Open(html, directory == VirtualPath.Root ? "Files" : VirtualPath.GetName(directory), user);
+        Assets(html);
         Breadcrumbs(html, directory);
         Message(html, done is not null && s_done.TryGetValue(done, out var text) ? text : null, isError: false);
         Message(html, error, isError: true);
         html.Raw("<section class=\"tools\">");
         html.PostForm(html.Url("upload", ("path", directory)), "upload", "multipart/form-data")
             .Raw("<label for=\"files\">Upload files</label><input id=\"files\" name=\"files\" type=\"file\" multiple required>")
-            .Raw("<button type=\"submit\" class=\"primary\">Upload</button><progress hidden max=\"100\" value=\"0\"></progress><output class=\"upload-status\"></output></form>");
+            .Raw("<button type=\"submit\" id=\"upload\">Upload</button><progress hidden max=\"100\" value=\"0\"></progress><output class=\"upload-status\"></output></form>");
         html.PostForm(html.Url("mkdir"), "inline").Hidden("path", directory)
-            .Raw("<label for=\"folder\">New folder</label><input id=\"folder\" name=\"name\" required maxlength=\"255\"><button type=\"submit\">Create</button></form>");
+            .Raw("<label for=\"folder\">New folder</label><input type=\"text\" id=\"folder\" name=\"name\" required maxlength=\"255\"><button type=\"submit\" class=\"secondary\">Create</button></form>");
         html.Raw("<form method=\"get\" id=\"zip-form\" class=\"inline\"").Attr("action", html.Url("zip")).Raw(">").Hidden("path", directory)
-            .Raw("<button type=\"submit\">Download selected as zip</button> <a").Attr("href", html.Url("zip", ("path", directory)))
+            .Raw("<button type=\"submit\" class=\"secondary\">Download selected as zip</button> <a").Attr("href", html.Url("zip", ("path", directory)))
             .Raw(">Download this folder as zip</a></form></section>");
         if (entries is not null)
         {
             Listing(html, directory, entries, total);
         }
-        return Close(html, status);
+        return Close(context, html, directory == VirtualPath.Root ? "Files" : VirtualPath.GetName(directory), status);
     }
 
     private static void Listing(WebClientHtml html, string directory, List<VfsFileInfo> entries, int total)
     {
-        html.Raw("<table class=\"files\"><thead><tr><th scope=\"col\"><span class=\"sr\">Select</span></th><th scope=\"col\">Name</th>")
+        html.Raw("<div class=\"table-wrap\"><table class=\"files\"><thead><tr><th scope=\"col\"><span class=\"sr\">Select</span></th><th scope=\"col\">Name</th>")
             .Raw("<th scope=\"col\" class=\"num\">Size</th><th scope=\"col\">Modified</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
         if (directory != VirtualPath.Root)
         {
@@ -77,27 +77,27 @@ internal static class WebClientPages
                 .Attr("datetime", entry.LastWriteTime.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Raw(">")
                 .Text(entry.LastWriteTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Raw(" UTC</time></td><td class=\"actions\">");
             html.Raw("<details><summary>Rename</summary>").PostForm(html.Url("rename"), "inline").Hidden("path", directory).Hidden("from", entry.Name)
-                .Raw("<input name=\"to\" required maxlength=\"255\"").Attr("value", entry.Name).Attr("aria-label", "New name of " + entry.Name)
-                .Raw("><button type=\"submit\">Rename</button></form></details>");
+                .Raw("<input type=\"text\" name=\"to\" required maxlength=\"255\"").Attr("value", entry.Name).Attr("aria-label", "New name of " + entry.Name)
+                .Raw("><button type=\"submit\" class=\"small\">Rename</button></form></details>");
             html.PostForm(html.Url("delete"), "inline", confirm: "Delete " + entry.Name + (isDirectory ? " and everything in it?" : "?"))
-                .Hidden("path", directory).Hidden("name", entry.Name).Raw("<button type=\"submit\" class=\"danger\">Delete</button></form></td></tr>");
+                .Hidden("path", directory).Hidden("name", entry.Name).Raw("<button type=\"submit\" class=\"danger small\">Delete</button></form></td></tr>");
         }
-        html.Raw("</tbody></table>");
+        html.Raw("</tbody></table></div>");
         if (entries.Count == 0)
         {
-            html.Raw("<p class=\"empty\">This folder is empty.</p>");
+            html.Raw("<p class=\"muted\">This folder is empty.</p>");
         }
         else if (total > entries.Count)
         {
-            html.Raw("<p class=\"empty\">").Text($"Showing {entries.Count} of {total} entries.").Raw("</p>");
+            html.Raw("<p class=\"muted\">").Text($"Showing {entries.Count} of {total} entries.").Raw("</p>");
         }
     }
 
-    public static WebClientPageResult Profile(HttpContext context, string prefix, string user, bool passwordAllowed, bool keysAllowed,
+    public static IResult Profile(HttpContext context, string prefix, string user, bool passwordAllowed, bool keysAllowed,
         IList<string> keys, string? done, string? error, int status)
     {
         var html = new WebClientHtml(context, prefix);
-        Open(html, "Profile", user);
+        Assets(html);
         html.Raw("<h1>Profile</h1>");
         Message(html, done is not null && s_done.TryGetValue(done, out var text) ? text : null, isError: false);
         Message(html, error, isError: true);
@@ -108,14 +108,14 @@ internal static class WebClientPages
                 .Raw("<label for=\"current\">Current password</label><input id=\"current\" name=\"current\" type=\"password\" autocomplete=\"current-password\" required>")
                 .Raw("<label for=\"new\">New password</label><input id=\"new\" name=\"new\" type=\"password\" autocomplete=\"new-password\" required>")
                 .Raw("<label for=\"confirm\">Repeat the new password</label><input id=\"confirm\" name=\"confirm\" type=\"password\" autocomplete=\"new-password\" required>")
-                .Raw("<button type=\"submit\" class=\"primary\">Change password</button></form></section>");
+                .Raw("<p><button type=\"submit\">Change password</button></p></form></section>");
         }
         if (keysAllowed)
         {
             html.Raw("<section class=\"card\"><h2>Authorized SSH keys</h2>");
             if (keys.Count == 0)
             {
-                html.Raw("<p class=\"empty\">No keys.</p>");
+                html.Raw("<p class=\"muted\">No keys.</p>");
             }
             else
             {
@@ -127,49 +127,36 @@ internal static class WebClientPages
                         : "unreadable key";
                     html.Raw("<li><code>").Text(label).Raw("</code>").PostForm(html.Url("profile/keys/delete"), "inline", confirm: "Remove this key?")
                         .Hidden("index", i.ToString(CultureInfo.InvariantCulture)).Hidden("key", WebClientLogin.Stamp(keys[i]))
-                        .Raw("<button type=\"submit\" class=\"danger\">Remove</button></form></li>");
+                        .Raw("<button type=\"submit\" class=\"danger small\">Remove</button></form></li>");
                 }
                 html.Raw("</ul>");
             }
             html.PostForm(html.Url("profile/keys"), "stack")
                 .Raw("<label for=\"key\">Add a public key (one authorized_keys line)</label><textarea id=\"key\" name=\"key\" rows=\"3\" required></textarea>")
-                .Raw("<button type=\"submit\">Add key</button></form></section>");
+                .Raw("<p><button type=\"submit\">Add key</button></p></form></section>");
         }
         if (!passwordAllowed && !keysAllowed)
         {
-            html.Raw("<p class=\"empty\">Nothing here can be changed for this account.</p>");
+            html.Raw("<p class=\"muted\">Nothing here can be changed for this account.</p>");
         }
-        return Close(html, status);
+        return Close(context, html, "Profile", status);
     }
 
-    public static WebClientPageResult Error(HttpContext context, string prefix, string? user, int status, string message)
+    public static IResult Error(HttpContext context, string prefix, string? user, int status, string message)
     {
         var html = new WebClientHtml(context, prefix);
-        Open(html, "Error", user);
         html.Raw("<section class=\"card narrow\"><h1>").Text(status.ToString(CultureInfo.InvariantCulture)).Raw("</h1>");
         Message(html, message, isError: true);
         html.Raw("<p><a").Attr("href", html.Url(user is null ? "login" : "files")).Raw(">Back</a></p></section>");
-        return Close(html, status);
+        return Close(context, html, "Error", status);
     }
 
-    private static void Open(WebClientHtml html, string title, string? user)
-    {
-        html.Raw("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Raw("<meta name=\"color-scheme\" content=\"light dark\"><title>").Text(title).Raw(" · SftpKit</title>")
-            .Raw("<link rel=\"stylesheet\"").Attr("href", html.Url("assets/webclient.css")).Raw(">")
-            .Raw("<script defer").Attr("src", html.Url("assets/webclient.js")).Raw("></script></head><body><header class=\"bar\"><a class=\"brand\"")
-            .Attr("href", html.Url("files")).Raw(">SftpKit</a>");
-        if (user is not null)
-        {
-            html.Raw("<nav><a").Attr("href", html.Url("files")).Raw(">Files</a><a").Attr("href", html.Url("profile")).Raw(">Profile</a>")
-                .Raw("<span class=\"user\">").Text(user).Raw("</span>")
-                .PostForm(html.Url("logout"), "inline").Raw("<button type=\"submit\">Sign out</button></form></nav>");
-        }
-        html.Raw("</header><main>");
-    }
+    /// <summary>The web client's own stylesheet and script, beside the layout's.</summary>
+    private static void Assets(WebClientHtml html) =>
+        html.Raw("<link rel=\"stylesheet\"").Attr("href", html.Url("assets/webclient.css")).Raw("><script defer").Attr("src", html.Url("assets/webclient.js")).Raw("></script>");
 
-    private static WebClientPageResult Close(WebClientHtml html, int status) =>
-        new(html.Raw("</main></body></html>").ToString(), status);
+    private static IResult Close(HttpContext context, WebClientHtml html, string title, int status) =>
+        WebResults.Page(context, title, Html.Raw(html.ToString()), status);
 
     private static void Breadcrumbs(WebClientHtml html, string directory)
     {
@@ -187,7 +174,7 @@ internal static class WebClientPages
     {
         if (text is not null)
         {
-            html.Raw(isError ? "<p class=\"message error\" role=\"alert\">" : "<p class=\"message ok\" role=\"status\">").Text(text).Raw("</p>");
+            html.Raw(isError ? "<p class=\"alert error\" role=\"alert\">" : "<p class=\"alert ok\" role=\"status\">").Text(text).Raw("</p>");
         }
     }
 

@@ -1,9 +1,9 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Web;
 using SftpKit.Events;
 using SftpKit.FileSystem;
 using SftpKit.Sftp;
@@ -36,8 +36,9 @@ internal sealed class WebClientSession
     /// <summary>The session of the request's cookie, or null (not signed in, or the session no longer holds).</summary>
     public static async Task<WebClientSession?> ResolveAsync(HttpContext context)
     {
-        var result = await context.AuthenticateAsync(SftpWebClientDefaults.AuthenticationScheme);
-        if (!result.Succeeded || result.Principal?.Identity?.Name is not { Length: > 0 } userName)
+        // The area's pipeline (WebPipeline) authenticated the web client's cookie into HttpContext.User.
+        var user = context.User;
+        if (!WebAccess.IsSignedIn(context, WebArea.Of(context)) || user.Identity?.Name is not { Length: > 0 } userName)
         {
             return null;
         }
@@ -50,18 +51,17 @@ internal sealed class WebClientSession
             null => "account deleted",
             { Enabled: false } => "account disabled",
             { ExpiresAt: { } expires } when time.GetUtcNow() >= expires => "account expired",
-            _ when result.Principal.FindFirstValue(WebClientLogin.StampClaim) != WebClientLogin.Stamp(account.PasswordHash) => "password changed",
+            _ when user.FindFirstValue(WebClientLogin.StampClaim) != WebClientLogin.Stamp(account.PasswordHash) => "password changed",
             _ => null,
         };
         if (why is not null)
         {
             var log = services.GetRequiredService<ILoggerFactory>().CreateLogger(WebClientLog.Category);
             WebClientLog.SessionEnded(log, userName, why);
-            await context.SignOutAsync(SftpWebClientDefaults.AuthenticationScheme);
+            await WebCookieAuthentication.SignOutAsync(context, SftpWebClientDefaults.AuthenticationScheme);
             return null;
         }
-        context.User = result.Principal;
-        string sessionId = result.Principal.FindFirstValue(WebClientLogin.SessionClaim) ?? "web";
+        string sessionId = user.FindFirstValue(WebClientLogin.SessionClaim) ?? "web";
         var principal = new SshPrincipal(account!.UserName, account.HomeDirectory) { MaxSessions = account.MaxSessions };
         principal.SetFeature(account);
         var files = await services.GetRequiredService<ISftpFileSystemProvider>().GetFileSystemAsync(principal, SftpEventProtocol.Http, sessionId,

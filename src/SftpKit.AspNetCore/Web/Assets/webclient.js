@@ -1,17 +1,7 @@
-// SftpKit web client: small enhancements; every page works without this script.
-// - forms with data-confirm ask before submitting (delete);
-// - the upload form sends through XMLHttpRequest to show progress, then follows the server's answer.
+// SftpKit web client: upload progress. The upload form works without this script (a plain multipart POST); with it
+// the same request is sent through XMLHttpRequest to show its progress, then the browser follows the server's answer.
+"use strict";
 (function () {
-  "use strict";
-
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var question = form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
-      event.preventDefault();
-    }
-  });
-
   var upload = document.querySelector("form.upload");
   if (!upload || !window.XMLHttpRequest || !window.FormData) {
     return;
@@ -32,14 +22,15 @@
       }
     });
     request.addEventListener("load", function () {
-      // The server answers with the folder page (after its redirect) or an error page: show it.
-      if (request.responseURL && request.status < 400) {
-        window.location.assign(request.responseURL);
-      } else {
-        document.open();
-        document.write(request.responseText);
-        document.close();
+      if (request.status < 400 && request.responseURL) {
+        window.location.assign(request.responseURL); // the folder page the server redirected to
+        return;
       }
+      var page = new DOMParser().parseFromString(request.responseText, "text/html");
+      var alert = page.querySelector(".alert.error");
+      button.disabled = false;
+      progress.hidden = true;
+      status.textContent = alert ? alert.textContent : "Upload failed (" + request.status + ").";
     });
     request.addEventListener("error", function () {
       button.disabled = false;
