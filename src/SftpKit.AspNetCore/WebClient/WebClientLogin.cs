@@ -114,5 +114,5 @@ internal sealed class WebClientLogin
         ? "-"
         : Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(passwordHash)).AsSpan(0, 12));
 
-    private static Outcome Failed() => new(null, StatusCodes.Status401Unauthorized, "Invalid user name or password.");
+    private static Outcome Failed() => new(null, StatusCodes.Status401Unauthorized, "Invalid username or password.");
 }

@@ -43,42 +43,58 @@ internal static class WebZip
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            await using var zip = await ZipArchive.CreateAsync(context.Response.Body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
-            foreach (var entry in entries)
+            await using var sink = new ZipResponseStream(context.Response.Body);
+            var zip = await ZipArchive.CreateAsync(sink, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
+            await using (zip)
             {
-                if (entry.IsDirectory)
-                {
-                    zip.CreateEntry(entry.Name + "/").LastWriteTime = Clamp(entry.Modified);
-                    continue;
-                }
-                IVfsReader reader;
-                try
-                {
-                    reader = await files.OpenReadAsync(entry.Path, ct);
-                }
-                catch (VfsException ex)
-                {
-                    skipped(entry.Path, ex);
-                    continue;
-                }
-                await using (reader)
-                {
-                    var item = zip.CreateEntry(entry.Name, CompressionLevel.Fastest);
-                    item.LastWriteTime = Clamp(entry.Modified);
-                    await using var output = await item.OpenAsync(ct);
-                    long offset = 0;
-                    int read;
-                    while ((read = await reader.ReadAsync(offset, buffer.AsMemory(0, BufferSize), ct)) > 0)
-                    {
-                        await output.WriteAsync(buffer.AsMemory(0, read), ct);
-                        offset += read;
-                    }
-                }
+                await WriteEntriesAsync(zip, sink, files, entries, buffer, skipped, ct);
             }
+            await sink.DrainAsync(ct); // the central directory, written as the archive closed
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task WriteEntriesAsync(ZipArchive zip, ZipResponseStream sink, IVirtualFileSystem files, List<Entry> entries, byte[] buffer,
+        Action<string, Exception> skipped, CancellationToken ct)
+    {
+        foreach (var entry in entries)
+        {
+            await sink.DrainAsync(ct); // what creating the previous entry wrote
+            if (entry.IsDirectory)
+            {
+                zip.CreateEntry(entry.Name + "/").LastWriteTime = Clamp(entry.Modified);
+                continue;
+            }
+            IVfsReader reader;
+            try
+            {
+                reader = await files.OpenReadAsync(entry.Path, ct);
+            }
+            catch (VfsException ex)
+            {
+                skipped(entry.Path, ex);
+                continue;
+            }
+            await using (reader)
+            {
+                var item = zip.CreateEntry(entry.Name, CompressionLevel.Fastest);
+                item.LastWriteTime = Clamp(entry.Modified);
+                await using var output = await item.OpenAsync(ct);
+                long offset = 0;
+                int read;
+                while ((read = await reader.ReadAsync(offset, buffer.AsMemory(0, BufferSize), ct)) > 0)
+                {
+                    await output.WriteAsync(buffer.AsMemory(0, read), ct);
+                    offset += read;
+                    if (sink.Pending >= ZipResponseStream.DrainThreshold)
+                    {
+                        await sink.DrainAsync(ct);
+                    }
+                }
+            }
         }
     }
 
