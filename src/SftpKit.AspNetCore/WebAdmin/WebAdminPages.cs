@@ -34,6 +34,9 @@ internal static class WebAdminPages
         WebAdminSignIn.Map(group);
         WebAdminSetup.Map(group);
         DashboardPage.Map(group);
+        AccountsPages.Map(group);
+        ConnectionsPage.Map(group);
+        DefenderPage.Map(group);
         return group;
     }
 
