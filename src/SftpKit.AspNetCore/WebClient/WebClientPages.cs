@@ -47,7 +47,7 @@ internal static class WebClientPages
             .Raw("<label for=\"files\">Upload files</label><input id=\"files\" name=\"files\" type=\"file\" multiple required>")
             .Raw("<button type=\"submit\" id=\"upload\">Upload</button><progress hidden max=\"100\" value=\"0\"></progress><output class=\"upload-status\"></output></form>");
         html.PostForm(html.Url("mkdir"), "inline").Hidden("path", directory)
-            .Raw("<label for=\"folder\">New folder</label><input type=\"text\" id=\"folder\" name=\"name\" required maxlength=\"255\"><button type=\"submit\" class=\"secondary\">Create</button></form>");
+            .Raw("<label for=\"folder\">New folder</label><input type=\"text\" id=\"folder\" name=\"name\" required maxlength=\"255\"><button type=\"submit\" class=\"secondary\" id=\"create-folder\">Create</button></form>");
         html.Raw("<form method=\"get\" id=\"zip-form\" class=\"inline\"").Attr("action", html.Url("zip")).Raw(">").Hidden("path", directory)
             .Raw("<button type=\"submit\" class=\"secondary\">Download selected as zip</button> <a").Attr("href", html.Url("zip", ("path", directory)))
             .Raw(">Download this folder as zip</a></form></section>");
@@ -75,12 +75,12 @@ internal static class WebClientPages
                 .Attr("href", isDirectory ? html.Url("files", ("path", path)) : html.Url("download", ("path", path))).Raw(">").Text(entry.Name).Raw("</a></td>");
             html.Raw("<td class=\"num\">").Text(isDirectory ? "" : Size(entry.Size)).Raw("</td><td><time")
                 .Attr("datetime", entry.LastWriteTime.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Raw(">")
-                .Text(entry.LastWriteTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Raw(" UTC</time></td><td class=\"actions\">");
+                .Text(entry.LastWriteTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Raw(" UTC</time></td><td><div class=\"row-actions\">");
             html.Raw("<details><summary>Rename</summary>").PostForm(html.Url("rename"), "inline").Hidden("path", directory).Hidden("from", entry.Name)
                 .Raw("<input type=\"text\" name=\"to\" required maxlength=\"255\"").Attr("value", entry.Name).Attr("aria-label", "New name of " + entry.Name)
                 .Raw("><button type=\"submit\" class=\"small\">Rename</button></form></details>");
             html.PostForm(html.Url("delete"), "inline", confirm: "Delete " + entry.Name + (isDirectory ? " and everything in it?" : "?"))
-                .Hidden("path", directory).Hidden("name", entry.Name).Raw("<button type=\"submit\" class=\"danger small\">Delete</button></form></td></tr>");
+                .Hidden("path", directory).Hidden("name", entry.Name).Raw("<button type=\"submit\" class=\"danger small\">Delete</button></form></div></td></tr>");
         }
         html.Raw("</tbody></table></div>");
         if (entries.Count == 0)
