@@ -187,7 +187,43 @@ public sealed class WebClientHttpTests
             Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
         }
         using var files = await browser.Http.GetAsync("/web/client/files", Ct);
-        Assert.Equal(HttpStatusCode.Redirect, files.StatusCode == HttpStatusCode.SeeOther ? HttpStatusCode.Redirect : files.StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, files.StatusCode);
+        Assert.Contains("/web/client/login", files.Headers.Location!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Failed_sign_ins_are_scored_by_the_defender_and_a_banned_address_is_refused()
+    {
+        await using var server = await WebClientTestServer.StartAsync(serverOptions: o =>
+        {
+            o.Defender.Threshold = 3;
+            o.Defender.ScoreInvalidCredentials = 1;
+        });
+        using var browser = server.Browser();
+        for (int i = 0; i < 3; i++)
+        {
+            using var wrong = await browser.SignInAsync("alice", "wrong " + i);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+        var defender = (ISftpDefender)server.Services.GetService(typeof(ISftpDefender))!;
+        Assert.False(await defender.AdmitConnectionAsync(IPAddress.Loopback, Ct));
+        using var right = await browser.SignInAsync("alice", WebClientTestServer.Password);
+        Assert.Equal(HttpStatusCode.Forbidden, right.StatusCode);
+        Assert.Contains("not possible from this address", await right.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session()
+    {
+        await using var server = await WebClientTestServer.StartAsync();
+        using var browser = server.Browser();
+        await browser.SignInOkAsync("alice");
+        using (var logout = await browser.PostFormAsync("/web/client/logout", "/web/client/files"))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, logout.StatusCode);
+        }
+        using var files = await browser.Http.GetAsync("/web/client/files", Ct);
+        Assert.Equal(HttpStatusCode.SeeOther, files.StatusCode);
         Assert.Contains("/web/client/login", files.Headers.Location!.ToString(), StringComparison.Ordinal);
     }
 

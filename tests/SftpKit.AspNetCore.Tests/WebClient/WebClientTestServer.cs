@@ -48,7 +48,8 @@ public sealed class WebClientTestServer : IAsyncDisposable
 
     public string Home(string user) => Path.Combine(Directory, "homes", user);
 
-    public static async Task<WebClientTestServer> StartAsync(Action<SftpKit.AspNetCore.WebClient.SftpWebClientOptions>? options = null)
+    public static async Task<WebClientTestServer> StartAsync(Action<SftpKit.AspNetCore.WebClient.SftpWebClientOptions>? options = null,
+        Action<SftpServerOptions>? serverOptions = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "sftpkit-webclient-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
@@ -65,6 +66,7 @@ public sealed class WebClientTestServer : IAsyncDisposable
                 o.HostKeyDirectory = Path.Combine(directory, "keys");
                 o.Limits.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
                 o.Defender.FailedPasswordDelay = TimeSpan.Zero;
+                serverOptions?.Invoke(o);
             })
             .AddInMemoryUserStore()
             .AddSftp()
