@@ -146,7 +146,7 @@ internal static class AdminAccountEndpoints
         return true;
     }
 
-    private static JsonObject WriteAdmin(SftpAdmin a)
+    internal static JsonObject WriteAdmin(SftpAdmin a)
     {
         var obj = JsonSerializer.SerializeToNode(a, AdminJson.Options)!.AsObject();
         obj.Remove("passwordHash");

@@ -37,6 +37,9 @@ internal static class WebAdminPages
         AccountsPages.Map(group);
         ConnectionsPage.Map(group);
         DefenderPage.Map(group);
+        AdminsPages.Map(group);
+        ApiKeysPage.Map(group);
+        BackupPage.Map(group);
         return group;
     }
 
