@@ -308,7 +308,7 @@ internal static class WebClientEndpoints
         }
         var account = request.Session.Account;
         string current = form["current"].ToString();
-        if (account.PasswordHash is not { Length: > 0 } hash || current.Length > 1024
+        if (account.PasswordHash is not { Length: > 0 } hash || System.Text.Encoding.UTF8.GetByteCount(current) > SftpPasswordHasher.MaxPasswordBytes
             || SftpPasswordHasher.Verify(hash, current) == PasswordVerificationResult.Failed)
         {
             await guard.FailedAsync(remote, SftpKit.SftpDefenderEvent.InvalidCredentials, countAttempt: false);
@@ -319,9 +319,9 @@ internal static class WebClientEndpoints
         {
             throw new WebClientFailure("The new passwords differ.");
         }
-        if (fresh.Length < request.Options.MinPasswordLength || fresh.Length > 1024)
+        if (fresh.Length < request.Options.MinPasswordLength || System.Text.Encoding.UTF8.GetByteCount(fresh) > SftpPasswordHasher.MaxPasswordBytes)
         {
-            throw new WebClientFailure($"The new password must have {request.Options.MinPasswordLength} to 1024 characters.");
+            throw new WebClientFailure($"The new password must have at least {request.Options.MinPasswordLength} characters and at most {SftpPasswordHasher.MaxPasswordBytes} bytes.");
         }
         account.PasswordHash = SftpPasswordHasher.Hash(fresh);
         await UpdateAsync(request, account);

@@ -53,7 +53,8 @@ internal sealed class WebClientLogin
             return new Outcome(null, refusal.StatusCode, refusal.StatusCode == StatusCodes.Status429TooManyRequests
                 ? "Too many sign-in attempts; try again later." : "Sign-in is not possible from this address.");
         }
-        if (userName.Length is 0 or > 255 || password.Length is 0 or > 1024 || userName.Any(c => c < ' ' || c == '/'))
+        if (userName.Length is 0 or > 255 || password.Length == 0 || Encoding.UTF8.GetByteCount(password) > SftpPasswordHasher.MaxPasswordBytes
+            || userName.Any(c => c < ' ' || c == '/'))
         {
             await _guard.FailedAsync(remote, SftpDefenderEvent.InvalidCredentials, countAttempt: false);
             return Failed();
