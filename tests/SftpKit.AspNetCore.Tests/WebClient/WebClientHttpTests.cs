@@ -79,6 +79,7 @@ public sealed class WebClientHttpTests
         Assert.Contains(events, e => e.Kind == SftpEventKind.Download && e.Path == "/data.bin");
         Assert.Contains(events, e => e.Kind == SftpEventKind.Rename && e.Path == "/hello.txt" && e.TargetPath == "/greeting.txt");
         Assert.Contains(events, e => e.Kind == SftpEventKind.Mkdir && e.Path == "/docs");
+        Assert.Contains(server.PreEvents, e => e.Kind == SftpEventKind.Login && e.UserName == "alice" && e.Protocol == SftpEventProtocol.Http);
     }
 
     [Fact]

@@ -46,6 +46,9 @@ public sealed class WebClientTestServer : IAsyncDisposable
     /// <summary>Post-events raised so far.</summary>
     public IReadOnlyCollection<SftpEvent> Events => _events.Events;
 
+    /// <summary>Pre-events raised so far (logins among them).</summary>
+    public IReadOnlyCollection<SftpEvent> PreEvents => _events.PreEvents;
+
     public string Home(string user) => Path.Combine(Directory, "homes", user);
 
     public static async Task<WebClientTestServer> StartAsync(Action<SftpKit.AspNetCore.WebClient.SftpWebClientOptions>? options = null,
@@ -112,7 +115,17 @@ public sealed class WebClientTestServer : IAsyncDisposable
     {
         private readonly ConcurrentQueue<SftpEvent> _events = new();
 
+        private readonly ConcurrentQueue<SftpEvent> _pre = new();
+
         public IReadOnlyCollection<SftpEvent> Events => _events;
+
+        public IReadOnlyCollection<SftpEvent> PreEvents => _pre;
+
+        public ValueTask<SftpEventDecision> OnPreEventAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
+        {
+            _pre.Enqueue(sftpEvent);
+            return ValueTask.FromResult(SftpEventDecision.Allow);
+        }
 
         public ValueTask OnPostEventAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
         {
