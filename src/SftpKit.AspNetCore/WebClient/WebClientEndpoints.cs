@@ -99,6 +99,10 @@ internal static class WebClientEndpoints
         {
             failure = WebClientFailure.From(ex);
         }
+        catch (InvalidDataException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            failure = new WebClientFailure("Malformed request."); // e.g. a multipart body past its header limits
+        }
         catch (Exception ex) when (ex is not OperationCanceledException && !context.RequestAborted.IsCancellationRequested
             && ex is not Microsoft.AspNetCore.Http.BadHttpRequestException and not IOException)
         {
@@ -113,7 +117,9 @@ internal static class WebClientEndpoints
             context.Abort(); // a download or zip already under way: cut it so the client sees it incomplete
             return;
         }
-        context.Response.Clear();
+        // Not Response.Clear(): the pipeline's security headers stay.
+        context.Response.Headers.Remove(HeaderNames.ContentDisposition);
+        context.Response.ContentLength = null;
         IResult page = errorPage switch
         {
             "files" => await FilesPageAsync(request, request.Directory, null, failure.Message, failure.StatusCode),

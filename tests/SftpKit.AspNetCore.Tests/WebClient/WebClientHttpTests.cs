@@ -148,6 +148,7 @@ public sealed class WebClientHttpTests
         using var upload = await browser.UploadAsync("/", ("denied.txt", new ByteArrayContent(new byte[1000])));
         Assert.Equal(HttpStatusCode.Forbidden, upload.StatusCode);
         Assert.Contains("Permission denied.", await upload.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", string.Join(";", upload.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(server.Home("reader")));
         using var mkdir = await browser.PostFormAsync("/web/client/mkdir", "/web/client/files", ("path", "/"), ("name", "nope"));
         Assert.Equal(HttpStatusCode.Forbidden, mkdir.StatusCode);
