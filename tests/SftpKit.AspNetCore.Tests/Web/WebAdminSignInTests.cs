@@ -129,3 +129,27 @@ public sealed class WebAdminLoginGuardTests
         Assert.DoesNotContain(web.Cookies.GetCookies(server.BaseAddress), c => c.Name == "sftpkit-admin");
     }
 }
+
+/// <summary>The WebAdmin's registration.</summary>
+public sealed class WebAdminRegistrationTests
+{
+    [Fact]
+    public async Task AddSftpWebAdmin_before_AddSftpAdminAuthentication_registers_each_scheme_once_and_keeps_the_options()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSftpWebAdmin(o => o.SessionTimeout = TimeSpan.FromMinutes(5));
+        services.AddSftpAdminAuthentication(o => o.TokenLifetime = TimeSpan.FromMinutes(7));
+        await using var provider = services.BuildServiceProvider();
+        var schemes = (await provider.GetRequiredService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>().GetAllSchemesAsync()).ToList();
+        Assert.Single(schemes, s => s.Name == SftpAdminAuthenticationOptions.SchemeName);
+        Assert.Single(schemes, s => s.Name == "SftpKit.WebAdmin");
+        Assert.Equal(TimeSpan.FromMinutes(7), provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SftpAdminAuthenticationOptions>>().Value.TokenLifetime);
+        var cookie = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>().Get("SftpKit.WebAdmin");
+        Assert.Equal(TimeSpan.FromMinutes(5), cookie.ExpireTimeSpan);
+        Assert.Equal("sftpkit-admin", cookie.Cookie.Name);
+        Assert.Equal(Microsoft.AspNetCore.Http.SameSiteMode.Strict, cookie.Cookie.SameSite);
+        Assert.True(cookie.Cookie.HttpOnly);
+        Assert.True(cookie.SlidingExpiration);
+    }
+}
