@@ -89,15 +89,22 @@ public static class SftpAdminServiceCollectionExtensions
     /// (<see cref="SftpAdminOptions.LoginAttemptLimit"/>) and feed the server's <see cref="SftpKit.ISftpDefender"/>.
     /// Behind a reverse proxy, add <c>app.UseForwardedHeaders()</c> with the proxy in <c>KnownProxies</c> or
     /// <c>KnownNetworks</c> before the endpoints, so the admins' allowed networks, the rate limit and the defender see
-    /// the real client address.
+    /// the real client address. Safe to call more than once: later calls add their <paramref name="configure"/>.
     /// </summary>
     public static IServiceCollection AddSftpAdminAuthentication(this IServiceCollection services, Action<SftpAdminAuthenticationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        // A second call (e.g. AddSftpWebAdmin() first, then this with options) only adds its configuration: the
+        // scheme must be registered once.
+        bool registered = services.Any(d => d.ServiceType == typeof(SftpAdminTokens));
         var options = services.AddSftpKitOptions<SftpAdminAuthenticationOptions>(SftpAdminAuthenticationOptions.ConfigurationSection);
         if (configure is not null)
         {
             options.Configure(configure);
+        }
+        if (registered)
+        {
+            return services;
         }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpAdminAuthenticationOptions>, SftpAdminAuthenticationOptionsValidator>());
         options.ValidateOnStart();

@@ -91,7 +91,10 @@ internal static class WebPipeline
         HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
 }
 
-/// <summary>Endpoint metadata: this endpoint takes no antiforgery token (e.g. a public share's anonymous download by POST with a password is still not exempt; use sparingly).</summary>
+/// <summary>
+/// Endpoint metadata: the pipeline does not check an antiforgery token on this endpoint. Only for posts that change
+/// nothing a forged request could abuse; every form of a signed-in user must stay checked.
+/// </summary>
 internal sealed class WebNoAntiforgeryMetadata
 {
     public static readonly WebNoAntiforgeryMetadata Instance = new();
