@@ -78,6 +78,7 @@ internal static class ServeCommand
             // DIR/admins.json (SftpKit:Admin:Authentication:StoreFile) with the JSON account store.
             builder.Services.AddSftpAdminAuthentication(o => o.StoreFile = paths.Resolve(o.StoreFile is { Length: > 0 } file ? file : "admins.json"));
             builder.Services.AddSftpWebAdmin();
+            builder.Services.AddSftpWebClient();
             builder.Services.AddHealthChecks().AddSftpServerCheck();
             builder.Services.AddOpenApi();
             if (http.TrustedProxies.Count > 0)
@@ -105,6 +106,7 @@ internal static class ServeCommand
             app.MapHealthChecks("/healthz");
             app.MapOpenApi(); // /openapi/v1.json
             app.MapSftpWebAdmin(WebAdminPath);
+            app.MapSftpWebClient(WebClientPath);
             // The account holders' pages are the start page.
             app.MapGet("/", () => Results.Redirect(WebClientPath)).ExcludeFromDescription();
             host = app;
