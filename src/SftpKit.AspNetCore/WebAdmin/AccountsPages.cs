@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using SftpKit.Accounts;
 using SftpKit.AspNetCore.Endpoints;
+using SftpKit.AspNetCore.Quotas;
+using SftpKit.Policies;
 using SftpKit.AspNetCore.Validation;
 using SftpKit.AspNetCore.Web;
 
@@ -29,10 +31,28 @@ internal static class AccountsPages
         accounts.MapPost("/new", CreateAsync);
         accounts.MapGet("/{userName}", EditAsync);
         accounts.MapPost("/{userName}", UpdateAsync);
+        accounts.MapPost("/{userName}/scan", (string userName, HttpContext context, ISftpUserStore store, IServiceProvider services, QuotaScanQueue scans) =>
+            StartScanAsync(userName, context, store, services, scans)).RequireAdmin(SftpAdminPermissions.QuotaScans);
         accounts.MapPost("/{userName}/delete", async (string userName, HttpContext context, ISftpUserStore store, AdminServices admin) =>
             await AccountEndpoints.DeleteAccountAsync(userName, context, store, admin)
                 ? WebResults.SeeOther(context, "accounts?done=deleted")
                 : WebResults.Error(context, StatusCodes.Status404NotFound));
+    }
+
+    /// <summary>Starts a background quota scan, like <c>POST /quotas/users/{userName}/scan</c>, and tells how it went.</summary>
+    private static async Task<IResult> StartScanAsync(string userName, HttpContext context, ISftpUserStore store, IServiceProvider services, QuotaScanQueue scans)
+    {
+        if (services.GetService(typeof(SftpQuotaManager)) is null || await store.FindAsync(userName, context.RequestAborted) is null)
+        {
+            return WebResults.Error(context, StatusCodes.Status404NotFound);
+        }
+        string done = scans.TryStart(userName, AdminRequest.Actor(context), out _) switch
+        {
+            JobStart.AlreadyRunning => "scan-running",
+            JobStart.Busy => "scan-busy",
+            _ => "scan-started",
+        };
+        return WebResults.SeeOther(context, "accounts/" + Uri.EscapeDataString(userName) + "?done=" + done);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ISftpUserStore store, IOptions<SftpWebAdminOptions> options, IServiceProvider services)
@@ -44,7 +64,8 @@ internal static class AccountsPages
         }
         int page = int.TryParse(context.Request.Query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p > 0 ? p : 1;
         int size = options.Value.PageSize;
-        var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
+        // Usage is what GET /quotas shows: only to admins with quota_scans, as there.
+        var quotas = WebAdminSession.Has(context.User, SftpAdminPermissions.QuotaScans) ? services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore : null;
         var rows = new List<Html>();
         int index = 0;
         bool more = false;
@@ -65,13 +86,15 @@ internal static class AccountsPages
                 break;
             }
             var usage = quotas is null ? default : await quotas.GetAsync(SftpQuotaOwner.User(account.UserName), context.RequestAborted);
+            var quota = quotas is not null ? WebAdminHtml.Usage(usage.Size, account.QuotaSize, WebAdminHtml.Bytes)
+                : account.QuotaSize > 0 ? Html.Text(WebAdminHtml.Bytes(account.QuotaSize)) : Html.Raw("<span class=\"muted\">no limit</span>");
             string url = context.Request.PathBase + WebArea.Of(context).Url("accounts/" + Uri.EscapeDataString(account.UserName));
             rows.Add(Html.Of($"""
                 <tr data-user="{account.UserName}">
                 <td data-label="User"><a href="{url}">{account.UserName}</a></td>
                 <td data-label="Status">{(account.Enabled ? Html.Raw("<span class=\"badge ok\">enabled</span>") : Html.Raw("<span class=\"badge off\">disabled</span>"))}{Html.If(account.ExpiresAt is { } e && e <= DateTimeOffset.UtcNow, Html.Raw(" <span class=\"badge off\">expired</span>"))}</td>
                 <td data-label="Home"><code>{account.HomeDirectory ?? account.FileSystem?.Provider ?? ""}</code></td>
-                <td data-label="Quota">{WebAdminHtml.Usage(usage.Size, account.QuotaSize, WebAdminHtml.Bytes)}</td>
+                <td data-label="Quota">{quota}</td>
                 <td data-label="Last login">{WebAdminHtml.Time(account.LastLogin)}</td>
                 <td data-label="">{WebForms.Button(context, url + "/delete", "Delete", $"Delete the account {account.UserName}?", "button danger small")}</td>
                 </tr>
@@ -110,9 +133,16 @@ internal static class AccountsPages
         {
             return WebResults.Error(context, StatusCodes.Status404NotFound);
         }
-        QuotaUsageResponse? usage = services.GetService(typeof(ISftpQuotaStore)) is ISftpQuotaStore quotas
+        QuotaUsageResponse? usage = WebAdminSession.Has(context.User, SftpAdminPermissions.QuotaScans) && services.GetService(typeof(ISftpQuotaStore)) is ISftpQuotaStore quotas
             ? await QuotaEndpoints.ReadAsync(account, quotas, context.RequestAborted) : null;
-        return Form(context, userName, AccountJson.Write(account), null, usage);
+        string? done = context.Request.Query["done"].ToString() switch
+        {
+            "scan-started" => "The quota scan started; reload this page to see its result.",
+            "scan-running" => "A quota scan of this account is already running.",
+            "scan-busy" => "Too many quota scans are running; try again later.",
+            _ => null,
+        };
+        return Form(context, userName, AccountJson.Write(account), null, usage, done);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
@@ -212,7 +242,7 @@ internal static class AccountsPages
 
     private static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());
 
-    private static IResult Form(HttpContext context, string? userName, JsonObject json, ValidationErrors? errors, QuotaUsageResponse? usage)
+    private static IResult Form(HttpContext context, string? userName, JsonObject json, ValidationErrors? errors, QuotaUsageResponse? usage, string? notice = null)
     {
         bool create = userName is null;
         var area = WebArea.Of(context);
@@ -234,6 +264,7 @@ internal static class AccountsPages
         bool enabled = json["enabled"] is JsonValue env && env.TryGetValue(out bool b) ? b : true;
         var usageHtml = usage is null ? Html.Empty : Html.Of($"""
             <section class="card"><h2>Usage</h2>
+            {WebForms.PostForm(context, action + "/scan", Html.Raw("<button type=\"submit\" class=\"button secondary small\" id=\"scan\">Rescan the storage</button>"), "inline")}
             <div class="usage"><strong>Size</strong> {WebAdminHtml.Usage(usage.UsedSize, usage.QuotaSize, WebAdminHtml.Bytes)}</div>
             <div class="usage"><strong>Files</strong> {WebAdminHtml.Usage(usage.UsedFiles, usage.QuotaFiles, n => n.ToString(CultureInfo.InvariantCulture))}</div>
             </section>
@@ -284,6 +315,7 @@ internal static class AccountsPages
             """);
         var body = Html.Of($"""
             <h1>{(create ? "New account" : "Account " + userName)}</h1>
+            {WebAdminHtml.Notice(notice)}
             {WebAdminHtml.Errors(errors)}
             {usageHtml}
             <section class="card">{WebForms.PostForm(context, action, fields)}</section>

@@ -45,6 +45,8 @@ public sealed class WebAdminPagesTests
         // Edit: disable, keep the password.
         browser.ClickAndWait(By.LinkText("webuser"));
         browser.Screenshot("edit-account");
+        browser.ClickAndWait(By.Id("scan"));
+        Assert.Contains("quota scan", browser.Find(By.Id("notice")).Text, StringComparison.Ordinal);
         browser.Find(By.Id("enabled")).Click();
         browser.Fill(By.Name("description"), "edited in the browser");
         browser.ClickAndWait(By.Id("save-account"));
