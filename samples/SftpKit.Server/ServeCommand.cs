@@ -70,6 +70,9 @@ internal static class ServeCommand
         if (http.Enabled)
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = paths.ConfigDirectory });
+            // The slim builder leaves out Kestrel's HTTPS configuration: an https:// URL with a certificate from
+            // configuration (Kestrel:Certificates:Default, Kestrel:Endpoints) needs it.
+            builder.WebHost.UseKestrelHttpsConfiguration();
             builder.Configuration.AddConfiguration(configuration);
             builder.WebHost.UseUrls(http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             AddServices(builder, serilog, paths, arguments);
