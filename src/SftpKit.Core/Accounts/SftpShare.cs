@@ -33,7 +33,7 @@ public sealed class SftpShare
     /// </summary>
     public List<string> Paths { get; set; } = [];
 
-    /// <summary>The owner's user name; the share goes away with the account.</summary>
+    /// <summary>The owner's user name; the link stops working while the account is missing, disabled or expired.</summary>
     public string UserName { get; set; } = string.Empty;
 
     /// <summary>When the share was created (UTC).</summary>
