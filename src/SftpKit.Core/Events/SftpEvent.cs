@@ -11,9 +11,6 @@ public static class SftpEventProtocol
     /// <summary>Legacy SCP over exec (<c>scp -t</c> / <c>scp -f</c>).</summary>
     public const string Scp = "SCP";
 
-    /// <summary>The web interfaces and share links served over HTTP.</summary>
-    public const string Http = "HTTP";
-
     /// <summary>The SSH layer itself: logins, connections and exec commands.</summary>
     public const string Ssh = "SSH";
 

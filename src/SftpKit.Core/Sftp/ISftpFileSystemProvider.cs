@@ -22,13 +22,4 @@ public interface ISftpFileSystemProvider
         ArgumentNullException.ThrowIfNull(channel);
         return GetFileSystemAsync(channel.Principal, ct);
     }
-
-    /// <summary>
-    /// The file system an HTTP request works on for <paramref name="principal"/> (a web client, a share link), with
-    /// the same storage, folders, permissions, quotas and events as its SSH sessions; <paramref name="protocol"/>
-    /// (<c>HTTP</c>) and <paramref name="remoteAddress"/> label the events. Defaults to
-    /// <see cref="GetFileSystemAsync(SshPrincipal, CancellationToken)"/>.
-    /// </summary>
-    ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshPrincipal principal, string protocol, string? remoteAddress, CancellationToken ct) =>
-        GetFileSystemAsync(principal, ct);
 }
