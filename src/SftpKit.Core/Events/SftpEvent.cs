@@ -16,6 +16,9 @@ public static class SftpEventProtocol
 
     /// <summary>Work the server does outside any connection (data retention checks).</summary>
     public const string Server = "SERVER";
+
+    /// <summary>The web client: an account holder's file operations over HTTP (browser pages and their form posts).</summary>
+    public const string Http = "HTTP";
 }
 
 /// <summary>
@@ -33,7 +36,7 @@ public sealed record class SftpEvent
     /// <summary>What happened.</summary>
     public required SftpEventKind Kind { get; init; }
 
-    /// <summary>The protocol: <c>"SFTP"</c>, <c>"SCP"</c> or <c>"SSH"</c> (see <see cref="SftpEventProtocol"/>).</summary>
+    /// <summary>The protocol: <c>"SFTP"</c>, <c>"SCP"</c>, <c>"SSH"</c> or <c>"HTTP"</c> (see <see cref="SftpEventProtocol"/>).</summary>
     public required string Protocol { get; init; }
 
     /// <summary>The user, when known (null for <see cref="SftpEventKind.Connect"/> before authentication).</summary>

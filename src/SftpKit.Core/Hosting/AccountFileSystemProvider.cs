@@ -45,6 +45,9 @@ internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
         return CreateAsync(channel.Principal, protocol, channel.ConnectionId, remote, ct, channel.Connection);
     }
 
+    public ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshPrincipal principal, string protocol, string? sessionId, string? remoteAddress,
+        CancellationToken ct) => CreateAsync(principal, protocol, sessionId, remoteAddress, ct);
+
     /// <summary>The account a principal's sessions run under: the one attached, else one made from the principal.</summary>
     internal static SftpAccount AccountOf(SshPrincipal principal) =>
         principal.GetFeature<SftpAccount>()

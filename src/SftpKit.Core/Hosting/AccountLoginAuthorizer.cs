@@ -38,7 +38,8 @@ internal sealed partial class AccountLoginAuthorizer : ISshLoginAuthorizer
             var decision = await _events.RaisePreAsync(new SftpEvent
             {
                 Kind = SftpEventKind.Login,
-                Protocol = SftpEventProtocol.Ssh,
+                // The web client's logins come through here too, with "HTTP" as their client version.
+                Protocol = context.ClientVersion == SftpEventProtocol.Http ? SftpEventProtocol.Http : SftpEventProtocol.Ssh,
                 UserName = account.UserName,
                 RemoteAddress = context.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : context.RemoteEndPoint?.ToString(),
                 ConnectionId = context.ConnectionId,

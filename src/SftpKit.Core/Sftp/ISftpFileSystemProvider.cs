@@ -22,4 +22,13 @@ public interface ISftpFileSystemProvider
         ArgumentNullException.ThrowIfNull(channel);
         return GetFileSystemAsync(channel.Principal, ct);
     }
+
+    /// <summary>
+    /// The file system a session outside SSH works on (the web client, protocol <c>HTTP</c>): the same account →
+    /// storage → virtual folders → policies → events composition as an SSH channel, with events labelled
+    /// <paramref name="protocol"/> and carrying <paramref name="sessionId"/> and <paramref name="remoteAddress"/>.
+    /// Defaults to <see cref="GetFileSystemAsync(SshPrincipal, CancellationToken)"/>.
+    /// </summary>
+    ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshPrincipal principal, string protocol, string? sessionId, string? remoteAddress, CancellationToken ct)
+        => GetFileSystemAsync(principal, ct);
 }
