@@ -88,34 +88,10 @@ internal static class AdminAccountEndpoints
             await guard.FailedAsync(remote, SftpDefenderEvent.InvalidCredentials, countAttempt: false);
             return BasicChallenge();
         }
-        var found = await store.FindAsync(user, context.RequestAborted);
-        var verdict = PasswordVerificationResult.Failed;
-        if (found?.PasswordHash is null)
-        {
-            SftpPasswordHasher.VerifyDummy(password);
-        }
-        else
-        {
-            verdict = SftpPasswordHasher.Verify(found.PasswordHash, password);
-        }
-        if (found is null || verdict == PasswordVerificationResult.Failed)
-        {
-            AdminLog.LoginFailed(admin.Logger, remote, found is null ? "unknown admin" : "wrong password");
-            await guard.FailedAsync(remote, found is null ? SftpDefenderEvent.UnknownUser : SftpDefenderEvent.InvalidCredentials, countAttempt: false);
-            return BasicChallenge();
-        }
-        var (allowed, reason) = await AdminAccess.CheckAsync(store, user, remote, context.RequestAborted);
+        var allowed = await AdminPasswordLogin.VerifyAsync(store, guard, admin.Logger, remote, user, password, context.RequestAborted);
         if (allowed is null)
         {
-            // Like an SSH account that may not log in now (disabled, outside its networks): a failed login.
-            AdminLog.LoginFailed(admin.Logger, remote, reason);
-            await guard.FailedAsync(remote, SftpDefenderEvent.InvalidCredentials, countAttempt: false);
             return BasicChallenge();
-        }
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            allowed.PasswordHash = SftpPasswordHasher.Hash(password);
-            await store.UpdateAsync(allowed, context.RequestAborted);
         }
         var (token, expires) = tokens.Issue(allowed.UserName);
         AdminLog.TokenIssued(admin.Logger, allowed.UserName, remote);
@@ -178,7 +154,7 @@ internal static class AdminAccountEndpoints
         return obj;
     }
 
-    private static SftpAdmin? ReadAdmin(JsonNode? node, ValidationErrors errors, out string? password, out bool hashGiven)
+    internal static SftpAdmin? ReadAdmin(JsonNode? node, ValidationErrors errors, out string? password, out bool hashGiven)
     {
         password = null;
         hashGiven = false;
