@@ -11,7 +11,8 @@ namespace SftpKit.AspNetCore.Shares;
 /// A folder (or a share's items) as a zip written straight to the response while the files are read: nothing is
 /// buffered whole, memory stays at one 64 KiB copy buffer plus the compressor's. Symbolic links and special files are
 /// left out; folders deeper than <see cref="MaxDepth"/> levels are not descended into. A failure after the first
-/// byte aborts the connection, so a client never keeps a truncated archive that looks complete.
+/// byte aborts the connection, so a client never keeps a truncated archive that looks complete. The archive's own
+/// synchronous header writes pass through <see cref="SyncWriteBufferStream"/>.
 /// </summary>
 internal static class ShareZip
 {
@@ -30,27 +31,13 @@ internal static class ShareZip
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            await using var archive = await ZipArchive.CreateAsync(context.Response.Body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
-            // Depth-first with an explicit stack: (owner path, name in the archive, depth).
-            var pending = new Stack<(string Path, string Name, int Depth)>();
-            await foreach (var entry in ShareTree.ListAsync(fileSystem, share, location, ct))
+            await using var body = new SyncWriteBufferStream(context.Response.Body);
+            var archive = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
+            await using (archive)
             {
-                string path = location.IsVirtualRoot
-                    ? share.Paths.First(p => VirtualPath.GetName(p) == entry.Name)
-                    : VirtualPath.Combine(location.OwnerPath!, entry.Name);
-                await AddAsync(archive, fileSystem, entry, path, entry.Name, 1, pending, buffer, ct);
+                await WriteEntriesAsync(archive, body, fileSystem, share, location, buffer, ct);
             }
-            while (pending.TryPop(out var folder))
-            {
-                await foreach (var entry in fileSystem.ListAsync(folder.Path, ct))
-                {
-                    if (entry.Name is "." or "..")
-                    {
-                        continue;
-                    }
-                    await AddAsync(archive, fileSystem, entry, VirtualPath.Combine(folder.Path, entry.Name), folder.Name + "/" + entry.Name, folder.Depth + 1, pending, buffer, ct);
-                }
-            }
+            await body.SendPendingAsync(ct); // the central directory
         }
         catch (Exception) when (context.Response.HasStarted)
         {
@@ -62,12 +49,40 @@ internal static class ShareZip
         }
     }
 
+    private static async Task WriteEntriesAsync(ZipArchive archive, SyncWriteBufferStream body, IVirtualFileSystem fileSystem, SftpShare share,
+        ShareLocation location, byte[] buffer, CancellationToken ct)
+    {
+        // Depth-first with an explicit stack: (owner path, name in the archive, depth).
+        var pending = new Stack<(string Path, string Name, int Depth)>();
+        await foreach (var entry in ShareTree.ListAsync(fileSystem, share, location, ct))
+        {
+            string path = location.IsVirtualRoot
+                ? share.Paths.First(p => VirtualPath.GetName(p) == entry.Name)
+                : VirtualPath.Combine(location.OwnerPath!, entry.Name);
+            await AddAsync(archive, fileSystem, entry, path, entry.Name, 1, pending, buffer, ct);
+            await body.SendPendingAsync(ct);
+        }
+        while (pending.TryPop(out var folder))
+        {
+            await foreach (var entry in fileSystem.ListAsync(folder.Path, ct))
+            {
+                if (entry.Name is "." or "..")
+                {
+                    continue;
+                }
+                await AddAsync(archive, fileSystem, entry, VirtualPath.Combine(folder.Path, entry.Name), folder.Name + "/" + entry.Name, folder.Depth + 1, pending, buffer, ct);
+                await body.SendPendingAsync(ct);
+            }
+        }
+    }
+
     private static async Task AddAsync(ZipArchive archive, IVirtualFileSystem fileSystem, VfsFileInfo entry, string path, string name, int depth,
         Stack<(string, string, int)> pending, byte[] buffer, CancellationToken ct)
     {
         if (entry.Type == VfsFileType.Directory)
         {
-            archive.CreateEntry(name + "/").LastWriteTime = ZipTime(entry.LastWriteTime);
+            var folder = archive.CreateEntry(name + "/");
+            folder.LastWriteTime = ZipTime(entry.LastWriteTime);
             if (depth < MaxDepth)
             {
                 pending.Push((path, name, depth));
