@@ -25,6 +25,10 @@ internal static partial class SampleLog
         Message = "No admin existed: created admin {Admin} ({PasswordSource}); change its password through the admin API")]
     public static partial void InitialAdminCreated(ILogger logger, string admin, string passwordSource);
 
+    [LoggerMessage(EventId = 9006, EventName = "FirstAdminSetupPending", Level = LogLevel.Warning,
+        Message = "No admin exists and {Variable} is unset: open the WebAdmin's setup page {SetupPath} from a browser on this machine (loopback only) to create the first admin")]
+    public static partial void FirstAdminSetupPending(ILogger logger, string variable, string setupPath);
+
     [LoggerMessage(EventId = 9005, EventName = "AdminApiDisabled", Level = LogLevel.Information, Message = "Admin API disabled (SftpKit:Http:Enabled is false)")]
     public static partial void AdminApiDisabled(ILogger logger);
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,12 @@ internal sealed class SampleHttpOptions
 /// </summary>
 internal static class ServeCommand
 {
+    /// <summary>Where the sample maps the WebAdmin.</summary>
+    public const string WebAdminPath = "/web/admin";
+
+    /// <summary>Where the account holders' pages are mapped; <c>/</c> redirects there.</summary>
+    public const string WebClientPath = "/web/client";
+
     public static async Task<int> RunAsync(ServeArguments arguments, CancellationToken cancellationToken)
     {
         var preload = new ConfigurationBuilder().AddEnvironmentVariables();
@@ -70,6 +77,7 @@ internal static class ServeCommand
             // Admins live in the SQL database with the accounts (AddSqlAdminStore in SampleServices), or in
             // DIR/admins.json (SftpKit:Admin:Authentication:StoreFile) with the JSON account store.
             builder.Services.AddSftpAdminAuthentication(o => o.StoreFile = paths.Resolve(o.StoreFile is { Length: > 0 } file ? file : "admins.json"));
+            builder.Services.AddSftpWebAdmin();
             builder.Services.AddHealthChecks().AddSftpServerCheck();
             builder.Services.AddOpenApi();
             if (http.TrustedProxies.Count > 0)
@@ -96,6 +104,9 @@ internal static class ServeCommand
             app.MapSftpAdmin("/api/v2");
             app.MapHealthChecks("/healthz");
             app.MapOpenApi(); // /openapi/v1.json
+            app.MapSftpWebAdmin(WebAdminPath);
+            // The account holders' pages are the start page.
+            app.MapGet("/", () => Results.Redirect(WebClientPath)).ExcludeFromDescription();
             host = app;
         }
         else
@@ -120,7 +131,7 @@ internal static class ServeCommand
             await SampleAccounts.SeedAsync(host.Services, paths, arguments, logger, cancellationToken);
             if (http.Enabled)
             {
-                await AdminBootstrap.EnsureAdminAsync(host.Services, cancellationToken);
+                await AdminBootstrap.EnsureAdminAsync(host.Services, WebAdminPath, cancellationToken);
             }
             else
             {

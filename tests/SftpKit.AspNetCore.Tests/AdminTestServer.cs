@@ -54,7 +54,13 @@ public sealed class AdminTestServer : IAsyncDisposable
 
     public InMemoryUserStore Users => _app.Services.GetRequiredService<InMemoryUserStore>();
 
-    public static async Task<AdminTestServer> StartAsync(bool trustLoopbackProxy = false, Action<SftpAdminOptions>? adminOptions = null)
+    /// <param name="trustLoopbackProxy">Honour X-Forwarded-For from 127.0.0.1.</param>
+    /// <param name="adminOptions">Changes to the admin API's options.</param>
+    /// <param name="services">More registrations (the web pages' <c>AddSftpWeb...</c>), after the admin API's.</param>
+    /// <param name="endpoints">More endpoints (the web pages' <c>MapSftpWeb...</c>), after the admin API's.</param>
+    /// <param name="seedAdmins">False starts with an empty admin store (the first-start setup page).</param>
+    public static async Task<AdminTestServer> StartAsync(bool trustLoopbackProxy = false, Action<SftpAdminOptions>? adminOptions = null,
+        Action<IServiceCollection>? services = null, Action<WebApplication>? endpoints = null, bool seedAdmins = true)
     {
         string directory = Path.Combine(Path.GetTempPath(), "sftpkit-admin-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
@@ -79,6 +85,7 @@ public sealed class AdminTestServer : IAsyncDisposable
         builder.Services.AddSftpAdminAuthentication(o => o.TimeProvider = clock);
         builder.Services.AddHealthChecks().AddSftpServerCheck();
         builder.Services.AddOpenApi();
+        services?.Invoke(builder.Services);
         if (trustLoopbackProxy)
         {
             builder.Services.Configure<ForwardedHeadersOptions>(o =>
@@ -99,8 +106,14 @@ public sealed class AdminTestServer : IAsyncDisposable
         app.MapSftpAdmin("/api/v2");
         app.MapHealthChecks("/healthz");
         app.MapOpenApi();
+        endpoints?.Invoke(app);
 
         var admins = app.Services.GetRequiredService<ISftpAdminStore>();
+        if (!seedAdmins)
+        {
+            await app.StartAsync();
+            return new AdminTestServer(app, directory, clock, fingerprint);
+        }
         string hash = SftpPasswordHasher.Hash(AdminPassword);
         await admins.CreateAsync(new SftpAdmin { UserName = "root", PasswordHash = hash, Permissions = ["*"] }, CancellationToken.None);
         await admins.CreateAsync(new SftpAdmin { UserName = "viewer", PasswordHash = hash, Permissions = [SftpAdminPermissions.ViewConnections] }, CancellationToken.None);

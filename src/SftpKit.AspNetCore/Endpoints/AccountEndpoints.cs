@@ -66,23 +66,47 @@ internal static class AccountEndpoints
         {
             return problem;
         }
+        var result = await CreateAccountAsync(node, context, store, folders, admin);
+        return result.Problem ?? Results.Json(AccountJson.Write(result.Account!), AdminJson.Options, statusCode: StatusCodes.Status201Created)
+            .WithLocation(context, "users/" + Uri.EscapeDataString(result.Account!.UserName));
+    }
+
+    private static async Task<IResult> UpdateAsync(string userName, HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
+    {
+        var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, admin.Options.MaxRequestBodySize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var result = await UpdateAccountAsync(userName, node, context, store, folders, admin);
+        return result.Problem ?? Results.Json(AccountJson.Write(result.Account!), AdminJson.Options);
+    }
+
+    /// <summary>
+    /// Creates an account from its API JSON (validation, mounts, password hashing, folders, log): what
+    /// <c>POST /users</c> and the WebAdmin's form both do. On failure <see cref="AccountSaveResult.Problem"/> is the
+    /// API's answer and <see cref="AccountSaveResult.Errors"/> holds the validation errors.
+    /// </summary>
+    internal static async Task<AccountSaveResult> CreateAccountAsync(JsonNode? node, HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
+    {
         var errors = new ValidationErrors();
         var account = AccountJson.Read(node, "", errors, out string? password, out _);
         if (account is not null)
         {
             if (await FolderCatalog.ResolveMountsAsync(node, "", account, store, folders, errors, context.RequestAborted) is { } conflict)
             {
-                return conflict;
+                return new(null, errors, conflict);
             }
             admin.Validator.Validate(account, password, "", errors);
         }
         if (account is null || !errors.IsEmpty)
         {
-            return AdminRequest.Invalid(errors);
+            return new(null, errors, AdminRequest.Invalid(errors));
         }
         if (await store.FindAsync(account.UserName, context.RequestAborted) is not null)
         {
-            return AdminRequest.Conflict("An account with this user name exists.");
+            errors.Add("userName", "An account with this user name exists.");
+            return new(null, errors, AdminRequest.Conflict("An account with this user name exists."));
         }
         if (password is not null)
         {
@@ -95,22 +119,18 @@ internal static class AccountEndpoints
         }
         catch (InvalidOperationException)
         {
-            return AdminRequest.Conflict("An account with this user name exists.");
+            errors.Add("userName", "An account with this user name exists.");
+            return new(null, errors, AdminRequest.Conflict("An account with this user name exists."));
         }
         await FolderCatalog.StoreNewFoldersAsync(account, folders, context.RequestAborted);
         AdminLog.AccountCreated(admin.Logger, context.User.Identity?.Name, account.UserName);
         var stored = await store.FindAsync(account.UserName, context.RequestAborted) ?? account;
-        return Results.Json(AccountJson.Write(stored), AdminJson.Options, statusCode: StatusCodes.Status201Created)
-            .WithLocation(context, "users/" + Uri.EscapeDataString(account.UserName));
+        return new(stored, errors, null);
     }
 
-    private static async Task<IResult> UpdateAsync(string userName, HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
+    /// <summary>Replaces an account from its API JSON: what <c>PUT /users/{userName}</c> and the WebAdmin's form both do.</summary>
+    internal static async Task<AccountSaveResult> UpdateAccountAsync(string userName, JsonNode? node, HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
     {
-        var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, admin.Options.MaxRequestBodySize);
-        if (problem is not null)
-        {
-            return problem;
-        }
         var errors = new ValidationErrors();
         // The name comes from the URL; a body may omit it but not name another account.
         if (node is JsonObject obj && !obj.ContainsKey("userName"))
@@ -126,18 +146,18 @@ internal static class AccountEndpoints
             }
             else if (await FolderCatalog.ResolveMountsAsync(node, "", account, store, folders, errors, context.RequestAborted) is { } conflict)
             {
-                return conflict;
+                return new(null, errors, conflict);
             }
             admin.Validator.Validate(account, password, "", errors);
         }
         if (account is null || !errors.IsEmpty)
         {
-            return AdminRequest.Invalid(errors);
+            return new(null, errors, AdminRequest.Invalid(errors));
         }
         var existing = await store.FindAsync(userName, context.RequestAborted);
         if (existing is null)
         {
-            return AdminRequest.NotFound("account");
+            return new(null, errors, AdminRequest.NotFound("account"));
         }
         if (password is not null)
         {
@@ -151,26 +171,35 @@ internal static class AccountEndpoints
         AccountJson.RestoreRedacted(account, existing);
         if (!await store.UpdateAsync(account, context.RequestAborted))
         {
-            return AdminRequest.NotFound("account");
+            return new(null, errors, AdminRequest.NotFound("account"));
         }
         await FolderCatalog.StoreNewFoldersAsync(account, folders, context.RequestAborted);
         AdminLog.AccountUpdated(admin.Logger, context.User.Identity?.Name, userName);
         var stored = await store.FindAsync(userName, context.RequestAborted) ?? account;
-        return Results.Json(AccountJson.Write(stored), AdminJson.Options);
+        return new(stored, errors, null);
+    }
+
+    /// <summary>Deletes an account: what <c>DELETE /users/{userName}</c> and the WebAdmin both do. False when there is none.</summary>
+    internal static async Task<bool> DeleteAccountAsync(string userName, HttpContext context, ISftpUserStore store, AdminServices admin)
+    {
+        if (!await store.DeleteAsync(userName, context.RequestAborted))
+        {
+            return false;
+        }
+        AdminLog.AccountDeleted(admin.Logger, context.User.Identity?.Name, userName);
+        return true;
     }
 
     private static async Task<IResult> DeleteAsync(string userName, HttpContext context, ISftpUserStore store, AdminServices admin)
     {
-        if (!await store.DeleteAsync(userName, context.RequestAborted))
-        {
-            return AdminRequest.NotFound("account");
-        }
-        AdminLog.AccountDeleted(admin.Logger, context.User.Identity?.Name, userName);
-        return Results.NoContent();
+        return await DeleteAccountAsync(userName, context, store, admin) ? Results.NoContent() : AdminRequest.NotFound("account");
     }
 }
 
 /// <summary>Adds a Location header to a result.</summary>
+/// <summary>The outcome of saving an account: the stored account, or the validation errors and the API's problem answer.</summary>
+internal sealed record AccountSaveResult(SftpAccount? Account, ValidationErrors Errors, IResult? Problem);
+
 internal static class LocationResult
 {
     /// <summary>

@@ -146,7 +146,7 @@ internal static class AdminAccountEndpoints
         return true;
     }
 
-    private static JsonObject WriteAdmin(SftpAdmin a)
+    internal static JsonObject WriteAdmin(SftpAdmin a)
     {
         var obj = JsonSerializer.SerializeToNode(a, AdminJson.Options)!.AsObject();
         obj.Remove("passwordHash");
@@ -247,6 +247,18 @@ internal static class AdminAccountEndpoints
         {
             return problem;
         }
+        var (admin, errors, conflict) = await CreateAdminFromJsonAsync(node, context, store, services);
+        if (admin is null)
+        {
+            return conflict ? AdminRequest.Conflict("An admin with this name exists.") : AdminRequest.Invalid(errors);
+        }
+        return Results.Json(WriteAdmin(admin), AdminJson.Options, statusCode: StatusCodes.Status201Created)
+            .WithLocation(context, "admins/" + Uri.EscapeDataString(admin.UserName));
+    }
+
+    /// <summary>Creates an admin from its API JSON (<c>POST /admins</c> and the WebAdmin): the admin, or the errors (conflict: the name exists).</summary>
+    internal static async Task<(SftpAdmin? Admin, ValidationErrors Errors, bool Conflict)> CreateAdminFromJsonAsync(JsonNode? node, HttpContext context, ISftpAdminStore store, AdminServices services)
+    {
         var errors = new ValidationErrors();
         var admin = ReadAdmin(node, errors, out string? password, out _);
         if (admin is not null && password is null && admin.PasswordHash is null)
@@ -255,7 +267,7 @@ internal static class AdminAccountEndpoints
         }
         if (admin is null || !errors.IsEmpty)
         {
-            return AdminRequest.Invalid(errors);
+            return (null, errors, false);
         }
         if (password is not null)
         {
@@ -267,11 +279,11 @@ internal static class AdminAccountEndpoints
         }
         catch (InvalidOperationException)
         {
-            return AdminRequest.Conflict("An admin with this name exists.");
+            errors.Add("userName", "An admin with this name exists.");
+            return (null, errors, true);
         }
         AdminLog.AdminCreated(services.Logger, context.User.Identity?.Name, admin.UserName);
-        return Results.Json(WriteAdmin(admin), AdminJson.Options, statusCode: StatusCodes.Status201Created)
-            .WithLocation(context, "admins/" + Uri.EscapeDataString(admin.UserName));
+        return (admin, errors, false);
     }
 
     private static async Task<IResult> UpdateAdminAsync(string userName, HttpContext context, ISftpAdminStore store, AdminServices services)
@@ -281,6 +293,17 @@ internal static class AdminAccountEndpoints
         {
             return problem;
         }
+        var (admin, errors, notFound) = await UpdateAdminFromJsonAsync(userName, node, context, store, services);
+        if (admin is null)
+        {
+            return notFound ? AdminRequest.NotFound("admin") : AdminRequest.Invalid(errors);
+        }
+        return Results.Json(WriteAdmin(admin), AdminJson.Options);
+    }
+
+    /// <summary>Replaces an admin from its API JSON (<c>PUT /admins/{userName}</c> and the WebAdmin): the admin, or the errors.</summary>
+    internal static async Task<(SftpAdmin? Admin, ValidationErrors Errors, bool NotFound)> UpdateAdminFromJsonAsync(string userName, JsonNode? node, HttpContext context, ISftpAdminStore store, AdminServices services)
+    {
         if (node is JsonObject obj && !obj.ContainsKey("userName"))
         {
             obj["userName"] = userName;
@@ -307,12 +330,12 @@ internal static class AdminAccountEndpoints
         }
         if (admin is null || !errors.IsEmpty)
         {
-            return AdminRequest.Invalid(errors);
+            return (null, errors, false);
         }
         var existing = await store.FindAsync(userName, context.RequestAborted);
         if (existing is null)
         {
-            return AdminRequest.NotFound("admin");
+            return (null, errors, true);
         }
         if (password is not null)
         {
@@ -324,10 +347,10 @@ internal static class AdminAccountEndpoints
         }
         if (!await store.UpdateAsync(admin, context.RequestAborted))
         {
-            return AdminRequest.NotFound("admin");
+            return (null, errors, true);
         }
         AdminLog.AdminUpdated(services.Logger, context.User.Identity?.Name, userName);
-        return Results.Json(WriteAdmin(admin), AdminJson.Options);
+        return (admin, errors, false);
     }
 
     private static async Task<IResult> DeleteAdminAsync(string userName, HttpContext context, ISftpAdminStore store, AdminServices services)
@@ -336,12 +359,18 @@ internal static class AdminAccountEndpoints
         {
             return AdminRequest.Invalid("userName", "You cannot delete yourself.");
         }
+        return await DeleteAdminCoreAsync(userName, context, store, services) ? Results.NoContent() : AdminRequest.NotFound("admin");
+    }
+
+    /// <summary>Deletes an admin and logs it (the caller refuses deleting oneself); false when there is none.</summary>
+    internal static async Task<bool> DeleteAdminCoreAsync(string userName, HttpContext context, ISftpAdminStore store, AdminServices services)
+    {
         if (!await store.DeleteAsync(userName, context.RequestAborted))
         {
-            return AdminRequest.NotFound("admin");
+            return false;
         }
         AdminLog.AdminDeleted(services.Logger, context.User.Identity?.Name, userName);
-        return Results.NoContent();
+        return true;
     }
 
     private static async Task<IResult> ListKeysAsync(HttpContext context, ISftpAdminStore store)
@@ -383,6 +412,22 @@ internal static class AdminAccountEndpoints
             }
             return AdminRequest.Invalid(errors);
         }
+        var (created, keyErrors) = await CreateApiKeyCoreAsync(request, context, store, tokens, options.Value, services);
+        if (created is null)
+        {
+            return AdminRequest.Invalid(keyErrors);
+        }
+        var (key, id, secret) = created.Value;
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Json(ApiKeyResponse.From(key, id + "." + secret), AdminJson.Options, statusCode: StatusCodes.Status201Created)
+            .WithLocation(context, "apikeys/" + id);
+    }
+
+    /// <summary>Checks and stores a new API key (<c>POST /apikeys</c> and the WebAdmin): the key and its secret (to show once), or the errors.</summary>
+    internal static async Task<((SftpApiKey Key, string Id, string Secret)? Created, ValidationErrors Errors)> CreateApiKeyCoreAsync(ApiKeyRequest request,
+        HttpContext context, ISftpAdminStore store, SftpAdminTokens tokens, SftpAdminAuthenticationOptions options, AdminServices services)
+    {
+        var errors = new ValidationErrors();
         var now = tokens.Clock.GetUtcNow();
         if (NameRules.CheckUserName(request.Name) is { } nameError)
         {
@@ -396,7 +441,7 @@ internal static class AdminAccountEndpoints
         {
             errors.Add("expiresAt", "Must be in the future.");
         }
-        if (options.Value.MaxApiKeyLifetime is { } max && (request.ExpiresAt is null || request.ExpiresAt > now + max))
+        if (options.MaxApiKeyLifetime is { } max && (request.ExpiresAt is null || request.ExpiresAt > now + max))
         {
             errors.Add("expiresAt", $"Required, and at most {max} from now.");
         }
@@ -406,7 +451,7 @@ internal static class AdminAccountEndpoints
         }
         if (!errors.IsEmpty)
         {
-            return AdminRequest.Invalid(errors);
+            return (null, errors);
         }
         var (id, secret) = AdminAccess.NewKey();
         var key = new SftpApiKey
@@ -421,18 +466,22 @@ internal static class AdminAccountEndpoints
         };
         await store.CreateApiKeyAsync(key, context.RequestAborted);
         AdminLog.ApiKeyCreated(services.Logger, context.User.Identity?.Name, id, request.Admin);
-        context.Response.Headers.CacheControl = "no-store";
-        return Results.Json(ApiKeyResponse.From(key, id + "." + secret), AdminJson.Options, statusCode: StatusCodes.Status201Created)
-            .WithLocation(context, "apikeys/" + id);
+        return ((key, id, secret), errors);
+    }
+
+    /// <summary>Revokes an API key and logs it; false when there is none.</summary>
+    internal static async Task<bool> DeleteApiKeyCoreAsync(string id, HttpContext context, ISftpAdminStore store, AdminServices services)
+    {
+        if (!await store.DeleteApiKeyAsync(id, context.RequestAborted))
+        {
+            return false;
+        }
+        AdminLog.ApiKeyDeleted(services.Logger, context.User.Identity?.Name, id);
+        return true;
     }
 
     private static async Task<IResult> DeleteKeyAsync(string id, HttpContext context, ISftpAdminStore store, AdminServices services)
     {
-        if (!await store.DeleteApiKeyAsync(id, context.RequestAborted))
-        {
-            return AdminRequest.NotFound("API key");
-        }
-        AdminLog.ApiKeyDeleted(services.Logger, context.User.Identity?.Name, id);
-        return Results.NoContent();
+        return await DeleteApiKeyCoreAsync(id, context, store, services) ? Results.NoContent() : AdminRequest.NotFound("API key");
     }
 }

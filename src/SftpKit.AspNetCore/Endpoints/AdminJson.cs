@@ -18,6 +18,8 @@ internal static class AdminJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         MaxDepth = 32,
+        // Set explicitly so GetTypeInfo works before the first (de)serialization, e.g. from the WebAdmin pages.
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 
     public static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = true };

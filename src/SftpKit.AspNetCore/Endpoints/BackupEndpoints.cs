@@ -30,7 +30,7 @@ internal static class BackupEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge), SftpAdminPermissions.ManageSystem);
     }
 
-    private static async Task DumpAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin)
+    internal static async Task DumpAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin)
     {
         var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
         var folders = services.GetService(typeof(ISftpFolderStore)) as ISftpFolderStore;
@@ -62,10 +62,22 @@ internal static class BackupEndpoints
         {
             return problem;
         }
+        var (response, errors) = await RestoreDocumentAsync(node, restoreMode, context, store, services, admin);
+        return response is null ? AdminRequest.Invalid(errors) : Results.Json(response, AdminJson.Options);
+    }
+
+    /// <summary>
+    /// Validates a backup document whole and restores it (<c>POST /loaddata</c> and the WebAdmin's upload): the counts,
+    /// or the errors (then nothing changed).
+    /// </summary>
+    internal static async Task<(RestoreResponse? Response, ValidationErrors Errors)> RestoreDocumentAsync(JsonNode? node, SftpRestoreMode restoreMode,
+        HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin)
+    {
         var errors = new ValidationErrors();
         if (node is not JsonObject document)
         {
-            return AdminRequest.Invalid("body", "The body must be an SftpKit backup document (a JSON object).");
+            errors.Add("body", "The body must be an SftpKit backup document (a JSON object).");
+            return (null, errors);
         }
         document = (JsonObject)document.DeepClone();
         if (document["version"] is not JsonValue version || version.GetValueKind() != JsonValueKind.Number)
@@ -126,7 +138,7 @@ internal static class BackupEndpoints
         }
         if (!errors.IsEmpty)
         {
-            return AdminRequest.Invalid(errors);
+            return (null, errors);
         }
         document["users"] = users;
         document["folders"] = definitions;
@@ -143,10 +155,11 @@ internal static class BackupEndpoints
         }
         catch (InvalidDataException ex)
         {
-            return AdminRequest.Invalid("body", ex.Message);
+            errors.Add("body", ex.Message);
+            return (null, errors);
         }
         string modeName = restoreMode == SftpRestoreMode.Replace ? "replace" : "add-only";
         AdminLog.BackupRestored(admin.Logger, context.User.Identity?.Name, modeName, result.Added, result.Replaced, result.Skipped);
-        return Results.Json(new RestoreResponse(modeName, result.Added, result.Replaced, result.Skipped), AdminJson.Options);
+        return (new RestoreResponse(modeName, result.Added, result.Replaced, result.Skipped), errors);
     }
 }

@@ -51,6 +51,20 @@ internal static class ConnectionEndpoints
         {
             return AdminRequest.Unavailable("connection registry");
         }
+        return await CloseConnectionAsync(registry, connectionId, context, admin) switch
+        {
+            true => Results.NoContent(),
+            false => AdminRequest.NotFound("connection"),
+            null => Results.Accepted(),
+        };
+    }
+
+    /// <summary>
+    /// Closes a connection and waits up to 10 s for it to end, as <c>DELETE /connections/{id}</c> and the WebAdmin do:
+    /// true when it ended, null when it is still closing, false when there is no such connection.
+    /// </summary>
+    internal static async Task<bool?> CloseConnectionAsync(ISftpConnectionRegistry registry, string connectionId, HttpContext context, AdminServices admin)
+    {
         string? userName = registry.Find(connectionId)?.UserName;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(s_closeWait);
@@ -63,13 +77,13 @@ internal static class ConnectionEndpoints
         {
             // Closing goes on; the connection has not ended within the wait.
             AdminLog.ConnectionClosed(admin.Logger, context.User.Identity?.Name, connectionId, userName);
-            return Results.Accepted();
+            return null;
         }
         if (!found)
         {
-            return AdminRequest.NotFound("connection");
+            return false;
         }
         AdminLog.ConnectionClosed(admin.Logger, context.User.Identity?.Name, connectionId, userName);
-        return Results.NoContent();
+        return true;
     }
 }

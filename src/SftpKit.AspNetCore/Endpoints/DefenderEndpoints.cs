@@ -17,7 +17,7 @@ internal sealed record DefenderHostResponse(string Address, int Score, bool Bann
 internal static class DefenderEndpoints
 {
     /// <summary>Longest ban the API sets: 1 year.</summary>
-    private const int MaxBanMinutes = 525_600;
+    internal const int MaxBanMinutes = 525_600;
 
     public static void Map(RouteGroupBuilder group, Action<RouteHandlerBuilder, string> secure)
     {
@@ -67,12 +67,25 @@ internal static class DefenderEndpoints
         {
             return AdminRequest.Invalid("address", "Not an IP address.");
         }
+        return await UnbanHostAsync(defender, ip, context, admin) ? Results.NoContent() : AdminRequest.NotFound("host");
+    }
+
+    /// <summary>Removes a host's ban and score and logs it (the API and the WebAdmin); false when the host is unknown.</summary>
+    internal static async Task<bool> UnbanHostAsync(ISftpDefender defender, IPAddress ip, HttpContext context, AdminServices admin)
+    {
         if (!await defender.UnbanAsync(ip, context.RequestAborted))
         {
-            return AdminRequest.NotFound("host");
+            return false;
         }
         AdminLog.BanRemoved(admin.Logger, context.User.Identity?.Name, ip);
-        return Results.NoContent();
+        return true;
+    }
+
+    /// <summary>Bans a host for <paramref name="duration"/> and logs it (the API and the WebAdmin).</summary>
+    internal static async Task BanHostAsync(ISftpDefender defender, IPAddress ip, TimeSpan duration, HttpContext context, AdminServices admin)
+    {
+        await defender.BanAsync(ip, duration, context.RequestAborted);
+        AdminLog.BanAdded(admin.Logger, context.User.Identity?.Name, ip, duration);
     }
 
     private static async Task<IResult> BanAsync(HttpContext context, IServiceProvider services, AdminServices admin)
@@ -130,13 +143,12 @@ internal static class DefenderEndpoints
             return AdminRequest.Invalid(errors);
         }
         var duration = TimeSpan.FromMinutes(minutes);
-        await defender.BanAsync(ip, duration, context.RequestAborted);
-        AdminLog.BanAdded(admin.Logger, context.User.Identity?.Name, ip, duration);
+        await BanHostAsync(defender, ip, duration, context, admin);
         var entry = await defender.GetHostAsync(ip, context.RequestAborted);
         return Results.Json(entry is null ? new DefenderHostResponse(ip.ToString(), 0, true, null) : DefenderHostResponse.From(entry), AdminJson.Options);
     }
 
-    private static bool TryParseAddress(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
+    internal static bool TryParseAddress(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
     {
         address = null;
         if (string.IsNullOrEmpty(text) || text.Length > 64 || text.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(text, out var parsed))

@@ -119,7 +119,7 @@ internal static class QuotaEndpoints
     private static IResult GetScan(string userName, QuotaScanQueue scans) =>
         scans.Get(userName) is { } status ? Results.Json(status, AdminJson.Options) : AdminRequest.NotFound("scan");
 
-    private static async Task<QuotaUsageResponse> ReadAsync(SftpAccount account, ISftpQuotaStore quotas, CancellationToken cancellationToken)
+    internal static async Task<QuotaUsageResponse> ReadAsync(SftpAccount account, ISftpQuotaStore quotas, CancellationToken cancellationToken)
     {
         var usage = await quotas.GetAsync(SftpQuotaOwner.User(account.UserName), cancellationToken);
         var folders = new List<FolderQuotaResponse>();

@@ -35,8 +35,14 @@ internal static class WebForms
     }
 
     /// <summary>A POST form to <paramref name="action"/> with the antiforgery field and <paramref name="content"/>.</summary>
-    public static Html PostForm(HttpContext context, string action, Html content, string? cssClass = null, string? confirm = null) =>
-        Html.Of($"<form method=\"post\" action=\"{action}\"{Attr("class", cssClass)}{Attr("data-confirm", confirm)}>{Antiforgery(context)}{content}</form>");
+    /// <param name="context">The request.</param>
+    /// <param name="action">The URL the form posts to.</param>
+    /// <param name="content">The fields and buttons.</param>
+    /// <param name="cssClass">The form's class, or null.</param>
+    /// <param name="confirm">A question asked before submitting (when scripts run), or null.</param>
+    /// <param name="multipart">True for a form with file inputs (<c>multipart/form-data</c>).</param>
+    public static Html PostForm(HttpContext context, string action, Html content, string? cssClass = null, string? confirm = null, bool multipart = false) =>
+        Html.Of($"<form method=\"post\" action=\"{action}\"{Attr("class", cssClass)}{Attr("data-confirm", confirm)}{Attr("enctype", multipart ? "multipart/form-data" : null)}>{Antiforgery(context)}{content}</form>");
 
     /// <summary>A single-button POST form (delete, close, ban...), asking <paramref name="confirm"/> first when scripts run.</summary>
     public static Html Button(HttpContext context, string action, string label, string? confirm = null, string cssClass = "button") =>

@@ -34,6 +34,12 @@ internal static class WebAdminPages
         WebAdminSignIn.Map(group);
         WebAdminSetup.Map(group);
         DashboardPage.Map(group);
+        AccountsPages.Map(group);
+        ConnectionsPage.Map(group);
+        DefenderPage.Map(group);
+        AdminsPages.Map(group);
+        ApiKeysPage.Map(group);
+        BackupPage.Map(group);
         return group;
     }
 

@@ -14,7 +14,7 @@ namespace SftpKit.AspNetCore.WebAdmin;
 
 /// <summary>
 /// <c>setup</c>: the one-time page that creates the first admin (every permission) while the admin store holds none,
-/// open only to loopback clients and only while <see cref="SftpWebAdminOptions.AllowFirstAdminSetup"/>. Anyone else,
+/// open only to loopback clients (and not to requests a local reverse proxy forwarded) and only while <see cref="SftpWebAdminOptions.AllowFirstAdminSetup"/>. Anyone else,
 /// and everyone once an admin exists, gets 404. Two setups posted at once create one admin (a process-wide lock and
 /// a second look at the store).
 /// </summary>
@@ -37,6 +37,13 @@ internal static class WebAdminSetup
             return false;
         }
         if (!IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
+        {
+            return false;
+        }
+        // A reverse proxy on the same machine connects from loopback for everyone: a request it forwarded (and that
+        // UseForwardedHeaders did not resolve to the real client) is not a local one.
+        var headers = context.Request.Headers;
+        if (headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("Forwarded") || headers.ContainsKey("X-Real-IP"))
         {
             return false;
         }

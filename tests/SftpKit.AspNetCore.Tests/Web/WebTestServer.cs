@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SftpKit.AspNetCore.Tests.Web;
+
+/// <summary>
+/// The test host of the web pages: <see cref="AdminTestServer"/> (a real SftpKit server and the admin API on
+/// 127.0.0.1, free ports) with the web interfaces mapped as the sample maps them: the WebAdmin at
+/// <see cref="AdminPath"/>. Add further areas (WebClient, shares) to <see cref="StartAsync"/>.
+/// </summary>
+public static class WebTestServer
+{
+    public const string AdminPath = "/web/admin";
+
+    public static Task<AdminTestServer> StartAsync(bool seedAdmins = true) =>
+        AdminTestServer.StartAsync(
+            services: s => s.AddSftpWebAdmin(),
+            endpoints: app => app.MapSftpWebAdmin(AdminPath),
+            seedAdmins: seedAdmins);
+}
