@@ -58,13 +58,17 @@ internal static class ShareEndpoints
         return share is null ? AdminRequest.NotFound("share") : Results.Json(ShareJson.Write(share), AdminJson.Options);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, ISftpShareStore store, AdminServices admin)
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, ISftpShareStore store, AdminServices admin) =>
+        await RevokeAsync(store, id, context, admin) ? Results.NoContent() : AdminRequest.NotFound("share");
+
+    /// <summary>Deletes the share and logs who did; false when there is no such share. Shared with the WebAdmin page.</summary>
+    public static async Task<bool> RevokeAsync(ISftpShareStore store, string id, HttpContext context, AdminServices admin)
     {
         if (!SftpShare.IsValidId(id) || !await store.DeleteAsync(id, context.RequestAborted))
         {
-            return AdminRequest.NotFound("share");
+            return false;
         }
         AdminLog.ShareRevoked(admin.Logger, context.User.Identity?.Name, id);
-        return Results.NoContent();
+        return true;
     }
 }

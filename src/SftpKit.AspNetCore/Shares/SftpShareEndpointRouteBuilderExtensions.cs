@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SftpKit.AspNetCore.Shares;
+using SftpKit.AspNetCore.Web;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -27,6 +28,8 @@ public static class SftpShareEndpointRouteBuilderExtensions
         {
             throw new InvalidOperationException("Call services.AddSftpShares() before MapSftpShares.");
         }
-        return PublicShareEndpoints.Map(endpoints, prefix);
+        var group = PublicShareEndpoints.Map(endpoints, prefix);
+        endpoints.ServiceProvider.GetRequiredService<ShareService>().LinkPrefix = WebArea.NormalizePrefix(prefix);
+        return group;
     }
 }

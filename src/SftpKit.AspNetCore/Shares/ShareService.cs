@@ -26,6 +26,19 @@ public sealed class ShareService
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// The path of the share's public link (<c>/web/client/pubshares/ID</c>, under the prefix <c>MapSftpShares</c>
+    /// was given, without the request's path base), or null when the links are not mapped.
+    /// </summary>
+    public string? GetLinkPath(SftpShare share)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        return LinkPrefix is { } prefix ? prefix + "/" + Uri.EscapeDataString(share.Id) : null;
+    }
+
+    /// <summary>The route prefix of the public links, set by <c>MapSftpShares</c>.</summary>
+    internal string? LinkPrefix { get; set; }
+
     /// <summary>The shares of <paramref name="userName"/>, in id order.</summary>
     public IAsyncEnumerable<SftpShare> ListAsync(string userName, CancellationToken cancellationToken)
     {

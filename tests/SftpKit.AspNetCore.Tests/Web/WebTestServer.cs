@@ -12,9 +12,19 @@ public static class WebTestServer
 {
     public const string AdminPath = "/web/admin";
 
+    public const string SharesPath = "/web/client/pubshares";
+
     public static Task<AdminTestServer> StartAsync(bool seedAdmins = true) =>
         AdminTestServer.StartAsync(
-            services: s => s.AddSftpWebAdmin(),
-            endpoints: app => app.MapSftpWebAdmin(AdminPath),
+            services: s =>
+            {
+                s.AddSftpWebAdmin();
+                s.AddSftpShares();
+            },
+            endpoints: app =>
+            {
+                app.MapSftpWebAdmin(AdminPath);
+                app.MapSftpShares(SharesPath);
+            },
             seedAdmins: seedAdmins);
 }
