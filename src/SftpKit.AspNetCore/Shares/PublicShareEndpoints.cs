@@ -63,6 +63,7 @@ internal static class PublicShareEndpoints
             return SharePages.Denied(context, ShareDenial.NotFound);
         }
         var entries = new List<VfsFileInfo>();
+        string? file = null;
         if (share.Scope != SftpShareScope.Write)
         {
             try
@@ -73,7 +74,7 @@ internal static class PublicShareEndpoints
                     // A file (a share of one file, or a file's path): its page lists just that file.
                     var info = await fileSystem.GetInfoAsync(location.OwnerPath!, true, context.RequestAborted);
                     entries.Add(info with { Name = VirtualPath.GetName(location.OwnerPath!) });
-                    location = location with { SharePath = VirtualPath.GetParent(location.SharePath) };
+                    file = location.SharePath;
                 }
                 else
                 {
@@ -92,7 +93,7 @@ internal static class PublicShareEndpoints
                 return SharePages.FileSystemError(context, ex);
             }
         }
-        return SharePages.Browse(context, share, location, entries, Math.Max(0, uploaded ?? 0));
+        return SharePages.Browse(context, share, location, entries, file, Math.Max(0, uploaded ?? 0));
     }
 
     /// <summary>Most entries a page or <c>dirs</c> answer lists: 10,000.</summary>

@@ -49,8 +49,11 @@ internal static class SharePages
             """), StatusCodes.Status401Unauthorized);
     }
 
-    /// <summary>The share's page at <paramref name="location"/>.</summary>
-    public static IResult Browse(HttpContext context, SftpShare share, ShareLocation location, IReadOnlyList<VfsFileInfo> entries, int uploaded)
+    /// <summary>
+    /// The share's page at <paramref name="location"/>; when <paramref name="file"/> is set (the path inside the share
+    /// of a file), the page shows that one file.
+    /// </summary>
+    public static IResult Browse(HttpContext context, SftpShare share, ShareLocation location, IReadOnlyList<VfsFileInfo> entries, string? file, int uploaded)
     {
         var area = WebArea.Of(context);
         string Url(string relative) => context.Request.PathBase + area.Url(Uri.EscapeDataString(share.Id) + relative);
@@ -82,8 +85,8 @@ internal static class SharePages
         }
         if (read)
         {
-            string current = location.SharePath;
-            if (current != VirtualPath.Root)
+            string current = file is null ? location.SharePath : VirtualPath.GetParent(location.SharePath);
+            if (current != VirtualPath.Root && file is null)
             {
                 parts.Add(Html.Of($"<p><a href=\"{Url("") + Query(VirtualPath.GetParent(current))}\">Up</a> · <code>{current}</code></p>"));
             }
@@ -91,13 +94,14 @@ internal static class SharePages
             {
                 string path = VirtualPath.Combine(current, e.Name);
                 bool folder = e.Type == VfsFileType.Directory;
-                string href = folder ? Url("") + Query(path) : Url("/files") + Query(path);
+                string href = folder ? Url("") + Query(path) : Url("/files") + Query(file ?? path);
                 string size = folder ? "" : e.Size.ToString("N0", CultureInfo.InvariantCulture);
                 string modified = e.LastWriteTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
                 return Html.Of($"<tr><td><a href=\"{href}\"{Html.If(!folder, Html.Raw(" download"))}>{e.Name}{(folder ? "/" : "")}</a></td><td class=\"num\">{size}</td><td>{modified}</td></tr>");
             });
+            var zip = Html.If(file is null, Html.Of($"<div class=\"toolbar\"><a class=\"button\" href=\"{Url("/zip") + Query(current)}\">Download all (zip)</a></div>"));
             parts.Add(Html.Of($"""
-                <div class="toolbar"><a class="button" href="{Url("/zip") + Query(current)}">Download all (zip)</a></div>
+                {zip}
                 <div class="table-wrap"><table><thead><tr><th>Name</th><th>Size</th><th>Modified (UTC)</th></tr></thead><tbody>{rows}</tbody></table></div>
                 """));
         }

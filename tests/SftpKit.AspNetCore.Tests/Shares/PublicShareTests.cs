@@ -111,7 +111,10 @@ public sealed class PublicShareTests : IAsyncLifetime
         using (var page = await client.GetAsync(Url(share)))
         {
             Assert.Equal(HttpStatusCode.OK, page.StatusCode); // the page spends no token
-            Assert.Contains("report.txt", await page.Content.ReadAsStringAsync());
+            string html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("report.txt", html);
+            Assert.Contains("/files?path=%2F\"", html); // the one file's link
+            Assert.DoesNotContain("/zip", html);
         }
         using (var whole = await client.GetAsync(Url(share, "/files")))
         {
@@ -218,6 +221,26 @@ public sealed class PublicShareTests : IAsyncLifetime
         request.Headers.Authorization = ShareTestServer.Basic("pw");
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(request)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(ShareTestServer.Prefix + "/no-such-share")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Uploads_count_against_the_owners_quota()
+    {
+        await using var server = await ShareTestServer.StartAsync(a => a.QuotaSize = 4096);
+        var inbox = await server.CreateAsync(new ShareDefinition { Name = "drop", Scope = SftpShareScope.ReadWrite, Paths = ["/inbox"] });
+        using var client = server.Client();
+        using (var small = await client.PostAsync(Url(inbox, "/upload"), Multipart(("files", "small.bin", new byte[1000]))))
+        {
+            Assert.Equal(HttpStatusCode.Created, small.StatusCode);
+        }
+        using (var big = await client.PostAsync(Url(inbox, "/upload"), Multipart(("files", "big.bin", new byte[10_000]))))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        }
+        Assert.True(File.Exists(Path.Combine(server.Home, "inbox", "small.bin")));
+        Assert.False(File.Exists(Path.Combine(server.Home, "inbox", "big.bin")));
+        var listing = JsonNode.Parse(await client.GetStringAsync(Url(inbox, "/dirs")))!.AsArray();
+        Assert.Equal(["small.bin"], listing.Select(e => e!["name"]!.GetValue<string>()));
     }
 
     private static MultipartFormDataContent Multipart(params (string Field, string FileName, byte[] Content)[] files)
