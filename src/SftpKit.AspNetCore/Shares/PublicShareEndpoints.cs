@@ -19,7 +19,7 @@ namespace SftpKit.AspNetCore.Shares;
 /// <item><c>GET /{id}/files?path=</c>: one file, streamed, with range requests, as an attachment (read scopes; one token);</item>
 /// <item><c>GET /{id}/zip?path=</c>: a folder, or the whole share, as a streamed zip (read scopes; one token);</item>
 /// <item><c>POST /{id}/upload?path=</c>: <c>multipart/form-data</c> files streamed into the shared folder (write
-/// scopes; one token per request).</item>
+/// scopes; one token per request, spent when the first file begins).</item>
 /// </list>
 /// A password can also come as HTTP Basic credentials (any user name), for scripts. Everything runs in the owner's
 /// file system through the session pipeline: their permissions, filters, quota, bandwidth and events apply.
@@ -252,15 +252,17 @@ internal static class PublicShareEndpoints
             {
                 return SharePages.Message(context, StatusCodes.Status400BadRequest, "Not a folder", "Files are uploaded into a folder.");
             }
-            if (!await access.UseAsync(share, context.RequestAborted))
-            {
-                return SharePages.Denied(context, ShareDenial.Exhausted);
-            }
             // The share's session cookie is the only credential a browser sends by itself, so a request carrying it
             // must prove it comes from the share's own page (the form's antiforgery field, before any file).
             var antiforgery = ShareAccess.HasSessionCookie(context, share) ? context.RequestServices.GetRequiredService<IAntiforgery>() : null;
             var options = context.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
-            var written = await ShareUpload.ReceiveAsync(context, fileSystem, location.OwnerPath!, antiforgery, options);
+            // The token is spent when the first file begins, so a refused or empty post costs none.
+            var written = await ShareUpload.ReceiveAsync(context, fileSystem, location.OwnerPath!, antiforgery, options,
+                () => access.UseAsync(share, context.RequestAborted));
+            if (written is null)
+            {
+                return SharePages.Denied(context, ShareDenial.Exhausted);
+            }
             bool wantsHtml = context.Request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase));
             if (!wantsHtml)
             {

@@ -21,11 +21,15 @@ internal static class ShareUpload
     private const int BufferSize = 64 * 1024;
     private const int MaxFieldBytes = 8 * 1024;
 
-    /// <summary>Writes every file part into <paramref name="folder"/>; returns the names written.</summary>
+    /// <summary>
+    /// Writes every file part into <paramref name="folder"/>; returns the names written, or null when
+    /// <paramref name="beforeFirstFile"/> (called once, after the antiforgery check, when the first file begins:
+    /// spending the link's token) said no.
+    /// </summary>
     /// <exception cref="InvalidDataException">The body is not multipart/form-data or a file name is not acceptable.</exception>
     /// <exception cref="VfsException">The file system refused a file.</exception>
-    public static async Task<List<string>> ReceiveAsync(HttpContext context, IVirtualFileSystem fileSystem, string folder,
-        IAntiforgery? antiforgery, AntiforgeryOptions antiforgeryOptions)
+    public static async Task<List<string>?> ReceiveAsync(HttpContext context, IVirtualFileSystem fileSystem, string folder,
+        IAntiforgery? antiforgery, AntiforgeryOptions antiforgeryOptions, Func<ValueTask<bool>> beforeFirstFile)
     {
         bool verified = antiforgery is null;
         var ct = context.RequestAborted;
@@ -72,6 +76,10 @@ internal static class ShareUpload
                 {
                     await section.Body.CopyToAsync(Stream.Null, ct); // an empty file input
                     continue;
+                }
+                if (written.Count == 0 && !await beforeFirstFile())
+                {
+                    return null;
                 }
                 string name = FileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
                 string path = VirtualPath.Combine(folder, name);

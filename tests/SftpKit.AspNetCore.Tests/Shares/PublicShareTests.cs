@@ -243,6 +243,84 @@ public sealed class PublicShareTests : IAsyncLifetime
         Assert.Equal(["small.bin"], listing.Select(e => e!["name"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task A_browser_upload_with_the_share_cookie_needs_the_pages_antiforgery_field_first()
+    {
+        var share = await _server.CreateAsync(new ShareDefinition { Name = "drop", Scope = SftpShareScope.Write, Paths = ["/inbox"], Password = "pw" });
+        using var client = _server.Client();
+        string token = ShareTestServer.AntiforgeryToken(await (await client.GetAsync(Url(share))).Content.ReadAsStringAsync());
+        using (var login = await client.PostAsync(Url(share, "/login"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["password"] = "pw",
+        })))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, login.StatusCode);
+        }
+        string page = await (await client.GetAsync(Url(share))).Content.ReadAsStringAsync();
+        string uploadToken = ShareTestServer.AntiforgeryToken(page);
+
+        // The cookie alone (what a cross-site form would send) is not enough.
+        using (var forged = await client.PostAsync(Url(share, "/upload"), Multipart(("files", "forged.txt", "x"u8.ToArray()))))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        }
+        Assert.False(File.Exists(Path.Combine(_server.Home, "inbox", "forged.txt")));
+
+        var content = new MultipartFormDataContent { { new StringContent(uploadToken), "__RequestVerificationToken" } };
+        content.Add(new ByteArrayContent("from the page"u8.ToArray()), "files", "page.txt");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url(share, "/upload")) { Content = content };
+        request.Headers.Accept.ParseAdd("text/html");
+        using var upload = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.SeeOther, upload.StatusCode);
+        Assert.EndsWith("?uploaded=1", upload.Headers.Location!.OriginalString);
+        Assert.Equal("from the page", await File.ReadAllTextAsync(Path.Combine(_server.Home, "inbox", "page.txt")));
+        Assert.Equal(1, (await _server.Store.FindAsync(share.Id, default))!.UsedTokens); // the refused post spent none
+    }
+
+    [Fact]
+    public async Task Owners_see_and_change_only_their_own_shares_and_a_new_password_ends_old_sessions()
+    {
+        var shares = _server.Shares;
+        var share = await _server.CreateAsync(new ShareDefinition { Name = "docs", Paths = ["/docs"], Password = "one" });
+        Assert.Null(await shares.GetAsync("mallory", share.Id, default));
+        Assert.False(await shares.DeleteAsync("mallory", share.Id, default));
+        Assert.True((await shares.UpdateAsync("mallory", share.Id, new ShareDefinition { Name = "x", Paths = ["/docs"] }, default)).NotFound);
+        Assert.True((await shares.CreateAsync("nobody", new ShareDefinition { Name = "x", Paths = ["/docs"] }, default)).NotFound);
+        var invalid = await shares.CreateAsync("alice", new ShareDefinition { Name = "", Paths = ["/missing"], MaxTokens = -1, AllowFrom = ["not an address"] }, default);
+        Assert.Equal(["allow_from", "max_tokens", "name", "paths"], invalid.Errors.Keys.Order(StringComparer.Ordinal));
+
+        using var client = _server.Client();
+        using (var request = new HttpRequestMessage(HttpMethod.Get, Url(share, "/files?path=/a.txt")))
+        {
+            request.Headers.Authorization = ShareTestServer.Basic("one");
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+        }
+        string token = ShareTestServer.AntiforgeryToken(await (await client.GetAsync(Url(share))).Content.ReadAsStringAsync());
+        await client.PostAsync(Url(share, "/login"), new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["password"] = "one" }));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url(share))).StatusCode);
+
+        var changed = await shares.UpdateAsync("alice", share.Id, new ShareDefinition { Name = "docs v2", Paths = ["/docs"], Password = "two" }, default);
+        Assert.True(changed.Succeeded);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(Url(share))).StatusCode); // the old session is over
+        var kept = await shares.UpdateAsync("alice", share.Id, new ShareDefinition { Name = "docs v3", Paths = ["/docs"] }, default);
+        Assert.Equal(changed.Share!.PasswordHash, kept.Share!.PasswordHash); // null keeps the password
+        var removed = await shares.UpdateAsync("alice", share.Id, new ShareDefinition { Name = "docs v4", Paths = ["/docs"], Password = "" }, default);
+        Assert.Null(removed.Share!.PasswordHash);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url(share))).StatusCode);
+        Assert.Equal([share.Id], await ToIdsAsync(shares.ListAsync("alice", default)));
+        Assert.True(await shares.DeleteAsync("alice", share.Id, default));
+    }
+
+    private static async Task<List<string>> ToIdsAsync(IAsyncEnumerable<SftpShare> shares)
+    {
+        var ids = new List<string>();
+        await foreach (var share in shares)
+        {
+            ids.Add(share.Id);
+        }
+        return ids;
+    }
+
     private static MultipartFormDataContent Multipart(params (string Field, string FileName, byte[] Content)[] files)
     {
         var content = new MultipartFormDataContent();
