@@ -180,6 +180,11 @@ public sealed class AdminApiProcessTests
             using var setup = await anonymous.GetAsync("/web/admin/setup");
             Assert.Equal(HttpStatusCode.OK, setup.StatusCode);
             Assert.Contains("Create the first admin", await setup.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            // The start page is the account holders' pages.
+            using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.AdminUri };
+            using var root = await noRedirects.GetAsync("/");
+            Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
+            Assert.Equal("/web/client", root.Headers.Location!.OriginalString);
         }
         Directory.Delete(dir, recursive: true);
     }

@@ -234,8 +234,8 @@ internal static class AccountsPages
         bool enabled = json["enabled"] is JsonValue env && env.TryGetValue(out bool b) ? b : true;
         var usageHtml = usage is null ? Html.Empty : Html.Of($"""
             <section class="card"><h2>Usage</h2>
-            <p>Size: {WebAdminHtml.Usage(usage.UsedSize, usage.QuotaSize, WebAdminHtml.Bytes)}</p>
-            <p>Files: {WebAdminHtml.Usage(usage.UsedFiles, usage.QuotaFiles, n => n.ToString(CultureInfo.InvariantCulture))}</p>
+            <div class="usage"><strong>Size</strong> {WebAdminHtml.Usage(usage.UsedSize, usage.QuotaSize, WebAdminHtml.Bytes)}</div>
+            <div class="usage"><strong>Files</strong> {WebAdminHtml.Usage(usage.UsedFiles, usage.QuotaFiles, n => n.ToString(CultureInfo.InvariantCulture))}</div>
             </section>
             """);
         var fields = Html.Of($"""

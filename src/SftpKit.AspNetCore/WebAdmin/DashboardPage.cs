@@ -9,12 +9,18 @@ namespace SftpKit.AspNetCore.WebAdmin;
 /// <summary>
 /// The start page: the server's listeners and version (as <c>GET /status</c> and <c>/version</c>, for any admin),
 /// and, for admins who may view connections, the connection count and the transfers in flight with their bytes and
-/// average speed.
+/// average speed; the most recent account logins (<c>manage_users</c>; among the store's first 10,000 accounts) and the
+/// defender's highest scores, i.e. failed logins by address (<c>view_defender</c>).
 /// </summary>
 internal static class DashboardPage
 {
+    /// <summary>How many accounts the recent-logins list looks at (the store's first ones), so the page stays cheap.</summary>
+    private const int MaxAccountsScanned = 10_000;
+
+    private const int RecentRows = 10;
+
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", (HttpContext context, IServiceProvider services) =>
+        group.MapGet("/", async (HttpContext context, IServiceProvider services) =>
         {
             var server = services.GetService(typeof(ISftpServer)) as ISftpServer;
             var registry = services.GetService(typeof(ISftpConnectionRegistry)) as ISftpConnectionRegistry;
@@ -42,11 +48,43 @@ internal static class DashboardPage
                     ? Html.Of($"<h2>Transfers in flight</h2><p class=\"muted\">None.</p>")
                     : Html.Of($"<h2>Transfers in flight</h2><div class=\"table-wrap\"><table class=\"responsive\"><thead><tr><th>User</th><th>Direction</th><th>Path</th><th>Transferred</th><th>Speed</th><th>Since</th></tr></thead><tbody>{rows}</tbody></table></div>");
             }
+            var logins = Html.Empty;
+            if (WebAdminSession.Has(context.User, SftpAdminPermissions.ManageUsers) && services.GetService(typeof(SftpKit.Accounts.ISftpUserStore)) is SftpKit.Accounts.ISftpUserStore store)
+            {
+                var recent = new List<(string User, DateTimeOffset At)>();
+                int scanned = 0;
+                await foreach (var account in store.ListAsync(context.RequestAborted))
+                {
+                    if (++scanned > MaxAccountsScanned)
+                    {
+                        break;
+                    }
+                    if (account.LastLogin is { } at)
+                    {
+                        recent.Add((account.UserName, at));
+                        if (recent.Count > RecentRows * 4)
+                        {
+                            recent = recent.OrderByDescending(r => r.At).Take(RecentRows).ToList();
+                        }
+                    }
+                }
+                var rows = recent.OrderByDescending(r => r.At).Take(RecentRows)
+                    .Select(r => Html.Of($"<tr><td data-label=\"User\">{r.User}</td><td data-label=\"Last login\">{WebAdminHtml.Time(r.At)}</td></tr>")).ToList();
+                logins = Html.Of($"<section class=\"card\" id=\"recent-logins\"><h2>Recent logins</h2>{(rows.Count == 0 ? Html.Raw("<p class=\"muted\">None yet.</p>") : Html.Of($"<table class=\"responsive\"><thead><tr><th>User</th><th>Last login</th></tr></thead><tbody>{rows}</tbody></table>"))}</section>");
+            }
+            var failures = Html.Empty;
+            if (WebAdminSession.Has(context.User, SftpAdminPermissions.ViewDefender) && services.GetService(typeof(ISftpDefender)) is ISftpDefender defender)
+            {
+                var hosts = (await defender.GetHostsAsync(context.RequestAborted)).OrderByDescending(h => h.Score).Take(RecentRows)
+                    .Select(h => Html.Of($"<tr><td data-label=\"Address\"><code>{h.Address.ToString()}</code></td><td data-label=\"Score\">{h.Score}</td><td data-label=\"Banned\">{(h.IsBanned ? "until " + WebAdminHtml.Time(h.BannedUntil) : "no")}</td></tr>")).ToList();
+                failures = Html.Of($"<section class=\"card\"><h2>Failed logins (defender scores)</h2>{(hosts.Count == 0 ? Html.Raw("<p class=\"muted\">None.</p>") : Html.Of($"<table class=\"responsive\"><thead><tr><th>Address</th><th>Score</th><th>Banned</th></tr></thead><tbody>{hosts}</tbody></table>"))}</section>");
+            }
             var body = Html.Of($"""
                 <h1>Dashboard</h1>
                 <div class="grid">{stats}</div>
                 <section class="card"><h2>Listeners</h2>{listeners}<p class="muted">SftpKit {WebVersion.Value} on {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}</p></section>
                 {transfers}
+                <div class="form-grid">{logins}{failures}</div>
                 """);
             return WebResults.Page(context, "Dashboard", body);
         }).RequireAdmin(SftpAdminPermissions.Any);

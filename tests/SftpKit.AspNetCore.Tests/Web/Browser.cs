@@ -51,6 +51,16 @@ public sealed partial class Browser : IDisposable
         return new Browser(driver, profile, name);
     }
 
+    /// <summary>Makes the pages see <c>prefers-color-scheme: dark</c> (Chrome DevTools' media emulation).</summary>
+    public void UseDarkColorScheme() =>
+        ((ChromeDriver)Driver).ExecuteCdpCommand("Emulation.setEmulatedMedia", new Dictionary<string, object?>
+        {
+            ["features"] = new[] { new Dictionary<string, object> { ["name"] = "prefers-color-scheme", ["value"] = "dark" } },
+        });
+
+    /// <summary>Runs a script in the page and returns its value.</summary>
+    public object? Script(string script) => ((IJavaScriptExecutor)Driver).ExecuteScript(script);
+
     /// <summary>Opens <paramref name="url"/> and waits for the page to load.</summary>
     public void Go(Uri url)
     {

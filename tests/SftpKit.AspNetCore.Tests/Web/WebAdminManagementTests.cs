@@ -125,3 +125,31 @@ public sealed class WebAdminManagementTests
         Assert.Equal(HttpStatusCode.NotFound, forwarded.StatusCode);
     }
 }
+
+/// <summary>The pages on a phone-sized screen and in dark mode.</summary>
+public sealed class WebAdminLayoutTests
+{
+    [Fact]
+    public async Task Pages_fit_a_phone_screen_and_follow_the_dark_color_scheme()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        await server.Users.CreateAsync(new SftpAccount { UserName = "phoneuser", PasswordHash = SftpPasswordHasher.Hash("phone password 1"), HomeDirectory = Path.Combine(server.Directory, "homes", "phoneuser"), QuotaSize = 1 << 20 }, CancellationToken.None);
+        using var browser = Browser.Start(nameof(Pages_fit_a_phone_screen_and_follow_the_dark_color_scheme), 390, 844);
+        browser.UseDarkColorScheme();
+        browser.Go(new Uri(server.BaseAddress, WebTestServer.AdminPath + "/login"));
+        browser.Screenshot("phone-dark-login");
+        string light = (string)browser.Script("return getComputedStyle(document.body).backgroundColor")!;
+        Assert.Equal("rgb(18, 21, 27)", light);
+        browser.Fill(By.Name("username"), "root");
+        browser.Fill(By.Name("password"), AdminTestServer.AdminPassword);
+        browser.ClickAndWait(By.Id("sign-in"));
+        foreach (string page in (string[])["", "accounts", "accounts/phoneuser", "connections", "defender", "admins", "apikeys", "backup"])
+        {
+            browser.Go(new Uri(server.BaseAddress, WebTestServer.AdminPath + "/" + page));
+            browser.Screenshot("phone-" + (page.Length == 0 ? "dashboard" : page.Replace('/', '-')));
+            long scrollWidth = (long)browser.Script("return document.documentElement.scrollWidth")!;
+            long viewport = (long)browser.Script("return window.innerWidth")!;
+            Assert.True(scrollWidth <= viewport, $"/{page} is {scrollWidth}px wide on a {viewport}px screen");
+        }
+    }
+}

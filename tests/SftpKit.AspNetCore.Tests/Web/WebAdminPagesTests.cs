@@ -85,6 +85,9 @@ public sealed class WebAdminPagesTests
 
         using var browser = Browser.Start(nameof(Admin_sees_a_live_sftp_connection_and_closes_it));
         SignIn(browser, server);
+        // The dashboard counts the connection and lists the login.
+        browser.WaitUntil(d => d.FindElement(By.Id("session-count")).Text == "1" && d.FindElement(By.Id("recent-logins")).Text.Contains("live", StringComparison.Ordinal), reload: true);
+        browser.Screenshot("dashboard");
         browser.ClickAndWait(By.LinkText("Connections"));
         browser.WaitUntil(d => d.FindElements(By.CssSelector("#connections tr[data-user='live']")).Count == 1, reload: true);
         browser.Screenshot("connections");

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 
 namespace SftpKit.AspNetCore.Tests.Web;
@@ -96,5 +98,34 @@ public sealed class WebAdminSignInTests
         using var anonymous = await noRedirects.GetAsync(WebTestServer.AdminPath + "/accounts");
         Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
         Assert.Contains("/login?returnUrl=", anonymous.Headers.Location!.ToString());
+    }
+}
+
+/// <summary>The WebAdmin's sign-in shares the API login's rate limit and defender.</summary>
+public sealed class WebAdminLoginGuardTests
+{
+    [Fact]
+    public async Task Failed_sign_ins_count_against_the_same_per_address_limit_as_the_token_endpoint()
+    {
+        await using var server = await AdminTestServer.StartAsync(adminOptions: o => o.LoginAttemptLimit = 3,
+            services: s => s.AddSftpWebAdmin(), endpoints: app => app.MapSftpWebAdmin(WebTestServer.AdminPath));
+        using var web = new WebFormClient(server.BaseAddress);
+        var wrong = new Dictionary<string, string> { ["username"] = "root", ["password"] = "wrong" };
+        for (int i = 0; i < 2; i++)
+        {
+            using var refused = await web.PostFormAsync(WebTestServer.AdminPath + "/login", WebTestServer.AdminPath + "/login", wrong);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Contains("Invalid username or password", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        // The third attempt of the window goes to the API: still admitted. The next, from the web again, is over the limit.
+        using (var token = await server.RequestTokenAsync("root", "wrong"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, token.StatusCode);
+        }
+        using var limited = await web.PostFormAsync(WebTestServer.AdminPath + "/login", WebTestServer.AdminPath + "/login",
+            new Dictionary<string, string> { ["username"] = "root", ["password"] = AdminTestServer.AdminPassword });
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(limited.Headers.Contains("Retry-After"));
+        Assert.DoesNotContain(web.Cookies.GetCookies(server.BaseAddress), c => c.Name == "sftpkit-admin");
     }
 }
