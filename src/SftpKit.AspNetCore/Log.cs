@@ -97,4 +97,7 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 8045, EventName = "AdminStoreLoadFailed", Level = LogLevel.Error, Message = "The admin store file {Path} could not be read")]
     public static partial void AdminStoreLoadFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 8060, EventName = "ShareRevoked", Level = LogLevel.Information, Message = "Admin {Admin} revoked share {ShareId}")]
+    public static partial void ShareRevoked(ILogger logger, string? admin, string shareId);
 }

@@ -79,6 +79,7 @@ public static class SftpAdminEndpointRouteBuilderExtensions
         ConnectionEndpoints.Map(group, Secure);
         DefenderEndpoints.Map(group, Secure);
         BackupEndpoints.Map(group, Secure);
+        ShareEndpoints.Map(group, Secure);
         StatusEndpoints.Map(group, Secure);
         if (builtInAuth)
         {

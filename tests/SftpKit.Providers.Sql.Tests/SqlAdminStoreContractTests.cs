@@ -5,7 +5,7 @@ namespace SftpKit.Providers.Sql.Tests;
 
 /// <summary>
 /// The admin API's stores on every engine: admins and API keys (<see cref="SqlAdminStore"/>) and folder definitions
-/// (<see cref="SqlFolderStore"/>), seen by a second store instance on the same database, with SQL metacharacters
+/// (<see cref="SqlFolderStore"/>) and shares (<see cref="SqlShareStore"/>), seen by a second store instance on the same database, with SQL metacharacters
 /// stored verbatim. Engines without a server are a counted skip (a failure under CI).
 /// </summary>
 public abstract class SqlAdminStoreContractTests : IAsyncLifetime
@@ -118,6 +118,61 @@ public abstract class SqlAdminStoreContractTests : IAsyncLifetime
         Assert.True(await one.DeleteAsync("shared", default));
         Assert.False(await two.DeleteAsync("shared", default));
         Assert.Null(await two.FindAsync("shared", default));
+    }
+
+    [Fact]
+    public async Task Shares_round_trip_between_instances_and_the_token_limit_holds_across_them()
+    {
+        var db = await DatabaseAsync();
+        var one = new SqlShareStore(db.Options());
+        var two = new SqlShareStore(db.Options());
+        var created = new DateTimeOffset(2026, 3, 4, 5, 6, 7, 890, TimeSpan.Zero);
+        var share = new SftpShare
+        {
+            Id = "Ab0_-xyz",
+            Name = Nasty,
+            Description = Nasty,
+            Scope = SftpShareScope.ReadWrite,
+            Paths = ["/in box", "/" + Nasty],
+            UserName = Nasty,
+            CreatedAt = created,
+            UpdatedAt = created,
+            ExpiresAt = created.AddDays(7),
+            PasswordHash = SftpPasswordHasher.Hash("pw"),
+            MaxTokens = 4,
+            AllowFrom = ["192.0.2.0/24"],
+        };
+        await one.CreateAsync(share, default);
+        await one.CreateAsync(new SftpShare { Id = "second", Name = "b", UserName = "bob", Paths = ["/"], CreatedAt = created, UpdatedAt = created }, default);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await two.CreateAsync(new SftpShare { Id = "Ab0_-xyz", Name = "x", UserName = "x" }, default));
+        var read = (await two.FindAsync("Ab0_-xyz", default))!;
+        Assert.Equal((Nasty, Nasty, SftpShareScope.ReadWrite, Nasty, created, created.AddDays(7), share.PasswordHash, 4, 0, (DateTimeOffset?)null),
+            (read.Name, read.Description, read.Scope, read.UserName, read.CreatedAt, read.ExpiresAt, read.PasswordHash, read.MaxTokens, read.UsedTokens, read.LastUseAt));
+        Assert.Equal(share.Paths, read.Paths);
+        Assert.Equal(share.AllowFrom, read.AllowFrom);
+        Assert.Null(await two.FindAsync("ab0_-xyz", default)); // ids are case-sensitive on every engine
+        Assert.Equal(["Ab0_-xyz"], await ToListAsync(two.ListAsync(Nasty, default), s => s.Id));
+        Assert.Equal(["Ab0_-xyz", "second"], (await ToListAsync(two.ListAsync(null, default), s => s.Id)).Order(StringComparer.Ordinal));
+
+        // Ten uses through two instances at once: exactly the four tokens are spent.
+        var now = created.AddHours(1);
+        var uses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? one : two).TryUseAsync("Ab0_-xyz", now, default).AsTask()));
+        Assert.Equal(4, uses.Count(u => u));
+        read = (await one.FindAsync("Ab0_-xyz", default))!;
+        Assert.Equal((4, (DateTimeOffset?)now), (read.UsedTokens, read.LastUseAt));
+
+        read.MaxTokens = 0;
+        read.Scope = SftpShareScope.Write;
+        read.UsedTokens = 0; // not written by an update
+        Assert.True(await two.UpdateAsync(read, default));
+        var updated = (await one.FindAsync("Ab0_-xyz", default))!;
+        Assert.Equal((0, SftpShareScope.Write, 4, created), (updated.MaxTokens, updated.Scope, updated.UsedTokens, updated.CreatedAt));
+        Assert.True(await one.TryUseAsync("Ab0_-xyz", now, default)); // no limit now
+        Assert.False(await one.UpdateAsync(new SftpShare { Id = "ghost", Name = "g", UserName = "g" }, default));
+        Assert.True(await one.DeleteAsync("Ab0_-xyz", default));
+        Assert.False(await two.DeleteAsync("Ab0_-xyz", default));
+        Assert.False(await two.TryUseAsync("Ab0_-xyz", now, default));
+        Assert.Null(await two.FindAsync("Ab0_-xyz", default));
     }
 
     private static async Task<List<string>> ToListAsync<T>(IAsyncEnumerable<T> items, Func<T, string> select)

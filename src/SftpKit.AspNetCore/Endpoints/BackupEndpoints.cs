@@ -39,7 +39,8 @@ internal static class BackupEndpoints
         context.Response.Headers.CacheControl = "no-store";
         AdminLog.BackupDumped(admin.Logger, context.User.Identity?.Name);
         var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
-        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, context.RequestAborted);
+        var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
+        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, shares, context.RequestAborted);
     }
 
     private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode)
@@ -149,7 +150,8 @@ internal static class BackupEndpoints
         {
             using var input = new MemoryStream(normalized, writable: false);
             var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
-            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, context.RequestAborted);
+            var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
+            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, shares, context.RequestAborted);
         }
         catch (InvalidDataException ex)
         {

@@ -16,6 +16,7 @@ internal static class WebAdminPages
     [
         (new WebNavLink("Dashboard", ""), SftpAdminPermissions.Any),
         (new WebNavLink("Accounts", "accounts"), SftpAdminPermissions.ManageUsers),
+        (new WebNavLink("Shares", "shares"), SftpAdminPermissions.ManageUsers),
         (new WebNavLink("Connections", "connections"), SftpAdminPermissions.ViewConnections),
         (new WebNavLink("Defender", "defender"), SftpAdminPermissions.ViewDefender),
         (new WebNavLink("Admins", "admins"), SftpAdminPermissions.ManageAdmins),
@@ -35,6 +36,7 @@ internal static class WebAdminPages
         WebAdminSetup.Map(group);
         DashboardPage.Map(group);
         AccountsPages.Map(group);
+        Shares.Pages.AdminSharesPage.Map(group);
         ConnectionsPage.Map(group);
         DefenderPage.Map(group);
         AdminsPages.Map(group);

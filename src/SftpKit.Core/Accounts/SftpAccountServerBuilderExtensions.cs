@@ -41,6 +41,7 @@ public static partial class SftpServerBuilderExtensions
             Ledger = sp.GetRequiredService<SftpQuotaLedger>(),
         });
         services.TryAddSingleton<ISftpFolderStore>(_ => new InMemoryFolderStore());
+        services.TryAddSingleton<ISftpShareStore>(_ => new InMemoryShareStore());
         services.TryAddSingleton(sp => new SftpRetentionCheck(sp.GetRequiredService<ISftpUserStore>(), sp.GetRequiredService<SftpAccountFileSystems>(),
             sp.GetRequiredService<IOptions<SftpPolicyOptions>>(), sp.GetService<ISftpQuotaStore>(), sp.GetService<Events.ISftpEventDispatcher>(), sp.GetService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<ISshAuthenticator>(sp => new AccountAuthenticator(
@@ -59,11 +60,17 @@ public static partial class SftpServerBuilderExtensions
         return builder.AddUserStore(_ => store);
     }
 
-    /// <summary>Keeps accounts in the JSON file at <paramref name="path"/> (see <see cref="JsonFileUserStore"/>).</summary>
+    /// <summary>
+    /// Keeps accounts in the JSON file at <paramref name="path"/> (see <see cref="JsonFileUserStore"/>) and, unless a
+    /// share store is registered already, shares in a file beside it named after it (<c>users.json</c> →
+    /// <c>users.shares.json</c>, see <see cref="JsonFileShareStore"/>).
+    /// </summary>
     public static ISftpServerBuilder AddJsonFileUserStore(this ISftpServerBuilder builder, string path)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        string sharesPath = Path.ChangeExtension(Path.GetFullPath(path), ".shares.json");
+        builder.Services.TryAddSingleton<ISftpShareStore>(_ => new JsonFileShareStore(sharesPath));
         builder.Services.TryAddSingleton(sp => new JsonFileUserStore(path, sp.GetService<ILogger<JsonFileUserStore>>(), sp.GetService<ISftpSecretProtector>()));
         return builder.AddUserStore(sp => sp.GetRequiredService<JsonFileUserStore>());
     }

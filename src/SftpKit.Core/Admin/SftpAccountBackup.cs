@@ -8,8 +8,9 @@ namespace SftpKit.Admin;
 /// Dumps every account of an <see cref="ISftpUserStore"/> (with its virtual folders, permissions, filters, keys and
 /// hashes) and the stored quota usage to one JSON document, and loads such a document into any store — for backups
 /// and for moving between engines (e.g. SQLite to PostgreSQL). The document holds password hashes: protect it like
-/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"folders":[...],"quotaUsage":[...]}</c>; <c>folders</c>
-/// holds the definitions of an <see cref="ISftpFolderStore"/> (also folders no account mounts) when one is given.
+/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"folders":[...],"shares":[...],"quotaUsage":[...]}</c>;
+/// <c>folders</c> holds the definitions of an <see cref="ISftpFolderStore"/> (also folders no account mounts) and
+/// <c>shares</c> the links of an <see cref="ISftpShareStore"/> (with password hashes and use counters) when one is given.
 /// </summary>
 public static class SftpAccountBackup
 {
@@ -26,10 +27,11 @@ public static class SftpAccountBackup
     /// <summary>
     /// Writes every account (and, when <paramref name="quotas"/> is given, its quota usage and that of folders with
     /// their own quota) to <paramref name="output"/>, plus every folder of <paramref name="folders"/> and every admin
-    /// and API key of <paramref name="admins"/> when given (password and key hashes only; secrets are never stored).
+    /// and API key of <paramref name="admins"/> and every share of <paramref name="shares"/> when given (password and
+    /// key hashes only; secrets are never stored).
     /// </summary>
     public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null,
-        ISftpAdminStore? admins = null, CancellationToken cancellationToken = default)
+        ISftpAdminStore? admins = null, ISftpShareStore? shares = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -83,10 +85,19 @@ public static class SftpAccountBackup
                 keyList.Add(key);
             }
         }
+        List<SftpShare>? shareList = null;
+        if (shares is not null)
+        {
+            shareList = [];
+            await foreach (var share in shares.ListAsync(null, cancellationToken).ConfigureAwait(false))
+            {
+                shareList.Add(share);
+            }
+        }
         var document = new BackupDocument
         {
             Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, Folders = definitions, QuotaUsage = usage,
-            Admins = adminList, ApiKeys = keyList,
+            Admins = adminList, ApiKeys = keyList, Shares = shareList,
         };
         await JsonSerializer.SerializeAsync(output, document, s_json, cancellationToken).ConfigureAwait(false);
     }
@@ -94,12 +105,13 @@ public static class SftpAccountBackup
     /// <summary>
     /// Loads a dump into <paramref name="store"/>; quota usage is restored for accounts (and folders) it adds or
     /// replaces. Folder definitions go to <paramref name="folders"/>, and admins and API keys to
-    /// <paramref name="admins"/>, when given, with the same <paramref name="mode"/> (API keys are only ever added:
-    /// an existing key id is kept).
+    /// <paramref name="admins"/>, and shares to <paramref name="shares"/>, when given, with the same
+    /// <paramref name="mode"/> (API keys are only ever added: an existing key id is kept; a replaced share keeps its
+    /// use counters).
     /// </summary>
-    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account, folder, admin or key twice.</exception>
+    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account, folder, admin, key or share twice.</exception>
     public static async Task<SftpRestoreResult> RestoreAsync(ISftpUserStore store, Stream input, SftpRestoreMode mode,
-        ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, ISftpAdminStore? admins = null,
+        ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, ISftpAdminStore? admins = null, ISftpShareStore? shares = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -137,6 +149,12 @@ public static class SftpAccountBackup
             || keyList.Any(k => k is null || string.IsNullOrEmpty(k.Id) || string.IsNullOrEmpty(k.SecretHash)) || keyList.GroupBy(k => k.Id, StringComparer.Ordinal).Any(g => g.Count() > 1))
         {
             throw new InvalidDataException("Every admin and API key in the backup needs a unique, non-empty name or id (and keys their hash).");
+        }
+        var shareList = document.Shares ?? [];
+        if (shareList.Any(s => s is null || !SftpShare.IsValidId(s.Id) || string.IsNullOrEmpty(s.UserName))
+            || shareList.GroupBy(s => s.Id, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            throw new InvalidDataException("Every share in the backup needs a unique, valid id and an owner.");
         }
         int added = 0, replaced = 0, skipped = 0;
         var touched = new HashSet<string>(StringComparer.Ordinal);
@@ -201,6 +219,22 @@ public static class SftpAccountBackup
                 }
             }
         }
+        if (shares is not null)
+        {
+            foreach (var share in shareList)
+            {
+                share.Paths ??= [];
+                share.AllowFrom ??= [];
+                if (await shares.FindAsync(share.Id, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    await shares.CreateAsync(share, cancellationToken).ConfigureAwait(false);
+                }
+                else if (mode == SftpRestoreMode.Replace)
+                {
+                    await shares.UpdateAsync(share, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
         if (quotas is not null && document.QuotaUsage is { } usage)
         {
             touchedFolders.UnionWith(users.Where(u => touched.Contains(u.UserName)).SelectMany(u => u.VirtualFolders).Select(f => f.Name));
@@ -231,6 +265,8 @@ public static class SftpAccountBackup
         public List<SftpAdmin>? Admins { get; set; }
 
         public List<SftpApiKey>? ApiKeys { get; set; }
+
+        public List<SftpShare>? Shares { get; set; }
     }
 
     private sealed class QuotaEntry

@@ -132,6 +132,28 @@ internal static class SqlSchema
                 ){table}
                 """),
         ]),
+        new(4, "shares (links to an account's files)",
+        [
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS shares (
+                  share_id {short} NOT NULL PRIMARY KEY,
+                  name {text} NOT NULL,
+                  description {text} NULL,
+                  scope {int} NOT NULL,
+                  paths {text} NOT NULL,
+                  user_name {key} NOT NULL,
+                  created_at {long} NOT NULL,
+                  updated_at {long} NOT NULL,
+                  last_use_at {long} NULL,
+                  expires_at {long} NULL,
+                  password_hash {text} NULL,
+                  max_tokens {int} NOT NULL,
+                  used_tokens {int} NOT NULL,
+                  allow_from {text} NOT NULL
+                ){table}
+                """),
+            new CreateIndex("ix_shares_user", "shares", "user_name"),
+        ]),
     ];
 
     public static int LatestVersion => Steps[^1].Version;
