@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Scalar.AspNetCore;
 using Serilog;
 using SftpKit.Networking;
 
@@ -77,13 +79,14 @@ internal static class ServeCommand
             builder.WebHost.UseUrls(http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             AddServices(builder, serilog, paths, arguments);
             builder.Services.AddSftpAdmin();
+            builder.Services.AddSftpShares();
             // Admins live in the SQL database with the accounts (AddSqlAdminStore in SampleServices), or in
             // DIR/admins.json (SftpKit:Admin:Authentication:StoreFile) with the JSON account store.
             builder.Services.AddSftpAdminAuthentication(o => o.StoreFile = paths.Resolve(o.StoreFile is { Length: > 0 } file ? file : "admins.json"));
             builder.Services.AddSftpWebAdmin();
             builder.Services.AddSftpWebClient();
             builder.Services.AddHealthChecks().AddSftpServerCheck();
-            builder.Services.AddOpenApi();
+            builder.Services.AddOpenApi(o => o.AddSftpAdminSecuritySchemes());
             if (http.TrustedProxies.Count > 0)
             {
                 builder.Services.Configure<ForwardedHeadersOptions>(o =>
@@ -108,8 +111,10 @@ internal static class ServeCommand
             app.MapSftpAdmin("/api/v2");
             app.MapHealthChecks("/healthz");
             app.MapOpenApi(); // /openapi/v1.json
+            app.MapScalarApiReference("/api/docs"); // the same document, rendered
             app.MapSftpWebAdmin(WebAdminPath);
             app.MapSftpWebClient(WebClientPath);
+            app.MapSftpShares(WebClientPath + "/pubshares");
             // The account holders' pages are the start page.
             app.MapGet("/", () => Results.Redirect(WebClientPath)).ExcludeFromDescription();
             host = app;
