@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Web;
 using SftpKit.FileSystem;
 
 namespace SftpKit.AspNetCore.Shares;
@@ -12,7 +13,7 @@ namespace SftpKit.AspNetCore.Shares;
 /// buffered whole, memory stays at one 64 KiB copy buffer plus the compressor's. Symbolic links and special files are
 /// left out; folders deeper than <see cref="MaxDepth"/> levels are not descended into. A failure after the first
 /// byte aborts the connection, so a client never keeps a truncated archive that looks complete. The archive's own
-/// synchronous header writes pass through <see cref="SyncWriteBufferStream"/>.
+/// synchronous header writes pass through <see cref="ZipResponseStream"/>.
 /// </summary>
 internal static class ShareZip
 {
@@ -31,13 +32,13 @@ internal static class ShareZip
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            await using var body = new SyncWriteBufferStream(context.Response.Body);
+            await using var body = new ZipResponseStream(context.Response.Body);
             var archive = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
             await using (archive)
             {
                 await WriteEntriesAsync(archive, body, fileSystem, share, location, buffer, ct);
             }
-            await body.SendPendingAsync(ct); // the central directory
+            await body.DrainAsync(ct); // the central directory
         }
         catch (Exception) when (context.Response.HasStarted)
         {
@@ -49,7 +50,7 @@ internal static class ShareZip
         }
     }
 
-    private static async Task WriteEntriesAsync(ZipArchive archive, SyncWriteBufferStream body, IVirtualFileSystem fileSystem, SftpShare share,
+    private static async Task WriteEntriesAsync(ZipArchive archive, ZipResponseStream body, IVirtualFileSystem fileSystem, SftpShare share,
         ShareLocation location, byte[] buffer, CancellationToken ct)
     {
         // Depth-first with an explicit stack: (owner path, name in the archive, depth).
@@ -60,7 +61,7 @@ internal static class ShareZip
                 ? share.Paths.First(p => VirtualPath.GetName(p) == entry.Name)
                 : VirtualPath.Combine(location.OwnerPath!, entry.Name);
             await AddAsync(archive, fileSystem, entry, path, entry.Name, 1, pending, buffer, ct);
-            await body.SendPendingAsync(ct);
+            await body.DrainAsync(ct);
         }
         while (pending.TryPop(out var folder))
         {
@@ -71,7 +72,7 @@ internal static class ShareZip
                     continue;
                 }
                 await AddAsync(archive, fileSystem, entry, VirtualPath.Combine(folder.Path, entry.Name), folder.Name + "/" + entry.Name, folder.Depth + 1, pending, buffer, ct);
-                await body.SendPendingAsync(ct);
+                await body.DrainAsync(ct);
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using SftpKit.AspNetCore.Web;
 using SftpKit.FileSystem;
 
 namespace SftpKit.AspNetCore.WebClient;

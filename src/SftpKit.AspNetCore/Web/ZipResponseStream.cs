@@ -1,4 +1,4 @@
-namespace SftpKit.AspNetCore.WebClient;
+namespace SftpKit.AspNetCore.Web;
 
 /// <summary>
 /// The stream a streamed zip is written to: <see cref="System.IO.Compression.ZipArchive"/> writes some of its headers
