@@ -108,7 +108,7 @@ internal static partial class WebClientEndpoints
             // A date: the link works through the end of that day (UTC).
             if (DateOnly.TryParseExact(form.Expires, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
-                definition.ExpiresAt = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+                definition.ExpiresAt = new DateTimeOffset(day.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero);
             }
             else
             {
