@@ -65,5 +65,13 @@ public sealed class WebClientShareBrowserTests
         owner.Go(new Uri(server.BaseAddress, "/web/client/shares"));
         owner.WaitUntil(d => d.FindElement(By.CssSelector("table.shares")).Text.Contains("1 / 10", StringComparison.Ordinal), reload: true);
         owner.Screenshot("shares-used");
+
+        // On a phone the list scrolls inside its table, not the page sideways.
+        owner.Driver.Manage().Window.Size = new System.Drawing.Size(390, 844);
+        owner.WaitUntil(d => (long)owner.Script("return window.innerWidth")! <= 420);
+        long scrollWidth = (long)owner.Script("return document.documentElement.scrollWidth")!;
+        long viewport = (long)owner.Script("return window.innerWidth")!;
+        owner.Screenshot("shares-phone");
+        Assert.True(scrollWidth <= viewport, $"the page is {scrollWidth}px wide in a {viewport}px window");
     }
 }
