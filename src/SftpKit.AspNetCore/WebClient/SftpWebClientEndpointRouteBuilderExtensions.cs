@@ -12,13 +12,16 @@ public static class SftpWebClientEndpointRouteBuilderExtensions
 {
     private static readonly WebNavLink[] s_navigation = [new("Files", "files"), new("Profile", "profile")];
 
+    private static readonly WebNavLink[] s_navigationWithShares = [new("Files", "files"), new("Shares", "shares"), new("Profile", "profile")];
+
     /// <summary>
     /// Maps the web client under <paramref name="prefix"/>: the pages where account holders sign in with their
     /// password (<c>login</c>, inputs <c>username</c> and <c>password</c>), browse their files (<c>files?path=</c>),
     /// download (<c>download?path=</c>, with range requests), download a folder or a selection as a zip (<c>zip</c>,
     /// at most <see cref="SftpWebClientOptions.MaxZipEntries"/> entries, default 10000), upload several files at once
     /// (at most <see cref="SftpWebClientOptions.MaxUploadFiles"/> per request, default 100, each streamed to storage),
-    /// create folders, rename, delete, and on <c>profile</c> change their password and authorized keys when allowed.
+    /// create folders, rename, delete, on <c>profile</c> change their password and authorized keys when allowed, and on
+    /// <c>shares</c> list, create and delete their share links when the host called <c>AddSftpShares()</c> (else 404).
     /// Files go through the same account → storage → virtual folders → policies → events path as SFTP, with events of
     /// protocol <c>HTTP</c>. Every form carries an antiforgery token; pages send a Content-Security-Policy without
     /// inline scripts. Sessions time out after <see cref="SftpWebClientOptions.SessionTimeout"/> (default 20 minutes)
@@ -45,7 +48,9 @@ public static class SftpWebClientEndpointRouteBuilderExtensions
             throw new InvalidOperationException("The web client needs an account store (e.g. AddInMemoryUserStore(), AddJsonFileUserStore(), AddSqlUserStore()).");
         }
         prefix = WebArea.NormalizePrefix(prefix);
-        var area = new WebArea(prefix, SftpWebClientDefaults.AuthenticationScheme, "SftpKit", static _ => s_navigation);
+        // The share pages are there when the host registered share links (AddSftpShares).
+        var navigation = probe.IsService(typeof(SftpKit.AspNetCore.Shares.ShareService)) ? s_navigationWithShares : s_navigation;
+        var area = new WebArea(prefix, SftpWebClientDefaults.AuthenticationScheme, "SftpKit", _ => navigation);
         var group = endpoints.MapGroup(prefix);
         group.ExcludeFromDescription();
         WebPipeline.Apply(group, area);

@@ -21,7 +21,7 @@ namespace SftpKit.AspNetCore.WebClient;
 /// token, answered with a redirect (303) to the page that shows the outcome, or with that page and an error status
 /// (403 denied by a policy, 404, 409, 413 ...). Texts shown are generic; details go to the log.
 /// </summary>
-internal static class WebClientEndpoints
+internal static partial class WebClientEndpoints
 {
     private static readonly FileExtensionContentTypeProvider s_types = new();
 
@@ -44,6 +44,7 @@ internal static class WebClientEndpoints
         group.MapPost("/profile/password", (HttpContext c) => Signed(c, prefix, "profile", PasswordAsync));
         group.MapPost("/profile/keys", (HttpContext c) => Signed(c, prefix, "profile", AddKeyAsync));
         group.MapPost("/profile/keys/delete", (HttpContext c) => Signed(c, prefix, "profile", RemoveKeyAsync));
+        MapShares(group, prefix);
     }
 
     private sealed record Request(HttpContext Context, string Prefix, WebClientSession Session, SftpWebClientOptions Options)
@@ -124,6 +125,7 @@ internal static class WebClientEndpoints
         {
             "files" => await FilesPageAsync(request, request.Directory, null, failure.Message, failure.StatusCode),
             "profile" => ProfilePage(request, null, failure.Message, failure.StatusCode),
+            "shares" when Shares(request) is not null => await SharesPageAsync(request, null, failure.Message, failure.StatusCode),
             _ => WebClientPages.Error(context, prefix, session.UserName, failure.StatusCode, failure.Message),
         };
         await page.ExecuteAsync(context);

@@ -9,7 +9,7 @@ namespace SftpKit.AspNetCore.WebClient;
 internal static class WebClientPages
 {
     /// <summary>The texts of the outcomes a redirect after a successful form carries (<c>?done=</c>); unknown codes show nothing.</summary>
-    private static readonly Dictionary<string, string> s_done = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> s_done = new(StringComparer.Ordinal)
     {
         ["uploaded"] = "Upload complete.",
         ["folder"] = "Folder created.",
@@ -18,6 +18,8 @@ internal static class WebClientPages
         ["password"] = "Password changed.",
         ["key-added"] = "Key added.",
         ["key-removed"] = "Key removed.",
+        ["share-created"] = "Share created.",
+        ["share-deleted"] = "Share deleted; its link no longer works.",
     };
 
     public static IResult Login(HttpContext context, string prefix, string? userName, string? returnUrl, string? error, int status)
@@ -53,12 +55,12 @@ internal static class WebClientPages
             .Raw(">Download this folder as zip</a></form></section>");
         if (entries is not null)
         {
-            Listing(html, directory, entries, total);
+            Listing(html, directory, entries, total, context.RequestServices.GetService(typeof(SftpKit.AspNetCore.Shares.ShareService)) is not null);
         }
         return Close(context, html, directory == VirtualPath.Root ? "Files" : VirtualPath.GetName(directory), status);
     }
 
-    private static void Listing(WebClientHtml html, string directory, List<VfsFileInfo> entries, int total)
+    private static void Listing(WebClientHtml html, string directory, List<VfsFileInfo> entries, int total, bool shares)
     {
         html.Raw("<div class=\"table-wrap\"><table class=\"files\"><thead><tr><th scope=\"col\"><span class=\"sr\">Select</span></th><th scope=\"col\">Name</th>")
             .Raw("<th scope=\"col\" class=\"num\">Size</th><th scope=\"col\">Modified</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
@@ -79,6 +81,10 @@ internal static class WebClientPages
             html.Raw("<details><summary>Rename</summary>").PostForm(html.Url("rename"), "inline").Hidden("path", directory).Hidden("from", entry.Name)
                 .Raw("<input type=\"text\" name=\"to\" required maxlength=\"255\"").Attr("value", entry.Name).Attr("aria-label", "New name of " + entry.Name)
                 .Raw("><button type=\"submit\" class=\"small\">Rename</button></form></details>");
+            if (shares)
+            {
+                html.Raw("<a class=\"button secondary small share\"").Attr("href", html.Url("shares/new", ("path", path))).Attr("aria-label", "Share " + entry.Name).Raw(">Share</a>");
+            }
             html.PostForm(html.Url("delete"), "inline", confirm: "Delete " + entry.Name + (isDirectory ? " and everything in it?" : "?"))
                 .Hidden("path", directory).Hidden("name", entry.Name).Raw("<button type=\"submit\" class=\"danger small\">Delete</button></form></div></td></tr>");
         }
@@ -152,10 +158,10 @@ internal static class WebClientPages
     }
 
     /// <summary>The web client's own stylesheet and script, beside the layout's.</summary>
-    private static void Assets(WebClientHtml html) =>
+    internal static void Assets(WebClientHtml html) =>
         html.Raw("<link rel=\"stylesheet\"").Attr("href", html.Url("assets/webclient.css")).Raw("><script defer").Attr("src", html.Url("assets/webclient.js")).Raw("></script>");
 
-    private static IResult Close(HttpContext context, WebClientHtml html, string title, int status) =>
+    internal static IResult Close(HttpContext context, WebClientHtml html, string title, int status) =>
         WebResults.Page(context, title, Html.Raw(html.ToString()), status);
 
     private static void Breadcrumbs(WebClientHtml html, string directory)
@@ -170,7 +176,7 @@ internal static class WebClientPages
         html.Raw("</nav>");
     }
 
-    private static void Message(WebClientHtml html, string? text, bool isError)
+    internal static void Message(WebClientHtml html, string? text, bool isError)
     {
         if (text is not null)
         {

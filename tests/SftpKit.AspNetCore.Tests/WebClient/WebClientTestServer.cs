@@ -14,7 +14,7 @@ namespace SftpKit.AspNetCore.Tests.WebClient;
 /// A real SftpKit server (accounts in an <see cref="InMemoryUserStore"/>, homes on disk under <see cref="Directory"/>)
 /// with the web client mapped at <c>/web/client</c> on a real Kestrel, both on 127.0.0.1 with free ports. Accounts:
 /// <c>alice</c> (every permission) and <c>reader</c> (list and download only), both with <see cref="Password"/>.
-/// Every file event is recorded in <see cref="Events"/>.
+/// Every file event is recorded in <see cref="Events"/>. With <c>shares</c>, share links too (at <c>/web/client/pubshares</c>).
 /// </summary>
 public sealed class WebClientTestServer : IAsyncDisposable
 {
@@ -52,7 +52,7 @@ public sealed class WebClientTestServer : IAsyncDisposable
     public string Home(string user) => Path.Combine(Directory, "homes", user);
 
     public static async Task<WebClientTestServer> StartAsync(Action<SftpKit.AspNetCore.WebClient.SftpWebClientOptions>? options = null,
-        Action<SftpServerOptions>? serverOptions = null)
+        Action<SftpServerOptions>? serverOptions = null, bool shares = false)
     {
         string directory = Path.Combine(Path.GetTempPath(), "sftpkit-webclient-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
@@ -75,8 +75,16 @@ public sealed class WebClientTestServer : IAsyncDisposable
             .AddSftp()
             .AddEventHandler(events);
         builder.Services.AddSftpWebClient(o => options?.Invoke(o));
+        if (shares)
+        {
+            builder.Services.AddSftpShares();
+        }
         var app = builder.Build();
         app.MapSftpWebClient("/web/client");
+        if (shares)
+        {
+            app.MapSftpShares("/web/client/pubshares");
+        }
         await app.StartAsync();
         var server = new WebClientTestServer(app, directory, events) { Log = log };
         string hash = SftpPasswordHasher.Hash(Password);
