@@ -173,6 +173,75 @@ public sealed class WebAdminFoldersRetentionTests
     }
 
     [Fact]
+    public async Task Account_form_edits_virtual_folder_mounts_and_file_name_filters()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        var folders = server.Services.GetRequiredService<ISftpFolderStore>();
+        string mediaRoot = Path.Combine(server.Directory, "media");
+        await folders.CreateAsync(new SftpFolder { Name = "media", FileSystem = new SftpFileSystemConfig { Root = mediaRoot }, QuotaFiles = 10 }, CancellationToken.None);
+        var account = await CreateAccountAsync(server, "dave");
+        using var web = await SignInAsync(server);
+        var fields = new Dictionary<string, string>
+        {
+            ["enabled"] = "on",
+            ["homeDirectory"] = account.HomeDirectory!,
+            ["permissions"] = "/: *",
+            ["virtualFolders"] = "media: /media",
+            ["filePatterns"] = "/uploads | *.txt, *.csv | *.exe",
+        };
+        using (var saved = await web.PostFormAsync(Admin("accounts/dave"), Admin("accounts/dave"), fields))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, saved.StatusCode);
+        }
+        var stored = await server.Users.FindAsync("dave", CancellationToken.None);
+        var mount = Assert.Single(stored!.VirtualFolders);
+        Assert.Equal(("media", "/media", mediaRoot, 10L), (mount.Name, mount.VirtualPath, mount.FileSystem.Root, mount.QuotaFiles));
+        var filter = Assert.Single(stored.FilePatterns);
+        Assert.Equal("/uploads", filter.Path);
+        Assert.Equal(["*.txt", "*.csv"], filter.AllowedPatterns);
+        Assert.Equal(["*.exe"], filter.DeniedPatterns);
+
+        // The page shows them back; a post without these fields keeps them.
+        string page = await web.Http.GetStringAsync(Admin("accounts/dave"));
+        Assert.Contains("media: /media", page, StringComparison.Ordinal);
+        Assert.Contains("/uploads | *.txt, *.csv | *.exe", page, StringComparison.Ordinal);
+        fields.Remove("virtualFolders");
+        fields.Remove("filePatterns");
+        fields["description"] = "kept mounts";
+        using (var partial = await web.PostFormAsync(Admin("accounts/dave"), Admin("accounts/dave"), fields))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, partial.StatusCode);
+        }
+        stored = await server.Users.FindAsync("dave", CancellationToken.None);
+        Assert.Equal("kept mounts", stored!.Description);
+        Assert.Equal("/media", Assert.Single(stored.VirtualFolders).VirtualPath);
+        Assert.Single(stored.FilePatterns);
+
+        // An unknown folder and a malformed filter line are reported, nothing saved.
+        fields["virtualFolders"] = "nosuch: /x";
+        fields["filePatterns"] = "/only-a-path";
+        using (var bad = await web.PostFormAsync(Admin("accounts/dave"), Admin("accounts/dave"), fields))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        }
+        fields["filePatterns"] = "";
+        using (var unknown = await web.PostFormAsync(Admin("accounts/dave"), Admin("accounts/dave"), fields))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+            Assert.Contains("nosuch", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        // Moving the mount and clearing the filters.
+        fields["virtualFolders"] = "media: /library";
+        using (var moved = await web.PostFormAsync(Admin("accounts/dave"), Admin("accounts/dave"), fields))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, moved.StatusCode);
+        }
+        stored = await server.Users.FindAsync("dave", CancellationToken.None);
+        Assert.Equal("/library", Assert.Single(stored!.VirtualFolders).VirtualPath);
+        Assert.Empty(stored.FilePatterns);
+    }
+
+    [Fact]
     public async Task Folders_retention_and_quota_scan_pages_in_a_browser()
     {
         await using var server = await WebTestServer.StartAsync();
