@@ -71,6 +71,27 @@ internal static class FolderEndpoints
         {
             return problem;
         }
+        var result = await CreateFolderAsync(node, context, users, folders, admin);
+        if (result.Conflict is not null)
+        {
+            return AdminRequest.Conflict(result.Conflict);
+        }
+        if (result.Folder is not { } folder)
+        {
+            return AdminRequest.Invalid(result.Errors);
+        }
+        var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
+        return Results.Json(await FolderJson.WriteAsync(new FolderEntry(folder, stored: true), quotas, context.RequestAborted), AdminJson.Options,
+            statusCode: StatusCodes.Status201Created).WithLocation(context, "folders/" + Uri.EscapeDataString(folder.Name));
+    }
+
+    /// <summary>
+    /// Validates and stores a new folder (<c>POST /folders</c>, also the WebAdmin's form): the folder, or the
+    /// validation errors, or a conflict text when the name is taken.
+    /// </summary>
+    internal static async Task<(SftpFolder? Folder, ValidationErrors Errors, string? Conflict)> CreateFolderAsync(JsonNode? node, HttpContext context,
+        ISftpUserStore users, ISftpFolderStore folders, AdminServices admin)
+    {
         var errors = new ValidationErrors();
         var folder = FolderJson.Read(node, "", errors);
         if (folder is not null)
@@ -79,12 +100,12 @@ internal static class FolderEndpoints
         }
         if (folder is null || !errors.IsEmpty)
         {
-            return AdminRequest.Invalid(errors);
+            return (null, errors, null);
         }
         var catalog = await FolderCatalog.LoadAsync(users, folders, context.RequestAborted);
         if (catalog.ContainsKey(folder.Name))
         {
-            return AdminRequest.Conflict("A folder with this name exists.");
+            return (null, errors, "A folder with this name exists.");
         }
         try
         {
@@ -92,12 +113,10 @@ internal static class FolderEndpoints
         }
         catch (InvalidOperationException)
         {
-            return AdminRequest.Conflict("A folder with this name exists.");
+            return (null, errors, "A folder with this name exists.");
         }
         AdminLog.FolderCreated(admin.Logger, context.User.Identity?.Name, folder.Name);
-        var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
-        return Results.Json(await FolderJson.WriteAsync(new FolderEntry(folder, stored: true), quotas, context.RequestAborted), AdminJson.Options,
-            statusCode: StatusCodes.Status201Created).WithLocation(context, "folders/" + Uri.EscapeDataString(folder.Name));
+        return (folder, errors, null);
     }
 
     private static async Task<IResult> UpdateAsync(string name, HttpContext context, ISftpUserStore users, ISftpFolderStore folders,
@@ -108,6 +127,26 @@ internal static class FolderEndpoints
         {
             return problem;
         }
+        var (entry, errors) = await UpdateFolderAsync(name, node, context, users, folders, admin);
+        if (!errors.IsEmpty)
+        {
+            return AdminRequest.Invalid(errors);
+        }
+        if (entry is null)
+        {
+            return AdminRequest.NotFound("folder");
+        }
+        var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
+        return Results.Json(await FolderJson.WriteAsync(entry, quotas, context.RequestAborted), AdminJson.Options);
+    }
+
+    /// <summary>
+    /// Replaces a folder's definition and writes it to every account mounting it (<c>PUT /folders/{name}</c>, also the
+    /// WebAdmin's form): the updated entry, or validation errors, or neither when there is no such folder.
+    /// </summary>
+    internal static async Task<(FolderEntry? Entry, ValidationErrors Errors)> UpdateFolderAsync(string name, JsonNode? node, HttpContext context,
+        ISftpUserStore users, ISftpFolderStore folders, AdminServices admin)
+    {
         var errors = new ValidationErrors();
         if (node is JsonObject obj && !obj.ContainsKey("name"))
         {
@@ -124,12 +163,12 @@ internal static class FolderEndpoints
         }
         if (folder is null || !errors.IsEmpty)
         {
-            return AdminRequest.Invalid(errors);
+            return (null, errors);
         }
         var catalog = await FolderCatalog.LoadAsync(users, folders, context.RequestAborted);
         if (!catalog.TryGetValue(name, out var entry))
         {
-            return AdminRequest.NotFound("folder");
+            return (null, errors);
         }
         FolderCatalog.RestoreRedacted(folder.FileSystem, entry.Folder.FileSystem);
         if (entry.Stored)
@@ -166,27 +205,37 @@ internal static class FolderEndpoints
         AdminLog.FolderUpdated(admin.Logger, context.User.Identity?.Name, name, entry.Mounts.Count);
         entry.Folder = folder;
         entry.Stored = true;
-        var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
-        return Results.Json(await FolderJson.WriteAsync(entry, quotas, context.RequestAborted), AdminJson.Options);
+        return (entry, errors);
     }
 
     private static async Task<IResult> DeleteAsync(string name, HttpContext context, ISftpUserStore users, ISftpFolderStore folders, AdminServices admin)
     {
+        var (found, conflict) = await DeleteFolderAsync(name, context, users, folders, admin);
+        return conflict is not null ? AdminRequest.Conflict(conflict) : found ? Results.NoContent() : AdminRequest.NotFound("folder");
+    }
+
+    /// <summary>
+    /// Deletes a folder definition (<c>DELETE /folders/{name}</c>, also the WebAdmin's button): false when there is no
+    /// such folder; a conflict text while accounts mount it.
+    /// </summary>
+    internal static async Task<(bool Found, string? Conflict)> DeleteFolderAsync(string name, HttpContext context, ISftpUserStore users, ISftpFolderStore folders,
+        AdminServices admin)
+    {
         var catalog = await FolderCatalog.LoadAsync(users, folders, context.RequestAborted);
         if (!catalog.TryGetValue(name, out var entry))
         {
-            return AdminRequest.NotFound("folder");
+            return (false, null);
         }
         if (entry.Mounts.Count > 0)
         {
             var names = entry.Mounts.Select(m => m.UserName).Distinct(StringComparer.Ordinal).Take(20);
-            return AdminRequest.Conflict($"The folder is mounted by {entry.Mounts.Count} account(s) ({string.Join(", ", names)}); remove it from them first.");
+            return (true, $"The folder is mounted by {entry.Mounts.Count} account(s) ({string.Join(", ", names)}); remove it from them first.");
         }
         if (!await folders.DeleteAsync(name, context.RequestAborted))
         {
-            return AdminRequest.NotFound("folder");
+            return (false, null);
         }
         AdminLog.FolderDeleted(admin.Logger, context.User.Identity?.Name, name);
-        return Results.NoContent();
+        return (true, null);
     }
 }

@@ -66,7 +66,7 @@ internal static class RetentionEndpoints
         checks.Get(userName) is { } status ? Results.Json(status, AdminJson.Options) : AdminRequest.NotFound("retention check");
 
     /// <summary>The body: a JSON array of <c>{"path","retention"}</c> objects, both members required.</summary>
-    private static List<SftpRetentionPolicy>? ReadPolicies(JsonNode? node, ValidationErrors errors)
+    internal static List<SftpRetentionPolicy>? ReadPolicies(JsonNode? node, ValidationErrors errors)
     {
         if (node is not JsonArray array)
         {

@@ -237,7 +237,62 @@ internal static class AccountsPages
             permissions[line[..colon].Trim()] = Array(line[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
         json["permissions"] = permissions;
+        if (form.ContainsKey("virtualFolders"))
+        {
+            json["virtualFolders"] = Mounts(WebForms.Lines(form, "virtualFolders"), json["virtualFolders"] as JsonArray, errors);
+        }
+        if (form.ContainsKey("filePatterns"))
+        {
+            json["filePatterns"] = Filters(WebForms.Lines(form, "filePatterns"), errors);
+        }
         return errors;
+    }
+
+    /// <summary>
+    /// <c>NAME: /virtual/path</c> lines as the API's mounts. A folder the account already mounts keeps its stored
+    /// mount (storage and quota) with the new path; a new one is given by name and takes the folder's definition.
+    /// </summary>
+    private static JsonArray Mounts(List<string> lines, JsonArray? current, ValidationErrors errors)
+    {
+        var mounts = new JsonArray();
+        foreach (string line in lines)
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                errors.Add("virtualFolders", $"Write each line as FOLDER: /virtual/path (got '{line}').");
+                continue;
+            }
+            string name = line[..colon].Trim();
+            string path = line[(colon + 1)..].Trim();
+            var existing = current?.OfType<JsonObject>().FirstOrDefault(m => m["name"] is JsonValue n && n.TryGetValue(out string? s) && s == name);
+            var mount = existing is null ? new JsonObject { ["name"] = name } : (JsonObject)existing.DeepClone();
+            mount["virtualPath"] = path;
+            mounts.Add(mount);
+        }
+        return mounts;
+    }
+
+    /// <summary><c>/path | allowed, patterns | denied, patterns</c> lines as the API's file-name filters.</summary>
+    private static JsonArray Filters(List<string> lines, ValidationErrors errors)
+    {
+        var filters = new JsonArray();
+        foreach (string line in lines)
+        {
+            string[] parts = line.Split('|', StringSplitOptions.TrimEntries);
+            if (parts.Length != 3 || parts[0].Length == 0)
+            {
+                errors.Add("filePatterns", $"Write each line as /PATH | ALLOWED, ... | DENIED, ... (got '{line}').");
+                continue;
+            }
+            filters.Add(new JsonObject
+            {
+                ["path"] = parts[0],
+                ["allowedPatterns"] = Array(parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+                ["deniedPatterns"] = Array(parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+            });
+        }
+        return filters;
     }
 
     private static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());
@@ -261,6 +316,12 @@ internal static class AccountsPages
         string expires = json["expiresAt"] is JsonValue ev && ev.TryGetValue(out DateTimeOffset when) ? when.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
             : json["expiresAt"] is JsonValue es && es.TryGetValue(out string? sv) && DateTimeOffset.TryParse(sv, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
                 ? parsed.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+        static string Str(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s ?? "" : "";
+        static string List(JsonNode? node) => node is JsonArray a ? string.Join(", ", a.Select(Str)) : "";
+        string mounts = json["virtualFolders"] is JsonArray ma
+            ? string.Join("\n", ma.OfType<JsonObject>().Select(m => Str(m["name"]) + ": " + Str(m["virtualPath"]))) : "";
+        string filters = json["filePatterns"] is JsonArray fa
+            ? string.Join("\n", fa.OfType<JsonObject>().Select(f => Str(f["path"]) + " | " + List(f["allowedPatterns"]) + " | " + List(f["deniedPatterns"]))) : "";
         bool enabled = json["enabled"] is JsonValue env && env.TryGetValue(out bool b) ? b : true;
         var usageHtml = usage is null ? Html.Empty : Html.Of($"""
             <section class="card"><h2>Usage</h2>
@@ -309,6 +370,18 @@ internal static class AccountsPages
             <input type="number" min="0" id="downloadBandwidth" name="downloadBandwidth" value="{Number("downloadBandwidth")}">
             <label for="maxSessions">Concurrent sessions (0 = any)</label>
             <input type="number" min="0" id="maxSessions" name="maxSessions" value="{Number("maxSessions")}">
+            </div>
+            </div>
+            <div class="form-grid">
+            <div>
+            <label for="virtualFolders">Virtual folders</label>
+            <textarea id="virtualFolders" name="virtualFolders" placeholder="shared: /shared" spellcheck="false">{mounts}</textarea>
+            <p class="hint">One line per mount: <code>FOLDER: /virtual/path</code>; the folder must exist (Folders page).</p>
+            </div>
+            <div>
+            <label for="filePatterns">File-name filters</label>
+            <textarea id="filePatterns" name="filePatterns" placeholder="/photos | *.jpg, *.png | *.exe" spellcheck="false">{filters}</textarea>
+            <p class="hint">One line per directory: <code>/PATH | ALLOWED, ... | DENIED, ...</code> (globs; an empty allowed list allows any name).</p>
             </div>
             </div>
             <p class="actions"><button type="submit" id="save-account">{(create ? "Create account" : "Save")}</button> <a class="button secondary" href="{context.Request.PathBase + area.Url("accounts")}">Cancel</a></p>

@@ -17,6 +17,9 @@ internal static class WebAdminPages
         (new WebNavLink("Dashboard", ""), SftpAdminPermissions.Any),
         (new WebNavLink("Accounts", "accounts"), SftpAdminPermissions.ManageUsers),
         (new WebNavLink("Shares", "shares"), SftpAdminPermissions.ManageUsers),
+        (new WebNavLink("Folders", "folders"), SftpAdminPermissions.ManageFolders),
+        (new WebNavLink("Retention", "retention"), SftpAdminPermissions.RetentionChecks),
+        (new WebNavLink("Quota scans", "quotascans"), SftpAdminPermissions.QuotaScans),
         (new WebNavLink("Connections", "connections"), SftpAdminPermissions.ViewConnections),
         (new WebNavLink("Defender", "defender"), SftpAdminPermissions.ViewDefender),
         (new WebNavLink("Admins", "admins"), SftpAdminPermissions.ManageAdmins),
@@ -37,6 +40,9 @@ internal static class WebAdminPages
         DashboardPage.Map(group);
         AccountsPages.Map(group);
         Shares.Pages.AdminSharesPage.Map(group);
+        FoldersPages.Map(group);
+        RetentionPage.Map(group);
+        QuotaScansPage.Map(group);
         ConnectionsPage.Map(group);
         DefenderPage.Map(group);
         AdminsPages.Map(group);

@@ -103,6 +103,11 @@ public sealed partial class Browser : IDisposable
             {
                 return true;
             }
+            catch (WebDriverException ex) when (ex.Message.Contains("does not belong to the document", StringComparison.Ordinal))
+            {
+                // Chromium's driver reports a node of the page being replaced this way in a narrow window of the navigation.
+                return true;
+            }
         });
         WaitLoaded();
     }
