@@ -60,7 +60,7 @@ internal static class ShareZip
             string path = location.IsVirtualRoot
                 ? share.Paths.First(p => VirtualPath.GetName(p) == entry.Name)
                 : VirtualPath.Combine(location.OwnerPath!, entry.Name);
-            await AddAsync(archive, fileSystem, entry, path, entry.Name, 1, pending, buffer, ct);
+            await AddAsync(archive, body, fileSystem, entry, path, entry.Name, 1, pending, buffer, ct);
             await body.DrainAsync(ct);
         }
         while (pending.TryPop(out var folder))
@@ -71,19 +71,19 @@ internal static class ShareZip
                 {
                     continue;
                 }
-                await AddAsync(archive, fileSystem, entry, VirtualPath.Combine(folder.Path, entry.Name), folder.Name + "/" + entry.Name, folder.Depth + 1, pending, buffer, ct);
+                await AddAsync(archive, body, fileSystem, entry, VirtualPath.Combine(folder.Path, entry.Name), folder.Name + "/" + entry.Name, folder.Depth + 1, pending, buffer, ct);
                 await body.DrainAsync(ct);
             }
         }
     }
 
-    private static async Task AddAsync(ZipArchive archive, IVirtualFileSystem fileSystem, VfsFileInfo entry, string path, string name, int depth,
+    private static async Task AddAsync(ZipArchive archive, ZipResponseStream body, IVirtualFileSystem fileSystem, VfsFileInfo entry, string path, string name, int depth,
         Stack<(string, string, int)> pending, byte[] buffer, CancellationToken ct)
     {
         if (entry.Type == VfsFileType.Directory)
         {
             var folder = archive.CreateEntry(name + "/");
-            folder.LastWriteTime = ZipTime(entry.LastWriteTime);
+            folder.LastWriteTime = ZipEntryWriter.ZipTime(entry.LastWriteTime);
             if (depth < MaxDepth)
             {
                 pending.Push((path, name, depth));
@@ -94,20 +94,7 @@ internal static class ShareZip
         {
             return;
         }
-        var zipEntry = archive.CreateEntry(name, CompressionLevel.Fastest);
-        zipEntry.LastWriteTime = ZipTime(entry.LastWriteTime);
         await using var reader = await fileSystem.OpenReadAsync(path, ct);
-        await using var output = await zipEntry.OpenAsync(ct);
-        long offset = 0;
-        int read;
-        while ((read = await reader.ReadAsync(offset, buffer.AsMemory(0, BufferSize), ct)) > 0)
-        {
-            await output.WriteAsync(buffer.AsMemory(0, read), ct);
-            offset += read;
-        }
+        await ZipEntryWriter.CopyFileAsync(archive, body, reader, name, entry.LastWriteTime, buffer.AsMemory(0, BufferSize), ct);
     }
-
-    // Zip stores DOS times: 1980 to 2107.
-    private static DateTimeOffset ZipTime(DateTimeOffset time) =>
-        time.Year < 1981 ? new DateTimeOffset(1981, 1, 1, 0, 0, 0, TimeSpan.Zero) : time.Year > 2106 ? new DateTimeOffset(2106, 1, 1, 0, 0, 0, TimeSpan.Zero) : time;
 }

@@ -66,7 +66,7 @@ internal static class WebZip
             await sink.DrainAsync(ct); // what creating the previous entry wrote
             if (entry.IsDirectory)
             {
-                zip.CreateEntry(entry.Name + "/").LastWriteTime = Clamp(entry.Modified);
+                zip.CreateEntry(entry.Name + "/").LastWriteTime = ZipEntryWriter.ZipTime(entry.Modified);
                 continue;
             }
             IVfsReader reader;
@@ -81,27 +81,10 @@ internal static class WebZip
             }
             await using (reader)
             {
-                var item = zip.CreateEntry(entry.Name, CompressionLevel.Fastest);
-                item.LastWriteTime = Clamp(entry.Modified);
-                await using var output = await item.OpenAsync(ct);
-                long offset = 0;
-                int read;
-                while ((read = await reader.ReadAsync(offset, buffer.AsMemory(0, BufferSize), ct)) > 0)
-                {
-                    await output.WriteAsync(buffer.AsMemory(0, read), ct);
-                    offset += read;
-                    if (sink.Pending >= ZipResponseStream.DrainThreshold)
-                    {
-                        await sink.DrainAsync(ct);
-                    }
-                }
+                await ZipEntryWriter.CopyFileAsync(zip, sink, reader, entry.Name, entry.Modified, buffer.AsMemory(0, BufferSize), ct);
             }
         }
     }
-
-    /// <summary>Zip stores local times from 1980 to 2107.</summary>
-    private static DateTimeOffset Clamp(DateTimeOffset time) =>
-        time.Year < 1981 ? new DateTimeOffset(1981, 1, 1, 0, 0, 0, TimeSpan.Zero) : time.Year > 2106 ? new DateTimeOffset(2106, 1, 1, 0, 0, 0, TimeSpan.Zero) : time;
 
     private static async Task AddAsync(IVirtualFileSystem files, string path, VfsFileInfo info, string name, List<Entry> entries,
         SftpWebClientOptions options, int depth, CancellationToken ct)
