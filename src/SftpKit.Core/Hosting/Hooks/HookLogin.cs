@@ -7,6 +7,12 @@ namespace SftpKit.Hosting.Hooks;
 /// <summary>What the hooks share: the request fields the format names, and turning an account into a login result.</summary>
 internal static class HookLogin
 {
+    /// <summary>
+    /// A login within this time of the stored last login does not write it again: the account authenticator's own
+    /// interval (one minute), repeated here so the hooks do not depend on the hosting namespace above them.
+    /// </summary>
+    private static readonly TimeSpan LastLoginWriteInterval = TimeSpan.FromMinutes(1);
+
     /// <summary>The format's protocol name: <c>HTTP</c> for the web client's logins, else <c>SSH</c>.</summary>
     public static string Protocol(SshAuthContext context) =>
         context.ClientVersion == SftpEventProtocol.Http ? "HTTP" : "SSH";
@@ -44,7 +50,7 @@ internal static class HookLogin
         if (store is not null)
         {
             var now = time.GetUtcNow();
-            if (account.LastLogin is not { } last || now - last >= AccountAuthenticator.LastLoginWriteInterval || now < last)
+            if (account.LastLogin is not { } last || now - last >= LastLoginWriteInterval || now < last)
             {
                 await store.RecordLoginAsync(account.UserName, now, cancellationToken).ConfigureAwait(false);
             }
