@@ -123,6 +123,11 @@ internal sealed class LdapDirectory
             }
             else if (_options.Security == LdapTransportSecurity.StartTls)
             {
+                // StartTLS needs an open connection, which the native client opens only with a first operation: an
+                // anonymous bind (no credentials cross the wire), then the upgrade, then the real bind inside TLS.
+                connection.AuthType = AuthType.Anonymous;
+                connection.Bind();
+                connection.AuthType = AuthType.Basic;
                 connection.SessionOptions.StartTransportLayerSecurity(null);
             }
             return connection;

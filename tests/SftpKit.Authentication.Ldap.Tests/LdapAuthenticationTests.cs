@@ -48,8 +48,10 @@ public sealed class LdapAuthenticationTests : IClassFixture<SlapdServer>
         FallBackToLocalAccounts = false,
     };
 
-    private static LdapAuthenticator Authenticator(LdapAuthenticationOptions options, ISshAuthenticator? inner = null) =>
-        new(inner ?? new RefusingAuthenticator(), options, null, NullLogger<LdapAuthenticator>.Instance);
+    private readonly ListLogger<LdapAuthenticator> _log = new();
+
+    private LdapAuthenticator Authenticator(LdapAuthenticationOptions options, ISshAuthenticator? inner = null) =>
+        new(inner ?? new RefusingAuthenticator(), options, null, _log);
 
     private static SshAuthContext Context(string user) =>
         new(user, new IPEndPoint(IPAddress.Loopback, 50000), "SSH-2.0-test", "c1", "password", []);
@@ -147,6 +149,40 @@ public sealed class LdapAuthenticationTests : IClassFixture<SlapdServer>
         Assert.Contains("Permission denied", bob.StandardError, StringComparison.Ordinal);
         var wrong = await host.SftpWithPasswordAsync("alice", "not alice", "pwd");
         Assert.True(wrong.ExitCode != 0);
+    }
+
+    [Fact]
+    public async Task StartTls_and_ldaps_verify_the_directory_certificate()
+    {
+        _slapd.Require();
+        Requires.That(_slapd.TlsPort > 0, "openssl (for the test CA)", "install Debian's openssl package");
+        var startTls = SearchThenBind();
+        startTls.Security = LdapTransportSecurity.StartTls;
+        startTls.TrustedCertificatesDirectory = _slapd.CaDirectory;
+        using (var ldap = Authenticator(startTls))
+        {
+            Assert.True((await ldap.AuthenticatePasswordAsync(Context("alice"), SlapdServer.AlicePassword, CancellationToken.None)).Succeeded, "StartTLS: " + _log);
+        }
+        var ldaps = SearchThenBind();
+        ldaps.Security = LdapTransportSecurity.Ldaps;
+        ldaps.Port = _slapd.TlsPort;
+        ldaps.TrustedCertificatesDirectory = _slapd.CaDirectory;
+        using (var ldap = Authenticator(ldaps))
+        {
+            Assert.True((await ldap.AuthenticatePasswordAsync(Context("alice"), SlapdServer.AlicePassword, CancellationToken.None)).Succeeded, "LDAPS: " + _log);
+        }
+        // A directory whose certificate no trusted CA signed is refused (the generic failure), not used in clear.
+        string untrusted = Directory.CreateDirectory(Path.Combine(_slapd.Directory, "empty-ca")).FullName;
+        ldaps.TrustedCertificatesDirectory = untrusted;
+        using (var ldap = Authenticator(ldaps))
+        {
+            Assert.False((await ldap.AuthenticatePasswordAsync(Context("alice"), SlapdServer.AlicePassword, CancellationToken.None)).Succeeded);
+        }
+        startTls.TrustedCertificatesDirectory = untrusted;
+        using (var ldap = Authenticator(startTls))
+        {
+            Assert.False((await ldap.AuthenticatePasswordAsync(Context("alice"), SlapdServer.AlicePassword, CancellationToken.None)).Succeeded);
+        }
     }
 
     /// <summary>The authenticator LDAP stands in front of in these tests: refuses everything, counting calls.</summary>

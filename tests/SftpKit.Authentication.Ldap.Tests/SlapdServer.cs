@@ -29,6 +29,12 @@ public sealed class SlapdServer : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The LDAPS listener's port (0 without openssl: no TLS).</summary>
+    public int TlsPort { get; private set; }
+
+    /// <summary>A directory holding the test CA under its hashed name, for <c>TrustedCertificatesDirectory</c>.</summary>
+    public string CaDirectory => Path.Combine(Directory, "tls", "cadir");
+
     /// <summary>Alice's home directory, as her entry's homeDirectory names it.</summary>
     public string AliceHome => Path.Combine(Directory, "homes", "alice");
 
@@ -58,7 +64,8 @@ public sealed class SlapdServer : IAsyncLifetime
             objectclass ( 1.3.6.1.4.1.24552.500.1.1.2.0 NAME 'ldapPublicKey' SUP top AUXILIARY
               DESC 'OpenSSH LPK objectclass' MAY ( sshPublicKey $ uid ) )
             """);
-        await File.WriteAllTextAsync(Path.Combine(Directory, "slapd.conf"), $"""
+        string tlsConfig = await MakeCertificatesAsync();
+        await File.WriteAllTextAsync(Path.Combine(Directory, "slapd.conf"), tlsConfig + $"""
             include /etc/ldap/schema/core.schema
             include /etc/ldap/schema/cosine.schema
             include /etc/ldap/schema/inetorgperson.schema
@@ -148,7 +155,13 @@ public sealed class SlapdServer : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { "-f", Path.Combine(Directory, "slapd.conf"), "-h", $"ldap://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/", "-d", "0" })
+        string urls = $"ldap://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/";
+        if (tlsConfig.Length > 0)
+        {
+            TlsPort = FreePort();
+            urls += $" ldaps://127.0.0.1:{TlsPort.ToString(CultureInfo.InvariantCulture)}/";
+        }
+        foreach (string arg in new[] { "-f", Path.Combine(Directory, "slapd.conf"), "-h", urls, "-d", "0" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -156,6 +169,36 @@ public sealed class SlapdServer : IAsyncLifetime
         await WaitForListenerAsync();
         var seed = await ProcessRunner.RunAsync(ldapadd, ["-x", "-H", Url, "-D", $"cn=admin,{BaseDn}", "-w", "admin", "-f", Path.Combine(Directory, "seed.ldif")]);
         Assert.True(seed.ExitCode == 0, seed.StandardError);
+    }
+
+    /// <summary>
+    /// A test CA and a server certificate for 127.0.0.1 made with openssl; the slapd.conf lines that use them, or
+    /// empty when openssl is missing (the TLS test then skips).
+    /// </summary>
+    private async Task<string> MakeCertificatesAsync()
+    {
+        if (Requires.FindOnPath("openssl") is null)
+        {
+            return string.Empty;
+        }
+        string tls = Path.Combine(Directory, "tls");
+        System.IO.Directory.CreateDirectory(CaDirectory);
+        string F(string name) => Path.Combine(tls, name);
+        await File.WriteAllTextAsync(F("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+        await OpenSslAsync("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", F("ca.key"), "-out", F("ca.pem"), "-days", "2", "-subj", "/CN=SftpKit test CA",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        await OpenSslAsync("req", "-newkey", "rsa:2048", "-nodes", "-keyout", F("server.key"), "-out", F("server.csr"), "-subj", "/CN=127.0.0.1");
+        await OpenSslAsync("x509", "-req", "-in", F("server.csr"), "-CA", F("ca.pem"), "-CAkey", F("ca.key"), "-CAcreateserial", "-out", F("server.pem"),
+            "-days", "2", "-extfile", F("ext.cnf"));
+        var hash = await ProcessRunner.RunAsync("openssl", ["x509", "-hash", "-noout", "-in", F("ca.pem")]);
+        File.Copy(F("ca.pem"), Path.Combine(CaDirectory, hash.Text.Trim() + ".0"));
+        return $"TLSCACertificateFile {F("ca.pem")}\nTLSCertificateFile {F("server.pem")}\nTLSCertificateKeyFile {F("server.key")}\n";
+    }
+
+    private static async Task OpenSslAsync(params string[] arguments)
+    {
+        var result = await ProcessRunner.RunAsync("openssl", arguments);
+        Assert.True(result.ExitCode == 0, "openssl " + string.Join(' ', arguments) + ": " + result.StandardError);
     }
 
     public string Url => $"ldap://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
