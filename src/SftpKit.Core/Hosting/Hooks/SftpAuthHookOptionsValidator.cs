@@ -6,7 +6,8 @@ namespace SftpKit.Hosting.Hooks;
 /// <summary>
 /// Checks <see cref="SftpAuthHookOptions"/> at start: each hook a URL (<c>http</c>/<c>https</c>) or an absolute
 /// program path, scopes within the format's bits, positive timeouts and limits, and the hooks still in front of the
-/// registered authenticator (no <c>AddUserStore</c>/<c>AddAuthenticator</c> after <c>AddExternalAuthHooks</c>).
+/// registered authenticator (no <c>AddUserStore</c>/<c>AddAuthenticator</c> after <c>AddExternalAuthHooks</c>), and an
+/// account store registered when the pre-login hook is set.
 /// </summary>
 internal sealed class SftpAuthHookOptionsValidator : IValidateOptions<SftpAuthHookOptions>
 {
@@ -36,6 +37,10 @@ internal sealed class SftpAuthHookOptionsValidator : IValidateOptions<SftpAuthHo
         if (options.MaxConcurrentHooks < 1 || options.MaxCachedLogins < 1 || options.MaxResponseBytes < 1024 || options.ExternalAuthCacheTime < 0)
         {
             errors.Add("MaxConcurrentHooks and MaxCachedLogins must be at least 1, MaxResponseBytes at least 1024, ExternalAuthCacheTime not negative.");
+        }
+        if (!string.IsNullOrEmpty(options.PreLoginHook) && !_services.Any(d => d.ServiceType == typeof(Accounts.ISftpUserStore)))
+        {
+            errors.Add("PreLoginHook needs an account store (AddUserStore, AddJsonFileUserStore, AddSqlUserStore, ...): the hook's users are saved there.");
         }
         var last = _services.LastOrDefault(d => d.ServiceType == typeof(ISshAuthenticator));
         if (last?.ImplementationFactory?.Target?.GetType().Name != "HookDecoration")
