@@ -139,6 +139,35 @@ public sealed class ExternalAuthHookTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_program_hook_past_its_timeout_is_killed_and_the_login_fails()
+    {
+        string pidFile = _host.PathOf("hook.pid");
+        string script = await _host.ScriptAsync("slow-hook.sh", $"""
+            #!/bin/sh
+            echo $$ > {pidFile}
+            exec /bin/sleep 600
+            """);
+        await _host.StartAsync(o =>
+        {
+            o.ExternalAuthHook = script;
+            o.HookTimeout = TimeSpan.FromSeconds(1);
+        });
+
+        var watch = Stopwatch.StartNew();
+        var result = await _host.SftpWithPasswordAsync("sleeper", "pw", "pwd");
+        Assert.True(result.ExitCode != 0);
+        Assert.Contains("Permission denied", result.StandardError, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"the login took {watch.Elapsed}");
+        int pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.False(Directory.Exists($"/proc/{pid}"), "the hook program outlived its timeout");
+    }
+
+    [Fact]
     public async Task Scope_leaves_other_methods_to_the_account_store_and_cache_skips_the_hook()
     {
         string home = _host.PathOf("cached-home");
