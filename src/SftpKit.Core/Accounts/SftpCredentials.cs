@@ -86,26 +86,56 @@ public sealed class SftpCredentials : IDisposable
     public async ValueTask<IReadOnlyList<string>?> EnableTotpAsync(SftpCredentialOwner owner, string secret, string code, IEnumerable<string> protocols,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(protocols);
+        var list = protocols.ToList();
+        if (list.Any(p => !SftpTotpProtocols.All.Contains(p.Trim().ToUpperInvariant())))
+        {
+            throw new ArgumentException("Protocols are SSH and HTTP.", nameof(protocols));
+        }
+        if (!CheckNewSecret(owner, secret, code))
+        {
+            return null;
+        }
+        return await SaveTotpAsync(owner, secret, list, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// True when <paramref name="code"/> is a current code of the new <paramref name="secret"/> (and then spent for
+    /// the owner); for enrolment steps that prove the secret before <see cref="SaveTotpAsync"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The secret is not base32 of at least 16 bytes.</exception>
+    public bool CheckNewSecret(SftpCredentialOwner owner, string secret, string code)
+    {
         ArgumentNullException.ThrowIfNull(secret);
         ArgumentNullException.ThrowIfNull(code);
+        byte[] key = DecodeSecret(secret) ?? throw new ArgumentException("The secret is not base32 of at least 16 bytes.", nameof(secret));
+        return CheckCode(owner, key, code);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="secret"/> as the owner's enabled second factor with new recovery codes (returned, shown
+    /// once), without asking for a code: the caller must have had one proven (<see cref="CheckNewSecret"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The secret is not base32 of at least 16 bytes, or a protocol is unknown.</exception>
+    public async ValueTask<IReadOnlyList<string>> SaveTotpAsync(SftpCredentialOwner owner, string secret, IEnumerable<string> protocols,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
         ArgumentNullException.ThrowIfNull(protocols);
         var list = protocols.Select(p => p.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToList();
         if (list.Any(p => !SftpTotpProtocols.All.Contains(p)))
         {
             throw new ArgumentException("Protocols are SSH and HTTP.", nameof(protocols));
         }
-        byte[] key = DecodeSecret(secret) ?? throw new ArgumentException("The secret is not base32 of at least 16 bytes.", nameof(secret));
-        if (!CheckCode(owner, key, code))
-        {
-            return null;
-        }
+        _ = DecodeSecret(secret) ?? throw new ArgumentException("The secret is not base32 of at least 16 bytes.", nameof(secret));
         var (codes, hashes) = NewRecoveryCodes();
+        string plain = secret.Trim().TrimEnd('=').ToUpperInvariant();
         await Store.SetTotpAsync(new SftpTotpConfig
         {
             OwnerKind = owner.Kind,
             OwnerName = owner.Name,
             Enabled = true,
-            Secret = _protector?.Protect(secret.ToUpperInvariant()) ?? secret.ToUpperInvariant(),
+            Secret = _protector?.Protect(plain) ?? plain,
             Protocols = list,
             RecoveryCodes = hashes,
         }, cancellationToken).ConfigureAwait(false);
