@@ -46,7 +46,19 @@ internal static partial class WebClientEndpoints
         group.MapPost("/profile/password", (HttpContext c) => Signed(c, prefix, "profile", PasswordAsync));
         group.MapPost("/profile/keys", (HttpContext c) => Signed(c, prefix, "profile", AddKeyAsync));
         group.MapPost("/profile/keys/delete", (HttpContext c) => Signed(c, prefix, "profile", RemoveKeyAsync));
+        group.MapGet("/security", (HttpContext c) => Signed(c, prefix, null, async r =>
+            await (await WebCredentialPages.ShowAsync(Security(r), Html.Empty, null, null, StatusCodes.Status200OK)).ExecuteAsync(c)));
+        group.MapPost("/security/{action}", (HttpContext c, string action) => Signed(c, prefix, null, async r =>
+            await (await WebCredentialPages.HandleAsync(Security(r), action)).ExecuteAsync(c)));
         MapShares(group, prefix);
+    }
+
+    /// <summary>The account holder's two-factor and token page: scopes ssh and web, protocols chosen.</summary>
+    private static WebCredentialPage Security(Request request)
+    {
+        var html = new WebClientHtml(request.Context, request.Prefix);
+        return new WebCredentialPage(request.Context, SftpCredentialOwner.User(request.Session.UserName),
+            action => html.Url(action is null ? "security" : "security/" + action), SftpAccessTokenScopes.Ssh | SftpAccessTokenScopes.Web, ChooseProtocols: true);
     }
 
     private sealed record Request(HttpContext Context, string Prefix, WebClientSession Session, SftpWebClientOptions Options)
