@@ -48,8 +48,9 @@ public sealed class SftpAccessToken
     public SftpAccessToken Clone() => (SftpAccessToken)MemberwiseClone();
 }
 
-/// <summary>Where a personal access token is accepted.</summary>
+/// <summary>Where a personal access token is accepted (written by name in JSON, e.g. <c>"Ssh, Web"</c>).</summary>
 [Flags]
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SftpAccessTokenScopes>))]
 public enum SftpAccessTokenScopes
 {
     /// <summary>Nowhere.</summary>

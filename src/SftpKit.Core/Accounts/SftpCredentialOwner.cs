@@ -15,7 +15,8 @@ public readonly record struct SftpCredentialOwner(SftpCredentialOwnerKind Kind, 
     public override string ToString() => $"{Kind}:{Name}";
 }
 
-/// <summary>Kinds of credential owners.</summary>
+/// <summary>Kinds of credential owners (written by name in JSON).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SftpCredentialOwnerKind>))]
 public enum SftpCredentialOwnerKind
 {
     /// <summary>An account (SSH, web client).</summary>

@@ -106,3 +106,33 @@ public sealed class SftpCredentialsTests : IDisposable
         }
     }
 }
+
+/// <summary>The backup document carries second factors (secrets encrypted) and tokens (hashes).</summary>
+public sealed class CredentialBackupTests
+{
+    [Fact]
+    public async Task Dump_and_restore_carry_encrypted_secrets_and_hashed_tokens()
+    {
+        using var protector = new AesGcmSecretProtector(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var source = new InMemoryCredentialStore();
+        using var credentials = new SftpCredentials(source, protector);
+        var owner = SftpCredentialOwner.User("alice");
+        await credentials.SaveTotpAsync(owner, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", [SftpTotpProtocols.Ssh]);
+        var (token, secret) = await credentials.CreateTokenAsync(SftpCredentialOwner.Admin("root"), "ci", null, SftpAccessTokenScopes.Api);
+
+        using var dump = new MemoryStream();
+        await SftpKit.Admin.SftpAccountBackup.DumpAsync(new InMemoryUserStore(), dump, credentials: source);
+        string json = System.Text.Encoding.UTF8.GetString(dump.ToArray());
+        Assert.DoesNotContain("GEZDGNBVGY3TQOJQ", json, StringComparison.Ordinal);
+        Assert.Contains("$aes$", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, json, StringComparison.Ordinal);
+        Assert.Contains(token.Hash, json, StringComparison.Ordinal);
+
+        dump.Position = 0;
+        var target = new InMemoryCredentialStore();
+        await SftpKit.Admin.SftpAccountBackup.RestoreAsync(new InMemoryUserStore(), dump, SftpRestoreMode.AddOnly, credentials: target);
+        using var restored = new SftpCredentials(target, protector);
+        Assert.True(await restored.IsRequiredAsync(owner, SftpTotpProtocols.Ssh));
+        Assert.NotNull(await restored.ValidateTokenAsync(SftpCredentialOwner.Admin("root"), secret, SftpAccessTokenScopes.Api));
+    }
+}
