@@ -390,6 +390,10 @@ internal static class AdminAccountEndpoints
             return false;
         }
         AdminLog.AdminDeleted(services.Logger, context.User.Identity?.Name, userName);
+        if (context.RequestServices.GetService<SftpCredentials>() is { } credentials)
+        {
+            await credentials.RemoveOwnerAsync(SftpCredentialOwner.Admin(userName), context.RequestAborted);
+        }
         return true;
     }
 
