@@ -14,9 +14,9 @@ namespace SftpKit.AspNetCore.Endpoints;
 /// SFTPGo has them: the signed-in admin's own <c>/admin/totp/configs</c>, <c>/admin/totp/generate</c> (secret and
 /// QR code as base64 PNG), <c>/admin/totp/validate</c> (proves a code, which <c>/admin/totp/save</c> then needs),
 /// <c>/admin/totp/save</c> and <c>/admin/2fa/recoverycodes</c> (GET lists only whether each code is used: codes are
-/// kept hashed; POST makes a new set, shown once); <c>PUT /users/{username}/2fa/disable</c> and
-/// <c>PUT /admins/{username}/2fa/disable</c> for operators. Tokens: <c>/admin/tokens</c> (the admin's own) and
-/// <c>/users/{username}/tokens</c> (an account's, permission <c>manage_users</c>): list, create (the token is in the
+/// kept hashed; POST makes a new set, shown once); <c>PUT /users/{userName}/2fa/disable</c> and
+/// <c>PUT /admins/{userName}/2fa/disable</c> for operators. Tokens: <c>/admin/tokens</c> (the admin's own) and
+/// <c>/users/{userName}/tokens</c> (an account's, permission <c>manage_users</c>): list, create (the token is in the
 /// answer once), revoke. The own-account endpoints need a JWT (not an API key).
 /// </summary>
 internal static class TwoFactorEndpoints
@@ -42,26 +42,26 @@ internal static class TwoFactorEndpoints
             .WithSummary("Replaces the recovery codes; the new ones are in the answer only."), "");
         secure(own.MapGet("/tokens", (HttpContext c, SftpCredentials s) => ListTokensAsync(c, s, Own(c))).WithName("ListAdminTokens")
             .WithSummary("The signed-in admin's personal access tokens (never the tokens themselves)."), "");
-        secure(own.MapPost("/tokens", (HttpContext c, SftpCredentials s, AdminServices a) => CreateTokenAsync(c, s, a, Own(c))).WithName("CreateAdminToken")
+        secure(own.MapPost("/tokens", (HttpContext c, SftpCredentials s, AdminServices a) => CreateTokenAsync(c, s, a, Own(c), null)).WithName("CreateAdminToken")
             .WithSummary("Creates a personal access token (name, expires_at, scopes of web and api); 'token' is in the answer only."), "");
         secure(own.MapDelete("/tokens/{id}", (string id, HttpContext c, SftpCredentials s, AdminServices a) => RevokeTokenAsync(c, s, a, Own(c), id))
             .WithName("RevokeAdminToken").WithSummary("Revokes one of the signed-in admin's tokens."), "");
 
-        secure(group.MapPut("/users/{username}/2fa/disable", DisableUserAsync).WithTags("Two-factor authentication").WithName("DisableUser2fa")
+        secure(group.MapPut("/users/{userName}/2fa/disable", DisableUserAsync).WithTags("Two-factor authentication").WithName("DisableUser2fa")
             .WithSummary("Turns an account's two-factor authentication off (e.g. a lost phone)."), SftpAdminPermissions.ManageUsers);
-        secure(group.MapPut("/admins/{username}/2fa/disable", DisableAdminAsync).WithTags("Two-factor authentication").WithName("DisableAdmin2fa")
+        secure(group.MapPut("/admins/{userName}/2fa/disable", DisableAdminAsync).WithTags("Two-factor authentication").WithName("DisableAdmin2fa")
             .WithSummary("Turns an admin's two-factor authentication off."), SftpAdminPermissions.ManageAdmins);
 
-        var tokens = group.MapGroup("/users/{username}/tokens").WithTags("Personal access tokens");
-        secure(tokens.MapGet("/", async (string username, HttpContext c, SftpCredentials s, ISftpUserStore users) =>
-            await users.FindAsync(username, c.RequestAborted) is null ? AdminRequest.NotFound("user") : await ListTokensAsync(c, s, SftpCredentialOwner.User(username)))
+        var tokens = group.MapGroup("/users/{userName}/tokens").WithTags("Personal access tokens");
+        secure(tokens.MapGet("/", async (string userName, HttpContext c, SftpCredentials s, ISftpUserStore users) =>
+            await users.FindAsync(userName, c.RequestAborted) is null ? AdminRequest.NotFound("user") : await ListTokensAsync(c, s, SftpCredentialOwner.User(userName)))
             .WithName("ListUserTokens").WithSummary("An account's personal access tokens (never the tokens themselves)."), SftpAdminPermissions.ManageUsers);
-        secure(tokens.MapPost("/", async (string username, HttpContext c, SftpCredentials s, AdminServices a, ISftpUserStore users) =>
-            await users.FindAsync(username, c.RequestAborted) is null ? AdminRequest.NotFound("user") : await CreateTokenAsync(c, s, a, SftpCredentialOwner.User(username)))
+        secure(tokens.MapPost("/", (string userName, HttpContext c, SftpCredentials s, AdminServices a, ISftpUserStore users) =>
+            CreateTokenAsync(c, s, a, SftpCredentialOwner.User(userName), async () => await users.FindAsync(userName, c.RequestAborted) is not null))
             .WithName("CreateUserToken").WithSummary("Creates a token for an account (scopes of ssh and web); 'token' is in the answer only."),
             SftpAdminPermissions.ManageUsers);
-        secure(tokens.MapDelete("/{id}", (string username, string id, HttpContext c, SftpCredentials s, AdminServices a) =>
-            RevokeTokenAsync(c, s, a, SftpCredentialOwner.User(username), id))
+        secure(tokens.MapDelete("/{id}", (string userName, string id, HttpContext c, SftpCredentials s, AdminServices a) =>
+            RevokeTokenAsync(c, s, a, SftpCredentialOwner.User(userName), id))
             .WithName("RevokeUserToken").WithSummary("Revokes one of an account's tokens."), SftpAdminPermissions.ManageUsers);
     }
 
@@ -109,14 +109,18 @@ internal static class TwoFactorEndpoints
         {
             return problem;
         }
+        if (node is not JsonObject)
+        {
+            return AdminRequest.Invalid("body", "The configuration must be a JSON object.");
+        }
         var owner = Own(context);
-        if (node?["enabled"] is JsonValue enabled && enabled.TryGetValue(out bool on) && !on)
+        if (node["enabled"] is JsonValue enabled && enabled.TryGetValue(out bool on) && !on)
         {
             await credentials.DisableTotpAsync(owner, context.RequestAborted);
             AdminLog.Changed(admin.Logger, owner.Name, "disabled two-factor authentication", owner);
             return Results.Json(new JsonObject { ["message"] = "Two-factor authentication disabled" });
         }
-        string? secret = node?["secret"] is JsonObject s ? Text(s, "payload") : Text(node, "secret");
+        string? secret = node["secret"] is JsonObject s ? Text(s, "payload") : Text(node, "secret");
         if (secret is null)
         {
             return AdminRequest.Invalid("secret", "Give the secret as {\"status\":\"Plain\",\"payload\":\"...\"}.");
@@ -183,26 +187,26 @@ internal static class TwoFactorEndpoints
         return Results.Json(new JsonArray(codes.Select(c => (JsonNode)JsonValue.Create(c)).ToArray()));
     }
 
-    private static async Task<IResult> DisableUserAsync(string username, HttpContext context, SftpCredentials credentials, ISftpUserStore users, AdminServices admin)
+    private static async Task<IResult> DisableUserAsync(string userName, HttpContext context, SftpCredentials credentials, ISftpUserStore users, AdminServices admin)
     {
-        if (await users.FindAsync(username, context.RequestAborted) is null)
+        if (await users.FindAsync(userName, context.RequestAborted) is null)
         {
             return AdminRequest.NotFound("user");
         }
-        var owner = SftpCredentialOwner.User(username);
+        var owner = SftpCredentialOwner.User(userName);
         await credentials.DisableTotpAsync(owner, context.RequestAborted);
         string? actor = AdminRequest.Actor(context);
         AdminLog.Changed(admin.Logger, actor, "disabled two-factor authentication", owner);
         return Results.Json(new JsonObject { ["message"] = "2FA disabled" });
     }
 
-    private static async Task<IResult> DisableAdminAsync(string username, HttpContext context, SftpCredentials credentials, ISftpAdminStore admins, AdminServices admin)
+    private static async Task<IResult> DisableAdminAsync(string userName, HttpContext context, SftpCredentials credentials, ISftpAdminStore admins, AdminServices admin)
     {
-        if (await admins.FindAsync(username, context.RequestAborted) is null)
+        if (await admins.FindAsync(userName, context.RequestAborted) is null)
         {
             return AdminRequest.NotFound("admin");
         }
-        var owner = SftpCredentialOwner.Admin(username);
+        var owner = SftpCredentialOwner.Admin(userName);
         await credentials.DisableTotpAsync(owner, context.RequestAborted);
         string? actor = AdminRequest.Actor(context);
         AdminLog.Changed(admin.Logger, actor, "disabled two-factor authentication", owner);
@@ -219,16 +223,25 @@ internal static class TwoFactorEndpoints
         return Results.Json(list);
     }
 
-    private static async Task<IResult> CreateTokenAsync(HttpContext context, SftpCredentials credentials, AdminServices admin, SftpCredentialOwner owner)
+    private static async Task<IResult> CreateTokenAsync(HttpContext context, SftpCredentials credentials, AdminServices admin, SftpCredentialOwner owner,
+        Func<Task<bool>>? ownerExists)
     {
         var (node, _, problem) = await AdminRequest.ReadJsonAsync(context, admin.Options.MaxRequestBodySize);
         if (problem is not null)
         {
             return problem;
         }
+        if (node is not JsonObject)
+        {
+            return AdminRequest.Invalid("body", "A token request must be a JSON object.");
+        }
+        if (ownerExists is not null && !await ownerExists())
+        {
+            return AdminRequest.NotFound("user");
+        }
         string name = Text(node, "name") ?? "";
         DateTimeOffset? expires = null;
-        if (node?["expires_at"] is JsonValue e)
+        if (node["expires_at"] is JsonValue e)
         {
             if (e.TryGetValue(out long ms))
             {
@@ -244,7 +257,7 @@ internal static class TwoFactorEndpoints
             }
         }
         var scopes = SftpAccessTokenScopes.None;
-        if (node?["scopes"] is JsonArray array)
+        if (node["scopes"] is JsonArray array)
         {
             foreach (var item in array)
             {
