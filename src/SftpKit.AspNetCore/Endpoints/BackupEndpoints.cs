@@ -40,7 +40,8 @@ internal static class BackupEndpoints
         AdminLog.BackupDumped(admin.Logger, context.User.Identity?.Name);
         var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
         var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
-        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, shares, context.RequestAborted);
+        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, shares,
+            services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, context.RequestAborted);
     }
 
     private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode)
@@ -151,7 +152,8 @@ internal static class BackupEndpoints
             using var input = new MemoryStream(normalized, writable: false);
             var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
             var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
-            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, shares, context.RequestAborted);
+            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, shares,
+                services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, context.RequestAborted);
         }
         catch (InvalidDataException ex)
         {
