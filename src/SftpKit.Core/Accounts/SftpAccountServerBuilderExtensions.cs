@@ -39,11 +39,16 @@ public static partial class SftpServerBuilderExtensions
             sp.GetRequiredService<SftpAccountFileSystems>(), sp.GetRequiredService<IOptions<SftpPolicyOptions>>())
         {
             Ledger = sp.GetRequiredService<SftpQuotaLedger>(),
+            Groups = sp.GetRequiredService<SftpAccountGroupResolver>(),
         });
         services.TryAddSingleton<ISftpFolderStore>(_ => new InMemoryFolderStore());
         services.TryAddSingleton<ISftpShareStore>(_ => new InMemoryShareStore());
+        services.TryAddSingleton<ISftpGroupStore>(_ => new InMemoryGroupStore());
         services.TryAddSingleton(sp => new SftpRetentionCheck(sp.GetRequiredService<ISftpUserStore>(), sp.GetRequiredService<SftpAccountFileSystems>(),
-            sp.GetRequiredService<IOptions<SftpPolicyOptions>>(), sp.GetService<ISftpQuotaStore>(), sp.GetService<Events.ISftpEventDispatcher>(), sp.GetService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<SftpPolicyOptions>>(), sp.GetService<ISftpQuotaStore>(), sp.GetService<Events.ISftpEventDispatcher>(), sp.GetService<TimeProvider>())
+        {
+            Groups = sp.GetRequiredService<SftpAccountGroupResolver>(),
+        });
         services.Replace(ServiceDescriptor.Singleton<ISshAuthenticator>(sp => new AccountAuthenticator(
             sp.GetRequiredService<ISftpUserStore>(),
             sp.GetRequiredService<ILogger<AccountAuthenticator>>(),
@@ -62,8 +67,9 @@ public static partial class SftpServerBuilderExtensions
 
     /// <summary>
     /// Keeps accounts in the JSON file at <paramref name="path"/> (see <see cref="JsonFileUserStore"/>) and, unless a
-    /// share store is registered already, shares in a file beside it named after it (<c>users.json</c> →
-    /// <c>users.shares.json</c>, see <see cref="JsonFileShareStore"/>).
+    /// share or group store is registered already, shares and groups in files beside it named after it
+    /// (<c>users.json</c> → <c>users.shares.json</c>, <c>users.groups.json</c>; see <see cref="JsonFileShareStore"/>
+    /// and <see cref="JsonFileGroupStore"/>).
     /// </summary>
     public static ISftpServerBuilder AddJsonFileUserStore(this ISftpServerBuilder builder, string path)
     {
@@ -71,6 +77,8 @@ public static partial class SftpServerBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(path);
         string sharesPath = Path.ChangeExtension(Path.GetFullPath(path), ".shares.json");
         builder.Services.TryAddSingleton<ISftpShareStore>(_ => new JsonFileShareStore(sharesPath));
+        string groupsPath = Path.ChangeExtension(Path.GetFullPath(path), ".groups.json");
+        builder.Services.TryAddSingleton<ISftpGroupStore>(sp => new JsonFileGroupStore(groupsPath, sp.GetService<ISftpSecretProtector>()));
         builder.Services.TryAddSingleton(sp => new JsonFileUserStore(path, sp.GetService<ILogger<JsonFileUserStore>>(), sp.GetService<ISftpSecretProtector>()));
         return builder.AddUserStore(sp => sp.GetRequiredService<JsonFileUserStore>());
     }
