@@ -15,8 +15,8 @@ public static class SqlServerBuilderExtensions
     /// <summary>
     /// Keeps accounts and quota usage in a SQL database (<see cref="SqlUserStore"/>) and, unless turned off in the
     /// options, session counts (<see cref="SqlSessionLimiter"/>) and defender scores and bans (<see cref="SqlDefender"/>)
-    /// too, so several instances on one database share them; virtual folder definitions (<see cref="SqlFolderStore"/>)
-    /// and shares (<see cref="SqlShareStore"/>) live there as well. Options bind from the configuration section
+    /// too, so several instances on one database share them; virtual folder definitions (<see cref="SqlFolderStore"/>),
+    /// shares (<see cref="SqlShareStore"/>) and groups (<see cref="SqlGroupStore"/>) live there as well. Options bind from the configuration section
     /// <c>SftpKit:Sql</c> first, then <paramref name="configure"/> runs; they are validated at start. Pending schema
     /// migrations are applied when the host starts, before the server listens (see <see cref="SqlMigrator"/>).
     /// Call after <c>AddSftpServer</c>.
@@ -47,6 +47,8 @@ public static class SqlServerBuilderExtensions
         ReplaceUnless<Accounts.ISftpFolderStore, SqlFolderStore>(services, o => o.ReadOnlyAccounts is null);
         services.TryAddSingleton(sp => new SqlShareStore(sp.GetRequiredService<SqlDatabase>()));
         ReplaceUnless<Accounts.ISftpShareStore, SqlShareStore>(services, o => o.ReadOnlyAccounts is null);
+        services.TryAddSingleton(sp => new SqlGroupStore(sp.GetRequiredService<SqlDatabase>(), sp.GetService<ISftpSecretProtector>()));
+        ReplaceUnless<Accounts.ISftpGroupStore, SqlGroupStore>(services, o => o.ReadOnlyAccounts is null);
         return builder;
     }
 
