@@ -84,6 +84,27 @@ public static partial class SftpServerBuilderExtensions
     }
 
     /// <summary>
+    /// Uses the group store <paramref name="factory"/> returns (a singleton) for the groups accounts belong to
+    /// (<see cref="SftpAccount.Groups"/>), in place of the default <see cref="InMemoryGroupStore"/>, the JSON-file
+    /// store's <see cref="JsonFileGroupStore"/> or the SQL store's.
+    /// </summary>
+    public static ISftpServerBuilder AddGroupStore(this ISftpServerBuilder builder, Func<IServiceProvider, ISftpGroupStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.Replace(ServiceDescriptor.Singleton(factory));
+        return builder;
+    }
+
+    /// <summary>Keeps groups in memory, seeded with copies of <paramref name="groups"/> (see <see cref="AddGroupStore"/>).</summary>
+    public static ISftpServerBuilder AddInMemoryGroupStore(this ISftpServerBuilder builder, params SftpGroup[] groups)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var store = new InMemoryGroupStore(groups);
+        return builder.AddGroupStore(_ => store);
+    }
+
+    /// <summary>
     /// Protects storage secrets of accounts at rest (see <see cref="SftpAccountSecrets.IsSecret"/>) with
     /// <see cref="AesGcmSecretProtector"/> keyed from <paramref name="keyFile"/> (base64 of 32 bytes; created with a
     /// random key and mode 0600 when missing). The JSON-file and SQL stores pick it up: they write <c>$aes$…</c>
