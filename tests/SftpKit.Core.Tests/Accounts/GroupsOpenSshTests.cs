@@ -100,11 +100,11 @@ public sealed class GroupsOpenSshTests : IAsyncDisposable
         // The group folder is there and readable; "/" is read-only by the primary group's permission.
         var listing = await SftpAsync(port, "dave", "ls /", "get /team/notes.txt " + Local("notes.txt"));
         Assert.True(listing.ExitCode == 0, listing.StandardError);
-        Assert.Contains("team", listing.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("team", listing.Text, StringComparison.Ordinal);
         Assert.Equal("shared", await File.ReadAllTextAsync(Local("notes.txt")));
         var refused = await SftpAsync(port, "dave", $"put {Local("a.txt")} /a.txt");
         Assert.NotEqual(0, refused.ExitCode);
-        Assert.Contains("ermission denied", refused.StandardError + refused.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("ermission denied", refused.StandardError + refused.Text, StringComparison.Ordinal);
 
         // The secondary group allows uploads into its folder, up to the primary group's quota of one file.
         var first = await SftpAsync(port, "dave", $"put {Local("a.txt")} /team/a.txt");
