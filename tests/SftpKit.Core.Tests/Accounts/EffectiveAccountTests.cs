@@ -136,6 +136,46 @@ public sealed class EffectiveAccountTests
         Assert.Same(plain, (await new SftpAccountGroupResolver(null).ResolveAsync(plain, default)).Account);
     }
 
+    private sealed class CountingGroupStore(params SftpGroup[] groups) : ISftpGroupStore
+    {
+        private readonly InMemoryGroupStore _inner = new(groups);
+
+        public int Finds { get; private set; }
+
+        public ValueTask<SftpGroup?> FindAsync(string name, CancellationToken cancellationToken)
+        {
+            Finds++;
+            return _inner.FindAsync(name, cancellationToken);
+        }
+
+        public IAsyncEnumerable<SftpGroup> ListAsync(CancellationToken cancellationToken) => _inner.ListAsync(cancellationToken);
+
+        public ValueTask CreateAsync(SftpGroup group, CancellationToken cancellationToken) => _inner.CreateAsync(group, cancellationToken);
+
+        public ValueTask<bool> UpdateAsync(SftpGroup group, CancellationToken cancellationToken) => _inner.UpdateAsync(group, cancellationToken);
+
+        public ValueTask<bool> DeleteAsync(string name, CancellationToken cancellationToken) => _inner.DeleteAsync(name, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_login_is_resolved_once_and_its_session_limit_comes_from_the_primary_group()
+    {
+        var store = new CountingGroupStore(Primary());
+        var resolver = new SftpKit.Hosting.EffectiveAccountResolver(new SftpAccountGroupResolver(store));
+        var principal = new SshPrincipal("alice").SetFeature(Member(("p", SftpGroupType.Primary)));
+        var (first, _) = await resolver.ResolveAsync(principal, default);
+        var (second, _) = await resolver.ResolveAsync(principal, default);
+        Assert.Same(first, second);
+        Assert.Equal(1, store.Finds);
+        Assert.Equal(2, principal.MaxSessions);
+        Assert.Equal("/srv//alice", first!.HomeDirectory);
+
+        // A principal a host's authenticator made without an account keeps its own values.
+        var bare = new SshPrincipal("bob", "/home/bob") { MaxSessions = 3 };
+        var (own, _) = await resolver.ResolveAsync(bare, default);
+        Assert.Equal(("/home/bob", 3), (own!.HomeDirectory, bare.MaxSessions));
+    }
+
     [Fact]
     public void Placeholders_are_replaced_ordinally()
     {
