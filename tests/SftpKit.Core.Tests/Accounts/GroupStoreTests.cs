@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SftpKit.Accounts;
 
 namespace SftpKit.Tests.Accounts;
@@ -37,6 +38,16 @@ public sealed class JsonFileGroupStoreTests : GroupStoreContractTests, IDisposab
         Assert.Contains("$aes$", text, StringComparison.Ordinal);
         using var again = new JsonFileGroupStore(FilePath, protector);
         Assert.Equal("s3cr3t", (await again.FindAsync("staff", default))!.FileSystem!.Settings["secretAccessKey"]);
+    }
+
+    [Fact]
+    public void The_json_account_store_keeps_groups_in_a_file_named_after_the_users_file()
+    {
+        var services = new ServiceCollection();
+        services.AddSftpServer().AddJsonFileUserStore(Path.Combine(_directory, "users.json"));
+        using var provider = services.BuildServiceProvider();
+        var store = Assert.IsType<JsonFileGroupStore>(provider.GetRequiredService<ISftpGroupStore>());
+        Assert.Equal(FilePath, store.FilePath);
     }
 
     [Fact]
