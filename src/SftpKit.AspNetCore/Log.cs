@@ -100,4 +100,13 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 8060, EventName = "ShareRevoked", Level = LogLevel.Information, Message = "Admin {Admin} revoked share {ShareId}")]
     public static partial void ShareRevoked(ILogger logger, string? admin, string shareId);
+
+    [LoggerMessage(EventId = 8090, EventName = "GroupCreated", Level = LogLevel.Information, Message = "Admin {Admin} created group {Group}")]
+    public static partial void GroupCreated(ILogger logger, string? admin, string group);
+
+    [LoggerMessage(EventId = 8091, EventName = "GroupUpdated", Level = LogLevel.Information, Message = "Admin {Admin} updated group {Group}")]
+    public static partial void GroupUpdated(ILogger logger, string? admin, string group);
+
+    [LoggerMessage(EventId = 8092, EventName = "GroupDeleted", Level = LogLevel.Information, Message = "Admin {Admin} deleted group {Group}")]
+    public static partial void GroupDeleted(ILogger logger, string? admin, string group);
 }

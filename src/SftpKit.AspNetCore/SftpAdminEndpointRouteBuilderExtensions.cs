@@ -76,6 +76,7 @@ public static class SftpAdminEndpointRouteBuilderExtensions
 
         AccountEndpoints.Map(group, Secure);
         FolderEndpoints.Map(group, Secure);
+        GroupEndpoints.Map(group, Secure);
         QuotaEndpoints.Map(group, Secure);
         RetentionEndpoints.Map(group, Secure);
         ConnectionEndpoints.Map(group, Secure);

@@ -20,7 +20,8 @@ public static class SftpAdminServiceCollectionExtensions
     /// Registers what <c>MapSftpAdmin</c> needs: options (<see cref="SftpAdminOptions"/>, section
     /// <c>SftpKit:Admin</c>, checked at start), the background quota scanner and retention checker, and an
     /// <see cref="InMemoryFolderStore"/> unless an <see cref="ISftpFolderStore"/> is registered (the SQL store
-    /// registers its own), and likewise an <see cref="InMemoryShareStore"/> for <c>/shares</c>. Safe to call more than once.
+    /// registers its own), and likewise an <see cref="InMemoryShareStore"/> for <c>/shares</c> and an
+    /// <see cref="InMemoryGroupStore"/> for <c>/groups</c>. Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddSftpAdmin(this IServiceCollection services, Action<SftpAdminOptions>? configure = null)
     {
@@ -36,6 +37,7 @@ public static class SftpAdminServiceCollectionExtensions
         services.TryAddSingleton<QuotaScanQueue>();
         services.TryAddSingleton<RetentionCheckQueue>();
         services.TryAddSingleton<ISftpFolderStore>(_ => new InMemoryFolderStore());
+        services.TryAddSingleton<ISftpGroupStore>(_ => new InMemoryGroupStore());
         services.TryAddSingleton<ISftpShareStore>(_ => new InMemoryShareStore());
         services.AddCredentials();
         services.TryAddSingleton(sp => new TotpEnrollment(sp.GetService<TimeProvider>()));

@@ -7,7 +7,7 @@ namespace SftpKit.Providers.Sql;
 
 /// <summary>
 /// How an <see cref="SftpAccount"/> maps to the <c>accounts</c> table: scalar fields in their own columns, lists and
-/// maps (keys, virtual folders, permissions, filters, networks, metadata) as camelCase JSON text.
+/// maps (keys, virtual folders, permissions, filters, networks, metadata, group memberships) as camelCase JSON text.
 /// </summary>
 internal static class SqlAccountColumns
 {
@@ -19,7 +19,7 @@ internal static class SqlAccountColumns
         "user_name, enabled, expires_at, password_hash, public_keys, home_directory, file_system, virtual_folders, " +
         "permissions, file_patterns, max_sessions, quota_size, quota_files, upload_bandwidth, download_bandwidth, " +
         "max_upload_file_size, allowed_ips, denied_ips, denied_login_methods, required_login_steps, uid, gid, " +
-        "description, metadata, last_login";
+        "description, metadata, last_login, group_memberships";
 
     /// <summary>Every column <see cref="Bind"/> sets, except the key, as <c>column = @column</c>.</summary>
     public const string UpdateSet =
@@ -30,14 +30,14 @@ internal static class SqlAccountColumns
         "download_bandwidth = @download_bandwidth, max_upload_file_size = @max_upload_file_size, " +
         "allowed_ips = @allowed_ips, denied_ips = @denied_ips, denied_login_methods = @denied_login_methods, " +
         "required_login_steps = @required_login_steps, uid = @uid, gid = @gid, description = @description, " +
-        "metadata = @metadata, updated_at = @now";
+        "metadata = @metadata, group_memberships = @group_memberships, updated_at = @now";
 
     public const string Insert =
         "INSERT INTO accounts (" + Select + ", created_at, updated_at) VALUES (@user_name, @enabled, @expires_at, " +
         "@password_hash, @public_keys, @home_directory, @file_system, @virtual_folders, @permissions, @file_patterns, " +
         "@max_sessions, @quota_size, @quota_files, @upload_bandwidth, @download_bandwidth, @max_upload_file_size, " +
         "@allowed_ips, @denied_ips, @denied_login_methods, @required_login_steps, @uid, @gid, @description, @metadata, " +
-        "@last_login, @now, @now)";
+        "@last_login, @group_memberships, @now, @now)";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -83,6 +83,7 @@ internal static class SqlAccountColumns
         SqlDatabase.AddParameter(command, "description", account.Description);
         SqlDatabase.AddParameter(command, "metadata", ToJson(account.Metadata));
         SqlDatabase.AddParameter(command, "last_login", account.LastLogin?.ToUnixTimeMilliseconds());
+        SqlDatabase.AddParameter(command, "group_memberships", account.Groups.Count == 0 ? null : ToJson(account.Groups));
         SqlDatabase.AddParameter(command, "now", now);
     }
 
@@ -113,6 +114,7 @@ internal static class SqlAccountColumns
         Description = String(reader, 22),
         Metadata = FromJson<Dictionary<string, string>>(reader, 23) ?? new Dictionary<string, string>(StringComparer.Ordinal),
         LastLogin = Time(reader, 24),
+        Groups = FromJson<List<SftpGroupMembership>>(reader, 25) ?? [],
     };
 
     internal static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Json);

@@ -15,8 +15,9 @@ public static class SqlServerBuilderExtensions
     /// <summary>
     /// Keeps accounts and quota usage in a SQL database (<see cref="SqlUserStore"/>) and, unless turned off in the
     /// options, session counts (<see cref="SqlSessionLimiter"/>) and defender scores and bans (<see cref="SqlDefender"/>)
-    /// too, so several instances on one database share them; virtual folder definitions (<see cref="SqlFolderStore"/>)
-    /// shares (<see cref="SqlShareStore"/>), second factors and access tokens (<see cref="SqlCredentialStore"/>) live there as well. Options bind from the configuration section
+    /// too, so several instances on one database share them; virtual folder definitions (<see cref="SqlFolderStore"/>),
+    /// shares (<see cref="SqlShareStore"/>), groups (<see cref="SqlGroupStore"/>), second factors and access tokens
+    /// (<see cref="SqlCredentialStore"/>) live there as well. Options bind from the configuration section
     /// <c>SftpKit:Sql</c> first, then <paramref name="configure"/> runs; they are validated at start. Pending schema
     /// migrations are applied when the host starts, before the server listens (see <see cref="SqlMigrator"/>).
     /// Call after <c>AddSftpServer</c>.
@@ -49,6 +50,8 @@ public static class SqlServerBuilderExtensions
         ReplaceUnless<Accounts.ISftpShareStore, SqlShareStore>(services, o => o.ReadOnlyAccounts is null);
         services.TryAddSingleton(sp => new SqlCredentialStore(sp.GetRequiredService<SqlDatabase>()));
         ReplaceUnless<Accounts.ISftpCredentialStore, SqlCredentialStore>(services, o => o.ReadOnlyAccounts is null);
+        services.TryAddSingleton(sp => new SqlGroupStore(sp.GetRequiredService<SqlDatabase>(), sp.GetService<ISftpSecretProtector>()));
+        ReplaceUnless<Accounts.ISftpGroupStore, SqlGroupStore>(services, o => o.ReadOnlyAccounts is null);
         return builder;
     }
 

@@ -68,7 +68,7 @@ public sealed class AdminSqlStoreTests : IDisposable
     private static HttpClient Client(WebApplication app) => new() { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
 
     [Fact]
-    public async Task Admins_keys_and_folders_live_in_the_database_and_survive_a_restart()
+    public async Task Admins_keys_folders_and_groups_live_in_the_database_and_survive_a_restart()
     {
         string key;
         await using (var first = await StartAsync(sqlAdminStoreFirst: false))
@@ -76,6 +76,7 @@ public sealed class AdminSqlStoreTests : IDisposable
             var admins = first.Services.GetRequiredService<ISftpAdminStore>();
             Assert.IsType<SqlAdminStore>(admins);
             Assert.IsType<SqlFolderStore>(first.Services.GetRequiredService<ISftpFolderStore>());
+            Assert.IsType<SqlGroupStore>(first.Services.GetRequiredService<ISftpGroupStore>());
             await admins.CreateAsync(new SftpAdmin { UserName = "root", PasswordHash = SftpPasswordHasher.Hash("pw-root"), Permissions = ["*"], AllowApiKeyAuth = true }, CancellationToken.None);
 
             using var anonymous = Client(first);
@@ -96,6 +97,10 @@ public sealed class AdminSqlStoreTests : IDisposable
             {
                 Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             }
+            using (var created = await api.PostJsonAsync("/api/v2/groups", new JsonObject { ["name"] = "staff", ["quotaFiles"] = 3 }))
+            {
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            }
             await first.StopAsync();
         }
         Assert.False(File.Exists(Path.Combine(_directory, "admins.json"))); // the JSON store was never used
@@ -107,6 +112,8 @@ public sealed class AdminSqlStoreTests : IDisposable
         using var folders = await withKey.GetAsync("/api/v2/folders");
         Assert.Equal(HttpStatusCode.OK, folders.StatusCode);
         Assert.Equal(["archive"], (await folders.BodyAsync())!.AsArray().Select(f => f!["name"]!.GetValue<string>()));
+        using var groups = await withKey.GetAsync("/api/v2/groups/staff");
+        Assert.Equal(3, (await groups.BodyAsync())!["quotaFiles"]!.GetValue<long>());
         using var wrongKey = Client(second);
         wrongKey.DefaultRequestHeaders.Add("X-SFTPKIT-API-KEY", key[..^2] + "xx");
         using var refused = await wrongKey.GetAsync("/api/v2/folders");

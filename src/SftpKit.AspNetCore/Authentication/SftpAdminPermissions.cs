@@ -39,6 +39,9 @@ public static class SftpAdminPermissions
     /// <summary>Virtual folders: list, create, read, update (applied to every account mounting the folder), delete.</summary>
     public const string ManageFolders = "manage_folders";
 
+    /// <summary>Groups: list, create, read, update (applied to the members at their next login), delete.</summary>
+    public const string ManageGroups = "manage_groups";
+
     /// <summary>Start data retention checks (they delete files) and read their results.</summary>
     public const string RetentionChecks = "retention_checks";
 
@@ -56,7 +59,7 @@ public static class SftpAdminPermissions
 
     /// <summary>Every permission name.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [All, ManageUsers, ViewConnections, CloseConnections, QuotaScans, ManageAdmins, ViewDefender, ManageDefender, ManageSystem, ManageFolders, RetentionChecks];
+        [All, ManageUsers, ViewConnections, CloseConnections, QuotaScans, ManageAdmins, ViewDefender, ManageDefender, ManageSystem, ManageFolders, RetentionChecks, ManageGroups];
 
     /// <summary>The authorization policy that requires <paramref name="permission"/>: <c>SftpKit.Admin:manage_users</c>, ….</summary>
     public static string PolicyName(string permission) =>

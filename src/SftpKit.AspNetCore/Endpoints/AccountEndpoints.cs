@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
 using SftpKit.AspNetCore.Folders;
+using SftpKit.AspNetCore.Groups;
 using SftpKit.AspNetCore.Validation;
 
 namespace SftpKit.AspNetCore.Endpoints;
@@ -98,6 +99,7 @@ internal static class AccountEndpoints
                 return new(null, errors, conflict);
             }
             admin.Validator.Validate(account, password, "", errors);
+            await GroupMembers.CheckExistAsync(account, "", context, errors);
         }
         if (account is null || !errors.IsEmpty)
         {
@@ -149,6 +151,7 @@ internal static class AccountEndpoints
                 return new(null, errors, conflict);
             }
             admin.Validator.Validate(account, password, "", errors);
+            await GroupMembers.CheckExistAsync(account, "", context, errors);
         }
         if (account is null || !errors.IsEmpty)
         {

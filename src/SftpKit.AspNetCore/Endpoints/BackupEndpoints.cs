@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
 using SftpKit.Admin;
 using SftpKit.AspNetCore.Folders;
+using SftpKit.AspNetCore.Groups;
 using SftpKit.AspNetCore.Validation;
 
 namespace SftpKit.AspNetCore.Endpoints;
@@ -40,7 +41,8 @@ internal static class BackupEndpoints
         AdminLog.BackupDumped(admin.Logger, context.User.Identity?.Name);
         var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
         var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
-        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, shares,
+        var groups = services.GetService(typeof(ISftpGroupStore)) as ISftpGroupStore;
+        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, shares, groups,
             services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, context.RequestAborted);
     }
 
@@ -137,12 +139,15 @@ internal static class BackupEndpoints
         {
             errors.Add("folders", "Must be an array of folders.");
         }
+        var groupStore = services.GetService(typeof(ISftpGroupStore)) as ISftpGroupStore;
+        var groupNodes = await RestoreGroups.ValidateAsync(document, users, groupStore, admin, errors, context.RequestAborted);
         if (!errors.IsEmpty)
         {
             return (null, errors);
         }
         document["users"] = users;
         document["folders"] = definitions;
+        document["groups"] = groupNodes;
         byte[] normalized = JsonSerializer.SerializeToUtf8Bytes(document, AdminJson.Options);
         var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
         var folders = services.GetService(typeof(ISftpFolderStore)) as ISftpFolderStore;
@@ -152,7 +157,7 @@ internal static class BackupEndpoints
             using var input = new MemoryStream(normalized, writable: false);
             var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
             var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
-            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, shares,
+            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, shares, groupStore,
                 services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, context.RequestAborted);
         }
         catch (InvalidDataException ex)

@@ -9,7 +9,7 @@ namespace SftpKit.AspNetCore.Validation;
 /// Checks an account before any store sees it and normalises its virtual paths and networks in place. Every problem
 /// is reported with the JSON path of the field at fault (prefixed by <c>prefix</c>, e.g. <c>users[3]</c> in a restore).
 /// </summary>
-internal sealed class AccountValidator
+internal sealed partial class AccountValidator
 {
     public const int MaxPublicKeys = 1000;
     public const int MaxPublicKeyLength = 16 * 1024;
@@ -57,6 +57,7 @@ internal sealed class AccountValidator
         }
 
         CheckStorage(account, F, errors);
+        CheckGroups(account, F, errors);
         CheckVirtualFolders(account, F, errors);
         CheckPermissions(account, F, errors);
         CheckFilePatterns(account, F, errors);
@@ -150,7 +151,7 @@ internal sealed class AccountValidator
                 errors.Add(f("homeDirectory"), "The home directory " + error);
             }
         }
-        else if (local && fs?.Root is null)
+        else if (local && fs?.Root is null && !account.Groups.Any(g => g?.Type == SftpGroupType.Primary))
         {
             errors.Add(f("homeDirectory"), "The home directory is required for local storage (or set fileSystem.root).");
         }

@@ -27,7 +27,7 @@ internal static class AccountsPages
     {
         var accounts = group.MapGroup("/accounts").RequireAdmin(SftpAdminPermissions.ManageUsers);
         accounts.MapGet("/", ListAsync);
-        accounts.MapGet("/new", (HttpContext context) => Form(context, null, new JsonObject { ["enabled"] = true }, null, null));
+        accounts.MapGet("/new", (Func<HttpContext, Task<IResult>>)(context => Form(context, null, new JsonObject { ["enabled"] = true }, null, null)));
         accounts.MapPost("/new", CreateAsync);
         accounts.MapGet("/{userName}", EditAsync);
         accounts.MapPost("/{userName}", UpdateAsync);
@@ -142,7 +142,7 @@ internal static class AccountsPages
             "scan-busy" => "Too many quota scans are running; try again later.",
             _ => null,
         };
-        return Form(context, userName, AccountJson.Write(account), null, usage, done);
+        return await Form(context, userName, AccountJson.Write(account), null, usage, done);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
@@ -152,10 +152,10 @@ internal static class AccountsPages
         var errors = Apply(form, json);
         if (!errors.IsEmpty)
         {
-            return Form(context, null, json, errors, null);
+            return await Form(context, null, json, errors, null);
         }
         var result = await AccountEndpoints.CreateAccountAsync(json.DeepClone(), context, store, folders, admin);
-        return result.Account is null ? Form(context, null, json, result.Errors, null) : WebResults.SeeOther(context, "accounts?done=created");
+        return result.Account is null ? await Form(context, null, json, result.Errors, null) : WebResults.SeeOther(context, "accounts?done=created");
     }
 
     private static async Task<IResult> UpdateAsync(string userName, HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
@@ -172,12 +172,12 @@ internal static class AccountsPages
         var errors = Apply(form, json);
         if (!errors.IsEmpty)
         {
-            return Form(context, userName, json, errors, null);
+            return await Form(context, userName, json, errors, null);
         }
         var result = await AccountEndpoints.UpdateAccountAsync(userName, json.DeepClone(), context, store, folders, admin);
         if (result.Account is null)
         {
-            return result.Errors.IsEmpty ? WebResults.Error(context, StatusCodes.Status404NotFound) : Form(context, userName, json, result.Errors, null);
+            return result.Errors.IsEmpty ? WebResults.Error(context, StatusCodes.Status404NotFound) : await Form(context, userName, json, result.Errors, null);
         }
         return WebResults.SeeOther(context, "accounts?done=saved");
     }
@@ -245,6 +245,7 @@ internal static class AccountsPages
         {
             json["filePatterns"] = Filters(WebForms.Lines(form, "filePatterns"), errors);
         }
+        AccountGroupFields.Apply(form, json);
         return errors;
     }
 
@@ -252,7 +253,7 @@ internal static class AccountsPages
     /// <c>NAME: /virtual/path</c> lines as the API's mounts. A folder the account already mounts keeps its stored
     /// mount (storage and quota) with the new path; a new one is given by name and takes the folder's definition.
     /// </summary>
-    private static JsonArray Mounts(List<string> lines, JsonArray? current, ValidationErrors errors)
+    internal static JsonArray Mounts(List<string> lines, JsonArray? current, ValidationErrors errors)
     {
         var mounts = new JsonArray();
         foreach (string line in lines)
@@ -274,7 +275,7 @@ internal static class AccountsPages
     }
 
     /// <summary><c>/path | allowed, patterns | denied, patterns</c> lines as the API's file-name filters.</summary>
-    private static JsonArray Filters(List<string> lines, ValidationErrors errors)
+    internal static JsonArray Filters(List<string> lines, ValidationErrors errors)
     {
         var filters = new JsonArray();
         foreach (string line in lines)
@@ -295,10 +296,11 @@ internal static class AccountsPages
         return filters;
     }
 
-    private static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());
+    internal static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());
 
-    private static IResult Form(HttpContext context, string? userName, JsonObject json, ValidationErrors? errors, QuotaUsageResponse? usage, string? notice = null)
+    private static async Task<IResult> Form(HttpContext context, string? userName, JsonObject json, ValidationErrors? errors, QuotaUsageResponse? usage, string? notice = null)
     {
+        var groupFields = await AccountGroupFields.RenderAsync(context, json);
         bool create = userName is null;
         var area = WebArea.Of(context);
         string action = context.Request.PathBase + area.Url(create ? "accounts/new" : "accounts/" + Uri.EscapeDataString(userName!));
@@ -377,6 +379,9 @@ internal static class AccountsPages
             <label for="virtualFolders">Virtual folders</label>
             <textarea id="virtualFolders" name="virtualFolders" placeholder="shared: /shared" spellcheck="false">{mounts}</textarea>
             <p class="hint">One line per mount: <code>FOLDER: /virtual/path</code>; the folder must exist (Folders page).</p>
+            </div>
+            <div>
+            {groupFields}
             </div>
             <div>
             <label for="filePatterns">File-name filters</label>

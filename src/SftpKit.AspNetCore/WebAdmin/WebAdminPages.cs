@@ -19,6 +19,7 @@ internal static class WebAdminPages
         (new WebNavLink("Accounts", "accounts"), SftpAdminPermissions.ManageUsers),
         (new WebNavLink("Shares", "shares"), SftpAdminPermissions.ManageUsers),
         (new WebNavLink("Folders", "folders"), SftpAdminPermissions.ManageFolders),
+        (new WebNavLink("Groups", "groups"), SftpAdminPermissions.ManageGroups),
         (new WebNavLink("Retention", "retention"), SftpAdminPermissions.RetentionChecks),
         (new WebNavLink("Quota scans", "quotascans"), SftpAdminPermissions.QuotaScans),
         (new WebNavLink("Connections", "connections"), SftpAdminPermissions.ViewConnections),
@@ -42,6 +43,7 @@ internal static class WebAdminPages
         AccountsPages.Map(group);
         Shares.Pages.AdminSharesPage.Map(group);
         FoldersPages.Map(group);
+        GroupsPages.Map(group);
         RetentionPage.Map(group);
         QuotaScansPage.Map(group);
         ConnectionsPage.Map(group);

@@ -90,6 +90,13 @@ public sealed class SftpAccount
     /// <summary>Free text for operators.</summary>
     public string? Description { get; set; }
 
+    /// <summary>
+    /// The groups the account belongs to: at most one <see cref="SftpGroupType.Primary"/>, any number of
+    /// <see cref="SftpGroupType.Secondary"/> and <see cref="SftpGroupType.Membership"/>. Their settings are merged into
+    /// the account at every login (<see cref="SftpEffectiveAccount"/>); a login naming a group that does not exist is refused.
+    /// </summary>
+    public IList<SftpGroupMembership> Groups { get; set; } = new List<SftpGroupMembership>();
+
     /// <summary>Free-form values for host applications; never interpreted by SftpKit.</summary>
     public IDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -125,6 +132,7 @@ public sealed class SftpAccount
         Uid = Uid,
         Gid = Gid,
         Description = Description,
+        Groups = Groups.Select(g => g.Clone()).ToList(),
         Metadata = new Dictionary<string, string>(Metadata, StringComparer.Ordinal),
         LastLogin = LastLogin,
     };

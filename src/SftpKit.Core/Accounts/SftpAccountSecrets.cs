@@ -37,6 +37,30 @@ public static class SftpAccountSecrets
         Apply(account, protector.Unprotect);
     }
 
+    /// <summary>Protects every secret setting of <paramref name="group"/> (its storage and folders) in place (call it on a copy).</summary>
+    public static void Protect(SftpGroup group, ISftpSecretProtector protector)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(protector);
+        Apply(group.FileSystem, protector.Protect);
+        foreach (var folder in group.VirtualFolders)
+        {
+            Apply(folder.FileSystem, protector.Protect);
+        }
+    }
+
+    /// <summary>Replaces every protected secret setting of <paramref name="group"/> with its plain value, in place.</summary>
+    public static void Unprotect(SftpGroup group, ISftpSecretProtector protector)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(protector);
+        Apply(group.FileSystem, protector.Unprotect);
+        foreach (var folder in group.VirtualFolders)
+        {
+            Apply(folder.FileSystem, protector.Unprotect);
+        }
+    }
+
     private static void Apply(SftpAccount account, Func<string, string> transform)
     {
         Apply(account.FileSystem, transform);

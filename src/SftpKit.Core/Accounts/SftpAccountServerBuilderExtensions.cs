@@ -39,12 +39,17 @@ public static partial class SftpServerBuilderExtensions
             sp.GetRequiredService<SftpAccountFileSystems>(), sp.GetRequiredService<IOptions<SftpPolicyOptions>>())
         {
             Ledger = sp.GetRequiredService<SftpQuotaLedger>(),
+            Groups = sp.GetRequiredService<SftpAccountGroupResolver>(),
         });
         services.TryAddSingleton<ISftpFolderStore>(_ => new InMemoryFolderStore());
         services.TryAddSingleton<ISftpShareStore>(_ => new InMemoryShareStore());
         services.AddCredentials();
+        services.TryAddSingleton<ISftpGroupStore>(_ => new InMemoryGroupStore());
         services.TryAddSingleton(sp => new SftpRetentionCheck(sp.GetRequiredService<ISftpUserStore>(), sp.GetRequiredService<SftpAccountFileSystems>(),
-            sp.GetRequiredService<IOptions<SftpPolicyOptions>>(), sp.GetService<ISftpQuotaStore>(), sp.GetService<Events.ISftpEventDispatcher>(), sp.GetService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<SftpPolicyOptions>>(), sp.GetService<ISftpQuotaStore>(), sp.GetService<Events.ISftpEventDispatcher>(), sp.GetService<TimeProvider>())
+        {
+            Groups = sp.GetRequiredService<SftpAccountGroupResolver>(),
+        });
         services.Replace(ServiceDescriptor.Singleton<ISshAuthenticator>(sp => new AccountAuthenticator(
             sp.GetRequiredService<ISftpUserStore>(),
             sp.GetRequiredService<ILogger<AccountAuthenticator>>(),
@@ -78,9 +83,10 @@ public static partial class SftpServerBuilderExtensions
 
     /// <summary>
     /// Keeps accounts in the JSON file at <paramref name="path"/> (see <see cref="JsonFileUserStore"/>) and, unless a
-    /// share store is registered already, shares in a file beside it named after it (<c>users.json</c> →
-    /// <c>users.shares.json</c>, see <see cref="JsonFileShareStore"/>), and second factors and access tokens in
-    /// <c>users.credentials.json</c> (see <see cref="JsonFileCredentialStore"/>) unless a credential store is registered.
+    /// share, group or credential store is registered already, shares, groups, second factors and access tokens in files
+    /// beside it named after it (<c>users.json</c> → <c>users.shares.json</c>, <c>users.groups.json</c>,
+    /// <c>users.credentials.json</c>; see <see cref="JsonFileShareStore"/>, <see cref="JsonFileGroupStore"/> and
+    /// <see cref="JsonFileCredentialStore"/>).
     /// </summary>
     public static ISftpServerBuilder AddJsonFileUserStore(this ISftpServerBuilder builder, string path)
     {
@@ -90,8 +96,31 @@ public static partial class SftpServerBuilderExtensions
         builder.Services.TryAddSingleton<ISftpShareStore>(_ => new JsonFileShareStore(sharesPath));
         string credentialsPath = Path.ChangeExtension(Path.GetFullPath(path), ".credentials.json");
         builder.Services.TryAddSingleton<ISftpCredentialStore>(_ => new JsonFileCredentialStore(credentialsPath));
+        string groupsPath = Path.ChangeExtension(Path.GetFullPath(path), ".groups.json");
+        builder.Services.TryAddSingleton<ISftpGroupStore>(sp => new JsonFileGroupStore(groupsPath, sp.GetService<ISftpSecretProtector>()));
         builder.Services.TryAddSingleton(sp => new JsonFileUserStore(path, sp.GetService<ILogger<JsonFileUserStore>>(), sp.GetService<ISftpSecretProtector>()));
         return builder.AddUserStore(sp => sp.GetRequiredService<JsonFileUserStore>());
+    }
+
+    /// <summary>
+    /// Uses the group store <paramref name="factory"/> returns (a singleton) for the groups accounts belong to
+    /// (<see cref="SftpAccount.Groups"/>), in place of the default <see cref="InMemoryGroupStore"/>, the JSON-file
+    /// store's <see cref="JsonFileGroupStore"/> or the SQL store's.
+    /// </summary>
+    public static ISftpServerBuilder AddGroupStore(this ISftpServerBuilder builder, Func<IServiceProvider, ISftpGroupStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.Replace(ServiceDescriptor.Singleton(factory));
+        return builder;
+    }
+
+    /// <summary>Keeps groups in memory, seeded with copies of <paramref name="groups"/> (see <see cref="AddGroupStore"/>).</summary>
+    public static ISftpServerBuilder AddInMemoryGroupStore(this ISftpServerBuilder builder, params SftpGroup[] groups)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var store = new InMemoryGroupStore(groups);
+        return builder.AddGroupStore(_ => store);
     }
 
     /// <summary>

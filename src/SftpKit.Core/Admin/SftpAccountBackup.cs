@@ -8,8 +8,9 @@ namespace SftpKit.Admin;
 /// Dumps every account of an <see cref="ISftpUserStore"/> (with its virtual folders, permissions, filters, keys and
 /// hashes) and the stored quota usage to one JSON document, and loads such a document into any store — for backups
 /// and for moving between engines (e.g. SQLite to PostgreSQL). The document holds password hashes: protect it like
-/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"folders":[...],"shares":[...],"quotaUsage":[...]}</c>;
-/// <c>folders</c> holds the definitions of an <see cref="ISftpFolderStore"/> (also folders no account mounts) and
+/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"folders":[...],"groups":[...],"shares":[...],"quotaUsage":[...]}</c>;
+/// <c>folders</c> holds the definitions of an <see cref="ISftpFolderStore"/> (also folders no account mounts),
+/// <c>groups</c> the groups of an <see cref="ISftpGroupStore"/> (accounts carry their memberships in <c>users[].groups</c>) and
 /// <c>shares</c> the links of an <see cref="ISftpShareStore"/> (with password hashes and use counters) when one is given;
 /// <c>totp</c> and <c>accessTokens</c> hold the second factors (secrets as stored: encrypted when a secret protector is
 /// registered, so restore with the same key file) and the personal access tokens (hashes only) of an
@@ -30,11 +31,12 @@ public static class SftpAccountBackup
     /// <summary>
     /// Writes every account (and, when <paramref name="quotas"/> is given, its quota usage and that of folders with
     /// their own quota) to <paramref name="output"/>, plus every folder of <paramref name="folders"/> and every admin
-    /// and API key of <paramref name="admins"/> and every share of <paramref name="shares"/> when given (password and
-    /// key hashes only; secrets are never stored).
+    /// and API key of <paramref name="admins"/> and every share of <paramref name="shares"/> and every group of
+    /// <paramref name="groups"/> when given (password and key hashes only; secrets are never stored).
     /// </summary>
     public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null,
-        ISftpAdminStore? admins = null, ISftpShareStore? shares = null, ISftpCredentialStore? credentials = null, CancellationToken cancellationToken = default)
+        ISftpAdminStore? admins = null, ISftpShareStore? shares = null, ISftpGroupStore? groups = null,
+        ISftpCredentialStore? credentials = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -112,8 +114,18 @@ public static class SftpAccountBackup
                 tokenList.Add(token);
             }
         }
+        List<SftpGroup>? groupList = null;
+        if (groups is not null)
+        {
+            groupList = [];
+            await foreach (var group in groups.ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                groupList.Add(group);
+            }
+        }
         var document = new BackupDocument
         {
+            Groups = groupList,
             Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, Folders = definitions, QuotaUsage = usage,
             Admins = adminList, ApiKeys = keyList, Shares = shareList, Totp = totpList, AccessTokens = tokenList,
         };
@@ -123,15 +135,16 @@ public static class SftpAccountBackup
     /// <summary>
     /// Loads a dump into <paramref name="store"/>; quota usage is restored for accounts (and folders) it adds or
     /// replaces. Folder definitions go to <paramref name="folders"/>, and admins and API keys to
-    /// <paramref name="admins"/>, and shares to <paramref name="shares"/>, when given, with the same
-    /// <paramref name="mode"/> (API keys are only ever added: an existing key id is kept; a replaced share keeps its
-    /// use counters); second factors and access tokens go to <paramref name="credentials"/> when given (a second factor
-    /// replaces the owner's only in <see cref="SftpRestoreMode.Replace"/>; tokens are only ever added).
+    /// <paramref name="admins"/>, and shares to <paramref name="shares"/>, and groups to <paramref name="groups"/> (before
+    /// the accounts that belong to them), when given, with the same <paramref name="mode"/> (API keys are only ever
+    /// added: an existing key id is kept; a replaced share keeps its use counters); second factors and access tokens go
+    /// to <paramref name="credentials"/> when given (a second factor replaces the owner's only in
+    /// <see cref="SftpRestoreMode.Replace"/>; tokens are only ever added).
     /// </summary>
-    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account, folder, admin, key or share twice.</exception>
+    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account, folder, group, admin, key or share twice.</exception>
     public static async Task<SftpRestoreResult> RestoreAsync(ISftpUserStore store, Stream input, SftpRestoreMode mode,
         ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, ISftpAdminStore? admins = null, ISftpShareStore? shares = null,
-        ISftpCredentialStore? credentials = null, CancellationToken cancellationToken = default)
+        ISftpGroupStore? groups = null, ISftpCredentialStore? credentials = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);
@@ -183,6 +196,15 @@ public static class SftpAccountBackup
         {
             throw new InvalidDataException("Every second factor in the backup needs an owner and a secret, and every access token a unique id, an owner and a hash.");
         }
+        var groupList = document.Groups ?? [];
+        if (groupList.Any(g => g is null || string.IsNullOrEmpty(g.Name)) || groupList.GroupBy(g => g.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            throw new InvalidDataException("Every group in the backup needs a unique, non-empty name.");
+        }
+        foreach (var account in users)
+        {
+            account.Groups ??= [];
+        }
         int added = 0, replaced = 0, skipped = 0;
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var touchedFolders = new HashSet<string>(StringComparer.Ordinal);
@@ -201,6 +223,21 @@ public static class SftpAccountBackup
                 {
                     await folders.UpdateAsync(folder, cancellationToken).ConfigureAwait(false);
                     touchedFolders.Add(folder.Name);
+                }
+            }
+        }
+        if (groups is not null)
+        {
+            foreach (var group in groupList)
+            {
+                RestoreDefaults(group);
+                if (await groups.FindAsync(group.Name, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    await groups.CreateAsync(group, cancellationToken).ConfigureAwait(false);
+                }
+                else if (mode == SftpRestoreMode.Replace)
+                {
+                    await groups.UpdateAsync(group, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -297,8 +334,22 @@ public static class SftpAccountBackup
         return new SftpRestoreResult(added, replaced, skipped);
     }
 
+    /// <summary>JSON null for a group's collection means "empty".</summary>
+    private static void RestoreDefaults(SftpGroup group)
+    {
+        group.VirtualFolders ??= [];
+        group.Permissions ??= new Dictionary<string, IList<string>>(StringComparer.Ordinal);
+        group.FilePatterns ??= [];
+        group.AllowedIPs ??= [];
+        group.DeniedIPs ??= [];
+        group.DeniedLoginMethods ??= [];
+        group.FileSystem?.Settings ??= new Dictionary<string, string>(StringComparer.Ordinal);
+    }
+
     private sealed class BackupDocument
     {
+        public List<SftpGroup>? Groups { get; set; }
+
         public int Version { get; set; }
 
         public DateTimeOffset CreatedAt { get; set; }

@@ -15,7 +15,8 @@ namespace SftpKit.Hosting;
 /// runs under an account made from it — its user name, home directory and session limit, no permission or quota of
 /// its own — so the server-wide policies (<see cref="SftpPolicyOptions"/>) and the event handlers still apply. Its
 /// storage is the principal's <see cref="IVirtualFileSystem"/> feature when set, else local disk at its home
-/// directory. Storage and policies are built once per connection and shared by its SFTP, SCP and command channels.
+/// directory. Either is first merged with its groups (<see cref="EffectiveAccountResolver"/>, once per login).
+/// Storage and policies are built once per connection and shared by its SFTP, SCP and command channels.
 /// </summary>
 internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
 {
@@ -24,15 +25,17 @@ internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
     private readonly SftpBandwidthLimiter _bandwidth;
     private readonly SftpQuotaLedger _ledger;
     private readonly ISftpEventDispatcher? _events;
+    private readonly EffectiveAccountResolver _accounts;
 
     public AccountFileSystemProvider(SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options, SftpBandwidthLimiter bandwidth,
-        SftpQuotaLedger ledger, ISftpEventDispatcher? events = null)
+        SftpQuotaLedger ledger, ISftpEventDispatcher? events = null, EffectiveAccountResolver? accounts = null)
     {
         _storage = storage;
         _options = options.Value;
         _bandwidth = bandwidth;
         _ledger = ledger;
         _events = events;
+        _accounts = accounts ?? new EffectiveAccountResolver();
     }
 
     public ValueTask<IVirtualFileSystem> GetFileSystemAsync(SshPrincipal principal, CancellationToken ct) =>
@@ -64,7 +67,12 @@ internal sealed class AccountFileSystemProvider : ISftpFileSystemProvider
         var session = principal.GetFeature<SessionStorage>();
         if (session is null)
         {
-            var account = AccountOf(principal);
+            // Computed at login by the authorizer; here only for sessions opened without it (the web client's requests).
+            var (account, refusal) = await _accounts.ResolveAsync(principal, ct).ConfigureAwait(false);
+            if (account is null)
+            {
+                throw new UnauthorizedAccessException("The account's settings could not be resolved: " + refusal + ".");
+            }
             var storage = await CreateStorageAsync(principal, account, ct).ConfigureAwait(false);
             var created = new SessionStorage(storage, new SftpAccountPolicy(account, _options, _bandwidth));
             session = principal.GetOrAddFeature(() => created);

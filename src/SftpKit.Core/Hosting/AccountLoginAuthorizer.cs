@@ -9,7 +9,8 @@ namespace SftpKit.Hosting;
 /// <summary>
 /// The account rules a login must pass after its credentials were accepted, for every login whatever authenticated it
 /// (the account store, in-memory users, a host's own authenticator): the account — the principal's
-/// <see cref="SftpAccount"/> feature, else one made from the principal — must be enabled and not expired, every method
+/// <see cref="SftpAccount"/> feature, else one made from the principal, merged with its groups
+/// (<see cref="EffectiveAccountResolver"/>; a missing group refuses the login) — must be enabled and not expired, every method
 /// of the login must be allowed (<see cref="SftpAccount.DeniedLoginMethods"/>), the client's address must pass
 /// <see cref="SftpAccount.DeniedIPs"/> and <see cref="SftpAccount.AllowedIPs"/>, and no event handler may veto the
 /// pre-login event. Refusals are logged with the reason (event 5010) and answered as access denied.
@@ -19,20 +20,25 @@ internal sealed partial class AccountLoginAuthorizer : ISshLoginAuthorizer
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ISftpEventDispatcher? _events;
+    private readonly EffectiveAccountResolver _accounts;
 
-    public AccountLoginAuthorizer(ILogger<AccountLoginAuthorizer> logger, TimeProvider? time = null, ISftpEventDispatcher? events = null)
+    public AccountLoginAuthorizer(ILogger<AccountLoginAuthorizer> logger, TimeProvider? time = null, ISftpEventDispatcher? events = null,
+        EffectiveAccountResolver? accounts = null)
     {
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _events = events;
+        _accounts = accounts ?? new EffectiveAccountResolver();
     }
 
     public async ValueTask<SshAuthFailureReason> AuthorizeAsync(SshAuthContext context, SshPrincipal principal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(principal);
-        var account = AccountFileSystemProvider.AccountOf(principal);
-        string? why = Refusal(account, context);
+        // The effective account (the account merged with its groups) is computed here, once per login.
+        var (effective, why) = await _accounts.ResolveAsync(principal, cancellationToken).ConfigureAwait(false);
+        var account = effective ?? AccountFileSystemProvider.AccountOf(principal);
+        why ??= Refusal(account, context);
         if (why is null && _events is not null)
         {
             var decision = await _events.RaisePreAsync(new SftpEvent

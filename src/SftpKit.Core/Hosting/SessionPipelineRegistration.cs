@@ -27,6 +27,8 @@ internal static class SessionPipelineRegistration
             new LocalStorageProvider(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value.CreateHomeDirectories)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, MemoryStorageProvider>());
         services.TryAddSingleton<SftpAccountFileSystems>();
+        services.TryAddSingleton(sp => new SftpAccountGroupResolver(sp.GetService<ISftpGroupStore>()));
+        services.TryAddSingleton(sp => new EffectiveAccountResolver(sp.GetRequiredService<SftpAccountGroupResolver>()));
         services.TryAddSingleton<ISftpFileSystemProvider, AccountFileSystemProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshLoginAuthorizer, AccountLoginAuthorizer>());
     }

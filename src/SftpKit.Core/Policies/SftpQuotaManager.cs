@@ -19,6 +19,9 @@ public sealed class SftpQuotaManager
     /// <summary>This instance's live ledger: a scan replaces the changes it still holds for retry.</summary>
     internal SftpQuotaLedger? Ledger { get; init; }
 
+    /// <summary>Merges the account's groups in before a scan (home directory, storage and folders may come from them).</summary>
+    internal SftpAccountGroupResolver? Groups { get; init; }
+
     /// <summary>Creates the manager.</summary>
     internal SftpQuotaManager(ISftpUserStore users, ISftpQuotaStore quotas, SftpAccountFileSystems storage, IOptions<SftpPolicyOptions> options)
     {
@@ -40,6 +43,11 @@ public sealed class SftpQuotaManager
         if (account is null)
         {
             return null;
+        }
+        if (Groups is not null)
+        {
+            account = (await Groups.ResolveAsync(account, cancellationToken).ConfigureAwait(false)).Account
+                ?? throw new InvalidOperationException("The account's groups could not be resolved.");
         }
         var fs = await _storage.CreateAsync(account, cancellationToken).ConfigureAwait(false);
         var total = await SftpQuotaScanner.MeasureAsync(fs, VirtualPath.Root, _options.MaxScanEntries, cancellationToken).ConfigureAwait(false);

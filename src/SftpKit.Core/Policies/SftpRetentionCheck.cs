@@ -31,6 +31,9 @@ public sealed class SftpRetentionCheck
 
     private readonly ISftpUserStore _users;
     private readonly SftpAccountFileSystems _storage;
+
+    /// <summary>Merges the account's groups in before a check by name (home directory, storage and folders may come from them).</summary>
+    internal SftpAccountGroupResolver? Groups { get; init; }
     private readonly SftpPolicyOptions _options;
     private readonly ISftpQuotaStore? _quotas;
     private readonly ISftpEventDispatcher? _events;
@@ -97,6 +100,11 @@ public sealed class SftpRetentionCheck
     {
         ArgumentNullException.ThrowIfNull(userName);
         var account = await _users.FindAsync(userName, cancellationToken).ConfigureAwait(false);
+        if (account is not null && Groups is not null)
+        {
+            account = (await Groups.ResolveAsync(account, cancellationToken).ConfigureAwait(false)).Account
+                ?? throw new InvalidOperationException("The account's groups could not be resolved.");
+        }
         return account is null ? null : await RunAsync(account, policies, cancellationToken).ConfigureAwait(false);
     }
 

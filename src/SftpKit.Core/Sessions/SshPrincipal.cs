@@ -21,7 +21,12 @@ public sealed class SshPrincipal
     /// Sessions (authenticated connections) the account may hold at once, enforced by <see cref="ISftpSessionLimiter"/>
     /// before the login completes; 0 means unlimited. Defaults to 0.
     /// </summary>
-    public int MaxSessions { get; init; }
+    public int MaxSessions { get => _maxSessions; init => _maxSessions = value; }
+
+    private int _maxSessions;
+
+    /// <summary>Sets <see cref="MaxSessions"/> from the login's effective account (its groups may give the limit).</summary>
+    internal void LimitSessions(int maxSessions) => _maxSessions = maxSessions;
 
     /// <summary>Free-form values the authenticator attaches for its own handlers. SftpKit itself reads typed features
     /// (<see cref="GetFeature{T}"/>), never this dictionary.</summary>

@@ -154,6 +154,20 @@ internal static class SqlSchema
                 """),
             new CreateIndex("ix_shares_user", "shares", "user_name"),
         ]),
+        // "groups" is a reserved word in MySQL 8, hence user_groups and group_memberships.
+        new(5, "groups (settings shared by accounts) and account group memberships",
+        [
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS user_groups (
+                  name {key} NOT NULL PRIMARY KEY,
+                  description {text} NULL,
+                  settings {text} NOT NULL,
+                  created_at {long} NOT NULL,
+                  updated_at {long} NOT NULL
+                ){table}
+                """),
+            new AddColumn("accounts", "group_memberships", "{text} NULL"),
+        ]),
         new(7, "second factors (TOTP) and personal access tokens of accounts and admins",
         [
             new CreateTable("""

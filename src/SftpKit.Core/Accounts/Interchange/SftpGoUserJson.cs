@@ -28,6 +28,8 @@ namespace SftpKit.Accounts.Interchange;
 /// <item><c>virtual_folders</c>: <c>name</c>, <c>virtual_path</c>, <c>mapped_path</c> (or a local/S3
 /// <c>filesystem</c>), <c>quota_size</c>/<c>quota_files</c> (-1 and 0 = counted in the account's quota; above 0 = the
 /// folder's own quota).</item>
+/// <item><c>groups</c>: <c>name</c> and <c>type</c> (1 primary, 2 secondary, 3 membership) map to
+/// <see cref="SftpAccount.Groups"/>; entries without a name or with another type are skipped.</item>
 /// <item><c>description</c> maps to the description; <c>email</c> and <c>additional_info</c> are kept in the metadata
 /// under those names. Other fields are ignored.</item>
 /// </list>
@@ -131,6 +133,7 @@ public static class SftpGoUserJson
                 ["quota_files"] = f.QuotaFiles > 0 ? f.QuotaFiles : -1,
                 ["filesystem"] = FileSystemNode(f.FileSystem),
             }).ToArray()),
+            ["groups"] = new JsonArray(account.Groups.Select(g => (JsonNode)new JsonObject { ["name"] = g.Name, ["type"] = (int)g.Type }).ToArray()),
         };
         if (includePasswordHash && account.PasswordHash is { Length: > 0 } hash)
         {
@@ -209,6 +212,16 @@ public static class SftpGoUserJson
             foreach (var folder in folders.EnumerateArray())
             {
                 account.VirtualFolders.Add(ReadFolder(folder));
+            }
+        }
+        if (user.TryGetProperty("groups", out var groups) && groups.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var mapping in groups.EnumerateArray())
+            {
+                if (mapping.ValueKind == JsonValueKind.Object && String(mapping, "name") is { Length: > 0 } name && Long(mapping, "type") is long type and >= 1 and <= 3)
+                {
+                    account.Groups.Add(new SftpGroupMembership { Name = name, Type = (SftpGroupType)type });
+                }
             }
         }
         if (String(user, "email") is { Length: > 0 } email)

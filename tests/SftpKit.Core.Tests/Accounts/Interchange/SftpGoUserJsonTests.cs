@@ -94,4 +94,16 @@ public sealed class SftpGoUserJsonTests
         Assert.Throws<FormatException>(() => SftpGoUserJson.ToAccount("""{"username":5}"""));
         Assert.Throws<FormatException>(() => SftpGoUserJson.ToAccount("not json"));
     }
+
+    [Fact]
+    public void Group_mappings_are_read_and_written_with_the_formats_type_numbers()
+    {
+        var account = SftpGoUserJson.ToAccount("""
+            {"username":"g","status":1,"groups":[{"name":"staff","type":1},{"name":"team","type":2},{"name":"tag","type":3},{"name":"odd","type":9},{"type":2}]}
+            """);
+        Assert.Equal([("staff", SftpGroupType.Primary), ("team", SftpGroupType.Secondary), ("tag", SftpGroupType.Membership)],
+            account.Groups.Select(g => (g.Name, g.Type)));
+        var written = SftpGoUserJson.FromAccount(account, includePasswordHash: false)["groups"]!.AsArray();
+        Assert.Equal(["staff:1", "team:2", "tag:3"], written.Select(g => $"{g!["name"]}:{g["type"]}"));
+    }
 }
