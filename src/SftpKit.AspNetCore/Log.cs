@@ -100,4 +100,13 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 8060, EventName = "ShareRevoked", Level = LogLevel.Information, Message = "Admin {Admin} revoked share {ShareId}")]
     public static partial void ShareRevoked(ILogger logger, string? admin, string shareId);
+
+    [LoggerMessage(EventId = 8075, EventName = "RoleCreated", Level = LogLevel.Information, Message = "Admin {Admin} created role {Role}")]
+    public static partial void RoleCreated(ILogger logger, string? admin, string role);
+
+    [LoggerMessage(EventId = 8076, EventName = "RoleUpdated", Level = LogLevel.Information, Message = "Admin {Admin} updated role {Role}")]
+    public static partial void RoleUpdated(ILogger logger, string? admin, string role);
+
+    [LoggerMessage(EventId = 8077, EventName = "RoleDeleted", Level = LogLevel.Information, Message = "Admin {Admin} deleted role {Role}")]
+    public static partial void RoleDeleted(ILogger logger, string? admin, string role);
 }

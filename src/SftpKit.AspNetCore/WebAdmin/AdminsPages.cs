@@ -25,7 +25,7 @@ internal static class AdminsPages
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var json = FromForm(form, new JsonObject { ["userName"] = WebForms.Value(form, "userName") ?? "" });
-            var (admin, errors, _) = await AdminAccountEndpoints.CreateAdminFromJsonAsync(json.DeepClone(), context, store, services);
+            var (admin, errors, _, _) = await AdminAccountEndpoints.CreateAdminFromJsonAsync(json.DeepClone(), context, store, services);
             return admin is null ? Form(context, null, json, errors) : WebResults.SeeOther(context, "admins?done=created");
         });
         admins.MapGet("/{userName}", async (string userName, HttpContext context, ISftpAdminStore store) =>
@@ -36,7 +36,7 @@ internal static class AdminsPages
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var json = FromForm(form, new JsonObject { ["userName"] = userName });
-            var (admin, errors, notFound) = await AdminAccountEndpoints.UpdateAdminFromJsonAsync(userName, json.DeepClone(), context, store, services);
+            var (admin, errors, notFound, _) = await AdminAccountEndpoints.UpdateAdminFromJsonAsync(userName, json.DeepClone(), context, store, services);
             if (notFound)
             {
                 return WebResults.Error(context, StatusCodes.Status404NotFound);
