@@ -1,4 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using SftpKit.Accounts;
 using SftpKit.Admin;
 
@@ -19,7 +22,7 @@ internal static class AdminRoleScope
     public static bool IsBound(ClaimsPrincipal user) => RoleOf(user) is not null;
 
     /// <summary>True when the acting admin may see and manage <paramref name="account"/>.</summary>
-    public static bool Sees(ClaimsPrincipal user, SftpAccount? account) =>
+    public static bool Sees(ClaimsPrincipal user, [NotNullWhen(true)] SftpAccount? account) =>
         account is not null && Sees(user, account.Role);
 
     /// <summary>True when the acting admin may see and manage what belongs to <paramref name="role"/> (null = no role).</summary>
@@ -27,7 +30,24 @@ internal static class AdminRoleScope
         RoleOf(user) is not { } mine || string.Equals(mine, role, StringComparison.Ordinal);
 
     /// <summary>True when the acting admin may see and manage <paramref name="admin"/>.</summary>
-    public static bool Sees(ClaimsPrincipal user, SftpAdmin? admin) => admin is not null && Sees(user, admin.Role);
+    public static bool Sees(ClaimsPrincipal user, [NotNullWhen(true)] SftpAdmin? admin) => admin is not null && Sees(user, admin.Role);
+
+    /// <summary>
+    /// True when the acting admin may see what belongs to the account named <paramref name="userName"/> (its shares,
+    /// connections, scans): always when unbound; when bound, only if the account exists and has the admin's role.
+    /// </summary>
+    public static async ValueTask<bool> SeesAccountAsync(HttpContext context, string? userName)
+    {
+        if (!IsBound(context.User))
+        {
+            return true;
+        }
+        if (userName is null || context.RequestServices.GetService<ISftpUserStore>() is not { } users)
+        {
+            return false;
+        }
+        return Sees(context.User, await users.FindAsync(userName, context.RequestAborted));
+    }
 
     /// <summary>True when the acting admin holds <paramref name="permission"/> (or <c>*</c>).</summary>
     public static bool Holds(ClaimsPrincipal user, string permission) =>

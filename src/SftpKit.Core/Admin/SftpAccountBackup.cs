@@ -8,9 +8,10 @@ namespace SftpKit.Admin;
 /// Dumps every account of an <see cref="ISftpUserStore"/> (with its virtual folders, permissions, filters, keys and
 /// hashes) and the stored quota usage to one JSON document, and loads such a document into any store — for backups
 /// and for moving between engines (e.g. SQLite to PostgreSQL). The document holds password hashes: protect it like
-/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"folders":[...],"shares":[...],"quotaUsage":[...]}</c>;
+/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"folders":[...],"shares":[...],"roles":[...],"quotaUsage":[...]}</c>;
 /// <c>folders</c> holds the definitions of an <see cref="ISftpFolderStore"/> (also folders no account mounts) and
-/// <c>shares</c> the links of an <see cref="ISftpShareStore"/> (with password hashes and use counters) when one is given.
+/// <c>shares</c> the links of an <see cref="ISftpShareStore"/> (with password hashes and use counters) when one is given;
+/// <c>roles</c> the roles of an <see cref="ISftpRoleStore"/> (accounts and admins carry their <c>role</c> themselves).
 /// </summary>
 public static class SftpAccountBackup
 {
@@ -31,7 +32,7 @@ public static class SftpAccountBackup
     /// key hashes only; secrets are never stored).
     /// </summary>
     public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null,
-        ISftpAdminStore? admins = null, ISftpShareStore? shares = null, CancellationToken cancellationToken = default)
+        ISftpAdminStore? admins = null, ISftpShareStore? shares = null, ISftpRoleStore? roles = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -94,8 +95,18 @@ public static class SftpAccountBackup
                 shareList.Add(share);
             }
         }
+        List<SftpRole>? roleList = null;
+        if (roles is not null)
+        {
+            roleList = [];
+            await foreach (var role in roles.ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                roleList.Add(role);
+            }
+        }
         var document = new BackupDocument
         {
+            Roles = roleList,
             Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, Folders = definitions, QuotaUsage = usage,
             Admins = adminList, ApiKeys = keyList, Shares = shareList,
         };
@@ -112,7 +123,7 @@ public static class SftpAccountBackup
     /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account, folder, admin, key or share twice.</exception>
     public static async Task<SftpRestoreResult> RestoreAsync(ISftpUserStore store, Stream input, SftpRestoreMode mode,
         ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, ISftpAdminStore? admins = null, ISftpShareStore? shares = null,
-        CancellationToken cancellationToken = default)
+        ISftpRoleStore? roles = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);
@@ -156,7 +167,27 @@ public static class SftpAccountBackup
         {
             throw new InvalidDataException("Every share in the backup needs a unique, valid id and an owner.");
         }
+        var roleList = document.Roles ?? [];
+        if (roleList.Any(r => r is null || !RoleRecords.IsValidName(r.Name)) || roleList.GroupBy(r => r.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            throw new InvalidDataException("Every role in the backup needs a unique, valid name.");
+        }
         int added = 0, replaced = 0, skipped = 0;
+        if (roles is not null)
+        {
+            // Roles first: accounts and admins name them.
+            foreach (var role in roleList)
+            {
+                if (await roles.FindAsync(role.Name, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    await roles.CreateAsync(role, cancellationToken).ConfigureAwait(false);
+                }
+                else if (mode == SftpRestoreMode.Replace)
+                {
+                    await roles.UpdateAsync(role, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var touchedFolders = new HashSet<string>(StringComparer.Ordinal);
         if (folders is not null)
@@ -179,6 +210,8 @@ public static class SftpAccountBackup
         }
         foreach (var account in users)
         {
+            account.AccessTime ??= [];
+            account.DeniedProtocols ??= [];
             if (await store.FindAsync(account.UserName, cancellationToken).ConfigureAwait(false) is null)
             {
                 await store.CreateAsync(account, cancellationToken).ConfigureAwait(false);
@@ -267,6 +300,8 @@ public static class SftpAccountBackup
         public List<SftpApiKey>? ApiKeys { get; set; }
 
         public List<SftpShare>? Shares { get; set; }
+
+        public List<SftpRole>? Roles { get; set; }
     }
 
     private sealed class QuotaEntry

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SftpKit.Accounts;
 using SftpKit.FileSystem;
 
@@ -8,7 +7,7 @@ namespace SftpKit.Policies;
 /// An account's data-transfer caps (<see cref="SftpAccount.UploadDataTransfer"/>, <see cref="SftpAccount.DownloadDataTransfer"/>,
 /// <see cref="SftpAccount.TotalDataTransfer"/>, in MiB) and where their usage is kept: in the quota store, as owners of kind
 /// <see cref="SftpQuotaOwnerKind.UploadTransfer"/> and <see cref="SftpQuotaOwnerKind.DownloadTransfer"/> named after the
-/// account and the period (<see cref="OwnerName"/>), with the bytes in <see cref="SftpQuotaUsage.Size"/>.
+/// account and the period (<see cref="SftpDataTransferUsage.OwnerName"/>), with the bytes in <see cref="SftpQuotaUsage.Size"/>.
 /// </summary>
 internal sealed class SftpDataTransferCaps
 {
@@ -38,28 +37,10 @@ internal sealed class SftpDataTransferCaps
     public static SftpDataTransferCaps? For(SftpAccount account) =>
         account.TotalDataTransfer > 0 || account.UploadDataTransfer > 0 || account.DownloadDataTransfer > 0 ? new SftpDataTransferCaps(account) : null;
 
-    /// <summary>
-    /// The quota-store name of <paramref name="userName"/>'s counters for the period holding <paramref name="now"/>:
-    /// the user name alone for <see cref="SftpDataTransferPeriod.None"/>, else <c>user/2026-12-07</c> (day),
-    /// <c>user/2026-W49</c> (ISO week) or <c>user/2026-12</c> (month), all in UTC. User names hold no <c>/</c>.
-    /// </summary>
-    public static string OwnerName(string userName, SftpDataTransferPeriod period, DateTimeOffset now)
-    {
-        var utc = now.UtcDateTime;
-        return period switch
-        {
-            SftpDataTransferPeriod.Day => userName + "/" + utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            SftpDataTransferPeriod.Week => string.Create(CultureInfo.InvariantCulture, $"{userName}/{ISOWeek.GetYear(utc)}-W{ISOWeek.GetWeekOfYear(utc):00}"),
-            SftpDataTransferPeriod.Month => userName + "/" + utc.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-            _ => userName,
-        };
-    }
-
     /// <summary>The upload and download counters for the period holding <paramref name="now"/>.</summary>
     public (SftpQuotaOwner Upload, SftpQuotaOwner Download) OwnersAt(DateTimeOffset now)
     {
-        string name = OwnerName(UserName, Period, now);
-        return (new SftpQuotaOwner(SftpQuotaOwnerKind.UploadTransfer, name), new SftpQuotaOwner(SftpQuotaOwnerKind.DownloadTransfer, name));
+        return SftpDataTransferUsage.Owners(UserName, Period, now);
     }
 
     /// <summary>The error every protocol shows when a cap is reached.</summary>
