@@ -391,7 +391,7 @@ internal static class AdminAccountEndpoints
             }
         }
         var existing = await store.FindAsync(userName, context.RequestAborted);
-        if (existing is null || !AdminRoleScope.Sees(context.User, existing))
+        if (existing is not null && !AdminRoleScope.Sees(context.User, existing))
         {
             // Admins of another role (and unbound ones) do not exist for a role-bound admin.
             return (null, errors, true, null);
@@ -403,6 +403,10 @@ internal static class AdminAccountEndpoints
         if (admin is null || !errors.IsEmpty)
         {
             return (null, errors, false, null);
+        }
+        if (existing is null)
+        {
+            return (null, errors, true, null);
         }
         if (password is not null)
         {
