@@ -67,3 +67,54 @@ public sealed class AccountLimitsTests
     public void Transfer_usage_is_kept_per_period(SftpDataTransferPeriod period, string expected) =>
         Assert.Equal(expected, SftpDataTransferUsage.OwnerName("erin", period, new DateTimeOffset(2026, 12, 7, 23, 0, 0, TimeSpan.FromHours(-5))));
 }
+
+/// <summary>The account store variants keep the role and every limit (the SQL one is checked in SftpKit.Providers.Sql.Tests).</summary>
+public sealed class AccountLimitsStoreTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sftpkit-limits-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private static SftpAccount Limited() => new()
+    {
+        UserName = "limited",
+        Role = "finance",
+        AccessTime = [new SftpAccessTimeWindow { DayOfWeek = 5, From = "09:00", To = "17:00" }],
+        AccessTimeZone = "Europe/Rome",
+        UploadDataTransfer = 1,
+        DownloadDataTransfer = 2,
+        TotalDataTransfer = 3,
+        DataTransferPeriod = SftpDataTransferPeriod.Week,
+        PasswordExpirationDays = 30,
+        PasswordChangedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        PasswordStrength = 55,
+        DeniedProtocols = ["HTTP"],
+    };
+
+    private static string Json(SftpAccount? account) => System.Text.Json.JsonSerializer.Serialize(account);
+
+    [Fact]
+    public async Task The_in_memory_and_json_file_stores_keep_the_role_and_limits()
+    {
+        var memory = new InMemoryUserStore();
+        await memory.CreateAsync(Limited(), default);
+        Assert.Equal(Json(Limited()), Json(await memory.FindAsync("limited", default)));
+        Assert.Equal(Json(Limited()), Json(Limited().Clone()));
+
+        Directory.CreateDirectory(_directory);
+        string file = Path.Combine(_directory, "users.json");
+        using (var store = new JsonFileUserStore(file))
+        {
+            await store.CreateAsync(Limited(), default);
+        }
+        Assert.Contains("\"dataTransferPeriod\": \"Week\"", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        using var reopened = new JsonFileUserStore(file);
+        Assert.Equal(Json(Limited()), Json(await reopened.FindAsync("limited", default)));
+    }
+}
