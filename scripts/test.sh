@@ -12,6 +12,7 @@ command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import paramiko' 2>/dev/null || need+=(python3-paramiko)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import asyncssh' 2>/dev/null || need+=(python3-asyncssh)
 command -v setsid >/dev/null 2>&1 || need+=(util-linux)
+command -v oathtool >/dev/null 2>&1 || need+=(oathtool)
 command -v rclone >/dev/null 2>&1 || need+=(rclone)
 command -v lftp >/dev/null 2>&1 || need+=(lftp)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
@@ -27,6 +28,9 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v fusermount3 >/dev/null 2>&1 || command -v fusermount >/dev/null 2>&1 || need+=(fuse3)
+# tests/SftpKit.Authentication.Ldap.Tests start their own throwaway slapd (config and database in a temp directory).
+[ -x /usr/sbin/slapd ] || need+=(slapd)
+command -v ldapadd >/dev/null 2>&1 || need+=(ldap-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

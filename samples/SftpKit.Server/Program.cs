@@ -6,6 +6,7 @@ using SftpKit.Server;
 //   serve (default)   SFTP on 2022 and the admin API on http://127.0.0.1:8080 (--config-dir, --port, --user, --log-*)
 //   users add|list|remove|passwd, initprovider, --version
 //   --stdio-sftp ROOT one SFTP session on stdin/stdout over ROOT, then exit (sftp -D "... --stdio-sftp ROOT")
+SampleSocketScheduling.PreferInlineCompletions();
 if (args is ["--stdio-sftp", var stdioRoot])
 {
     return await StdioSftp.RunAsync(stdioRoot);

@@ -11,7 +11,7 @@ namespace SftpKit.Server;
 /// The SFTP server, account store and storage the sample runs with, registered the same way for <c>serve</c> and for
 /// the account commands. Every library section binds from configuration <c>SftpKit</c>: <c>Listen</c>, <c>Algorithms</c>,
 /// <c>Limits</c>, <c>Defender</c>, ... (SftpServerOptions), <c>Policies</c>, <c>Events</c>, <c>Sql</c>, <c>S3</c>,
-/// <c>Admin</c>; this class adds <c>Sftp</c> (SftpSubsystemOptions), <c>Events:Http</c> and <c>Events:Commands</c>
+/// <c>Admin</c>, <c>Auth</c> (hooks) and <c>Auth:Ldap</c>; this class adds <c>Sftp</c> (SftpSubsystemOptions), <c>Events:Http</c> and <c>Events:Commands</c>
 /// (lists of event actions), <c>AccountStore</c> (<c>sql</c>, the default, or <c>json</c>), <c>UsersFile</c> and
 /// <c>SecretsKeyFile</c>.
 /// </summary>
@@ -59,6 +59,13 @@ internal static class SampleServices
         // S3 secret keys and SSE-C keys of accounts are stored AES-GCM encrypted, keyed from DIR/secrets.key
         // (SftpKit:SecretsKeyFile; created with mode 0600 on first start). Losing the key file loses those secrets.
         server.AddSecretProtection(paths.Resolve(configuration["SftpKit:SecretsKeyFile"] is { Length: > 0 } keyFile ? keyFile : "secrets.key"));
+        // Logins: the account store, then LDAP (SftpKit:Auth:Ldap, when Host is set), then the external authentication
+        // hooks in front of both (SftpKit:Auth; each hook off while empty).
+        if (configuration["SftpKit:Auth:Ldap:Host"] is { Length: > 0 })
+        {
+            server.AddLdapAuthentication();
+        }
+        server.AddExternalAuthHooks();
         services.AddSftpKitOptions<SftpSubsystemOptions>("SftpKit:Sftp");
         foreach (var action in configuration.GetSection("SftpKit:Events:Http").GetChildren())
         {

@@ -75,6 +75,8 @@ internal static class ServeCommand
             // The slim builder leaves out Kestrel's HTTPS configuration: an https:// URL with a certificate from
             // configuration (Kestrel:Certificates:Default, Kestrel:Endpoints) needs it.
             builder.WebHost.UseKestrelHttpsConfiguration();
+            // HTTP requests stay on the thread pool even when SFTP's socket continuations run inline (SampleSocketScheduling).
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = false);
             builder.Configuration.AddConfiguration(configuration);
             builder.WebHost.UseUrls(http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             AddServices(builder, serilog, paths, arguments);

@@ -17,8 +17,10 @@ public static class SftpAdminEndpointRouteBuilderExtensions
     /// <c>.RequireAuthorization(...)</c>, rate limiting or CORS the ASP.NET Core way. Requires
     /// <c>services.AddSftpAdmin()</c> (or <c>AddSftpAdminAuthentication()</c>) and an SftpKit server with an account store.
     /// <para>
-    /// With <c>AddSftpAdminAuthentication()</c> the group also gets <c>POST /token</c>, <c>/admins</c> and
-    /// <c>/apikeys</c>, and every endpoint requires the permission of <see cref="SftpAdminPermissions"/> it names
+    /// With <c>AddSftpAdminAuthentication()</c> the group also gets <c>POST /token</c> (with the admin's one-time code
+    /// in <c>X-SFTPKIT-OTP</c> or <c>X-SFTPGO-OTP</c> when it has two-factor authentication), <c>/admins</c>,
+    /// <c>/apikeys</c>, the admin's own <c>/admin/totp/*</c>, <c>/admin/2fa/recoverycodes</c> and <c>/admin/tokens</c>,
+    /// <c>/users/{userName}/tokens</c> and the <c>2fa/disable</c> endpoints, and every endpoint requires the permission of <see cref="SftpAdminPermissions"/> it names
     /// (401 without valid credentials, 403 without the permission). With <c>AddSftpAdminAuthorization()</c> alone
     /// the endpoints require the same policies against the host's own authentication. With neither, the endpoints
     /// are open: the host must protect the group itself.
@@ -85,6 +87,7 @@ public static class SftpAdminEndpointRouteBuilderExtensions
         if (builtInAuth)
         {
             AdminAccountEndpoints.Map(group, Secure);
+            TwoFactorEndpoints.Map(group, Secure);
         }
         return group;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SftpKit;
 using SftpKit.Accounts;
 using SftpKit.Admin;
 using SftpKit.AspNetCore;
@@ -8,6 +9,7 @@ using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Endpoints;
 using SftpKit.AspNetCore.Quotas;
 using SftpKit.AspNetCore.Retention;
+using SftpKit.AspNetCore.Web;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -41,6 +43,9 @@ public static class SftpAdminServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SftpAdminOptions>>().Value.RoleStoreFile is { Length: > 0 } file
                 ? new JsonFileSftpRoleStore(file)
                 : new InMemorySftpRoleStore());
+        services.AddCredentials();
+        services.TryAddSingleton(sp => new TotpEnrollment(sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new WebPendingSignIns(sp.GetService<TimeProvider>()));
         return services;
     }
 

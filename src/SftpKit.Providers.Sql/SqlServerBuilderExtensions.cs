@@ -16,7 +16,7 @@ public static class SqlServerBuilderExtensions
     /// Keeps accounts and quota usage in a SQL database (<see cref="SqlUserStore"/>) and, unless turned off in the
     /// options, session counts (<see cref="SqlSessionLimiter"/>) and defender scores and bans (<see cref="SqlDefender"/>)
     /// too, so several instances on one database share them; virtual folder definitions (<see cref="SqlFolderStore"/>)
-    /// and shares (<see cref="SqlShareStore"/>) live there as well. Options bind from the configuration section
+    /// shares (<see cref="SqlShareStore"/>), second factors and access tokens (<see cref="SqlCredentialStore"/>) live there as well. Options bind from the configuration section
     /// <c>SftpKit:Sql</c> first, then <paramref name="configure"/> runs; they are validated at start. Pending schema
     /// migrations are applied when the host starts, before the server listens (see <see cref="SqlMigrator"/>).
     /// Call after <c>AddSftpServer</c>.
@@ -47,6 +47,8 @@ public static class SqlServerBuilderExtensions
         ReplaceUnless<Accounts.ISftpFolderStore, SqlFolderStore>(services, o => o.ReadOnlyAccounts is null);
         services.TryAddSingleton(sp => new SqlShareStore(sp.GetRequiredService<SqlDatabase>()));
         ReplaceUnless<Accounts.ISftpShareStore, SqlShareStore>(services, o => o.ReadOnlyAccounts is null);
+        services.TryAddSingleton(sp => new SqlCredentialStore(sp.GetRequiredService<SqlDatabase>()));
+        ReplaceUnless<Accounts.ISftpCredentialStore, SqlCredentialStore>(services, o => o.ReadOnlyAccounts is null);
         return builder;
     }
 

@@ -33,6 +33,7 @@ public static class Layers
     public static readonly IReadOnlyDictionary<string, string> Packages = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["SftpKit.Storage.S3"] = "Storage.S3",
+        ["SftpKit.Authentication.Ldap"] = "Authentication.Ldap",
         ["SftpKit.Providers.Sql"] = "Providers.Sql",
         ["SftpKit.AspNetCore"] = "AspNetCore",
         ["SftpKit.Testing"] = "Testing",

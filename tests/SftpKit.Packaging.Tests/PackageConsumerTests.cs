@@ -11,7 +11,7 @@ using SftpKit.Tests.Interop;
 namespace SftpKit.Packaging.Tests;
 
 /// <summary>
-/// The five packages as a user gets them: <c>dotnet pack</c> of every src project (already built by the solution
+/// The six packages as a user gets them: <c>dotnet pack</c> of every src project (already built by the solution
 /// build) into a temporary feed, checked for README, license, XML docs and symbols; then a fresh console app outside
 /// the repository adds <c>SftpKit</c> from that feed (plus the machine's own sources for its dependencies), calls
 /// <c>AddSftpServer</c>, runs, and SSH.NET lists and uploads through it. The version is unique per run and the app
@@ -19,8 +19,8 @@ namespace SftpKit.Packaging.Tests;
 /// </summary>
 public sealed class PackageConsumerTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly string[] s_projects = ["SftpKit.Core", "SftpKit.Storage.S3", "SftpKit.Providers.Sql", "SftpKit.AspNetCore", "SftpKit.Testing"];
-    private static readonly string[] s_packageIds = ["SftpKit", "SftpKit.Storage.S3", "SftpKit.Providers.Sql", "SftpKit.AspNetCore", "SftpKit.Testing"];
+    private static readonly string[] s_projects = ["SftpKit.Core", "SftpKit.Storage.S3", "SftpKit.Authentication.Ldap", "SftpKit.Providers.Sql", "SftpKit.AspNetCore", "SftpKit.Testing"];
+    private static readonly string[] s_packageIds = ["SftpKit", "SftpKit.Storage.S3", "SftpKit.Authentication.Ldap", "SftpKit.Providers.Sql", "SftpKit.AspNetCore", "SftpKit.Testing"];
 
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "sftpkit-pack-" + Guid.NewGuid().ToString("N")[..12]);
     private Process? _app;

@@ -37,6 +37,9 @@ public sealed class SampleServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server process's id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Every stdout line so far.</summary>
     public IReadOnlyList<string> StandardOutput
     {

@@ -237,6 +237,11 @@ internal static class AccountEndpoints
             return false;
         }
         AdminLog.AccountDeleted(admin.Logger, context.User.Identity?.Name, userName);
+        // Its second factor and tokens go with it: a new account of the same name starts without them.
+        if (context.RequestServices.GetService(typeof(SftpCredentials)) is SftpCredentials credentials)
+        {
+            await credentials.RemoveOwnerAsync(SftpCredentialOwner.User(userName), context.RequestAborted);
+        }
         return true;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SftpKit.Accounts;
 using SftpKit.Admin;
@@ -88,16 +89,35 @@ internal static class AdminAccountEndpoints
             await guard.FailedAsync(remote, SftpDefenderEvent.InvalidCredentials, countAttempt: false);
             return BasicChallenge();
         }
-        var allowed = await AdminPasswordLogin.VerifyAsync(store, guard, admin.Logger, remote, user, password, context.RequestAborted);
+        var credentials = context.RequestServices.GetService<SftpCredentials>();
+        var allowed = await AdminPasswordLogin.VerifyAsync(store, guard, admin.Logger, remote, user, password, context.RequestAborted, credentials);
         if (allowed is null)
         {
             return BasicChallenge();
+        }
+        if (await AdminPasswordLogin.NeedsCodeAsync(credentials, allowed, password, context.RequestAborted))
+        {
+            // The code comes in X-SFTPKIT-OTP (or SFTPGo's X-SFTPGO-OTP, which SFTPGo's clients send).
+            string? code = context.Request.Headers[OtpHeader].FirstOrDefault() ?? context.Request.Headers[CompatibleOtpHeader].FirstOrDefault();
+            if (code is null || code.Length > 64
+                || !await credentials!.VerifyCodeAsync(SftpCredentialOwner.Admin(allowed.UserName), code, context.RequestAborted))
+            {
+                AdminLog.LoginFailed(admin.Logger, remote, code is null ? "one-time code missing" : "wrong or reused one-time code");
+                await guard.FailedAsync(remote, SftpDefenderEvent.InvalidCredentials, countAttempt: false);
+                return BasicChallenge();
+            }
         }
         var (token, expires) = tokens.Issue(allowed.UserName);
         AdminLog.TokenIssued(admin.Logger, allowed.UserName, remote);
         context.Response.Headers.CacheControl = "no-store";
         return Results.Json(new TokenResponse(token, expires), AdminJson.Options);
     }
+
+    /// <summary>The header carrying the admin's one-time code (or a recovery code) to <c>POST /token</c>.</summary>
+    public const string OtpHeader = "X-SFTPKIT-OTP";
+
+    /// <summary>SFTPGo's name for the same header, accepted too.</summary>
+    public const string CompatibleOtpHeader = "X-SFTPGO-OTP";
 
     private static ChallengeResult BasicChallenge() => new();
 
@@ -445,6 +465,10 @@ internal static class AdminAccountEndpoints
             return false;
         }
         AdminLog.AdminDeleted(services.Logger, context.User.Identity?.Name, userName);
+        if (context.RequestServices.GetService<SftpCredentials>() is { } credentials)
+        {
+            await credentials.RemoveOwnerAsync(SftpCredentialOwner.Admin(userName), context.RequestAborted);
+        }
         return true;
     }
 

@@ -47,7 +47,8 @@ internal static class BackupEndpoints
         AdminLog.BackupDumped(admin.Logger, context.User.Identity?.Name);
         var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
         var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
-        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, shares, admin.Roles, context.RequestAborted);
+        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, shares,
+            services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, admin.Roles, context.RequestAborted);
     }
 
     private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode)
@@ -163,7 +164,8 @@ internal static class BackupEndpoints
             using var input = new MemoryStream(normalized, writable: false);
             var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
             var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
-            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, shares, admin.Roles, context.RequestAborted);
+            result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, shares,
+                services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, admin.Roles, context.RequestAborted);
         }
         catch (InvalidDataException ex)
         {

@@ -15,6 +15,7 @@ internal static class WebAdminPages
     private static readonly (WebNavLink Link, string Permission)[] s_navigation =
     [
         (new WebNavLink("Dashboard", ""), SftpAdminPermissions.Any),
+        (new WebNavLink("Profile", "profile"), SftpAdminPermissions.Any),
         (new WebNavLink("Accounts", "accounts"), SftpAdminPermissions.ManageUsers),
         (new WebNavLink("Shares", "shares"), SftpAdminPermissions.ManageUsers),
         (new WebNavLink("Folders", "folders"), SftpAdminPermissions.ManageFolders),
@@ -50,6 +51,7 @@ internal static class WebAdminPages
         ApiKeysPage.Map(group);
         RolesPages.Map(group);
         BackupPage.Map(group);
+        ProfilePage.Map(group);
         return group;
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SftpKit.Accounts;
 using SftpKit.Admin;
@@ -35,6 +36,7 @@ internal static class WebAdminSignIn
             return Page(context, null, null, StatusCodes.Status200OK);
         });
         group.MapPost("/login", LoginAsync);
+        group.MapPost("/login/code", CodeAsync);
         group.MapPost("/logout", async (HttpContext context, AdminServices admin) =>
         {
             string user = context.User.Identity?.Name ?? "";
@@ -71,14 +73,70 @@ internal static class WebAdminSignIn
             await guard.FailedAsync(remote, SftpDefenderEvent.InvalidCredentials, countAttempt: false);
             return Page(context, user, "Invalid username or password.", StatusCodes.Status401Unauthorized);
         }
-        var found = await AdminPasswordLogin.VerifyAsync(store, guard, admin.Logger, remote, user, password, context.RequestAborted);
+        var credentials = context.RequestServices.GetService<SftpCredentials>();
+        var found = await AdminPasswordLogin.VerifyAsync(store, guard, admin.Logger, remote, user, password, context.RequestAborted,
+            credentials, SftpAccessTokenScopes.Web);
         if (found is null)
         {
             return Page(context, user, "Invalid username or password.", StatusCodes.Status401Unauthorized);
         }
+        if (await AdminPasswordLogin.NeedsCodeAsync(credentials, found, password, context.RequestAborted))
+        {
+            string ticket = context.RequestServices.GetRequiredService<WebPendingSignIns>().Add(Area, found.UserName, found.UserName);
+            return WebSignInCode.Page(context, CodeAction(context), ticket, returnUrl, null, StatusCodes.Status200OK);
+        }
+        return await CompleteAsync(context, found, admin, remote, returnUrl);
+    }
+
+    private const string Area = "webadmin";
+
+    private static string CodeAction(HttpContext context) => context.Request.PathBase + WebArea.Of(context).Url("login/code");
+
+    private static async Task<IResult> CompleteAsync(HttpContext context, SftpAdmin found, AdminServices admin, System.Net.IPAddress? remote, string? returnUrl)
+    {
         await WebCookieAuthentication.SignInAsync(context, WebAdminSession.Scheme, WebAdminSession.Claims(found));
         WebLog.SignedIn(admin.Logger, WebAdminPages.Title, found.UserName, remote);
         return Results.Redirect(WebAccess.LocalReturnUrl(WebArea.Of(context), returnUrl, context.Request.PathBase));
+    }
+
+    /// <summary>
+    /// The code of a sign-in whose password was right: through the same gate (rate limit, defender); a wrong code is
+    /// scored, and after <see cref="WebPendingSignIns.MaxAttempts"/> the sign-in starts over. The admin is checked again
+    /// (enabled, networks) before the session opens.
+    /// </summary>
+    private static async Task<IResult> CodeAsync(HttpContext context, ISftpAdminStore store, AdminLoginGuard guard, AdminServices admin,
+        WebPendingSignIns pending, SftpCredentials credentials)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        string? ticket = WebForms.Value(form, "ticket");
+        string? code = WebForms.Value(form, "code");
+        string? returnUrl = WebForms.Value(form, "returnUrl");
+        var remote = context.Connection.RemoteIpAddress;
+        if (await guard.AdmitAsync(remote, countAttempt: true, context.RequestAborted) is { } refusal)
+        {
+            return Page(context, null, "Too many sign-in attempts. Wait a little and try again.", refusal.StatusCode);
+        }
+        if (pending.Find(ticket, Area) is not { } waiting)
+        {
+            return Page(context, null, "The sign-in has expired; sign in again.", StatusCodes.Status401Unauthorized);
+        }
+        if (code is null || code.Length > WebSignInCode.MaxCodeLength
+            || !await credentials.VerifyCodeAsync(SftpCredentialOwner.Admin(waiting.UserName), code, context.RequestAborted))
+        {
+            AdminLog.LoginFailed(admin.Logger, remote, "wrong or reused one-time code");
+            await guard.FailedAsync(remote, SftpDefenderEvent.InvalidCredentials, countAttempt: false);
+            return pending.Failed(ticket!)
+                ? WebSignInCode.Page(context, CodeAction(context), ticket!, returnUrl, "Invalid authentication code.", StatusCodes.Status401Unauthorized)
+                : Page(context, waiting.UserName, "Invalid authentication code; sign in again.", StatusCodes.Status401Unauthorized);
+        }
+        pending.Remove(ticket!);
+        var (allowed, reason) = await AdminAccess.CheckAsync(store, waiting.UserName, remote, context.RequestAborted);
+        if (allowed is null)
+        {
+            AdminLog.LoginFailed(admin.Logger, remote, reason);
+            return Page(context, waiting.UserName, "Invalid username or password.", StatusCodes.Status401Unauthorized);
+        }
+        return await CompleteAsync(context, allowed, admin, remote, returnUrl);
     }
 
     private static IResult Page(HttpContext context, string? user, string? error, int status)

@@ -10,9 +10,9 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the SftpKit web client.</summary>
 public static class SftpWebClientEndpointRouteBuilderExtensions
 {
-    private static readonly WebNavLink[] s_navigation = [new("Files", "files"), new("Profile", "profile")];
+    private static readonly WebNavLink[] s_navigation = [new("Files", "files"), new("Profile", "profile"), new("Security", "security")];
 
-    private static readonly WebNavLink[] s_navigationWithShares = [new("Files", "files"), new("Shares", "shares"), new("Profile", "profile")];
+    private static readonly WebNavLink[] s_navigationWithShares = [new("Files", "files"), new("Shares", "shares"), new("Profile", "profile"), new("Security", "security")];
 
     /// <summary>
     /// Maps the web client under <paramref name="prefix"/>: the pages where account holders sign in with their

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -30,6 +31,7 @@ internal static partial class WebClientEndpoints
         group.MapGet("/", (HttpContext c) => Redirect(c, prefix, "files"));
         group.MapGet("/login", (HttpContext c) => LoginPageAsync(c, prefix));
         group.MapPost("/login", (HttpContext c) => LoginAsync(c, prefix));
+        group.MapPost("/login/code", (HttpContext c) => LoginCodeAsync(c, prefix));
         group.MapPost("/logout", (HttpContext c) => Signed(c, prefix, null, LogoutAsync));
         group.MapGet("/files", (HttpContext c) => Signed(c, prefix, "files", FilesAsync));
         group.MapGet("/download", (HttpContext c) => Signed(c, prefix, "files", DownloadAsync));
@@ -44,7 +46,19 @@ internal static partial class WebClientEndpoints
         group.MapPost("/profile/password", (HttpContext c) => Signed(c, prefix, "profile", PasswordAsync));
         group.MapPost("/profile/keys", (HttpContext c) => Signed(c, prefix, "profile", AddKeyAsync));
         group.MapPost("/profile/keys/delete", (HttpContext c) => Signed(c, prefix, "profile", RemoveKeyAsync));
+        group.MapGet("/security", (HttpContext c) => Signed(c, prefix, null, async r =>
+            await (await WebCredentialPages.ShowAsync(Security(r), Html.Empty, null, null, StatusCodes.Status200OK)).ExecuteAsync(c)));
+        group.MapPost("/security/{action}", (HttpContext c, string action) => Signed(c, prefix, null, async r =>
+            await (await WebCredentialPages.HandleAsync(Security(r), action)).ExecuteAsync(c)));
         MapShares(group, prefix);
+    }
+
+    /// <summary>The account holder's two-factor and token page: scopes ssh and web, protocols chosen.</summary>
+    private static WebCredentialPage Security(Request request)
+    {
+        var html = new WebClientHtml(request.Context, request.Prefix);
+        return new WebCredentialPage(request.Context, SftpCredentialOwner.User(request.Session.UserName),
+            action => html.Url(action is null ? "security" : "security/" + action), SftpAccessTokenScopes.Ssh | SftpAccessTokenScopes.Web, ChooseProtocols: true);
     }
 
     private sealed record Request(HttpContext Context, string Prefix, WebClientSession Session, SftpWebClientOptions Options)
@@ -167,7 +181,50 @@ internal static partial class WebClientEndpoints
             await WebClientPages.Login(context, prefix, userName, back, outcome.Error, outcome.StatusCode).ExecuteAsync(context);
             return;
         }
-        await context.SignInAsync(SftpWebClientDefaults.AuthenticationScheme, outcome.Principal, new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
+        if (outcome.NeedsCode)
+        {
+            string ticket = context.RequestServices.GetRequiredService<WebPendingSignIns>().Add(CodeArea, outcome.Principal.Identity!.Name!, outcome.Principal);
+            await WebSignInCode.Page(context, new WebClientHtml(context, prefix).Url("login/code"), ticket, back, null, StatusCodes.Status200OK).ExecuteAsync(context);
+            return;
+        }
+        await OpenSessionAsync(context, prefix, outcome.Principal, back);
+    }
+
+    private const string CodeArea = "webclient";
+
+    /// <summary>The one-time code of a sign-in whose password was right; after three wrong codes the sign-in starts over.</summary>
+    private static async Task LoginCodeAsync(HttpContext context, string prefix)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            await WebClientPages.Login(context, prefix, null, null, "Invalid username or password.", StatusCodes.Status400BadRequest).ExecuteAsync(context);
+            return;
+        }
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        string ticket = form["ticket"].ToString();
+        string? back = LocalReturn(context, prefix, form["returnUrl"]);
+        var pending = context.RequestServices.GetRequiredService<WebPendingSignIns>();
+        if (pending.Find(ticket, CodeArea) is not { State: ClaimsPrincipal principal } waiting)
+        {
+            await WebClientPages.Login(context, prefix, null, back, "The sign-in has expired; sign in again.", StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+            return;
+        }
+        var (accepted, status) = await context.RequestServices.GetRequiredService<WebClientLogin>().VerifyCodeAsync(context, waiting.UserName, form["code"].ToString());
+        if (!accepted)
+        {
+            var page = status == StatusCodes.Status401Unauthorized && pending.Failed(ticket)
+                ? WebSignInCode.Page(context, new WebClientHtml(context, prefix).Url("login/code"), ticket, back, "Invalid authentication code.", status)
+                : WebClientPages.Login(context, prefix, waiting.UserName, back, "Invalid authentication code; sign in again.", status);
+            await page.ExecuteAsync(context);
+            return;
+        }
+        pending.Remove(ticket);
+        await OpenSessionAsync(context, prefix, principal, back);
+    }
+
+    private static async Task OpenSessionAsync(HttpContext context, string prefix, ClaimsPrincipal principal, string? back)
+    {
+        await context.SignInAsync(SftpWebClientDefaults.AuthenticationScheme, principal, new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
         if (back is not null)
         {
             context.Response.StatusCode = StatusCodes.Status303SeeOther;

@@ -32,9 +32,12 @@ internal sealed class WebClientLogin
     private readonly ISftpUserStore _store;
     private readonly ILogger _log;
 
+    private readonly SftpCredentials? _credentials;
+
     public WebClientLogin(ISshAuthenticator authenticator, IEnumerable<ISshLoginAuthorizer> authorizers, AdminLoginGuard guard,
-        ISftpUserStore store, ILoggerFactory loggers)
+        ISftpUserStore store, ILoggerFactory loggers, SftpCredentials? credentials = null)
     {
+        _credentials = credentials;
         _store = store;
         _authenticator = authenticator;
         _authorizers = authorizers;
@@ -43,7 +46,12 @@ internal sealed class WebClientLogin
     }
 
     /// <summary>The outcome of a sign-in: the session's identity, or the status code and generic text to answer with.</summary>
-    public sealed record Outcome(ClaimsPrincipal? Principal, int StatusCode, string? Error);
+    /// <param name="Principal">The session's identity, or null when the sign-in failed.</param>
+    /// <param name="StatusCode">The status to answer a failure with.</param>
+    /// <param name="Error">The generic text of a failure.</param>
+    /// <param name="NeedsCode">True when the password was right but the account's second factor applies to the web:
+    /// the session opens only after <see cref="VerifyCodeAsync"/>.</param>
+    public sealed record Outcome(ClaimsPrincipal? Principal, int StatusCode, string? Error, bool NeedsCode = false);
 
     public async Task<Outcome> SignInAsync(HttpContext context, string userName, string password)
     {
@@ -94,8 +102,37 @@ internal sealed class WebClientLogin
         {
             return Failed();
         }
+        var identity = Identity(principal.UserName, account.PasswordHash, sessionId);
+        // A personal access token stands for both factors; a password needs the code when the account's second factor covers HTTP.
+        if (principal.GetFeature<SftpAccessToken>() is null && _credentials is not null
+            && await _credentials.IsRequiredAsync(SftpCredentialOwner.User(principal.UserName), SftpTotpProtocols.Http, context.RequestAborted))
+        {
+            return new Outcome(identity, StatusCodes.Status200OK, null, NeedsCode: true);
+        }
         WebClientLog.LoggedIn(_log, principal.UserName, remote);
-        return new Outcome(Identity(principal.UserName, account.PasswordHash, sessionId), StatusCodes.Status200OK, null);
+        return new Outcome(identity, StatusCodes.Status200OK, null);
+    }
+
+    /// <summary>
+    /// The second step: the code of <paramref name="userName"/>'s second factor, behind the same guard; a wrong or
+    /// reused code is logged and scored. True when the session may open.
+    /// </summary>
+    public async Task<(bool Accepted, int StatusCode)> VerifyCodeAsync(HttpContext context, string userName, string? code)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        if (await _guard.AdmitAsync(remote, countAttempt: true, context.RequestAborted) is { } refusal)
+        {
+            return (false, refusal.StatusCode);
+        }
+        if (_credentials is null || code is null || code.Length > Web.WebSignInCode.MaxCodeLength
+            || !await _credentials.VerifyCodeAsync(SftpCredentialOwner.User(userName), code, context.RequestAborted))
+        {
+            WebClientLog.LoginFailed(_log, remote, "wrong or reused one-time code");
+            await _guard.FailedAsync(remote, SftpDefenderEvent.InvalidCredentials, countAttempt: false);
+            return (false, StatusCodes.Status401Unauthorized);
+        }
+        WebClientLog.LoggedIn(_log, userName, remote);
+        return (true, StatusCodes.Status200OK);
     }
 
     /// <summary>The cookie's identity: the user name, the password stamp and the session id.</summary>

@@ -4,7 +4,7 @@ namespace SftpKit.Accounts;
 /// Bounds how many password hashes the server computes at once to the number of processors. Each is CPU-bound and the
 /// default argon2id holds 19 MiB while it runs: 500 clients logging in together would otherwise hold ~9.5 GiB and as
 /// many thread-pool threads, and finish no sooner. Waiting logins queue here without a thread; the login grace time
-/// still bounds how long a client may wait.
+/// still bounds how long a client may wait. Each hash runs on a thread-pool thread, never on the caller's.
 /// </summary>
 internal static class PasswordHashGate
 {
@@ -29,7 +29,9 @@ internal static class PasswordHashGate
             while (running > (most = Volatile.Read(ref s_mostRunning)) && Interlocked.CompareExchange(ref s_mostRunning, running, most) != most)
             {
             }
-            return work();
+            // On the thread pool: socket continuations may run inline on the socket engine's threads (the sample
+            // server's default), which must not spend a hash's tens of milliseconds away from other connections.
+            return await Task.Run(work, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -42,13 +42,29 @@ public static partial class SftpServerBuilderExtensions
         });
         services.TryAddSingleton<ISftpFolderStore>(_ => new InMemoryFolderStore());
         services.TryAddSingleton<ISftpShareStore>(_ => new InMemoryShareStore());
+        services.AddCredentials();
         services.TryAddSingleton(sp => new SftpRetentionCheck(sp.GetRequiredService<ISftpUserStore>(), sp.GetRequiredService<SftpAccountFileSystems>(),
             sp.GetRequiredService<IOptions<SftpPolicyOptions>>(), sp.GetService<ISftpQuotaStore>(), sp.GetService<Events.ISftpEventDispatcher>(), sp.GetService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<ISshAuthenticator>(sp => new AccountAuthenticator(
             sp.GetRequiredService<ISftpUserStore>(),
             sp.GetRequiredService<ILogger<AccountAuthenticator>>(),
-            sp.GetService<TimeProvider>())));
+            sp.GetService<TimeProvider>(),
+            sp.GetRequiredService<SftpCredentials>())));
         return builder;
+    }
+
+    /// <summary>
+    /// Registers the default <see cref="ISftpCredentialStore"/> (in memory, unless one is registered) and the
+    /// <see cref="SftpCredentials"/> service over it (with the registered <see cref="ISftpSecretProtector"/> and
+    /// <see cref="TimeProvider"/>). Called by every account store and by the admin API's registration.
+    /// </summary>
+    public static IServiceCollection AddCredentials(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<ISftpCredentialStore>(_ => new InMemoryCredentialStore());
+        services.TryAddSingleton(sp => new SftpCredentials(sp.GetRequiredService<ISftpCredentialStore>(), sp.GetService<ISftpSecretProtector>(),
+            sp.GetService<TimeProvider>()));
+        return services;
     }
 
     /// <summary>Keeps accounts in memory, seeded with copies of <paramref name="accounts"/>.</summary>
@@ -63,7 +79,8 @@ public static partial class SftpServerBuilderExtensions
     /// <summary>
     /// Keeps accounts in the JSON file at <paramref name="path"/> (see <see cref="JsonFileUserStore"/>) and, unless a
     /// share store is registered already, shares in a file beside it named after it (<c>users.json</c> →
-    /// <c>users.shares.json</c>, see <see cref="JsonFileShareStore"/>).
+    /// <c>users.shares.json</c>, see <see cref="JsonFileShareStore"/>), and second factors and access tokens in
+    /// <c>users.credentials.json</c> (see <see cref="JsonFileCredentialStore"/>) unless a credential store is registered.
     /// </summary>
     public static ISftpServerBuilder AddJsonFileUserStore(this ISftpServerBuilder builder, string path)
     {
@@ -71,6 +88,8 @@ public static partial class SftpServerBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(path);
         string sharesPath = Path.ChangeExtension(Path.GetFullPath(path), ".shares.json");
         builder.Services.TryAddSingleton<ISftpShareStore>(_ => new JsonFileShareStore(sharesPath));
+        string credentialsPath = Path.ChangeExtension(Path.GetFullPath(path), ".credentials.json");
+        builder.Services.TryAddSingleton<ISftpCredentialStore>(_ => new JsonFileCredentialStore(credentialsPath));
         builder.Services.TryAddSingleton(sp => new JsonFileUserStore(path, sp.GetService<ILogger<JsonFileUserStore>>(), sp.GetService<ISftpSecretProtector>()));
         return builder.AddUserStore(sp => sp.GetRequiredService<JsonFileUserStore>());
     }

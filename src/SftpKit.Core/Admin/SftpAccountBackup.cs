@@ -11,7 +11,10 @@ namespace SftpKit.Admin;
 /// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"folders":[...],"shares":[...],"roles":[...],"quotaUsage":[...]}</c>;
 /// <c>folders</c> holds the definitions of an <see cref="ISftpFolderStore"/> (also folders no account mounts) and
 /// <c>shares</c> the links of an <see cref="ISftpShareStore"/> (with password hashes and use counters) when one is given;
-/// <c>roles</c> the roles of an <see cref="ISftpRoleStore"/> (accounts and admins carry their <c>role</c> themselves).
+/// <c>totp</c> and <c>accessTokens</c> hold the second factors (secrets as stored: encrypted when a secret protector is
+/// registered, so restore with the same key file) and the personal access tokens (hashes only) of an
+/// <see cref="ISftpCredentialStore"/> when one is given.
+/// <c>roles</c> holds the roles of an <see cref="ISftpRoleStore"/> (accounts and admins carry their <c>role</c> themselves).
 /// </summary>
 public static class SftpAccountBackup
 {
@@ -32,7 +35,7 @@ public static class SftpAccountBackup
     /// key hashes only; secrets are never stored).
     /// </summary>
     public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null,
-        ISftpAdminStore? admins = null, ISftpShareStore? shares = null, ISftpRoleStore? roles = null, CancellationToken cancellationToken = default)
+        ISftpAdminStore? admins = null, ISftpShareStore? shares = null, ISftpCredentialStore? credentials = null, ISftpRoleStore? roles = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -104,11 +107,26 @@ public static class SftpAccountBackup
                 roleList.Add(role);
             }
         }
+        List<SftpTotpConfig>? totpList = null;
+        List<SftpAccessToken>? tokenList = null;
+        if (credentials is not null)
+        {
+            totpList = [];
+            tokenList = [];
+            await foreach (var config in credentials.ListTotpAsync(cancellationToken).ConfigureAwait(false))
+            {
+                totpList.Add(config);
+            }
+            await foreach (var token in credentials.ListTokensAsync(null, cancellationToken).ConfigureAwait(false))
+            {
+                tokenList.Add(token);
+            }
+        }
         var document = new BackupDocument
         {
             Roles = roleList,
             Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, Folders = definitions, QuotaUsage = usage,
-            Admins = adminList, ApiKeys = keyList, Shares = shareList,
+            Admins = adminList, ApiKeys = keyList, Shares = shareList, Totp = totpList, AccessTokens = tokenList,
         };
         await JsonSerializer.SerializeAsync(output, document, s_json, cancellationToken).ConfigureAwait(false);
     }
@@ -118,12 +136,13 @@ public static class SftpAccountBackup
     /// replaces. Folder definitions go to <paramref name="folders"/>, and admins and API keys to
     /// <paramref name="admins"/>, and shares to <paramref name="shares"/>, when given, with the same
     /// <paramref name="mode"/> (API keys are only ever added: an existing key id is kept; a replaced share keeps its
-    /// use counters).
+    /// use counters); second factors and access tokens go to <paramref name="credentials"/> when given (a second factor
+    /// replaces the owner's only in <see cref="SftpRestoreMode.Replace"/>; tokens are only ever added).
     /// </summary>
     /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account, folder, admin, key or share twice.</exception>
     public static async Task<SftpRestoreResult> RestoreAsync(ISftpUserStore store, Stream input, SftpRestoreMode mode,
         ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, ISftpAdminStore? admins = null, ISftpShareStore? shares = null,
-        ISftpRoleStore? roles = null, CancellationToken cancellationToken = default)
+        ISftpCredentialStore? credentials = null, ISftpRoleStore? roles = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);
@@ -171,6 +190,14 @@ public static class SftpAccountBackup
         if (roleList.Any(r => r is null || !RoleRecords.IsValidName(r.Name)) || roleList.GroupBy(r => r.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
         {
             throw new InvalidDataException("Every role in the backup needs a unique, valid name.");
+        }
+        var totpList = document.Totp ?? [];
+        var tokenList = document.AccessTokens ?? [];
+        if (totpList.Any(t => t is null || string.IsNullOrEmpty(t.OwnerName) || string.IsNullOrEmpty(t.Secret))
+            || tokenList.Any(t => t is null || !SftpCredentials.IsValidTokenId(t.Id) || string.IsNullOrEmpty(t.OwnerName) || string.IsNullOrEmpty(t.Hash))
+            || tokenList.GroupBy(t => t.Id, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            throw new InvalidDataException("Every second factor in the backup needs an owner and a secret, and every access token a unique id, an owner and a hash.");
         }
         int added = 0, replaced = 0, skipped = 0;
         if (roles is not null)
@@ -268,6 +295,26 @@ public static class SftpAccountBackup
                 }
             }
         }
+        if (credentials is not null)
+        {
+            foreach (var config in totpList)
+            {
+                config.Protocols ??= new List<string>();
+                config.RecoveryCodes ??= new List<SftpRecoveryCode>();
+                var owner = new SftpCredentialOwner(config.OwnerKind, config.OwnerName);
+                if (mode == SftpRestoreMode.Replace || await credentials.GetTotpAsync(owner, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    await credentials.SetTotpAsync(config, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            foreach (var token in tokenList)
+            {
+                if (await credentials.FindTokenAsync(token.Id, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    await credentials.CreateTokenAsync(token, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
         if (quotas is not null && document.QuotaUsage is { } usage)
         {
             touchedFolders.UnionWith(users.Where(u => touched.Contains(u.UserName)).SelectMany(u => u.VirtualFolders).Select(f => f.Name));
@@ -302,6 +349,10 @@ public static class SftpAccountBackup
         public List<SftpShare>? Shares { get; set; }
 
         public List<SftpRole>? Roles { get; set; }
+
+        public List<SftpTotpConfig>? Totp { get; set; }
+
+        public List<SftpAccessToken>? AccessTokens { get; set; }
     }
 
     private sealed class QuotaEntry

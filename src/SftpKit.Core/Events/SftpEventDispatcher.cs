@@ -14,14 +14,26 @@ internal interface IEventPhaseFilter
 }
 
 /// <summary>
-/// Calls pre-event handlers in order on the caller's path (first deny wins, each bounded by a timeout) and hands
-/// post-events to a bounded queue drained by one background worker, started on the first post-event. As a hosted
+/// A built-in post-event handler cheap and synchronous enough to run on the raising thread (e.g. the log handler):
+/// it never waits on I/O of its own beyond what logging does anywhere else, so it needs neither the queue nor the
+/// worker. Its <see cref="ISftpEventHandler.OnPostEventAsync"/> must complete synchronously.
+/// </summary>
+internal interface IInlinePostEventHandler
+{
+}
+
+/// <summary>
+/// Calls pre-event handlers in order on the caller's path (first deny wins, each bounded by a timeout), runs the
+/// built-in inline post-event handlers (<see cref="IInlinePostEventHandler"/>: the log records) on the raising thread,
+/// and hands post-events for the other handlers to a bounded queue drained by one background worker, started on the
+/// first such post-event (no thread-pool hand-off per event when only inline handlers are registered). As a hosted
 /// service it drains the queue on stop, within the host's shutdown timeout.
 /// </summary>
 internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly ISftpEventHandler[] _preHandlers;
     private readonly ISftpEventHandler[] _postHandlers;
+    private readonly ISftpEventHandler[] _inlinePostHandlers;
     private readonly SftpEventOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<SftpEvent> _queue;
@@ -40,7 +52,9 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var all = handlers.ToArray();
         _preHandlers = all.Where(h => h is IEventPhaseFilter f ? f.HandlesPreEvents : Implements(h, nameof(ISftpEventHandler.OnPreEventAsync))).ToArray();
-        _postHandlers = all.Where(h => h is IEventPhaseFilter f ? f.HandlesPostEvents : Implements(h, nameof(ISftpEventHandler.OnPostEventAsync))).ToArray();
+        var post = all.Where(h => h is IEventPhaseFilter f ? f.HandlesPostEvents : Implements(h, nameof(ISftpEventHandler.OnPostEventAsync))).ToArray();
+        _inlinePostHandlers = post.Where(h => h is IInlinePostEventHandler).ToArray();
+        _postHandlers = post.Where(h => h is not IInlinePostEventHandler).ToArray();
         _options = options.Value;
         _logger = loggerFactory.CreateLogger(EventsLog.CategoryName);
         _dropWarning = new RateLimitedWarning(_options.WarningInterval);
@@ -71,6 +85,10 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
     public void RaisePost(SftpEvent sftpEvent)
     {
         ArgumentNullException.ThrowIfNull(sftpEvent);
+        foreach (var handler in _inlinePostHandlers)
+        {
+            DeliverInline(handler, sftpEvent);
+        }
         if (_postHandlers.Length == 0)
         {
             return;
@@ -259,6 +277,26 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
             {
                 EventsLog.PostEventHandlerTimedOut(_logger, handler.GetType().Name, (long)_options.PostEventTimeout.TotalMilliseconds, sftpEvent.Kind, count);
             }
+        }
+        catch (Exception ex)
+        {
+            if (_failureWarning.ShouldWarn(out long count))
+            {
+                EventsLog.PostEventHandlerFailed(_logger, handler.GetType().Name, sftpEvent.Kind, count, ex);
+            }
+        }
+    }
+
+    private void DeliverInline(ISftpEventHandler handler, SftpEvent sftpEvent)
+    {
+        try
+        {
+            var work = handler.OnPostEventAsync(sftpEvent, CancellationToken.None);
+            if (!work.IsCompleted)
+            {
+                throw new InvalidOperationException("An inline post-event handler completed asynchronously.");
+            }
+            work.GetAwaiter().GetResult();
         }
         catch (Exception ex)
         {

@@ -5,9 +5,10 @@ namespace SftpKit.Events;
 /// <summary>
 /// Always registered: writes each post-event as a structured log record in category <c>SftpKit.Events</c> — transfer
 /// logs for uploads and downloads, command logs for the other file operations and exec commands, login and connection
-/// records. Takes no part in pre-events.
+/// records. Takes no part in pre-events. Runs on the raising thread (<see cref="IInlinePostEventHandler"/>), like any
+/// other log call, so a file operation costs no thread-pool hand-off for its log record.
 /// </summary>
-internal sealed class SftpEventLogHandler : ISftpEventHandler
+internal sealed class SftpEventLogHandler : ISftpEventHandler, IInlinePostEventHandler
 {
     /// <summary>The <see cref="SftpEvent.Properties"/> key whose value the login records show as the method.</summary>
     public const string LoginMethodProperty = "method";

@@ -156,12 +156,12 @@ internal sealed class LocalWriter : IVfsRandomAccessWriter
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         _flushRequested = true;
-        LocalFileSystem.Run(() =>
+        // fsync may take long on a busy disk: off the caller's thread, which may be a socket engine thread.
+        return new ValueTask(Task.Run(() => LocalFileSystem.Run(() =>
         {
             RandomAccess.FlushToDisk(_handle);
             return true;
-        });
-        return ValueTask.CompletedTask;
+        }), cancellationToken));
     }
 
     public ValueTask CompleteAsync(CancellationToken cancellationToken)

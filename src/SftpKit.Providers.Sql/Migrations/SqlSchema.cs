@@ -170,6 +170,35 @@ internal static class SqlSchema
             new AddColumn("admins", "role", "{key} NULL"),
             new CreateIndex("ix_accounts_role", "accounts", "role"),
         ]),
+        new(7, "second factors (TOTP) and personal access tokens of accounts and admins",
+        [
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS totp_configs (
+                  owner_kind {int} NOT NULL,
+                  owner_name {key} NOT NULL,
+                  enabled {int} NOT NULL,
+                  secret {text} NOT NULL,
+                  protocols {text} NOT NULL,
+                  recovery_codes {text} NOT NULL,
+                  updated_at {long} NOT NULL,
+                  PRIMARY KEY (owner_kind, owner_name)
+                ){table}
+                """),
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS access_tokens (
+                  token_id {short} NOT NULL PRIMARY KEY,
+                  owner_kind {int} NOT NULL,
+                  owner_name {key} NOT NULL,
+                  name {text} NOT NULL,
+                  token_hash {short} NOT NULL,
+                  scopes {int} NOT NULL,
+                  created_at {long} NOT NULL,
+                  expires_at {long} NULL,
+                  last_use_at {long} NULL
+                ){table}
+                """),
+            new CreateIndex("ix_access_tokens_owner", "access_tokens", "owner_kind, owner_name"),
+        ]),
     ];
 
     public static int LatestVersion => Steps[^1].Version;

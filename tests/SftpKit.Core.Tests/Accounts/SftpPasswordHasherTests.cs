@@ -197,9 +197,10 @@ public sealed class SftpPasswordHasherTests
 
         foreach (string user in new[] { "mallory", "nopass" })
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
+            // Process-wide: the hash runs on a thread-pool thread (PasswordHashGate), not the caller's.
+            long before = GC.GetTotalAllocatedBytes(precise: true);
             var result = await authenticator.AuthenticatePasswordAsync(Context(user), "guess", default);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
             Assert.False(result.Succeeded);
             Assert.True(allocated >= SftpPasswordHasher.DefaultArgon2MemoryKiB * 1024L, $"{user}: {allocated} bytes");
         }

@@ -65,6 +65,9 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<CapturedLog> Records { get; } = new();
 
+    /// <summary>Called on the logging thread for each record, after it is kept.</summary>
+    public Action<CapturedLog>? OnRecord { get; set; }
+
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, this);
 
     public void Dispose()
@@ -94,8 +97,10 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var properties = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
-            owner.Records.Enqueue(new CapturedLog(category, logLevel, eventId, formatter(state, exception),
-                properties.ToDictionary(p => p.Key, p => p.Value), exception));
+            var record = new CapturedLog(category, logLevel, eventId, formatter(state, exception),
+                properties.ToDictionary(p => p.Key, p => p.Value), exception);
+            owner.Records.Enqueue(record);
+            owner.OnRecord?.Invoke(record);
         }
     }
 }

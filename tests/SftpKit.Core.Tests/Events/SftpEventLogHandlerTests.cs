@@ -40,6 +40,23 @@ public class SftpEventLogHandlerTests
         Assert.Contains(action, log.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Record_IsWrittenOnTheRaisingThread_BeforeRaisePostReturns()
+    {
+        // The log handler runs inline: no queue, no worker, no thread-pool hand-off per file operation.
+        var (provider, capture) = Build();
+        await using var _ = provider;
+        int raisingThread = Environment.CurrentManagedThreadId;
+        int? loggingThread = null;
+        capture.OnRecord = _ => loggingThread ??= Environment.CurrentManagedThreadId;
+
+        provider.GetRequiredService<ISftpEventDispatcher>().RaisePost(Upload("/in/now.csv"));
+
+        var record = Assert.Single(capture.Records, r => r.EventId.Id == 4000);
+        Assert.Equal("/in/now.csv", record.Properties["file_path"]);
+        Assert.Equal(raisingThread, loggingThread);
+    }
+
     [Theory]
     [InlineData(SftpEventKind.Rename, "rename")]
     [InlineData(SftpEventKind.Delete, "delete")]

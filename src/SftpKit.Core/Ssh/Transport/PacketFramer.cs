@@ -149,6 +149,12 @@ internal sealed class PacketDecoder : IDisposable
 /// <summary>Encodes binary packets (RFC 4253 §6) with random padding, sealed in place in the output buffer.</summary>
 internal sealed class PacketEncoder : IDisposable
 {
+    /// <summary>Bytes of random padding drawn at once; padding is at most 255 bytes per packet.</summary>
+    internal const int PaddingPoolSize = 512;
+
+    private byte[]? _paddingPool;
+    private int _paddingUsed = PaddingPoolSize;
+
     public IPacketSealer Sealer { get; set; } = new NonePacketSealer();
 
     public uint Sequence { get; set; }
@@ -173,7 +179,7 @@ internal sealed class PacketEncoder : IDisposable
         BinaryPrimitives.WriteUInt32BigEndian(span, (uint)packetLength);
         span[4] = (byte)padding;
         payload.CopyTo(span[5..]);
-        RandomNumberGenerator.Fill(span.Slice(5 + payload.Length, padding));
+        FillPadding(span.Slice(5 + payload.Length, padding));
         sealer.Seal(Sequence, span[..(4 + packetLength)], span.Slice(4 + packetLength, sealer.TagLength));
         output.Advance(total);
         Sequence++;
@@ -182,4 +188,20 @@ internal sealed class PacketEncoder : IDisposable
     }
 
     public void Dispose() => Sealer.Dispose();
+
+    /// <summary>
+    /// Random padding from a small per-connection pool of CSPRNG bytes (<see cref="PaddingPoolSize"/>), each byte used
+    /// once: one RNG call per ~30 packets instead of one per packet (OpenSSL's RNG checks its process id on every call).
+    /// </summary>
+    private void FillPadding(Span<byte> padding)
+    {
+        _paddingPool ??= new byte[PaddingPoolSize];
+        if (_paddingUsed + padding.Length > _paddingPool.Length)
+        {
+            RandomNumberGenerator.Fill(_paddingPool);
+            _paddingUsed = 0;
+        }
+        _paddingPool.AsSpan(_paddingUsed, padding.Length).CopyTo(padding);
+        _paddingUsed += padding.Length;
+    }
 }

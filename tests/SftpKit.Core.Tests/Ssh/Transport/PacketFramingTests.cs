@@ -91,6 +91,26 @@ public sealed class PacketFramingTests
     }
 
     [Fact]
+    public void Padding_is_random_and_never_reused_across_pool_refills()
+    {
+        // Padding comes from a per-encoder pool of CSPRNG bytes; each byte is used once, across several refills.
+        using var encoder = new PacketEncoder();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int packets = 4 * PacketEncoder.PaddingPoolSize / 8;
+        for (int i = 0; i < packets; i++)
+        {
+            var output = new ArrayBufferWriter<byte>();
+            encoder.Encode(new byte[] { 5, 1, 2 }, output);
+            var wire = output.WrittenSpan;
+            int padding = wire[4];
+            Assert.InRange(padding, 4, 255);
+            var bytes = wire.Slice(wire.Length - padding, padding);
+            Assert.True(seen.Add(Convert.ToHexString(bytes)), $"padding of packet {i} repeats an earlier one");
+        }
+        Assert.True(seen.Count == packets);
+    }
+
+    [Fact]
     public void Rejects_packet_over_max_length_before_buffering()
     {
         using var decoder = new PacketDecoder(35000);

@@ -1,0 +1,97 @@
+using SftpKit.Accounts;
+using SftpKit.Accounts.Interchange;
+
+namespace SftpKit.Tests.Accounts.Interchange;
+
+/// <summary>SFTPGo's user JSON to accounts and back, on the format's own documented examples.</summary>
+public sealed class SftpGoUserJsonTests
+{
+    [Fact]
+    public void Reads_the_documented_external_auth_example()
+    {
+        var account = SftpGoUserJson.ToAccount("""
+            {"status":1,"username":"test_user","expiration_date":0,"home_dir":"/tmp/test_user","uid":0,"gid":0,"max_sessions":0,
+             "quota_size":0,"quota_files":100000,"permissions":{"/":["*"],"/somedir":["list","download"]},"upload_bandwidth":0,
+             "download_bandwidth":0,"filters":{"allowed_ip":[],"denied_ip":[]},"public_keys":[]}
+            """);
+        Assert.Equal("test_user", account.UserName);
+        Assert.True(account.Enabled);
+        Assert.Null(account.ExpiresAt);
+        Assert.Equal("/tmp/test_user", account.HomeDirectory);
+        Assert.Null(account.Uid);
+        Assert.Equal(100000, account.QuotaFiles);
+        Assert.Equal(["list", "download"], account.Permissions["/somedir"]);
+        Assert.Null(account.FileSystem);
+    }
+
+    [Fact]
+    public void Reads_status_dates_filters_storage_and_folders()
+    {
+        var account = SftpGoUserJson.ToAccount("""
+            {"username":"u","expiration_date":1700000000000,"password":"plain-pw","uid":1001,"gid":1002,"max_sessions":3,
+             "quota_size":1048576,"upload_bandwidth":100,"download_bandwidth":200,"description":"d","email":"u@example.com",
+             "additional_info":"x","public_keys":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3Bxkb4Pjnm1FDBBcp7CH2fzAXgyaWB3ppJKBt4ZRm3 a"],
+             "filters":{"allowed_ip":["192.0.2.0/24"],"denied_ip":["172.16.0.0/16"],"denied_login_methods":["password-over-SSH","publickey+password"],
+                        "file_patterns":[{"path":"/p","allowed_patterns":["*.jpg"],"denied_patterns":["*.zip"]}],"max_upload_file_size":5},
+             "filesystem":{"provider":1,"s3config":{"bucket":"b","region":"r","access_key":"ak","access_secret":{"status":"Plain","payload":"sk"},
+                           "endpoint":"http://127.0.0.1:9000","key_prefix":"pre/","force_path_style":true}},
+             "virtual_folders":[{"name":"shared","mapped_path":"/srv/shared","virtual_path":"/shared","quota_size":-1,"quota_files":-1},
+                                {"name":"own","mapped_path":"/srv/own","virtual_path":"/own","quota_size":10,"quota_files":2}]}
+            """);
+        Assert.False(account.Enabled); // no status = 0 = disabled, as the format defines
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000), account.ExpiresAt);
+        Assert.Equal(PasswordVerificationResult.Success, SftpPasswordHasher.Verify(account.PasswordHash!, "plain-pw"));
+        Assert.Equal((1001, 1002, 3), (account.Uid!.Value, account.Gid!.Value, account.MaxSessions));
+        Assert.Equal((1048576L, 100L, 200L), (account.QuotaSize, account.UploadBandwidth, account.DownloadBandwidth));
+        Assert.Equal("u@example.com", account.Metadata[SftpGoUserJson.EmailMetadataKey]);
+        Assert.Equal(["192.0.2.0/24"], account.AllowedIPs);
+        Assert.Equal(["password"], account.DeniedLoginMethods);
+        Assert.Equal("*.zip", account.FilePatterns.Single().DeniedPatterns.Single());
+        Assert.Equal(5, account.MaxUploadFileSize);
+        Assert.Equal("s3", account.FileSystem!.Provider);
+        Assert.Equal("pre/", account.FileSystem.Root);
+        Assert.Equal("sk", account.FileSystem.Settings["SecretAccessKey"]);
+        Assert.Equal("true", account.FileSystem.Settings["ForcePathStyle"]);
+        Assert.Equal(("/shared", "/srv/shared", 0L), (account.VirtualFolders[0].VirtualPath, account.VirtualFolders[0].FileSystem.Root, account.VirtualFolders[0].QuotaSize));
+        Assert.True(account.VirtualFolders[1].HasOwnQuota);
+    }
+
+    [Fact]
+    public void Round_trips_through_the_format()
+    {
+        var original = new SftpAccount
+        {
+            UserName = "round",
+            PasswordHash = SftpPasswordHasher.Hash("pw"),
+            HomeDirectory = "/home/round",
+            ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(1800000000000),
+            QuotaSize = 10,
+            QuotaFiles = 20,
+            PublicKeys = ["ssh-ed25519 AAAA k"],
+            Permissions = { ["/"] = ["*"], ["/ro"] = ["list"] },
+            AllowedIPs = ["10.0.0.0/8"],
+            DeniedLoginMethods = ["publickey"],
+            VirtualFolders = [new SftpVirtualFolder { Name = "f", VirtualPath = "/f", FileSystem = new SftpFileSystemConfig { Root = "/srv/f" }, QuotaSize = 7 }],
+        };
+        var json = SftpGoUserJson.FromAccount(original, includePasswordHash: true);
+        Assert.NotEqual(0, (int)json["id"]!);
+        var back = SftpGoUserJson.ToAccount(json.ToJsonString());
+        Assert.Equal(original.UserName, back.UserName);
+        Assert.Equal(original.PasswordHash, back.PasswordHash);
+        Assert.Equal(original.ExpiresAt, back.ExpiresAt);
+        Assert.Equal(original.Permissions["/ro"], back.Permissions["/ro"]);
+        Assert.Equal(original.AllowedIPs, back.AllowedIPs);
+        Assert.Equal(original.DeniedLoginMethods, back.DeniedLoginMethods);
+        Assert.Equal(7, back.VirtualFolders.Single().QuotaSize);
+        Assert.Equal("/srv/f", back.VirtualFolders.Single().FileSystem.Root);
+        Assert.Null(SftpGoUserJson.FromAccount(original, includePasswordHash: false)["password"]);
+    }
+
+    [Fact]
+    public void Refuses_unsupported_storage_and_wrong_types()
+    {
+        Assert.Throws<FormatException>(() => SftpGoUserJson.ToAccount("""{"username":"u","filesystem":{"provider":2}}"""));
+        Assert.Throws<FormatException>(() => SftpGoUserJson.ToAccount("""{"username":5}"""));
+        Assert.Throws<FormatException>(() => SftpGoUserJson.ToAccount("not json"));
+    }
+}
