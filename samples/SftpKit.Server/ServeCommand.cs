@@ -80,7 +80,9 @@ internal static class ServeCommand
             builder.Configuration.AddConfiguration(configuration);
             builder.WebHost.UseUrls(http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             AddServices(builder, serilog, paths, arguments);
-            builder.Services.AddSftpAdmin();
+            // Roles live in the SQL database with the admins (AddSqlAdminStore), or in DIR/roles.json
+            // (SftpKit:Admin:RoleStoreFile) with the JSON account store.
+            builder.Services.AddSftpAdmin(o => o.RoleStoreFile = paths.Resolve(o.RoleStoreFile is { Length: > 0 } roles ? roles : "roles.json"));
             builder.Services.AddSftpShares();
             // Admins live in the SQL database with the accounts (AddSqlAdminStore in SampleServices), or in
             // DIR/admins.json (SftpKit:Admin:Authentication:StoreFile) with the JSON account store.

@@ -109,4 +109,13 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 8092, EventName = "GroupDeleted", Level = LogLevel.Information, Message = "Admin {Admin} deleted group {Group}")]
     public static partial void GroupDeleted(ILogger logger, string? admin, string group);
+
+    [LoggerMessage(EventId = 8075, EventName = "RoleCreated", Level = LogLevel.Information, Message = "Admin {Admin} created role {Role}")]
+    public static partial void RoleCreated(ILogger logger, string? admin, string role);
+
+    [LoggerMessage(EventId = 8076, EventName = "RoleUpdated", Level = LogLevel.Information, Message = "Admin {Admin} updated role {Role}")]
+    public static partial void RoleUpdated(ILogger logger, string? admin, string role);
+
+    [LoggerMessage(EventId = 8077, EventName = "RoleDeleted", Level = LogLevel.Information, Message = "Admin {Admin} deleted role {Role}")]
+    public static partial void RoleDeleted(ILogger logger, string? admin, string role);
 }

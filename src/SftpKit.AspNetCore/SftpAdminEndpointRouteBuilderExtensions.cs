@@ -84,6 +84,7 @@ public static class SftpAdminEndpointRouteBuilderExtensions
         BackupEndpoints.Map(group, Secure);
         ShareEndpoints.Map(group, Secure);
         StatusEndpoints.Map(group, Secure);
+        RoleEndpoints.Map(group, Secure);
         if (builtInAuth)
         {
             AdminAccountEndpoints.Map(group, Secure);

@@ -47,6 +47,12 @@ public sealed class SftpAdminOptions
     /// </summary>
     public int RetentionCheckHistory { get; set; } = 100;
 
+    /// <summary>
+    /// The JSON file roles are kept in (<see cref="SftpKit.Admin.JsonFileSftpRoleStore"/>); null = in memory, lost on
+    /// restart. Ignored when another role store is registered (e.g. the SQL one). Defaults to null.
+    /// </summary>
+    public string? RoleStoreFile { get; set; }
+
     /// <summary>Largest page of the account and folder lists (<c>limit</c> query parameter). Defaults to 500; the default page is 100.</summary>
     public int MaxPageSize { get; set; } = 500;
 

@@ -20,8 +20,10 @@ public static class SftpAdminServiceCollectionExtensions
     /// Registers what <c>MapSftpAdmin</c> needs: options (<see cref="SftpAdminOptions"/>, section
     /// <c>SftpKit:Admin</c>, checked at start), the background quota scanner and retention checker, and an
     /// <see cref="InMemoryFolderStore"/> unless an <see cref="ISftpFolderStore"/> is registered (the SQL store
-    /// registers its own), and likewise an <see cref="InMemoryShareStore"/> for <c>/shares</c> and an
-    /// <see cref="InMemoryGroupStore"/> for <c>/groups</c>. Safe to call more than once.
+    /// registers its own), and likewise an <see cref="InMemoryShareStore"/> for <c>/shares</c>, an
+    /// <see cref="InMemoryGroupStore"/> for <c>/groups</c> and a role store for <c>/roles</c>
+    /// (<see cref="JsonFileSftpRoleStore"/> at <see cref="SftpAdminOptions.RoleStoreFile"/> when set, else
+    /// <see cref="InMemorySftpRoleStore"/>; <c>AddSqlAdminStore</c> registers the SQL one). Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddSftpAdmin(this IServiceCollection services, Action<SftpAdminOptions>? configure = null)
     {
@@ -39,6 +41,10 @@ public static class SftpAdminServiceCollectionExtensions
         services.TryAddSingleton<ISftpFolderStore>(_ => new InMemoryFolderStore());
         services.TryAddSingleton<ISftpGroupStore>(_ => new InMemoryGroupStore());
         services.TryAddSingleton<ISftpShareStore>(_ => new InMemoryShareStore());
+        services.TryAddSingleton<ISftpRoleStore>(sp =>
+            sp.GetRequiredService<IOptions<SftpAdminOptions>>().Value.RoleStoreFile is { Length: > 0 } file
+                ? new JsonFileSftpRoleStore(file)
+                : new InMemorySftpRoleStore());
         services.AddCredentials();
         services.TryAddSingleton(sp => new TotpEnrollment(sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new WebPendingSignIns(sp.GetService<TimeProvider>()));

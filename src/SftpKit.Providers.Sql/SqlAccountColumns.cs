@@ -19,7 +19,7 @@ internal static class SqlAccountColumns
         "user_name, enabled, expires_at, password_hash, public_keys, home_directory, file_system, virtual_folders, " +
         "permissions, file_patterns, max_sessions, quota_size, quota_files, upload_bandwidth, download_bandwidth, " +
         "max_upload_file_size, allowed_ips, denied_ips, denied_login_methods, required_login_steps, uid, gid, " +
-        "description, metadata, last_login, group_memberships";
+        "description, metadata, last_login, group_memberships, role, password_changed_at, limits";
 
     /// <summary>Every column <see cref="Bind"/> sets, except the key, as <c>column = @column</c>.</summary>
     public const string UpdateSet =
@@ -30,14 +30,14 @@ internal static class SqlAccountColumns
         "download_bandwidth = @download_bandwidth, max_upload_file_size = @max_upload_file_size, " +
         "allowed_ips = @allowed_ips, denied_ips = @denied_ips, denied_login_methods = @denied_login_methods, " +
         "required_login_steps = @required_login_steps, uid = @uid, gid = @gid, description = @description, " +
-        "metadata = @metadata, group_memberships = @group_memberships, updated_at = @now";
+        "metadata = @metadata, group_memberships = @group_memberships, role = @role, password_changed_at = @password_changed_at, limits = @limits, updated_at = @now";
 
     public const string Insert =
         "INSERT INTO accounts (" + Select + ", created_at, updated_at) VALUES (@user_name, @enabled, @expires_at, " +
         "@password_hash, @public_keys, @home_directory, @file_system, @virtual_folders, @permissions, @file_patterns, " +
         "@max_sessions, @quota_size, @quota_files, @upload_bandwidth, @download_bandwidth, @max_upload_file_size, " +
         "@allowed_ips, @denied_ips, @denied_login_methods, @required_login_steps, @uid, @gid, @description, @metadata, " +
-        "@last_login, @group_memberships, @now, @now)";
+        "@last_login, @group_memberships, @role, @password_changed_at, @limits, @now, @now)";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -49,6 +49,10 @@ internal static class SqlAccountColumns
         if (name.Length is 0 or > 255 || name.Any(c => char.IsControl(c) || c == '/'))
         {
             throw new ArgumentException("A user name has 1–255 characters, without control characters or '/'.", nameof(account));
+        }
+        if (account.Role is { } role && (role.Length is 0 or > 255 || role.Any(char.IsControl)))
+        {
+            throw new ArgumentException("A role name has 1–255 characters, without control characters.", nameof(account));
         }
         if (account.PasswordHash is { Length: > MaxPasswordHashLength })
         {
@@ -84,10 +88,22 @@ internal static class SqlAccountColumns
         SqlDatabase.AddParameter(command, "metadata", ToJson(account.Metadata));
         SqlDatabase.AddParameter(command, "last_login", account.LastLogin?.ToUnixTimeMilliseconds());
         SqlDatabase.AddParameter(command, "group_memberships", account.Groups.Count == 0 ? null : ToJson(account.Groups));
+        SqlDatabase.AddParameter(command, "role", account.Role);
+        SqlDatabase.AddParameter(command, "password_changed_at", account.PasswordChangedAt?.ToUnixTimeMilliseconds());
+        SqlDatabase.AddParameter(command, "limits", ToJson(SqlAccountLimits.From(account)));
         SqlDatabase.AddParameter(command, "now", now);
     }
 
-    public static SftpAccount Read(DbDataReader reader) => new()
+    public static SftpAccount Read(DbDataReader reader)
+    {
+        var account = ReadCore(reader);
+        account.Role = String(reader, 26);
+        account.PasswordChangedAt = Time(reader, 27);
+        FromJson<SqlAccountLimits>(reader, 28)?.ApplyTo(account);
+        return account;
+    }
+
+    private static SftpAccount ReadCore(DbDataReader reader) => new()
     {
         UserName = reader.GetString(0),
         Enabled = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) != 0,

@@ -15,7 +15,7 @@ namespace SftpKit.Providers.Sql;
 /// </summary>
 public sealed class SqlAdminStore : ISftpAdminStore
 {
-    private const string AdminColumns = "user_name, password_hash, enabled, permissions, allowed_networks, allow_api_key_auth, description";
+    private const string AdminColumns = "user_name, password_hash, enabled, permissions, allowed_networks, allow_api_key_auth, description, role";
     private const string KeyColumns = "key_id, key_hash, name, admin_user, expires_at, description, created_at";
 
     private readonly SqlDatabase _db;
@@ -59,7 +59,7 @@ public sealed class SqlAdminStore : ISftpAdminStore
         Check(admin);
         await using var connection = await _db.OpenAsync(cancellationToken);
         await using var command = _db.Command(connection,
-            $"INSERT INTO admins ({AdminColumns}, created_at, updated_at) VALUES (@user_name, @password_hash, @enabled, @permissions, @allowed_networks, @allow_api_key_auth, @description, @now, @now)");
+            $"INSERT INTO admins ({AdminColumns}, created_at, updated_at) VALUES (@user_name, @password_hash, @enabled, @permissions, @allowed_networks, @allow_api_key_auth, @description, @role, @now, @now)");
         BindAdmin(command, admin);
         try
         {
@@ -78,7 +78,7 @@ public sealed class SqlAdminStore : ISftpAdminStore
         await using var connection = await _db.OpenAsync(cancellationToken);
         await using var command = _db.Command(connection,
             "UPDATE admins SET password_hash = @password_hash, enabled = @enabled, permissions = @permissions, allowed_networks = @allowed_networks, "
-            + "allow_api_key_auth = @allow_api_key_auth, description = @description, updated_at = @now WHERE user_name = @user_name");
+            + "allow_api_key_auth = @allow_api_key_auth, description = @description, role = @role, updated_at = @now WHERE user_name = @user_name");
         BindAdmin(command, admin);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
@@ -200,6 +200,7 @@ public sealed class SqlAdminStore : ISftpAdminStore
         SqlDatabase.AddParameter(command, "allowed_networks", SqlAccountColumns.ToJson(SftpNetworkList.Normalize(admin.AllowedNetworks)));
         SqlDatabase.AddParameter(command, "allow_api_key_auth", admin.AllowApiKeyAuth ? 1 : 0);
         SqlDatabase.AddParameter(command, "description", admin.Description);
+        SqlDatabase.AddParameter(command, "role", admin.Role);
         SqlDatabase.AddParameter(command, "now", _db.Now);
     }
 
@@ -212,6 +213,7 @@ public sealed class SqlAdminStore : ISftpAdminStore
         AllowedNetworks = SqlAccountColumns.FromJson<List<string>>(reader, 4) ?? [],
         AllowApiKeyAuth = !reader.IsDBNull(5) && SqlAccountColumns.Long(reader, 5) != 0,
         Description = SqlAccountColumns.String(reader, 6),
+        Role = SqlAccountColumns.String(reader, 7),
     };
 
     private static SftpApiKey ReadKey(DbDataReader reader) => new()

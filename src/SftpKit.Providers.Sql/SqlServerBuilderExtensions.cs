@@ -56,8 +56,8 @@ public static class SqlServerBuilderExtensions
     }
 
     /// <summary>
-    /// Keeps the admin API's admins and API keys (<see cref="Admin.ISftpAdminStore"/>) in the SQL database
-    /// (<see cref="SqlAdminStore"/>), shared by every instance on it. Uses the database of <see cref="AddSqlUserStore"/>
+    /// Keeps the admin API's admins and API keys (<see cref="Admin.ISftpAdminStore"/>) and roles
+    /// (<see cref="Admin.ISftpRoleStore"/>) in the SQL database (<see cref="SqlAdminStore"/>, <see cref="SqlRoleStore"/>), shared by every instance on it. Uses the database of <see cref="AddSqlUserStore"/>
     /// (same options, section <c>SftpKit:Sql</c>) and replaces any admin store registered before it; the in-memory or
     /// JSON store of <c>AddSftpAdminAuthentication</c> is not added whether that call comes before or after this one. Not available with
     /// <see cref="SqlStoreOptions.ReadOnlyAccounts"/> (the store's calls throw <see cref="NotSupportedException"/>).
@@ -85,6 +85,8 @@ public static class SqlServerBuilderExtensions
         services.TryAddSingleton(sp => new SqlAdminStore(sp.GetRequiredService<SqlDatabase>()));
         // Replaced rather than tried, so the order of this call and AddSftpAdminAuthentication (which tries) does not matter.
         services.Replace(ServiceDescriptor.Singleton<Admin.ISftpAdminStore>(sp => sp.GetRequiredService<SqlAdminStore>()));
+        services.TryAddSingleton(sp => new SqlRoleStore(sp.GetRequiredService<SqlDatabase>()));
+        services.Replace(ServiceDescriptor.Singleton<Admin.ISftpRoleStore>(sp => sp.GetRequiredService<SqlRoleStore>()));
         return services;
     }
 

@@ -290,7 +290,13 @@ public sealed class SqlUserStore : ISftpUserStore, ISftpQuotaStore
         _cache.TryRemove(userName, out _);
     }
 
-    private static string Kind(SftpQuotaOwner owner) => owner.Kind == SftpQuotaOwnerKind.Folder ? "folder" : "user";
+    private static string Kind(SftpQuotaOwner owner) => owner.Kind switch
+    {
+        SftpQuotaOwnerKind.Folder => "folder",
+        SftpQuotaOwnerKind.UploadTransfer => "upload",
+        SftpQuotaOwnerKind.DownloadTransfer => "download",
+        _ => "user",
+    };
 
     private sealed record CachedAccount(SftpAccount Account, long ReadAt);
 }

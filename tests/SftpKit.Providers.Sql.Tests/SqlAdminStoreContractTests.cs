@@ -88,6 +88,36 @@ public abstract class SqlAdminStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Roles_round_trip_between_instances_and_admins_keep_their_role()
+    {
+        var db = await DatabaseAsync();
+        var one = new SqlRoleStore(db.Options());
+        var two = new SqlRoleStore(db.Options());
+        await one.CreateAsync(new SftpRole { Name = "finance", Description = Nasty }, default);
+        await one.CreateAsync(new SftpRole { Name = "Robert'); DROP TABLE roles;--" }, default);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await two.CreateAsync(new SftpRole { Name = "finance" }, default));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await two.CreateAsync(new SftpRole { Name = "a/b" }, default));
+        Assert.Equal(Nasty, (await two.FindAsync("finance", default))!.Description);
+        Assert.Null(await two.FindAsync("FINANCE", default));
+        Assert.Equal(new[] { "Robert'); DROP TABLE roles;--", "finance" }.Order(StringComparer.Ordinal),
+            await ToListAsync(two.ListAsync(default), r => r.Name));
+        Assert.True(await two.UpdateAsync(new SftpRole { Name = "finance", Description = "money" }, default));
+        Assert.Equal("money", (await one.FindAsync("finance", default))!.Description);
+        Assert.False(await two.UpdateAsync(new SftpRole { Name = "ghost" }, default));
+        Assert.True(await one.DeleteAsync("Robert'); DROP TABLE roles;--", default));
+        Assert.False(await two.DeleteAsync("Robert'); DROP TABLE roles;--", default));
+        Assert.Equal(1L, Convert.ToInt64(await db.ScalarAsync("SELECT COUNT(*) FROM roles")));
+
+        var admins = new SqlAdminStore(db.Options());
+        await admins.CreateAsync(new SftpAdmin { UserName = "lead", PasswordHash = SftpPasswordHasher.Hash("pw"), Role = "finance", Permissions = ["manage_users"] }, default);
+        Assert.Equal("finance", (await new SqlAdminStore(db.Options()).FindAsync("lead", default))!.Role);
+        var lead = (await admins.FindAsync("lead", default))!;
+        lead.Role = null;
+        Assert.True(await admins.UpdateAsync(lead, default));
+        Assert.Null((await admins.FindAsync("lead", default))!.Role);
+    }
+
+    [Fact]
     public async Task Folder_definitions_round_trip_between_instances()
     {
         var db = await DatabaseAsync();

@@ -54,6 +54,10 @@ internal static class AdminAccess
             new(SftpAdminPermissions.AuthenticationMethodClaimType, method),
         };
         claims.AddRange(admin.Permissions.Distinct(StringComparer.Ordinal).Select(p => new Claim(SftpAdminPermissions.ClaimType, p)));
+        if (admin.Role is { Length: > 0 } role)
+        {
+            claims.Add(new Claim(SftpAdminPermissions.RoleClaimType, role));
+        }
         if (apiKeyId is not null)
         {
             claims.Add(new Claim("sftpkit:apikey", apiKeyId));

@@ -45,8 +45,17 @@ public static class SftpAdminPermissions
     /// <summary>Start data retention checks (they delete files) and read their results.</summary>
     public const string RetentionChecks = "retention_checks";
 
+    /// <summary>Roles: list, create, update, delete (<c>/roles</c>). Only admins bound to no role may use it.</summary>
+    public const string ManageRoles = "manage_roles";
+
     /// <summary>The claim type that carries one permission per claim.</summary>
     public const string ClaimType = "sftpkit:permission";
+
+    /// <summary>
+    /// The claim type that carries the role an admin is bound to (<see cref="SftpAdmin.Role"/>); absent = unbound. A
+    /// host with its own authentication may issue it to scope its admins the same way.
+    /// </summary>
+    public const string RoleClaimType = "sftpkit:role";
 
     /// <summary>The claim type that says how the admin authenticated: <c>token</c> or <c>apikey</c>.</summary>
     public const string AuthenticationMethodClaimType = "sftpkit:auth";
@@ -59,7 +68,13 @@ public static class SftpAdminPermissions
 
     /// <summary>Every permission name.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [All, ManageUsers, ViewConnections, CloseConnections, QuotaScans, ManageAdmins, ViewDefender, ManageDefender, ManageSystem, ManageFolders, RetentionChecks, ManageGroups];
+        [All, ManageUsers, ViewConnections, CloseConnections, QuotaScans, ManageAdmins, ViewDefender, ManageDefender, ManageSystem, ManageFolders, RetentionChecks, ManageGroups, ManageRoles];
+
+    /// <summary>
+    /// Permissions an admin bound to a role cannot hold, because what they reach is not scoped to a role: every
+    /// permission (<c>*</c>), roles, and dump/restore (the dump holds every account).
+    /// </summary>
+    public static IReadOnlyList<string> UnboundOnly { get; } = [All, ManageRoles, ManageSystem];
 
     /// <summary>The authorization policy that requires <paramref name="permission"/>: <c>SftpKit.Admin:manage_users</c>, ….</summary>
     public static string PolicyName(string permission) =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Folders;
 using SftpKit.AspNetCore.Groups;
 using SftpKit.AspNetCore.Validation;
@@ -41,6 +42,10 @@ internal static class AccountEndpoints
         int index = 0;
         await foreach (var account in store.ListAsync(context.RequestAborted))
         {
+            if (!AdminRoleScope.Sees(context.User, account))
+            {
+                continue;
+            }
             if (index++ < skip)
             {
                 continue;
@@ -57,7 +62,7 @@ internal static class AccountEndpoints
     private static async Task<IResult> GetAsync(string userName, HttpContext context, ISftpUserStore store)
     {
         var account = await store.FindAsync(userName, context.RequestAborted);
-        return account is null ? AdminRequest.NotFound("account") : Results.Json(AccountJson.Write(account), AdminJson.Options);
+        return !AdminRoleScope.Sees(context.User, account) ? AdminRequest.NotFound("account") : Results.Json(AccountJson.Write(account!), AdminJson.Options);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
@@ -92,6 +97,10 @@ internal static class AccountEndpoints
     {
         var errors = new ValidationErrors();
         var account = AccountJson.Read(node, "", errors, out string? password, out _);
+        if (account is not null && await RoleProblemAsync(account, context, admin, errors) is { } refused)
+        {
+            return new(null, errors, refused);
+        }
         if (account is not null)
         {
             if (await FolderCatalog.ResolveMountsAsync(node, "", account, store, folders, errors, context.RequestAborted) is { } conflict)
@@ -114,6 +123,7 @@ internal static class AccountEndpoints
         {
             account.PasswordHash = SftpPasswordHasher.Hash(password);
         }
+        account.PasswordChangedAt = account.PasswordHash is null ? null : admin.Time.GetUtcNow();
         account.LastLogin = null;
         try
         {
@@ -139,7 +149,17 @@ internal static class AccountEndpoints
         {
             obj["userName"] = userName;
         }
+        var existing = await store.FindAsync(userName, context.RequestAborted);
+        if (existing is not null && !AdminRoleScope.Sees(context.User, existing))
+        {
+            // Accounts of another role do not exist for a role-bound admin.
+            return new(null, errors, AdminRequest.NotFound("account"));
+        }
         var account = AccountJson.Read(node, "", errors, out string? password, out bool hashGiven);
+        if (account is not null && await RoleProblemAsync(account, context, admin, errors) is { } refused)
+        {
+            return new(null, errors, refused);
+        }
         if (account is not null)
         {
             if (!string.Equals(account.UserName, userName, StringComparison.Ordinal))
@@ -157,7 +177,6 @@ internal static class AccountEndpoints
         {
             return new(null, errors, AdminRequest.Invalid(errors));
         }
-        var existing = await store.FindAsync(userName, context.RequestAborted);
         if (existing is null)
         {
             return new(null, errors, AdminRequest.NotFound("account"));
@@ -170,6 +189,9 @@ internal static class AccountEndpoints
         {
             account.PasswordHash = existing.PasswordHash;
         }
+        account.PasswordChangedAt = password is not null || (hashGiven && account.PasswordHash is not null && account.PasswordHash != existing.PasswordHash)
+            ? admin.Time.GetUtcNow()
+            : account.PasswordHash is null ? null : existing.PasswordChangedAt;
         account.LastLogin = existing.LastLogin;
         AccountJson.RestoreRedacted(account, existing);
         if (!await store.UpdateAsync(account, context.RequestAborted))
@@ -182,9 +204,37 @@ internal static class AccountEndpoints
         return new(stored, errors, null);
     }
 
+    /// <summary>
+    /// Applies the acting admin's role to an account it saves: a role-bound admin's accounts always get its role (a
+    /// body naming another is refused with 403, so no account moves out of its role); an unbound admin may name any
+    /// role of the role store. Null when the account may be saved; errors hold the field's message.
+    /// </summary>
+    internal static async Task<IResult?> RoleProblemAsync(SftpAccount account, HttpContext context, AdminServices admin, ValidationErrors errors)
+    {
+        if (AdminRoleScope.RoleOf(context.User) is { } mine)
+        {
+            if (account.Role is not null && !string.Equals(account.Role, mine, StringComparison.Ordinal))
+            {
+                errors.Add("role", "You can only manage accounts of your own role.");
+                return AdminRequest.Forbidden("You can only manage accounts of your own role.");
+            }
+            account.Role = mine;
+            return null;
+        }
+        if (account.Role is { } role && await admin.Roles.FindAsync(role, context.RequestAborted) is null)
+        {
+            errors.Add("role", "No role has this name.");
+        }
+        return null;
+    }
+
     /// <summary>Deletes an account: what <c>DELETE /users/{userName}</c> and the WebAdmin both do. False when there is none.</summary>
     internal static async Task<bool> DeleteAccountAsync(string userName, HttpContext context, ISftpUserStore store, AdminServices admin)
     {
+        if (AdminRoleScope.IsBound(context.User) && !AdminRoleScope.Sees(context.User, await store.FindAsync(userName, context.RequestAborted)))
+        {
+            return false;
+        }
         if (!await store.DeleteAsync(userName, context.RequestAborted))
         {
             return false;

@@ -69,6 +69,8 @@ internal static class AccountJson
         account.DeniedLoginMethods ??= [];
         account.RequiredLoginSteps ??= [];
         account.Metadata ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        account.AccessTime ??= [];
+        account.DeniedProtocols ??= [];
         if (account.FileSystem is { } fs)
         {
             fs.Settings ??= new Dictionary<string, string>(StringComparer.Ordinal);

@@ -240,6 +240,17 @@ internal static class AdminAccountEndpoints
             }
         }
         AccountValidator.CheckNetworks(admin.AllowedNetworks, "allowedNetworks", errors);
+        if (admin.Role is { } role)
+        {
+            if (NameRules.CheckUserName(role) is { } roleError)
+            {
+                errors.Add("role", "The role name " + roleError);
+            }
+            foreach (string p2 in admin.Permissions.Intersect(SftpAdminPermissions.UnboundOnly, StringComparer.Ordinal))
+            {
+                errors.Add("permissions", $"An admin bound to a role cannot hold '{p2}'.");
+            }
+        }
         if (admin.Description is { Length: > AccountValidator.MaxDescriptionLength })
         {
             errors.Add("description", $"At most {AccountValidator.MaxDescriptionLength} characters.");
@@ -252,13 +263,52 @@ internal static class AdminAccountEndpoints
         var list = new JsonArray();
         await foreach (var a in store.ListAsync(context.RequestAborted))
         {
-            list.Add(WriteAdmin(a));
+            if (AdminRoleScope.Sees(context.User, a))
+            {
+                list.Add(WriteAdmin(a));
+            }
         }
         return Results.Json(list, AdminJson.Options);
     }
 
     private static async Task<IResult> GetAdminAsync(string userName, HttpContext context, ISftpAdminStore store) =>
-        await store.FindAsync(userName, context.RequestAborted) is { } a ? Results.Json(WriteAdmin(a), AdminJson.Options) : AdminRequest.NotFound("admin");
+        await store.FindAsync(userName, context.RequestAborted) is { } a && AdminRoleScope.Sees(context.User, a)
+            ? Results.Json(WriteAdmin(a), AdminJson.Options)
+            : AdminRequest.NotFound("admin");
+
+    /// <summary>
+    /// Why the acting admin may not save <paramref name="admin"/> (null = it may): a role-bound admin saves only
+    /// admins of its own role (an admin without a role in the body gets it), and nobody grants a permission it lacks.
+    /// An unbound admin may name any role of the role store.
+    /// </summary>
+    internal static async Task<string?> EscalationAsync(SftpAdmin admin, HttpContext context, AdminServices services, ValidationErrors errors)
+    {
+        if (AdminRoleScope.RoleOf(context.User) is { } mine)
+        {
+            if (admin.Role is not null && !string.Equals(admin.Role, mine, StringComparison.Ordinal))
+            {
+                errors.Add("role", "You can only manage admins of your own role.");
+                return "You can only manage admins of your own role.";
+            }
+            admin.Role = mine;
+            foreach (string p in admin.Permissions.Intersect(SftpAdminPermissions.UnboundOnly, StringComparer.Ordinal))
+            {
+                errors.Add("permissions", $"An admin bound to a role cannot hold '{p}'.");
+            }
+        }
+        else if (admin.Role is { } role && await services.Roles.FindAsync(role, context.RequestAborted) is null)
+        {
+            errors.Add("role", "No role has this name.");
+        }
+        var lacking = AdminRoleScope.NotHeld(context.User, admin.Permissions).ToList();
+        if (lacking.Count > 0)
+        {
+            string text = "You cannot grant permissions you do not hold: " + string.Join(", ", lacking) + ".";
+            errors.Add("permissions", text);
+            return text;
+        }
+        return null;
+    }
 
     private static async Task<IResult> CreateAdminAsync(HttpContext context, ISftpAdminStore store, AdminServices services)
     {
@@ -267,7 +317,11 @@ internal static class AdminAccountEndpoints
         {
             return problem;
         }
-        var (admin, errors, conflict) = await CreateAdminFromJsonAsync(node, context, store, services);
+        var (admin, errors, conflict, forbidden) = await CreateAdminFromJsonAsync(node, context, store, services);
+        if (forbidden is not null)
+        {
+            return AdminRequest.Forbidden(forbidden);
+        }
         if (admin is null)
         {
             return conflict ? AdminRequest.Conflict("An admin with this name exists.") : AdminRequest.Invalid(errors);
@@ -277,7 +331,7 @@ internal static class AdminAccountEndpoints
     }
 
     /// <summary>Creates an admin from its API JSON (<c>POST /admins</c> and the WebAdmin): the admin, or the errors (conflict: the name exists).</summary>
-    internal static async Task<(SftpAdmin? Admin, ValidationErrors Errors, bool Conflict)> CreateAdminFromJsonAsync(JsonNode? node, HttpContext context, ISftpAdminStore store, AdminServices services)
+    internal static async Task<(SftpAdmin? Admin, ValidationErrors Errors, bool Conflict, string? Forbidden)> CreateAdminFromJsonAsync(JsonNode? node, HttpContext context, ISftpAdminStore store, AdminServices services)
     {
         var errors = new ValidationErrors();
         var admin = ReadAdmin(node, errors, out string? password, out _);
@@ -285,9 +339,13 @@ internal static class AdminAccountEndpoints
         {
             errors.Add("password", "A password is required.");
         }
+        if (admin is not null && await EscalationAsync(admin, context, services, errors) is { } refused)
+        {
+            return (null, errors, false, refused);
+        }
         if (admin is null || !errors.IsEmpty)
         {
-            return (null, errors, false);
+            return (null, errors, false, null);
         }
         if (password is not null)
         {
@@ -300,10 +358,10 @@ internal static class AdminAccountEndpoints
         catch (InvalidOperationException)
         {
             errors.Add("userName", "An admin with this name exists.");
-            return (null, errors, true);
+            return (null, errors, true, null);
         }
         AdminLog.AdminCreated(services.Logger, context.User.Identity?.Name, admin.UserName);
-        return (admin, errors, false);
+        return (admin, errors, false, null);
     }
 
     private static async Task<IResult> UpdateAdminAsync(string userName, HttpContext context, ISftpAdminStore store, AdminServices services)
@@ -313,7 +371,11 @@ internal static class AdminAccountEndpoints
         {
             return problem;
         }
-        var (admin, errors, notFound) = await UpdateAdminFromJsonAsync(userName, node, context, store, services);
+        var (admin, errors, notFound, forbidden) = await UpdateAdminFromJsonAsync(userName, node, context, store, services);
+        if (forbidden is not null)
+        {
+            return AdminRequest.Forbidden(forbidden);
+        }
         if (admin is null)
         {
             return notFound ? AdminRequest.NotFound("admin") : AdminRequest.Invalid(errors);
@@ -322,7 +384,7 @@ internal static class AdminAccountEndpoints
     }
 
     /// <summary>Replaces an admin from its API JSON (<c>PUT /admins/{userName}</c> and the WebAdmin): the admin, or the errors.</summary>
-    internal static async Task<(SftpAdmin? Admin, ValidationErrors Errors, bool NotFound)> UpdateAdminFromJsonAsync(string userName, JsonNode? node, HttpContext context, ISftpAdminStore store, AdminServices services)
+    internal static async Task<(SftpAdmin? Admin, ValidationErrors Errors, bool NotFound, string? Forbidden)> UpdateAdminFromJsonAsync(string userName, JsonNode? node, HttpContext context, ISftpAdminStore store, AdminServices services)
     {
         if (node is JsonObject obj && !obj.ContainsKey("userName"))
         {
@@ -348,14 +410,23 @@ internal static class AdminAccountEndpoints
                 }
             }
         }
+        var existing = await store.FindAsync(userName, context.RequestAborted);
+        if (existing is not null && !AdminRoleScope.Sees(context.User, existing))
+        {
+            // Admins of another role (and unbound ones) do not exist for a role-bound admin.
+            return (null, errors, true, null);
+        }
+        if (admin is not null && await EscalationAsync(admin, context, services, errors) is { } refused)
+        {
+            return (null, errors, false, refused);
+        }
         if (admin is null || !errors.IsEmpty)
         {
-            return (null, errors, false);
+            return (null, errors, false, null);
         }
-        var existing = await store.FindAsync(userName, context.RequestAborted);
         if (existing is null)
         {
-            return (null, errors, true);
+            return (null, errors, true, null);
         }
         if (password is not null)
         {
@@ -367,10 +438,10 @@ internal static class AdminAccountEndpoints
         }
         if (!await store.UpdateAsync(admin, context.RequestAborted))
         {
-            return (null, errors, true);
+            return (null, errors, true, null);
         }
         AdminLog.AdminUpdated(services.Logger, context.User.Identity?.Name, userName);
-        return (admin, errors, false);
+        return (admin, errors, false, null);
     }
 
     private static async Task<IResult> DeleteAdminAsync(string userName, HttpContext context, ISftpAdminStore store, AdminServices services)
@@ -385,6 +456,10 @@ internal static class AdminAccountEndpoints
     /// <summary>Deletes an admin and logs it (the caller refuses deleting oneself); false when there is none.</summary>
     internal static async Task<bool> DeleteAdminCoreAsync(string userName, HttpContext context, ISftpAdminStore store, AdminServices services)
     {
+        if (AdminRoleScope.IsBound(context.User) && !AdminRoleScope.Sees(context.User, await store.FindAsync(userName, context.RequestAborted)))
+        {
+            return false;
+        }
         if (!await store.DeleteAsync(userName, context.RequestAborted))
         {
             return false;
@@ -402,13 +477,26 @@ internal static class AdminAccountEndpoints
         var list = new List<ApiKeyResponse>();
         await foreach (var k in store.ListApiKeysAsync(context.RequestAborted))
         {
-            list.Add(ApiKeyResponse.From(k));
+            if (await KeyVisibleAsync(k, context, store))
+            {
+                list.Add(ApiKeyResponse.From(k));
+            }
         }
         return Results.Json(list, AdminJson.Options);
     }
 
     private static async Task<IResult> GetKeyAsync(string id, HttpContext context, ISftpAdminStore store) =>
-        await store.FindApiKeyAsync(id, context.RequestAborted) is { } k ? Results.Json(ApiKeyResponse.From(k), AdminJson.Options) : AdminRequest.NotFound("API key");
+        await store.FindApiKeyAsync(id, context.RequestAborted) is { } k && await KeyVisibleAsync(k, context, store)
+            ? Results.Json(ApiKeyResponse.From(k), AdminJson.Options)
+            : AdminRequest.NotFound("API key");
+
+    /// <summary>
+    /// True when the acting admin may see and revoke <paramref name="key"/>: always when unbound; when bound to a
+    /// role, only keys bound to an admin of that role (an unbound key can act as any admin).
+    /// </summary>
+    internal static async ValueTask<bool> KeyVisibleAsync(SftpApiKey key, HttpContext context, ISftpAdminStore store) =>
+        !AdminRoleScope.IsBound(context.User)
+        || (key.Admin is { } owner && AdminRoleScope.Sees(context.User, await store.FindAsync(owner, context.RequestAborted)));
 
     private static async Task<IResult> CreateKeyAsync(HttpContext context, ISftpAdminStore store, SftpAdminTokens tokens,
         IOptions<SftpAdminAuthenticationOptions> options, AdminServices services)
@@ -457,9 +545,14 @@ internal static class AdminAccountEndpoints
         {
             errors.Add("name", "The key name " + nameError);
         }
-        if (request.Admin is not null && await store.FindAsync(request.Admin, context.RequestAborted) is null)
+        if (request.Admin is not null && await store.FindAsync(request.Admin, context.RequestAborted) is not { } owner)
         {
             errors.Add("admin", "No admin has this name.");
+        }
+        else if (AdminRoleScope.IsBound(context.User)
+            && (request.Admin is null || !AdminRoleScope.Sees(context.User, await store.FindAsync(request.Admin, context.RequestAborted))))
+        {
+            errors.Add("admin", "Name an admin of your own role: you cannot create unbound keys or keys of other admins.");
         }
         if (request.ExpiresAt is { } expires && expires <= now)
         {
@@ -496,6 +589,10 @@ internal static class AdminAccountEndpoints
     /// <summary>Revokes an API key and logs it; false when there is none.</summary>
     internal static async Task<bool> DeleteApiKeyCoreAsync(string id, HttpContext context, ISftpAdminStore store, AdminServices services)
     {
+        if (await store.FindApiKeyAsync(id, context.RequestAborted) is not { } key || !await KeyVisibleAsync(key, context, store))
+        {
+            return false;
+        }
         if (!await store.DeleteApiKeyAsync(id, context.RequestAborted))
         {
             return false;

@@ -127,6 +127,9 @@ internal static class AdminRequest
     public static IResult NotFound(string what) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Not found", detail: $"The {what} does not exist.");
 
+    public static IResult Forbidden(string detail) => Results.Problem(statusCode: StatusCodes.Status403Forbidden,
+        title: "Forbidden", detail: detail);
+
     public static IResult Conflict(string detail) => Results.Problem(statusCode: StatusCodes.Status409Conflict,
         title: "Conflict", detail: detail);
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Authentication;
 using SftpKit.Admin;
 using SftpKit.AspNetCore.Folders;
 using SftpKit.AspNetCore.Groups;
@@ -33,6 +34,12 @@ internal static class BackupEndpoints
 
     internal static async Task DumpAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin)
     {
+        if (AdminRoleScope.IsBound(context.User))
+        {
+            // The dump holds every account, whatever its role.
+            await AdminRequest.Forbidden("Admins bound to a role cannot dump data.").ExecuteAsync(context);
+            return;
+        }
         var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
         var folders = services.GetService(typeof(ISftpFolderStore)) as ISftpFolderStore;
         context.Response.ContentType = "application/json; charset=utf-8";
@@ -43,7 +50,7 @@ internal static class BackupEndpoints
         var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
         var groups = services.GetService(typeof(ISftpGroupStore)) as ISftpGroupStore;
         await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, shares, groups,
-            services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, context.RequestAborted);
+            services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, admin.Roles, context.RequestAborted);
     }
 
     private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode)
@@ -77,6 +84,11 @@ internal static class BackupEndpoints
         HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin)
     {
         var errors = new ValidationErrors();
+        if (AdminRoleScope.IsBound(context.User))
+        {
+            errors.Add("body", "Admins bound to a role cannot restore data.");
+            return (null, errors);
+        }
         if (node is not JsonObject document)
         {
             errors.Add("body", "The body must be an SftpKit backup document (a JSON object).");
@@ -158,7 +170,7 @@ internal static class BackupEndpoints
             var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
             var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
             result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, shares, groupStore,
-                services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, context.RequestAborted);
+                services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, admin.Roles, context.RequestAborted);
         }
         catch (InvalidDataException ex)
         {

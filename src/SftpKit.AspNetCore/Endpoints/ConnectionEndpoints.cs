@@ -2,6 +2,9 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using SftpKit.Accounts;
+using SftpKit.AspNetCore.Authentication;
 
 namespace SftpKit.AspNetCore.Endpoints;
 
@@ -27,16 +30,19 @@ internal static class ConnectionEndpoints
     public static void Map(RouteGroupBuilder group, Action<RouteHandlerBuilder, string> secure)
     {
         var connections = group.MapGroup("/connections").WithTags("Connections");
-        secure(connections.MapGet("/", (IServiceProvider services, string? userName) =>
+        secure(connections.MapGet("/", async (HttpContext context, IServiceProvider services, string? userName) =>
             services.GetService(typeof(ISftpConnectionRegistry)) is ISftpConnectionRegistry registry
-                ? Results.Json(registry.GetConnections().Where(c => userName is null || c.UserName == userName).Select(ConnectionResponse.From).ToList(), AdminJson.Options)
+                ? Results.Json((await VisibleAsync(registry.GetConnections().Where(c => userName is null || c.UserName == userName), context))
+                    .Select(ConnectionResponse.From).ToList(), AdminJson.Options)
                 : AdminRequest.Unavailable("connection registry"))
             .WithName("ListConnections").WithSummary("Live connections, oldest first (optionally of one userName), including unauthenticated ones.")
             .Produces<ConnectionResponse[]>(), SftpAdminPermissions.ViewConnections);
-        secure(connections.MapGet("/{connectionId}", (string connectionId, IServiceProvider services) =>
+        secure(connections.MapGet("/{connectionId}", async (string connectionId, HttpContext context, IServiceProvider services) =>
             services.GetService(typeof(ISftpConnectionRegistry)) is not ISftpConnectionRegistry registry
                 ? AdminRequest.Unavailable("connection registry")
-                : registry.Find(connectionId) is { } c ? Results.Json(ConnectionResponse.From(c), AdminJson.Options) : AdminRequest.NotFound("connection"))
+                : registry.Find(connectionId) is { } c && (await VisibleAsync([c], context)).Count == 1
+                    ? Results.Json(ConnectionResponse.From(c), AdminJson.Options)
+                    : AdminRequest.NotFound("connection"))
             .WithName("GetConnection").WithSummary("One live connection.")
             .Produces<ConnectionResponse>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ViewConnections);
         secure(connections.MapDelete("/{connectionId}", CloseAsync)
@@ -60,12 +66,49 @@ internal static class ConnectionEndpoints
     }
 
     /// <summary>
+    /// The connections the acting admin may see: all for an unbound admin; for one bound to a role, only logged-in
+    /// connections of accounts of that role (looked up once per user name).
+    /// </summary>
+    internal static async Task<List<SftpConnection>> VisibleAsync(IEnumerable<SftpConnection> connections, HttpContext context)
+    {
+        if (!AdminRoleScope.IsBound(context.User))
+        {
+            return connections.ToList();
+        }
+        var users = context.RequestServices.GetService<ISftpUserStore>();
+        var seen = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var visible = new List<SftpConnection>();
+        foreach (var c in connections)
+        {
+            if (c.UserName is not { } name || users is null)
+            {
+                continue;
+            }
+            if (!seen.TryGetValue(name, out bool ok))
+            {
+                ok = AdminRoleScope.Sees(context.User, await users.FindAsync(name, context.RequestAborted));
+                seen[name] = ok;
+            }
+            if (ok)
+            {
+                visible.Add(c);
+            }
+        }
+        return visible;
+    }
+
+    /// <summary>
     /// Closes a connection and waits up to 10 s for it to end, as <c>DELETE /connections/{id}</c> and the WebAdmin do:
     /// true when it ended, null when it is still closing, false when there is no such connection.
     /// </summary>
     internal static async Task<bool?> CloseConnectionAsync(ISftpConnectionRegistry registry, string connectionId, HttpContext context, AdminServices admin)
     {
-        string? userName = registry.Find(connectionId)?.UserName;
+        var connection = registry.Find(connectionId);
+        if (connection is not null && (await VisibleAsync([connection], context)).Count == 0)
+        {
+            return false;
+        }
+        string? userName = connection?.UserName;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(s_closeWait);
         bool found;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Retention;
 using SftpKit.AspNetCore.Validation;
 using SftpKit.Policies;
@@ -22,9 +23,9 @@ internal static class RetentionEndpoints
             .Produces<SftpRetentionCheckStatus>(StatusCodes.Status202Accepted).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests), SftpAdminPermissions.RetentionChecks);
-        secure(retention.MapGet("/users/{userName}/check", Get).WithName("GetRetentionCheck").WithSummary("The status and result of the account's last check.")
+        secure(retention.MapGet("/users/{userName}/check", GetAsync).WithName("GetRetentionCheck").WithSummary("The status and result of the account's last check.")
             .Produces<SftpRetentionCheckStatus>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.RetentionChecks);
-        secure(retention.MapGet("/checks", (RetentionCheckQueue checks) => Results.Json(checks.List(), AdminJson.Options)).WithName("ListRetentionChecks")
+        secure(retention.MapGet("/checks", ListAsync).WithName("ListRetentionChecks")
             .WithSummary("Running checks and the most recent finished ones.").Produces<SftpRetentionCheckStatus[]>(), SftpAdminPermissions.RetentionChecks);
     }
 
@@ -46,7 +47,7 @@ internal static class RetentionEndpoints
         {
             return AdminRequest.Invalid(errors);
         }
-        if (await store.FindAsync(userName, context.RequestAborted) is null)
+        if (!AdminRoleScope.Sees(context.User, await store.FindAsync(userName, context.RequestAborted)))
         {
             return AdminRequest.NotFound("account");
         }
@@ -62,8 +63,28 @@ internal static class RetentionEndpoints
         }
     }
 
-    private static IResult Get(string userName, RetentionCheckQueue checks) =>
-        checks.Get(userName) is { } status ? Results.Json(status, AdminJson.Options) : AdminRequest.NotFound("retention check");
+    private static async Task<IResult> ListAsync(HttpContext context, ISftpUserStore store, RetentionCheckQueue checks)
+    {
+        var list = checks.List();
+        if (AdminRoleScope.IsBound(context.User))
+        {
+            var visible = new List<SftpRetentionCheckStatus>();
+            foreach (var status in list)
+            {
+                if (AdminRoleScope.Sees(context.User, await store.FindAsync(status.UserName, context.RequestAborted)))
+                {
+                    visible.Add(status);
+                }
+            }
+            list = visible;
+        }
+        return Results.Json(list, AdminJson.Options);
+    }
+
+    private static async Task<IResult> GetAsync(string userName, HttpContext context, ISftpUserStore store, RetentionCheckQueue checks) =>
+        checks.Get(userName) is { } status && (!AdminRoleScope.IsBound(context.User) || AdminRoleScope.Sees(context.User, await store.FindAsync(userName, context.RequestAborted)))
+            ? Results.Json(status, AdminJson.Options)
+            : AdminRequest.NotFound("retention check");
 
     /// <summary>The body: a JSON array of <c>{"path","retention"}</c> objects, both members required.</summary>
     internal static List<SftpRetentionPolicy>? ReadPolicies(JsonNode? node, ValidationErrors errors)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Shares;
 using SftpKit.AspNetCore.Validation;
 
@@ -37,8 +38,18 @@ internal static class ShareEndpoints
         }
         var page = new JsonArray();
         int index = 0;
+        var seen = new Dictionary<string, bool>(StringComparer.Ordinal);
         await foreach (var share in store.ListAsync(string.IsNullOrEmpty(username) ? null : username, context.RequestAborted))
         {
+            if (!seen.TryGetValue(share.UserName, out bool visible))
+            {
+                visible = await AdminRoleScope.SeesAccountAsync(context, share.UserName);
+                seen[share.UserName] = visible;
+            }
+            if (!visible)
+            {
+                continue;
+            }
             if (index++ < skip)
             {
                 continue;
@@ -55,7 +66,7 @@ internal static class ShareEndpoints
     private static async Task<IResult> GetAsync(string id, HttpContext context, ISftpShareStore store)
     {
         var share = SftpShare.IsValidId(id) ? await store.FindAsync(id, context.RequestAborted) : null;
-        return share is null ? AdminRequest.NotFound("share") : Results.Json(ShareJson.Write(share), AdminJson.Options);
+        return share is null || !await AdminRoleScope.SeesAccountAsync(context, share.UserName) ? AdminRequest.NotFound("share") : Results.Json(ShareJson.Write(share), AdminJson.Options);
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, ISftpShareStore store, AdminServices admin) =>
@@ -64,7 +75,8 @@ internal static class ShareEndpoints
     /// <summary>Deletes the share and logs who did; false when there is no such share. Shared with the WebAdmin page.</summary>
     public static async Task<bool> RevokeAsync(ISftpShareStore store, string id, HttpContext context, AdminServices admin)
     {
-        if (!SftpShare.IsValidId(id) || !await store.DeleteAsync(id, context.RequestAborted))
+        if (!SftpShare.IsValidId(id) || await store.FindAsync(id, context.RequestAborted) is not { } share
+            || !await AdminRoleScope.SeesAccountAsync(context, share.UserName) || !await store.DeleteAsync(id, context.RequestAborted))
         {
             return false;
         }

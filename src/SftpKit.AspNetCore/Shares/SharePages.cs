@@ -28,6 +28,7 @@ internal static class SharePages
     {
         VfsError.NotFound => Message(context, StatusCodes.Status404NotFound, "Not found", "There is no such file or folder in this share."),
         VfsError.PermissionDenied => Message(context, StatusCodes.Status403Forbidden, "Not allowed", "This is not allowed here."),
+        VfsError.TransferLimitExceeded => Message(context, StatusCodes.Status403Forbidden, "Transfer limit reached", "The owner's data transfer limit is reached."),
         VfsError.QuotaExceeded or VfsError.NoSpace => Message(context, StatusCodes.Status413PayloadTooLarge, "No room left", "The upload does not fit in the space left."),
         VfsError.InvalidPath or VfsError.IsADirectory or VfsError.NotADirectory or VfsError.AlreadyExists =>
             Message(context, StatusCodes.Status400BadRequest, "Request refused", "That path cannot be used here."),

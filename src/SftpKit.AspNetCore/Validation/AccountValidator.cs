@@ -109,6 +109,62 @@ internal sealed partial class AccountValidator
         {
             errors.Add(F("metadata"), $"At most {MaxListEntries} metadata entries.");
         }
+        CheckLimits(account, password, F, errors);
+    }
+
+    /// <summary>Largest number of access-time windows: 100.</summary>
+    public const int MaxAccessTimeWindows = 100;
+
+    /// <summary>Largest password expiry: 36,500 days (100 years).</summary>
+    public const int MaxPasswordExpirationDays = 36_500;
+
+    private static void CheckLimits(SftpAccount account, string? password, Func<string, string> f, ValidationErrors errors)
+    {
+        if (account.Role is { } role && NameRules.CheckUserName(role) is { } roleError)
+        {
+            errors.Add(f("role"), "The role name " + roleError);
+        }
+        if (account.AccessTime.Count > MaxAccessTimeWindows)
+        {
+            errors.Add(f("accessTime"), $"At most {MaxAccessTimeWindows} windows.");
+        }
+        for (int i = 0; i < account.AccessTime.Count && i < MaxAccessTimeWindows; i++)
+        {
+            if (account.AccessTime[i] is not { } window || !window.IsValid())
+            {
+                errors.Add($"{f("accessTime")}[{i}]", "A window needs dayOfWeek 0 (Sunday) to 6 and from/to as HH:MM with from not after to.");
+            }
+        }
+        if (account.AccessTimeZone is { } zone && (zone.Length > 128 || !SftpAccountLimits.TryFindTimeZone(zone, out _)))
+        {
+            errors.Add(f("accessTimeZone"), "Not a known time zone id (e.g. Europe/Rome or UTC).");
+        }
+        NonNegative(account.UploadDataTransfer, f("uploadDataTransfer"), errors);
+        NonNegative(account.DownloadDataTransfer, f("downloadDataTransfer"), errors);
+        NonNegative(account.TotalDataTransfer, f("totalDataTransfer"), errors);
+        if (!Enum.IsDefined(account.DataTransferPeriod))
+        {
+            errors.Add(f("dataTransferPeriod"), "One of None, Day, Week, Month.");
+        }
+        if (account.PasswordExpirationDays is < 0 or > MaxPasswordExpirationDays)
+        {
+            errors.Add(f("passwordExpirationDays"), $"Between 0 and {MaxPasswordExpirationDays}.");
+        }
+        if (account.PasswordStrength is < 0 or > SftpPasswordStrength.MaxMinimumBits)
+        {
+            errors.Add(f("passwordStrength"), $"Between 0 and {SftpPasswordStrength.MaxMinimumBits} bits.");
+        }
+        else if (password is { Length: > 0 } && !SftpPasswordStrength.IsStrongEnough(password, account.PasswordStrength))
+        {
+            errors.Add(f("password"), $"The password is too weak: it needs an entropy of at least {account.PasswordStrength} bits.");
+        }
+        for (int i = 0; i < account.DeniedProtocols.Count; i++)
+        {
+            if (!SftpAccountLimits.Protocols.Contains(account.DeniedProtocols[i] ?? "", StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{f("deniedProtocols")}[{i}]", "One of SSH, HTTP.");
+            }
+        }
     }
 
     /// <summary>Checks a folder definition (<c>/folders</c> bodies, backup <c>folders</c>) with the rules of account mounts.</summary>

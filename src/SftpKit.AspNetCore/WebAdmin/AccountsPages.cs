@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using SftpKit.Accounts;
+using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Endpoints;
 using SftpKit.AspNetCore.Quotas;
 using SftpKit.Policies;
@@ -27,7 +28,7 @@ internal static class AccountsPages
     {
         var accounts = group.MapGroup("/accounts").RequireAdmin(SftpAdminPermissions.ManageUsers);
         accounts.MapGet("/", ListAsync);
-        accounts.MapGet("/new", (Func<HttpContext, Task<IResult>>)(context => Form(context, null, new JsonObject { ["enabled"] = true }, null, null)));
+        accounts.MapGet("/new", (HttpContext context, AdminServices admin) => FormAsync(context, admin, null, new JsonObject { ["enabled"] = true }, null, null));
         accounts.MapPost("/new", CreateAsync);
         accounts.MapGet("/{userName}", EditAsync);
         accounts.MapPost("/{userName}", UpdateAsync);
@@ -42,7 +43,7 @@ internal static class AccountsPages
     /// <summary>Starts a background quota scan, like <c>POST /quotas/users/{userName}/scan</c>, and tells how it went.</summary>
     private static async Task<IResult> StartScanAsync(string userName, HttpContext context, ISftpUserStore store, IServiceProvider services, QuotaScanQueue scans)
     {
-        if (services.GetService(typeof(SftpQuotaManager)) is null || await store.FindAsync(userName, context.RequestAborted) is null)
+        if (services.GetService(typeof(SftpQuotaManager)) is null || !AdminRoleScope.Sees(context.User, await store.FindAsync(userName, context.RequestAborted)))
         {
             return WebResults.Error(context, StatusCodes.Status404NotFound);
         }
@@ -71,6 +72,10 @@ internal static class AccountsPages
         bool more = false;
         await foreach (var account in store.ListAsync(context.RequestAborted))
         {
+            if (!AdminRoleScope.Sees(context.User, account))
+            {
+                continue;
+            }
             if (search.Length > 0 && !account.UserName.Contains(search, StringComparison.OrdinalIgnoreCase)
                 && !(account.Description?.Contains(search, StringComparison.OrdinalIgnoreCase) ?? false))
             {
@@ -94,6 +99,7 @@ internal static class AccountsPages
                 <td data-label="User"><a href="{url}">{account.UserName}</a></td>
                 <td data-label="Status">{(account.Enabled ? Html.Raw("<span class=\"badge ok\">enabled</span>") : Html.Raw("<span class=\"badge off\">disabled</span>"))}{Html.If(account.ExpiresAt is { } e && e <= DateTimeOffset.UtcNow, Html.Raw(" <span class=\"badge off\">expired</span>"))}</td>
                 <td data-label="Home"><code>{account.HomeDirectory ?? account.FileSystem?.Provider ?? ""}</code></td>
+                <td data-label="Role">{account.Role ?? ""}</td>
                 <td data-label="Quota">{quota}</td>
                 <td data-label="Last login">{WebAdminHtml.Time(account.LastLogin)}</td>
                 <td data-label="">{WebForms.Button(context, url + "/delete", "Delete", $"Delete the account {account.UserName}?", "button danger small")}</td>
@@ -118,7 +124,7 @@ internal static class AccountsPages
             <a class="button" id="new-account" href="{listUrl}/new">New account</a>
             </div>
             <div class="table-wrap"><table class="responsive" id="accounts">
-            <thead><tr><th>User</th><th>Status</th><th>Home</th><th>Quota</th><th>Last login</th><th></th></tr></thead>
+            <thead><tr><th>User</th><th>Status</th><th>Home</th><th>Role</th><th>Quota</th><th>Last login</th><th></th></tr></thead>
             <tbody>{rows}</tbody></table></div>
             {Html.If(rows.Count == 0, Html.Raw("<p class=\"muted\">No accounts.</p>"))}
             <div class="pager">{Html.If(page > 1, Html.Of($"<a href=\"{Page(page - 1)}\">← Previous</a>"))}<span class="muted">Page {page}</span>{Html.If(more, Html.Of($"<a href=\"{Page(page + 1)}\" id=\"next-page\">Next →</a>"))}</div>
@@ -126,15 +132,15 @@ internal static class AccountsPages
         return WebResults.Page(context, "Accounts", body);
     }
 
-    private static async Task<IResult> EditAsync(string userName, HttpContext context, ISftpUserStore store, IServiceProvider services)
+    private static async Task<IResult> EditAsync(string userName, HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin)
     {
         var account = await store.FindAsync(userName, context.RequestAborted);
-        if (account is null)
+        if (!AdminRoleScope.Sees(context.User, account))
         {
             return WebResults.Error(context, StatusCodes.Status404NotFound);
         }
         QuotaUsageResponse? usage = WebAdminSession.Has(context.User, SftpAdminPermissions.QuotaScans) && services.GetService(typeof(ISftpQuotaStore)) is ISftpQuotaStore quotas
-            ? await QuotaEndpoints.ReadAsync(account, quotas, context.RequestAborted) : null;
+            ? await QuotaEndpoints.ReadAsync(account, quotas, context.RequestAborted, admin.Time) : null;
         string? done = context.Request.Query["done"].ToString() switch
         {
             "scan-started" => "The quota scan started; reload this page to see its result.",
@@ -142,7 +148,7 @@ internal static class AccountsPages
             "scan-busy" => "Too many quota scans are running; try again later.",
             _ => null,
         };
-        return await Form(context, userName, AccountJson.Write(account), null, usage, done);
+        return await FormAsync(context, admin, userName, AccountJson.Write(account), null, usage, done);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
@@ -152,16 +158,16 @@ internal static class AccountsPages
         var errors = Apply(form, json);
         if (!errors.IsEmpty)
         {
-            return await Form(context, null, json, errors, null);
+            return await FormAsync(context, admin, null, json, errors, null);
         }
         var result = await AccountEndpoints.CreateAccountAsync(json.DeepClone(), context, store, folders, admin);
-        return result.Account is null ? await Form(context, null, json, result.Errors, null) : WebResults.SeeOther(context, "accounts?done=created");
+        return result.Account is null ? await FormAsync(context, admin, null, json, result.Errors, null) : WebResults.SeeOther(context, "accounts?done=created");
     }
 
     private static async Task<IResult> UpdateAsync(string userName, HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
     {
         var existing = await store.FindAsync(userName, context.RequestAborted);
-        if (existing is null)
+        if (!AdminRoleScope.Sees(context.User, existing))
         {
             return WebResults.Error(context, StatusCodes.Status404NotFound);
         }
@@ -172,12 +178,12 @@ internal static class AccountsPages
         var errors = Apply(form, json);
         if (!errors.IsEmpty)
         {
-            return await Form(context, userName, json, errors, null);
+            return await FormAsync(context, admin, userName, json, errors, null);
         }
         var result = await AccountEndpoints.UpdateAccountAsync(userName, json.DeepClone(), context, store, folders, admin);
         if (result.Account is null)
         {
-            return result.Errors.IsEmpty ? WebResults.Error(context, StatusCodes.Status404NotFound) : await Form(context, userName, json, result.Errors, null);
+            return result.Errors.IsEmpty ? WebResults.Error(context, StatusCodes.Status404NotFound) : await FormAsync(context, admin, userName, json, result.Errors, null);
         }
         return WebResults.SeeOther(context, "accounts?done=saved");
     }
@@ -195,8 +201,14 @@ internal static class AccountsPages
         json["description"] = WebForms.Value(form, "description");
         json["publicKeys"] = Array(WebForms.Lines(form, "publicKeys"));
         json["allowedIPs"] = Array(WebForms.Lines(form, "allowedIPs"));
+        json["role"] = WebForms.Value(form, "role");
+        json["accessTime"] = AccountLimitsForm.Windows(WebForms.Lines(form, "accessTime"), errors);
+        json["accessTimeZone"] = WebForms.Value(form, "accessTimeZone");
+        json["dataTransferPeriod"] = WebForms.Value(form, "dataTransferPeriod") ?? nameof(SftpDataTransferPeriod.None);
+        json["deniedProtocols"] = Array(SftpAccountLimits.Protocols.Where(p => WebForms.Checked(form, "deny" + p)));
         json["deniedIPs"] = Array(WebForms.Lines(form, "deniedIPs"));
-        foreach (string field in (string[])["quotaSize", "quotaFiles", "uploadBandwidth", "downloadBandwidth", "maxUploadFileSize", "maxSessions"])
+        foreach (string field in (string[])["quotaSize", "quotaFiles", "uploadBandwidth", "downloadBandwidth", "maxUploadFileSize", "maxSessions",
+            "uploadDataTransfer", "downloadDataTransfer", "totalDataTransfer", "passwordExpirationDays", "passwordStrength"])
         {
             string? text = WebForms.Value(form, field);
             if (text is null)
@@ -298,9 +310,11 @@ internal static class AccountsPages
 
     internal static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());
 
-    private static async Task<IResult> Form(HttpContext context, string? userName, JsonObject json, ValidationErrors? errors, QuotaUsageResponse? usage, string? notice = null)
+    private static async Task<IResult> FormAsync(HttpContext context, AdminServices admin, string? userName, JsonObject json, ValidationErrors? errors, QuotaUsageResponse? usage, string? notice = null)
     {
         var groupFields = await AccountGroupFields.RenderAsync(context, json);
+        var roleSelect = await RolesPages.SelectAsync(context, admin.Roles, json["role"] is JsonValue rv && rv.TryGetValue(out string? rs) ? rs : null);
+        var limits = AccountLimitsForm.Fields(json);
         bool create = userName is null;
         var area = WebArea.Of(context);
         string action = context.Request.PathBase + area.Url(create ? "accounts/new" : "accounts/" + Uri.EscapeDataString(userName!));
@@ -330,6 +344,8 @@ internal static class AccountsPages
             {WebForms.PostForm(context, action + "/scan", Html.Raw("<button type=\"submit\" class=\"button secondary small\" id=\"scan\">Rescan the storage</button>"), "inline")}
             <div class="usage"><strong>Size</strong> {WebAdminHtml.Usage(usage.UsedSize, usage.QuotaSize, WebAdminHtml.Bytes)}</div>
             <div class="usage"><strong>Files</strong> {WebAdminHtml.Usage(usage.UsedFiles, usage.QuotaFiles, n => n.ToString(CultureInfo.InvariantCulture))}</div>
+            <div class="usage"><strong>Uploaded this period</strong> {WebAdminHtml.Bytes(usage.UsedUploadDataTransfer)}</div>
+            <div class="usage"><strong>Downloaded this period</strong> {WebAdminHtml.Bytes(usage.UsedDownloadDataTransfer)}</div>
             </section>
             """);
         var fields = Html.Of($"""
@@ -347,6 +363,7 @@ internal static class AccountsPages
             <input type="text" id="homeDirectory" name="homeDirectory" value="{Text("homeDirectory")}">
             <label for="description">Description</label>
             <input type="text" id="description" name="description" value="{Text("description")}">
+            {roleSelect}
             </div>
             <div>
             <label for="publicKeys">Public keys</label>
@@ -389,6 +406,7 @@ internal static class AccountsPages
             <p class="hint">One line per directory: <code>/PATH | ALLOWED, ... | DENIED, ...</code> (globs; an empty allowed list allows any name).</p>
             </div>
             </div>
+            {limits}
             <p class="actions"><button type="submit" id="save-account">{(create ? "Create account" : "Save")}</button> <a class="button secondary" href="{context.Request.PathBase + area.Url("accounts")}">Cancel</a></p>
             """);
         var body = Html.Of($"""

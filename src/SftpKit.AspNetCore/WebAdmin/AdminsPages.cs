@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Admin;
+using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Endpoints;
 using SftpKit.AspNetCore.Validation;
 using SftpKit.AspNetCore.Web;
@@ -20,28 +21,28 @@ internal static class AdminsPages
     {
         var admins = group.MapGroup("/admins").RequireAdmin(SftpAdminPermissions.ManageAdmins);
         admins.MapGet("/", ListAsync);
-        admins.MapGet("/new", (HttpContext context) => Form(context, null, new JsonObject { ["enabled"] = true }, null));
+        admins.MapGet("/new", async (HttpContext context, AdminServices services) => await FormAsync(context, services, null, new JsonObject { ["enabled"] = true }, null));
         admins.MapPost("/new", async (HttpContext context, ISftpAdminStore store, AdminServices services) =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var json = FromForm(form, new JsonObject { ["userName"] = WebForms.Value(form, "userName") ?? "" });
-            var (admin, errors, _) = await AdminAccountEndpoints.CreateAdminFromJsonAsync(json.DeepClone(), context, store, services);
-            return admin is null ? Form(context, null, json, errors) : WebResults.SeeOther(context, "admins?done=created");
+            var (admin, errors, _, _) = await AdminAccountEndpoints.CreateAdminFromJsonAsync(json.DeepClone(), context, store, services);
+            return admin is null ? await FormAsync(context, services, null, json, errors) : WebResults.SeeOther(context, "admins?done=created");
         });
-        admins.MapGet("/{userName}", async (string userName, HttpContext context, ISftpAdminStore store) =>
-            await store.FindAsync(userName, context.RequestAborted) is { } a
-                ? Form(context, userName, AdminAccountEndpoints.WriteAdmin(a), null)
+        admins.MapGet("/{userName}", async (string userName, HttpContext context, ISftpAdminStore store, AdminServices services) =>
+            await store.FindAsync(userName, context.RequestAborted) is { } a && AdminRoleScope.Sees(context.User, a)
+                ? await FormAsync(context, services, userName, AdminAccountEndpoints.WriteAdmin(a), null)
                 : WebResults.Error(context, StatusCodes.Status404NotFound));
         admins.MapPost("/{userName}", async (string userName, HttpContext context, ISftpAdminStore store, AdminServices services) =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var json = FromForm(form, new JsonObject { ["userName"] = userName });
-            var (admin, errors, notFound) = await AdminAccountEndpoints.UpdateAdminFromJsonAsync(userName, json.DeepClone(), context, store, services);
+            var (admin, errors, notFound, _) = await AdminAccountEndpoints.UpdateAdminFromJsonAsync(userName, json.DeepClone(), context, store, services);
             if (notFound)
             {
                 return WebResults.Error(context, StatusCodes.Status404NotFound);
             }
-            return admin is null ? Form(context, userName, json, errors) : WebResults.SeeOther(context, "admins?done=saved");
+            return admin is null ? await FormAsync(context, services, userName, json, errors) : WebResults.SeeOther(context, "admins?done=saved");
         });
         admins.MapPost("/{userName}/delete", async (string userName, HttpContext context, ISftpAdminStore store, AdminServices services) =>
         {
@@ -61,10 +62,15 @@ internal static class AdminsPages
         var rows = new List<Html>();
         await foreach (var a in store.ListAsync(context.RequestAborted))
         {
+            if (!AdminRoleScope.Sees(context.User, a))
+            {
+                continue;
+            }
             string url = context.Request.PathBase + area.Url("admins/" + Uri.EscapeDataString(a.UserName));
             rows.Add(Html.Of($"""
                 <tr data-admin="{a.UserName}"><td data-label="Admin"><a href="{url}">{a.UserName}</a></td>
                 <td data-label="Status">{(a.Enabled ? Html.Raw("<span class=\"badge ok\">enabled</span>") : Html.Raw("<span class=\"badge off\">disabled</span>"))}</td>
+                <td data-label="Role">{a.Role ?? ""}</td>
                 <td data-label="Permissions">{string.Join(", ", a.Permissions)}</td>
                 <td data-label="Networks">{(a.AllowedNetworks.Count == 0 ? "any" : string.Join(", ", a.AllowedNetworks))}</td>
                 <td data-label="">{Html.If(a.UserName != AdminRequest.Actor(context), WebForms.Button(context, url + "/delete", "Delete", $"Delete the admin {a.UserName} and its API keys?", "button danger small"))}</td></tr>
@@ -82,7 +88,7 @@ internal static class AdminsPages
             <h1>Admins</h1>
             {WebAdminHtml.Notice(done)}
             <div class="toolbar"><span></span><a class="button" id="new-admin" href="{context.Request.PathBase + area.Url("admins/new")}">New admin</a></div>
-            <div class="table-wrap"><table class="responsive" id="admins"><thead><tr><th>Admin</th><th>Status</th><th>Permissions</th><th>Networks</th><th></th></tr></thead><tbody>{rows}</tbody></table></div>
+            <div class="table-wrap"><table class="responsive" id="admins"><thead><tr><th>Admin</th><th>Status</th><th>Role</th><th>Permissions</th><th>Networks</th><th></th></tr></thead><tbody>{rows}</tbody></table></div>
             """);
         return WebResults.Page(context, "Admins", body);
     }
@@ -96,13 +102,15 @@ internal static class AdminsPages
         json["enabled"] = WebForms.Checked(form, "enabled");
         json["allowApiKeyAuth"] = WebForms.Checked(form, "allowApiKeyAuth");
         json["description"] = WebForms.Value(form, "description");
+        json["role"] = WebForms.Value(form, "role");
         json["permissions"] = new JsonArray(form["permissions"].Where(p => !string.IsNullOrEmpty(p)).Select(p => (JsonNode?)JsonValue.Create(p)).ToArray());
         json["allowedNetworks"] = new JsonArray(WebForms.Lines(form, "allowedNetworks").Select(p => (JsonNode?)JsonValue.Create(p)).ToArray());
         return json;
     }
 
-    private static IResult Form(HttpContext context, string? userName, JsonObject json, ValidationErrors? errors)
+    private static async Task<IResult> FormAsync(HttpContext context, AdminServices services, string? userName, JsonObject json, ValidationErrors? errors)
     {
+        var roleSelect = await RolesPages.SelectAsync(context, services.Roles, json["role"] is JsonValue rv && rv.TryGetValue(out string? rs) ? rs : null);
         bool create = userName is null;
         var area = WebArea.Of(context);
         string action = context.Request.PathBase + area.Url(create ? "admins/new" : "admins/" + Uri.EscapeDataString(userName!));
@@ -110,7 +118,11 @@ internal static class AdminsPages
         string Text(string name) => json[name] is JsonValue v && v.TryGetValue(out string? s) ? s ?? "" : "";
         var granted = json["permissions"] is JsonArray pa ? pa.Select(p => p?.ToString()).ToHashSet(StringComparer.Ordinal) : [];
         string networks = json["allowedNetworks"] is JsonArray na ? string.Join("\n", na.Select(n => n?.ToString())) : "";
-        var boxes = SftpAdminPermissions.Names.Select(p => Html.Of(
+        // A role-bound admin is offered only what it may grant: its own permissions, minus those no bound admin holds.
+        var offered = AdminRoleScope.IsBound(context.User)
+            ? SftpAdminPermissions.Names.Where(p => AdminRoleScope.Holds(context.User, p) && !SftpAdminPermissions.UnboundOnly.Contains(p))
+            : SftpAdminPermissions.Names;
+        var boxes = offered.Select(p => Html.Of(
             $"<label class=\"check\"><input type=\"checkbox\" name=\"permissions\" value=\"{p}\"{Html.If(granted.Contains(p), Html.Raw(" checked"))}> <code>{p}</code></label>"));
         var fields = Html.Of($"""
             <div class="form-grid">
@@ -124,6 +136,8 @@ internal static class AdminsPages
             <label class="check"><input type="checkbox" name="allowApiKeyAuth" id="allowApiKeyAuth"{Html.If(Flag("allowApiKeyAuth", false), Html.Raw(" checked"))}> May use API keys</label>
             <label for="description">Description</label>
             <input type="text" id="description" name="description" value="{Text("description")}">
+            {roleSelect}
+            <p class="hint">An admin bound to a role manages only accounts of that role.</p>
             <label for="allowedNetworks">Allowed networks (empty = any)</label>
             <textarea id="allowedNetworks" name="allowedNetworks" placeholder="192.0.2.0/24">{networks}</textarea>
             </div>

@@ -57,6 +57,10 @@ internal static class ApiKeysPage
         var rows = new List<Html>();
         await foreach (var k in store.ListApiKeysAsync(context.RequestAborted))
         {
+            if (!await AdminAccountEndpoints.KeyVisibleAsync(k, context, store))
+            {
+                continue;
+            }
             string revoke = context.Request.PathBase + area.Url("apikeys/" + Uri.EscapeDataString(k.Id) + "/delete");
             rows.Add(Html.Of($"""
                 <tr data-key="{k.Id}"><td data-label="Name">{k.Name}</td><td data-label="Id"><code>{k.Id}</code></td><td data-label="Admin">{k.Admin ?? "(unbound)"}</td>
@@ -67,6 +71,10 @@ internal static class ApiKeysPage
         var admins = new List<string>();
         await foreach (var a in store.ListAsync(context.RequestAborted))
         {
+            if (!Authentication.AdminRoleScope.Sees(context.User, a))
+            {
+                continue;
+            }
             admins.Add(a.UserName);
         }
         var options = Html.Join(admins.Select(a => Html.Of($"<option value=\"{a}\">{a}</option>")));

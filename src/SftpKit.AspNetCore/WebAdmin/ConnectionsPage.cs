@@ -15,7 +15,7 @@ internal static class ConnectionsPage
 {
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapGet("/connections", (HttpContext context, IServiceProvider services) =>
+        group.MapGet("/connections", async (HttpContext context, IServiceProvider services) =>
         {
             if (services.GetService(typeof(ISftpConnectionRegistry)) is not ISftpConnectionRegistry registry)
             {
@@ -23,7 +23,7 @@ internal static class ConnectionsPage
             }
             bool canClose = WebAdminSession.Has(context.User, SftpAdminPermissions.CloseConnections);
             var area = WebArea.Of(context);
-            var rows = registry.GetConnections().Select(c =>
+            var rows = (await ConnectionEndpoints.VisibleAsync(registry.GetConnections(), context)).Select(c =>
             {
                 var r = ConnectionResponse.From(c);
                 var transfers = Html.Join(r.ActiveTransfers.Select(t => Html.Of($"<div>{t.Direction} <code>{t.Path}</code> {WebAdminHtml.Bytes(t.Bytes)}</div>")));

@@ -35,7 +35,7 @@ internal static class DashboardPage
             var transfers = Html.Empty;
             if (registry is not null && WebAdminSession.Has(context.User, SftpAdminPermissions.ViewConnections))
             {
-                var connections = registry.GetConnections();
+                var connections = await Endpoints.ConnectionEndpoints.VisibleAsync(registry.GetConnections(), context);
                 int sessions = connections.Count(c => c.UserName is not null);
                 stats = Html.Of($"{stats}<div class=\"card\"><div class=\"muted\">Signed-in sessions</div><div class=\"stat\" id=\"session-count\">{sessions}</div></div>");
                 var now = DateTimeOffset.UtcNow;
@@ -55,6 +55,10 @@ internal static class DashboardPage
                 int scanned = 0;
                 await foreach (var account in store.ListAsync(context.RequestAborted))
                 {
+                    if (!Authentication.AdminRoleScope.Sees(context.User, account))
+                    {
+                        continue;
+                    }
                     if (++scanned > MaxAccountsScanned)
                     {
                         break;

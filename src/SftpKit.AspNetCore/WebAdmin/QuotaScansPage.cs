@@ -14,10 +14,18 @@ namespace SftpKit.AspNetCore.WebAdmin;
 internal static class QuotaScansPage
 {
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/quotascans", (HttpContext context, QuotaScanQueue scans) =>
+        group.MapGet("/quotascans", async (HttpContext context, QuotaScanQueue scans) =>
         {
             var area = WebArea.Of(context);
-            var rows = scans.List().Reverse().Select(s => Html.Of($"""
+            var visible = new List<SftpQuotaScanStatus>();
+            foreach (var scan in scans.List())
+            {
+                if (await Authentication.AdminRoleScope.SeesAccountAsync(context, scan.UserName))
+                {
+                    visible.Add(scan);
+                }
+            }
+            var rows = visible.AsEnumerable().Reverse().Select(s => Html.Of($"""
                 <tr data-scan="{s.UserName}" data-state="{s.State.ToString()}">
                 <td data-label="Account"><a href="{context.Request.PathBase + area.Url("accounts/" + Uri.EscapeDataString(s.UserName))}">{s.UserName}</a></td>
                 <td data-label="State"><span class="badge{(s.State == SftpQuotaScanState.Failed ? " off" : s.State == SftpQuotaScanState.Completed ? " ok" : "")}">{s.State.ToString().ToLowerInvariant()}</span></td>

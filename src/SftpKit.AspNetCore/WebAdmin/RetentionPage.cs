@@ -60,7 +60,7 @@ internal static class RetentionPage
         {
             policies = RetentionEndpoints.ReadPolicies(array, errors);
         }
-        if (errors.IsEmpty && await store.FindAsync(userName, context.RequestAborted) is null)
+        if (errors.IsEmpty && !Authentication.AdminRoleScope.Sees(context.User, await store.FindAsync(userName, context.RequestAborted)))
         {
             errors.Add("userName", "There is no such account.");
         }

@@ -26,6 +26,7 @@ internal static class WebAdminPages
         (new WebNavLink("Defender", "defender"), SftpAdminPermissions.ViewDefender),
         (new WebNavLink("Admins", "admins"), SftpAdminPermissions.ManageAdmins),
         (new WebNavLink("API keys", "apikeys"), SftpAdminPermissions.ManageAdmins),
+        (new WebNavLink("Roles", "roles"), SftpAdminPermissions.ManageRoles),
         (new WebNavLink("Backup", "backup"), SftpAdminPermissions.ManageSystem),
     ];
 
@@ -50,6 +51,7 @@ internal static class WebAdminPages
         DefenderPage.Map(group);
         AdminsPages.Map(group);
         ApiKeysPage.Map(group);
+        RolesPages.Map(group);
         BackupPage.Map(group);
         ProfilePage.Map(group);
         return group;
@@ -61,5 +63,7 @@ internal static class WebAdminPages
         builder.RequireSignIn(user => WebAdminSession.Has(user, permission));
 
     private static List<WebNavLink> Navigation(HttpContext context) =>
-        s_navigation.Where(n => WebAdminSession.Has(context.User, n.Permission)).Select(n => n.Link).ToList();
+        s_navigation.Where(n => WebAdminSession.Has(context.User, n.Permission)
+            && !(n.Permission is SftpAdminPermissions.ManageRoles or SftpAdminPermissions.ManageSystem && Authentication.AdminRoleScope.IsBound(context.User)))
+            .Select(n => n.Link).ToList();
 }

@@ -40,6 +40,10 @@ internal static class WebAdminSession
         {
             yield return new Claim(SftpAdminPermissions.ClaimType, p);
         }
+        if (admin.Role is { Length: > 0 } role)
+        {
+            yield return new Claim(SftpAdminPermissions.RoleClaimType, role);
+        }
     }
 
     /// <summary>True when <paramref name="user"/> holds <paramref name="permission"/> or every permission.</summary>

@@ -388,7 +388,12 @@ internal static partial class WebClientEndpoints
         {
             throw new WebClientFailure($"The new password must have at least {request.Options.MinPasswordLength} characters and at most {SftpPasswordHasher.MaxPasswordBytes} bytes.");
         }
+        if (!SftpPasswordStrength.IsStrongEnough(fresh, account.PasswordStrength))
+        {
+            throw new WebClientFailure("The new password is too weak: make it longer or mix letters, digits and symbols.");
+        }
         account.PasswordHash = SftpPasswordHasher.Hash(fresh);
+        account.PasswordChangedAt = (request.Context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
         await UpdateAsync(request, account);
         // This session goes on with the new stamp; every other session of the account ends.
         await request.Context.SignInAsync(SftpWebClientDefaults.AuthenticationScheme,

@@ -41,6 +41,7 @@ internal sealed class WebClientFailure : Exception
         VfsError.IsADirectory => new(StatusCodes.Status409Conflict, "That is a folder."),
         VfsError.NoSpace => new(StatusCodes.Status507InsufficientStorage, "No space left."),
         VfsError.QuotaExceeded => new(StatusCodes.Status413PayloadTooLarge, "Quota exceeded."),
+        VfsError.TransferLimitExceeded => new(StatusCodes.Status403Forbidden, "Data transfer limit exceeded."),
         VfsError.Unsupported => new(StatusCodes.Status501NotImplemented, "Not supported by this storage."),
         VfsError.InvalidPath => new(StatusCodes.Status400BadRequest, "Invalid name or path."),
         _ => new(StatusCodes.Status500InternalServerError, "The operation failed."),

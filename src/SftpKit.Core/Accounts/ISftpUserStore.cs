@@ -50,6 +50,10 @@ public enum SftpQuotaOwnerKind
     User,
     /// <summary>A virtual folder.</summary>
     Folder,
+    /// <summary>An account's uploaded bytes for one data-transfer period (in <see cref="SftpQuotaUsage.Size"/>; named <c>user</c> or <c>user/period</c>).</summary>
+    UploadTransfer,
+    /// <summary>An account's downloaded bytes for one data-transfer period (in <see cref="SftpQuotaUsage.Size"/>; named <c>user</c> or <c>user/period</c>).</summary>
+    DownloadTransfer,
 }
 
 /// <summary>Bytes and files in use.</summary>

@@ -87,6 +87,63 @@ public sealed class SftpAccount
     /// <summary>Owner gid for new files and directories when the server runs as root on Linux; null = the server's.</summary>
     public int? Gid { get; set; }
 
+    /// <summary>
+    /// The role the account belongs to (a name of the role store, 1–255 characters); null = none. Admins bound to a
+    /// role see and manage only the accounts of that role; an account holds at most one role.
+    /// </summary>
+    public string? Role { get; set; }
+
+    /// <summary>
+    /// Weekly windows in which the account may log in (SFTPGo's <c>access_time</c>); empty = any time. A login outside
+    /// every window is refused, whatever authenticated it. Times are read in <see cref="AccessTimeZone"/>.
+    /// </summary>
+    public IList<SftpAccessTimeWindow> AccessTime { get; set; } = new List<SftpAccessTimeWindow>();
+
+    /// <summary>
+    /// The time zone <see cref="AccessTime"/> is read in: an IANA (or Windows) id such as <c>Europe/Rome</c>; null = UTC.
+    /// An unknown id refuses every login the windows govern, rather than guessing.
+    /// </summary>
+    public string? AccessTimeZone { get; set; }
+
+    /// <summary>Bytes the account may upload per <see cref="DataTransferPeriod"/>, in MiB (SFTPGo's <c>upload_data_transfer</c>); 0 = unlimited.</summary>
+    public long UploadDataTransfer { get; set; }
+
+    /// <summary>Bytes the account may download per <see cref="DataTransferPeriod"/>, in MiB (SFTPGo's <c>download_data_transfer</c>); 0 = unlimited.</summary>
+    public long DownloadDataTransfer { get; set; }
+
+    /// <summary>
+    /// Bytes uploaded plus downloaded per <see cref="DataTransferPeriod"/>, in MiB (SFTPGo's <c>total_data_transfer</c>);
+    /// 0 = unlimited. When set, it is checked instead of <see cref="UploadDataTransfer"/> and <see cref="DownloadDataTransfer"/>, as SFTPGo does.
+    /// </summary>
+    public long TotalDataTransfer { get; set; }
+
+    /// <summary>
+    /// When the data-transfer counters start again. Defaults to <see cref="SftpDataTransferPeriod.None"/>: they only
+    /// grow until an admin resets them (SFTPGo's behaviour).
+    /// </summary>
+    public SftpDataTransferPeriod DataTransferPeriod { get; set; }
+
+    /// <summary>
+    /// Days a password stays valid after <see cref="PasswordChangedAt"/> (SFTPGo's <c>password_expiration</c>); 0 = never
+    /// expires. An expired password no longer logs in over SSH or the web client; other methods (public keys) still do.
+    /// </summary>
+    public int PasswordExpirationDays { get; set; }
+
+    /// <summary>
+    /// When the password was last set, maintained by the admin API and the web client's password change; null = not
+    /// recorded (the password is then never treated as expired).
+    /// </summary>
+    public DateTimeOffset? PasswordChangedAt { get; set; }
+
+    /// <summary>
+    /// Minimum entropy, in bits, of a new password set through the admin API or the web client (SFTPGo's
+    /// <c>password_strength</c>, see <c>SftpPasswordStrength</c>); 0 = any password. Hashes set directly are not checked.
+    /// </summary>
+    public int PasswordStrength { get; set; }
+
+    /// <summary>Protocols the account may not log in with: <c>SSH</c> (SFTP, SCP, commands) and <c>HTTP</c> (the web client); empty = none.</summary>
+    public IList<string> DeniedProtocols { get; set; } = new List<string>();
+
     /// <summary>Free text for operators.</summary>
     public string? Description { get; set; }
 
@@ -131,6 +188,17 @@ public sealed class SftpAccount
         RequiredLoginSteps = new List<string>(RequiredLoginSteps),
         Uid = Uid,
         Gid = Gid,
+        Role = Role,
+        AccessTime = AccessTime.Select(w => w.Clone()).ToList(),
+        AccessTimeZone = AccessTimeZone,
+        UploadDataTransfer = UploadDataTransfer,
+        DownloadDataTransfer = DownloadDataTransfer,
+        TotalDataTransfer = TotalDataTransfer,
+        DataTransferPeriod = DataTransferPeriod,
+        PasswordExpirationDays = PasswordExpirationDays,
+        PasswordChangedAt = PasswordChangedAt,
+        PasswordStrength = PasswordStrength,
+        DeniedProtocols = new List<string>(DeniedProtocols),
         Description = Description,
         Groups = Groups.Select(g => g.Clone()).ToList(),
         Metadata = new Dictionary<string, string>(Metadata, StringComparer.Ordinal),

@@ -40,13 +40,6 @@ internal sealed class SftpAccountGroupResolver
         return (SftpEffectiveAccount.Compute(account, groups, RoleOf(account)), null);
     }
 
-    /// <summary>
-    /// The account's role for <c>%role%</c>. Accounts carry no role yet, so it expands to the empty string; once they
-    /// do, this is the one place that reads it.
-    /// </summary>
-    private static string? RoleOf(SftpAccount account)
-    {
-        _ = account;
-        return null;
-    }
+    /// <summary>The account's role for <c>%role%</c> (<see cref="SftpAccount.Role"/>; none expands to the empty string).</summary>
+    private static string? RoleOf(SftpAccount account) => account.Role;
 }

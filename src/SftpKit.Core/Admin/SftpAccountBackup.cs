@@ -8,13 +8,15 @@ namespace SftpKit.Admin;
 /// Dumps every account of an <see cref="ISftpUserStore"/> (with its virtual folders, permissions, filters, keys and
 /// hashes) and the stored quota usage to one JSON document, and loads such a document into any store — for backups
 /// and for moving between engines (e.g. SQLite to PostgreSQL). The document holds password hashes: protect it like
-/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"folders":[...],"groups":[...],"shares":[...],"quotaUsage":[...]}</c>;
+/// the database. Format: <c>{"version":1,"createdAt":...,"users":[...],"folders":[...],"groups":[...],"shares":[...],"roles":[...],"quotaUsage":[...]}</c>;
 /// <c>folders</c> holds the definitions of an <see cref="ISftpFolderStore"/> (also folders no account mounts),
-/// <c>groups</c> the groups of an <see cref="ISftpGroupStore"/> (accounts carry their memberships in <c>users[].groups</c>) and
+/// <c>groups</c> the groups of an <see cref="ISftpGroupStore"/> (accounts carry their memberships in <c>users[].groups</c>),
+/// <c>roles</c> the roles of an <see cref="ISftpRoleStore"/>, and
 /// <c>shares</c> the links of an <see cref="ISftpShareStore"/> (with password hashes and use counters) when one is given;
 /// <c>totp</c> and <c>accessTokens</c> hold the second factors (secrets as stored: encrypted when a secret protector is
 /// registered, so restore with the same key file) and the personal access tokens (hashes only) of an
 /// <see cref="ISftpCredentialStore"/> when one is given.
+/// <c>roles</c> holds the roles of an <see cref="ISftpRoleStore"/> (accounts and admins carry their <c>role</c> themselves).
 /// </summary>
 public static class SftpAccountBackup
 {
@@ -36,7 +38,7 @@ public static class SftpAccountBackup
     /// </summary>
     public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null,
         ISftpAdminStore? admins = null, ISftpShareStore? shares = null, ISftpGroupStore? groups = null,
-        ISftpCredentialStore? credentials = null, CancellationToken cancellationToken = default)
+        ISftpCredentialStore? credentials = null, ISftpRoleStore? roles = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -99,6 +101,15 @@ public static class SftpAccountBackup
                 shareList.Add(share);
             }
         }
+        List<SftpRole>? roleList = null;
+        if (roles is not null)
+        {
+            roleList = [];
+            await foreach (var role in roles.ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                roleList.Add(role);
+            }
+        }
         List<SftpTotpConfig>? totpList = null;
         List<SftpAccessToken>? tokenList = null;
         if (credentials is not null)
@@ -126,6 +137,7 @@ public static class SftpAccountBackup
         var document = new BackupDocument
         {
             Groups = groupList,
+            Roles = roleList,
             Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, Folders = definitions, QuotaUsage = usage,
             Admins = adminList, ApiKeys = keyList, Shares = shareList, Totp = totpList, AccessTokens = tokenList,
         };
@@ -144,7 +156,7 @@ public static class SftpAccountBackup
     /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account, folder, group, admin, key or share twice.</exception>
     public static async Task<SftpRestoreResult> RestoreAsync(ISftpUserStore store, Stream input, SftpRestoreMode mode,
         ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, ISftpAdminStore? admins = null, ISftpShareStore? shares = null,
-        ISftpGroupStore? groups = null, ISftpCredentialStore? credentials = null, CancellationToken cancellationToken = default)
+        ISftpGroupStore? groups = null, ISftpCredentialStore? credentials = null, ISftpRoleStore? roles = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);
@@ -188,6 +200,11 @@ public static class SftpAccountBackup
         {
             throw new InvalidDataException("Every share in the backup needs a unique, valid id and an owner.");
         }
+        var roleList = document.Roles ?? [];
+        if (roleList.Any(r => r is null || !RoleRecords.IsValidName(r.Name)) || roleList.GroupBy(r => r.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            throw new InvalidDataException("Every role in the backup needs a unique, valid name.");
+        }
         var totpList = document.Totp ?? [];
         var tokenList = document.AccessTokens ?? [];
         if (totpList.Any(t => t is null || string.IsNullOrEmpty(t.OwnerName) || string.IsNullOrEmpty(t.Secret))
@@ -206,6 +223,21 @@ public static class SftpAccountBackup
             account.Groups ??= [];
         }
         int added = 0, replaced = 0, skipped = 0;
+        if (roles is not null)
+        {
+            // Roles first: accounts and admins name them.
+            foreach (var role in roleList)
+            {
+                if (await roles.FindAsync(role.Name, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    await roles.CreateAsync(role, cancellationToken).ConfigureAwait(false);
+                }
+                else if (mode == SftpRestoreMode.Replace)
+                {
+                    await roles.UpdateAsync(role, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var touchedFolders = new HashSet<string>(StringComparer.Ordinal);
         if (folders is not null)
@@ -243,6 +275,8 @@ public static class SftpAccountBackup
         }
         foreach (var account in users)
         {
+            account.AccessTime ??= [];
+            account.DeniedProtocols ??= [];
             if (await store.FindAsync(account.UserName, cancellationToken).ConfigureAwait(false) is null)
             {
                 await store.CreateAsync(account, cancellationToken).ConfigureAwait(false);
@@ -365,6 +399,8 @@ public static class SftpAccountBackup
         public List<SftpApiKey>? ApiKeys { get; set; }
 
         public List<SftpShare>? Shares { get; set; }
+
+        public List<SftpRole>? Roles { get; set; }
 
         public List<SftpTotpConfig>? Totp { get; set; }
 

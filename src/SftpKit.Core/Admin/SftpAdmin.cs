@@ -24,6 +24,13 @@ public sealed class SftpAdmin
     /// <summary>Whether API keys may act as this admin (bound keys, or <c>KEY.username</c>). Default false.</summary>
     public bool AllowApiKeyAuth { get; set; }
 
+    /// <summary>
+    /// The role the admin is bound to; null = unbound (sees and manages every account). A bound admin sees and manages
+    /// only accounts of its role, gives them its role, and can create or edit only admins of its role with permissions
+    /// it holds itself.
+    /// </summary>
+    public string? Role { get; set; }
+
     /// <summary>Free text.</summary>
     public string? Description { get; set; }
 
@@ -36,6 +43,7 @@ public sealed class SftpAdmin
         Permissions = new List<string>(Permissions),
         AllowedNetworks = new List<string>(AllowedNetworks),
         AllowApiKeyAuth = AllowApiKeyAuth,
+        Role = Role,
         Description = Description,
     };
 }

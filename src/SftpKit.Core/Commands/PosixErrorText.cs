@@ -15,6 +15,7 @@ internal static class PosixErrorText
         VfsError.IsADirectory => "Is a directory",
         VfsError.NoSpace => "No space left on device",
         VfsError.QuotaExceeded => "Disk quota exceeded",
+        VfsError.TransferLimitExceeded => "Data transfer limit exceeded",
         VfsError.Unsupported => "Operation not supported",
         VfsError.InvalidPath => "Invalid argument",
         _ => "Input/output error",

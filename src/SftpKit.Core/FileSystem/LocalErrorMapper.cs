@@ -63,6 +63,7 @@ internal static class LocalErrorMapper
         VfsError.IsADirectory => "Is a directory.",
         VfsError.NoSpace => "No space left.",
         VfsError.QuotaExceeded => "Quota exceeded.",
+        VfsError.TransferLimitExceeded => "Data transfer limit exceeded.",
         VfsError.InvalidPath => "Invalid path.",
         _ => "Operation failed.",
     };

@@ -110,6 +110,8 @@ public enum VfsError
     Unsupported,
     /// <summary>The path is not acceptable (escapes the root, bad characters).</summary>
     InvalidPath,
+    /// <summary>An account's data-transfer cap (upload, download or total per period) would be passed.</summary>
+    TransferLimitExceeded,
 }
 
 /// <summary>A file-system failure with a reason the protocol layers map to a status code.</summary>

@@ -12,8 +12,10 @@ namespace SftpKit.Hosting;
 /// <see cref="SftpAccount"/> feature, else one made from the principal, merged with its groups
 /// (<see cref="EffectiveAccountResolver"/>; a missing group refuses the login) — must be enabled and not expired, every method
 /// of the login must be allowed (<see cref="SftpAccount.DeniedLoginMethods"/>), the client's address must pass
-/// <see cref="SftpAccount.DeniedIPs"/> and <see cref="SftpAccount.AllowedIPs"/>, and no event handler may veto the
-/// pre-login event. Refusals are logged with the reason (event 5010) and answered as access denied.
+/// <see cref="SftpAccount.DeniedIPs"/> and <see cref="SftpAccount.AllowedIPs"/>, the protocol (SSH, or HTTP for the
+/// web client) must not be in <see cref="SftpAccount.DeniedProtocols"/>, a login that used a password must not have an
+/// expired one (<see cref="SftpAccount.PasswordExpirationDays"/>), the time (on the injected <see cref="TimeProvider"/>)
+/// must fall in one of <see cref="SftpAccount.AccessTime"/>'s windows, and no event handler may veto the pre-login event. Refusals are logged with the reason (event 5010) and answered as access denied.
 /// </summary>
 internal sealed partial class AccountLoginAuthorizer : ISshLoginAuthorizer
 {
@@ -77,7 +79,18 @@ internal sealed partial class AccountLoginAuthorizer : ISshLoginAuthorizer
         {
             return "method denied";
         }
-        return AddressRefusal(account, context.RemoteEndPoint);
+        string protocol = context.ClientVersion == SftpEventProtocol.Http ? SftpAccountLimits.ProtocolHttp : SftpAccountLimits.ProtocolSsh;
+        if (account.DeniedProtocols.Contains(protocol, StringComparer.OrdinalIgnoreCase))
+        {
+            return "protocol denied";
+        }
+        var now = _time.GetUtcNow();
+        if (context.PassedMethods.Append(context.Method).Contains(SftpAccountLimits.PasswordMethod, StringComparer.Ordinal)
+            && SftpAccountLimits.IsPasswordExpired(account, now))
+        {
+            return "password expired";
+        }
+        return SftpAccountLimits.AccessTimeRefusal(account, now) ?? AddressRefusal(account, context.RemoteEndPoint);
     }
 
     /// <summary>

@@ -73,7 +73,7 @@ internal sealed class PolicyEvents
         var status = error switch
         {
             null => SftpEventStatus.Ok,
-            VfsException { Error: VfsError.PermissionDenied or VfsError.QuotaExceeded } => SftpEventStatus.Denied,
+            VfsException { Error: VfsError.PermissionDenied or VfsError.QuotaExceeded or VfsError.TransferLimitExceeded } => SftpEventStatus.Denied,
             _ => SftpEventStatus.Failed,
         };
         _dispatcher.RaisePost(Make(kind, path, target) with

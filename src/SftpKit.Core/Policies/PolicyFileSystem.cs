@@ -126,10 +126,12 @@ internal sealed partial class PolicyFileSystem : IVirtualFileSystem, IVfsInfoPro
     {
         long start = Stopwatch.GetTimestamp();
         IVfsReader reader;
+        DataTransferMeter? meter;
         try
         {
             Require(DirectoryOf(path), SftpPermission.Download);
             RequireName(path);
+            meter = await DataTransferMeter.StartAsync(_policy.TransferCaps, _ledger, upload: false, cancellationToken).ConfigureAwait(false);
             await _events.PreAsync(SftpEventKind.Download, path, null, cancellationToken).ConfigureAwait(false);
             reader = await _inner.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
         }
@@ -138,9 +140,9 @@ internal sealed partial class PolicyFileSystem : IVirtualFileSystem, IVfsInfoPro
             _events.Post(SftpEventKind.Download, path, null, null, start, ex);
             throw;
         }
-        return _policy.DownloadBuckets.Length == 0 && !_events.Tracks
+        return _policy.DownloadBuckets.Length == 0 && !_events.Tracks && meter is null
             ? reader
-            : new PolicyReader(reader, _policy.DownloadBuckets, _events, path, start);
+            : new PolicyReader(reader, _policy.DownloadBuckets, _events, path, start, meter);
     }
 
     public async ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
@@ -175,9 +177,10 @@ internal sealed partial class PolicyFileSystem : IVirtualFileSystem, IVfsInfoPro
         long oldSize = existing?.Size ?? 0;
         long baseSize = options.Truncate ? 0 : oldSize;
         await EnsureRoomAsync(scope, 0, newFile: existing is null, cancellationToken).ConfigureAwait(false);
+        var meter = await DataTransferMeter.StartAsync(_policy.TransferCaps, _ledger, upload: true, cancellationToken).ConfigureAwait(false);
         await _events.PreAsync(SftpEventKind.Upload, path, null, cancellationToken).ConfigureAwait(false);
         var writer = await _inner.OpenWriteAsync(path, options, cancellationToken).ConfigureAwait(false);
-        var tracker = new UploadTracker(this, path, scope, existing is not null, oldSize, baseSize, options.Atomic, start);
+        var tracker = new UploadTracker(this, path, scope, existing is not null, oldSize, baseSize, options.Atomic, start, meter);
         return writer is IVfsRandomAccessWriter random
             ? new PolicyRandomAccessWriter(random, tracker)
             : new PolicyWriter(writer, tracker);

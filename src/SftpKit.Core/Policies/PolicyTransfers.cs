@@ -23,9 +23,12 @@ internal sealed class UploadTracker
     private long _reserved;
     private long _storedSize = -1;
     private bool _finished;
+    private readonly DataTransferMeter? _meter;
 
-    public UploadTracker(PolicyFileSystem fs, string path, QuotaScope scope, bool existed, long oldSize, long baseSize, bool atomic, long startTimestamp)
+    public UploadTracker(PolicyFileSystem fs, string path, QuotaScope scope, bool existed, long oldSize, long baseSize, bool atomic, long startTimestamp,
+        DataTransferMeter? meter = null)
     {
+        _meter = meter;
         _start = startTimestamp;
         Transfer = fs.Events.BeginTransfer(path, SftpKit.SftpTransferDirection.Upload);
         _fs = fs;
@@ -41,6 +44,9 @@ internal sealed class UploadTracker
 
     /// <summary>The upload as the connection registry shows it (null outside a registered connection).</summary>
     public SftpKit.SftpTransfer? Transfer { get; }
+
+    /// <summary>Counts <paramref name="bytes"/> against the data-transfer caps; throws when one would be passed.</summary>
+    public void TakeTransfer(long bytes) => _meter?.Take(bytes);
 
     /// <summary>Reserves room for data ending at <paramref name="end"/>; throws when a limit would be passed.</summary>
     public async ValueTask BeforeWriteAsync(long end, CancellationToken cancellationToken)
@@ -81,6 +87,10 @@ internal sealed class UploadTracker
     public async ValueTask CompletedAsync(long finalSize)
     {
         Release();
+        if (_meter is not null)
+        {
+            await _meter.FinishAsync().ConfigureAwait(false);
+        }
         Transfer?.Complete();
         Transfer?.Dispose();
         await _fs.AccountAsync(_scope, finalSize - (_existed ? _oldSize : 0), _existed ? 0 : 1).ConfigureAwait(false);
@@ -89,6 +99,10 @@ internal sealed class UploadTracker
 
     public async ValueTask AbandonedAsync()
     {
+        if (_meter is not null)
+        {
+            await _meter.FinishAsync().ConfigureAwait(false);
+        }
         if (!Release())
         {
             return;
@@ -154,6 +168,7 @@ internal class PolicyWriter : IVfsWriter
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         await Tracker.BeforeWriteAsync(_inner.Position + data.Length, cancellationToken).ConfigureAwait(false);
+        Tracker.TakeTransfer(data.Length);
         await UploadTracker.ThrottleAsync(Tracker.Buckets, data.Length, cancellationToken).ConfigureAwait(false);
         await _inner.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         Tracker.Transfer?.AddBytes(data.Length);
@@ -210,6 +225,7 @@ internal sealed class PolicyRandomAccessWriter : PolicyWriter, IVfsRandomAccessW
     public async ValueTask WriteAtAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         await Tracker.BeforeWriteAsync(offset + data.Length, cancellationToken).ConfigureAwait(false);
+        Tracker.TakeTransfer(data.Length);
         await UploadTracker.ThrottleAsync(Tracker.Buckets, data.Length, cancellationToken).ConfigureAwait(false);
         await _inner.WriteAtAsync(offset, data, cancellationToken).ConfigureAwait(false);
         Tracker.Transfer?.AddBytes(data.Length);
@@ -231,11 +247,13 @@ internal sealed class PolicyReader : IVfsReader
     private readonly string _path;
     private readonly long _start;
     private readonly SftpKit.SftpTransfer? _transfer;
+    private readonly DataTransferMeter? _meter;
     private long _bytes;
     private int _disposed;
 
-    public PolicyReader(IVfsReader inner, SftpTokenBucket[] buckets, PolicyEvents events, string path, long startTimestamp)
+    public PolicyReader(IVfsReader inner, SftpTokenBucket[] buckets, PolicyEvents events, string path, long startTimestamp, DataTransferMeter? meter = null)
     {
+        _meter = meter;
         _transfer = events.BeginTransfer(path, SftpKit.SftpTransferDirection.Download);
         _inner = inner;
         _buckets = buckets;
@@ -247,6 +265,8 @@ internal sealed class PolicyReader : IVfsReader
     public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         int read = await _inner.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false);
+        // The bytes were read but not yet sent: a read that would pass the cap sends nothing.
+        _meter?.Take(read);
         Interlocked.Add(ref _bytes, read);
         _transfer?.AddBytes(read);
         if (_buckets.Length > 0)
@@ -258,15 +278,19 @@ internal sealed class PolicyReader : IVfsReader
 
     public ValueTask<VfsFileInfo> GetInfoAsync(CancellationToken cancellationToken) => _inner.GetInfoAsync(cancellationToken);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _transfer?.Complete();
             _transfer?.Dispose();
             _events.Post(Events.SftpEventKind.Download, _path, null, Interlocked.Read(ref _bytes), _start, null);
+            if (_meter is not null)
+            {
+                await _meter.FinishAsync().ConfigureAwait(false);
+            }
         }
-        return _inner.DisposeAsync();
+        await _inner.DisposeAsync().ConfigureAwait(false);
     }
 }
 

@@ -34,7 +34,11 @@ internal sealed class SftpAccountPolicy
             .ToArray();
         UploadBuckets = bandwidth.For(account.UserName, upload: true, account.UploadBandwidth);
         DownloadBuckets = bandwidth.For(account.UserName, upload: false, account.DownloadBandwidth);
+        TransferCaps = SftpDataTransferCaps.For(account);
     }
+
+    /// <summary>The account's data-transfer caps; null when it has none.</summary>
+    public SftpDataTransferCaps? TransferCaps { get; }
 
     public SftpAccount Account { get; }
 
@@ -96,6 +100,9 @@ internal sealed partial class SftpQuotaLedger
     private bool _retrying;
 
     public ISftpQuotaStore Store { get; }
+
+    /// <summary>The clock data-transfer periods are read on.</summary>
+    public TimeProvider Time => _time;
 
     public SftpQuotaLedger(ISftpQuotaStore store, ILogger? logger = null, TimeProvider? time = null)
     {

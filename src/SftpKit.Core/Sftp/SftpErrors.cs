@@ -20,6 +20,7 @@ internal static class SftpErrors
         VfsError.IsADirectory => (SftpStatusCode.Failure, "Is a directory"),
         VfsError.NoSpace => (SftpStatusCode.Failure, "No space left"),
         VfsError.QuotaExceeded => (SftpStatusCode.Failure, "Quota exceeded"),
+        VfsError.TransferLimitExceeded => (SftpStatusCode.Failure, "Data transfer limit exceeded"),
         _ => (SftpStatusCode.Failure, "Failure"),
     };
 

@@ -168,6 +168,22 @@ internal static class SqlSchema
                 """),
             new AddColumn("accounts", "group_memberships", "{text} NULL"),
         ]),
+        new(6, "roles; account and admin roles; per-account access times, data-transfer caps and password rules",
+        [
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS roles (
+                  name {key} NOT NULL PRIMARY KEY,
+                  description {text} NULL,
+                  created_at {long} NOT NULL,
+                  updated_at {long} NOT NULL
+                ){table}
+                """),
+            new AddColumn("accounts", "role", "{key} NULL"),
+            new AddColumn("accounts", "password_changed_at", "{long} NULL"),
+            new AddColumn("accounts", "limits", "{text} NULL"),
+            new AddColumn("admins", "role", "{key} NULL"),
+            new CreateIndex("ix_accounts_role", "accounts", "role"),
+        ]),
         new(7, "second factors (TOTP) and personal access tokens of accounts and admins",
         [
             new CreateTable("""

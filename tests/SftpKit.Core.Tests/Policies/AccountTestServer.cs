@@ -32,6 +32,9 @@ public sealed class AccountTestServer : IAsyncLifetime
 
     public IServiceProvider Services => _host!.Services;
 
+    /// <summary>The clock the server runs on (e.g. a FakeTimeProvider); null = the system clock.</summary>
+    public TimeProvider? Time { get; init; }
+
     /// <summary>Extra option settings, applied after the defaults.</summary>
     public Action<SftpServerOptions>? Configure { get; init; }
 
@@ -43,6 +46,10 @@ public sealed class AccountTestServer : IAsyncLifetime
         await TestServer.KeyGenAsync(ClientKey, "ed25519", "", pem: false);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (Time is not null)
+        {
+            builder.Services.AddSingleton(Time);
+        }
         builder.Services.AddSftpServer(o =>
             {
                 o.Listen(IPAddress.Loopback, 0);

@@ -35,8 +35,18 @@ internal static class AdminSharesPage
         var links = context.RequestServices.GetService<ShareService>();
         var rows = new List<Html>();
         bool more = false;
+        var seen = new Dictionary<string, bool>(StringComparer.Ordinal);
         await foreach (var share in store.ListAsync(string.IsNullOrWhiteSpace(username) ? null : username.Trim(), context.RequestAborted))
         {
+            if (!seen.TryGetValue(share.UserName, out bool visible))
+            {
+                visible = await Authentication.AdminRoleScope.SeesAccountAsync(context, share.UserName);
+                seen[share.UserName] = visible;
+            }
+            if (!visible)
+            {
+                continue;
+            }
             if (rows.Count >= MaxRows)
             {
                 more = true;
