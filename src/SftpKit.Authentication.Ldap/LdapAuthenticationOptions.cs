@@ -63,13 +63,14 @@ public sealed class LdapAuthenticationOptions
 
     /// <summary>
     /// Directory groups (a DN, or a group's <c>cn</c>; case-insensitive) mapped to SftpKit group names; the account's
-    /// groups are the mapped names of every group the user is in. Empty = none.
+    /// secondary groups (<see cref="SftpKit.Accounts.SftpAccount.Groups"/>) are the mapped names of every group the user
+    /// is in, and each must exist in the group store. Empty = none.
     /// </summary>
     public IDictionary<string, string> GroupMappings { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Directory groups (DN or <c>cn</c>, case-insensitive) mapped to an SftpKit role name; the first listed group the
-    /// user is in gives the account's role. Empty = no role.
+    /// user is in gives the account's role (<see cref="SftpKit.Accounts.SftpAccount.Role"/>). Empty = no role.
     /// </summary>
     public IDictionary<string, string> RoleMappings { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

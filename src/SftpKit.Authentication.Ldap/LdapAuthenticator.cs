@@ -165,10 +165,17 @@ internal sealed class LdapAuthenticator : ISshAuthenticator, IDisposable
         if (identity.Groups.Count > 0)
         {
             account.Metadata[GroupsMetadataKey] = string.Join(',', identity.Groups);
+            // Mapped groups are secondary groups: their folders, permissions and filters apply (a group that does not
+            // exist in the group store refuses the login, as for any account).
+            foreach (string group in identity.Groups.Distinct(StringComparer.Ordinal))
+            {
+                account.Groups.Add(new SftpGroupMembership { Name = group, Type = SftpGroupType.Secondary });
+            }
         }
         if (identity.Role is { } role)
         {
             account.Metadata[RoleMetadataKey] = role;
+            account.Role = role;
         }
         _configureAccount?.Invoke(account, identity);
         return account;

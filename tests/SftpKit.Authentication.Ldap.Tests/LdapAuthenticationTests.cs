@@ -85,7 +85,10 @@ public sealed class LdapAuthenticationTests : IClassFixture<SlapdServer>
         Assert.True(result.Succeeded);
         var account = result.Principal!.GetFeature<SftpAccount>()!;
         Assert.Equal("ops", account.Metadata[LdapAuthenticator.RoleMetadataKey]);
+        Assert.Equal("ops", account.Role);
         Assert.Equal(["operators", "staff"], account.Metadata[LdapAuthenticator.GroupsMetadataKey].Split(',').Order());
+        Assert.Equal(["operators", "staff"], account.Groups.Select(g => g.Name).Order());
+        Assert.All(account.Groups, g => Assert.Equal(SftpGroupType.Secondary, g.Type));
         Assert.NotNull(seen);
         Assert.Equal("ops", seen.Role);
         Assert.Equal(2, seen.GroupDns.Count);
@@ -144,6 +147,11 @@ public sealed class LdapAuthenticationTests : IClassFixture<SlapdServer>
         // Her key from the entry's sshPublicKey logs in too (batch mode, key only).
         var byKey = await host.SftpWithKeyAsync("alice", _slapd.AliceKey, "ls /ldap.txt");
         Assert.True(byKey.ExitCode == 0, byKey.StandardError);
+        // The directory group sftp-ops maps to the SftpKit group "operators", which mounts a folder: alice sees it.
+        await File.WriteAllTextAsync(Path.Combine(host.OperatorsFolder, "runbook.txt"), "ops only");
+        var folder = await host.SftpWithPasswordAsync("alice", SlapdServer.AlicePassword, "ls /ops");
+        Assert.True(folder.ExitCode == 0, folder.StandardError);
+        Assert.Contains("runbook.txt", folder.Text, StringComparison.Ordinal);
         var bob = await host.SftpWithPasswordAsync("bob", SlapdServer.BobPassword, "pwd");
         Assert.True(bob.ExitCode != 0, "the disabled entry logged in");
         Assert.Contains("Permission denied", bob.StandardError, StringComparison.Ordinal);
@@ -217,6 +225,9 @@ public sealed class LdapAuthenticationTests : IClassFixture<SlapdServer>
             _port = port;
         }
 
+        /// <summary>The local directory group "operators" mounts at <c>/ops</c>.</summary>
+        public string OperatorsFolder => Path.Combine(_root, "operators");
+
         private string KnownHosts => Path.Combine(_root, "known_hosts");
 
         public static async Task<SftpHost> StartAsync(string directory, LdapAuthenticationOptions ldap)
@@ -225,6 +236,7 @@ public sealed class LdapAuthenticationTests : IClassFixture<SlapdServer>
             string hostKey = Path.Combine(root, "host_ed25519");
             var keygen = await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", hostKey]);
             Assert.True(keygen.ExitCode == 0, keygen.StandardError);
+            string operators = Directory.CreateDirectory(Path.Combine(root, "operators")).FullName;
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Services.AddSftpServer(o =>
@@ -236,6 +248,14 @@ public sealed class LdapAuthenticationTests : IClassFixture<SlapdServer>
                 })
                 .AddSftp()
                 .AddInMemoryUserStore()
+                // The groups LDAP maps to must exist (a missing group refuses the login).
+                .AddInMemoryGroupStore(
+                    new SftpGroup
+                    {
+                        Name = "operators",
+                        VirtualFolders = { new SftpVirtualFolder { Name = "ops", VirtualPath = "/ops", FileSystem = new SftpFileSystemConfig { Root = operators } } },
+                    },
+                    new SftpGroup { Name = "staff" })
                 .AddLdapAuthentication(o => Copy(ldap, o));
             var host = builder.Build();
             await host.StartAsync();

@@ -52,7 +52,7 @@ internal static class TwoFactorEndpoints
         secure(group.MapPut("/admins/{userName}/2fa/disable", DisableAdminAsync).WithTags("Two-factor authentication").WithName("DisableAdmin2fa")
             .WithSummary("Turns an admin's two-factor authentication off."), SftpAdminPermissions.ManageAdmins);
 
-        var tokens = group.MapGroup("/users/{userName}/tokens").WithTags("Personal access tokens");
+        var tokens = group.MapGroup("/users/{userName}/tokens").WithTags("Personal access tokens").AddEndpointFilter(AccountInRoleScopeAsync);
         secure(tokens.MapGet("/", async (string userName, HttpContext c, SftpCredentials s, ISftpUserStore users) =>
             await users.FindAsync(userName, c.RequestAborted) is null ? AdminRequest.NotFound("user") : await ListTokensAsync(c, s, SftpCredentialOwner.User(userName)))
             .WithName("ListUserTokens").WithSummary("An account's personal access tokens (never the tokens themselves)."), SftpAdminPermissions.ManageUsers);
@@ -187,9 +187,16 @@ internal static class TwoFactorEndpoints
         return Results.Json(new JsonArray(codes.Select(c => (JsonNode)JsonValue.Create(c)).ToArray()));
     }
 
+    /// <summary>Accounts outside a role-bound admin's role are "not found" for every token endpoint.</summary>
+    private static async ValueTask<object?> AccountInRoleScopeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        => await AdminRoleScope.SeesAccountAsync(context.HttpContext, context.HttpContext.GetRouteValue("userName") as string)
+            ? await next(context)
+            : AdminRequest.NotFound("user");
+
     private static async Task<IResult> DisableUserAsync(string userName, HttpContext context, SftpCredentials credentials, ISftpUserStore users, AdminServices admin)
     {
-        if (await users.FindAsync(userName, context.RequestAborted) is null)
+        // A role-bound admin reaches only accounts of its role; others are "not found" as everywhere else.
+        if (!AdminRoleScope.Sees(context.User, await users.FindAsync(userName, context.RequestAborted)))
         {
             return AdminRequest.NotFound("user");
         }
@@ -202,7 +209,7 @@ internal static class TwoFactorEndpoints
 
     private static async Task<IResult> DisableAdminAsync(string userName, HttpContext context, SftpCredentials credentials, ISftpAdminStore admins, AdminServices admin)
     {
-        if (await admins.FindAsync(userName, context.RequestAborted) is null)
+        if (!AdminRoleScope.Sees(context.User, await admins.FindAsync(userName, context.RequestAborted)))
         {
             return AdminRequest.NotFound("admin");
         }
