@@ -99,34 +99,7 @@ public sealed class JsonFileShareStore : ISftpShareStore, IDisposable
         try
         {
             var shares = _records.Snapshot(null);
-            string? directory = Path.GetDirectoryName(_path);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-            string temp = _path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            try
-            {
-                await using (var stream = new FileStream(temp, options))
-                {
-                    await JsonSerializer.SerializeAsync(stream, new FileDocument { Shares = shares }, s_json, CancellationToken.None).ConfigureAwait(false);
-                    await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                    stream.Flush(flushToDisk: true);
-                }
-                File.Move(temp, _path, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(temp))
-                {
-                    File.Delete(temp);
-                }
-            }
+            await JsonFileWriter.WriteAtomicallyAsync(_path, new FileDocument { Shares = shares }, s_json).ConfigureAwait(false);
             return true;
         }
         finally

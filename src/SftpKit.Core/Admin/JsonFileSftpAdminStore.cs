@@ -1,3 +1,4 @@
+using SftpKit.Accounts;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -107,34 +108,7 @@ public sealed class JsonFileSftpAdminStore : ISftpAdminStore, IDisposable
         try
         {
             var (admins, keys) = _records.Snapshot();
-            string? directory = Path.GetDirectoryName(_path);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-            string temp = _path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            try
-            {
-                await using (var stream = new FileStream(temp, options))
-                {
-                    await JsonSerializer.SerializeAsync(stream, new FileDocument { Admins = admins, ApiKeys = keys }, s_json, CancellationToken.None);
-                    await stream.FlushAsync(CancellationToken.None);
-                    stream.Flush(flushToDisk: true);
-                }
-                File.Move(temp, _path, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(temp))
-                {
-                    File.Delete(temp);
-                }
-            }
+            await JsonFileWriter.WriteAtomicallyAsync(_path, new FileDocument { Admins = admins, ApiKeys = keys }, s_json).ConfigureAwait(false);
             return true;
         }
         finally

@@ -1,3 +1,4 @@
+using SftpKit.Accounts;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -86,29 +87,7 @@ public sealed class JsonFileSftpRoleStore : ISftpRoleStore, IDisposable
         await _writeLock.WaitAsync(CancellationToken.None);
         try
         {
-            string? directory = Path.GetDirectoryName(_path);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-            string temp = _path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-            try
-            {
-                await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-                {
-                    await JsonSerializer.SerializeAsync(stream, new FileDocument { Roles = _records.Snapshot() }, s_json, CancellationToken.None);
-                    await stream.FlushAsync(CancellationToken.None);
-                    stream.Flush(flushToDisk: true);
-                }
-                File.Move(temp, _path, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(temp))
-                {
-                    File.Delete(temp);
-                }
-            }
+            await JsonFileWriter.WriteAtomicallyAsync(_path, new FileDocument { Roles = _records.Snapshot() }, s_json).ConfigureAwait(false);
             return true;
         }
         finally
