@@ -65,6 +65,23 @@ public sealed class AdminRoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tokens_and_second_factors_of_accounts_outside_the_role_are_404()
+    {
+        using var fin = await AsAsync("fin-lead");
+        Assert.Equal(HttpStatusCode.OK, (await fin.GetAsync("/api/v2/users/fin-1/tokens")).StatusCode);
+        foreach (string other in (string[])["sales-1", "plain-1"])
+        {
+            await (await fin.GetAsync($"/api/v2/users/{other}/tokens")).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await fin.PostJsonAsync($"/api/v2/users/{other}/tokens", new JsonObject { ["name"] = "x", ["scopes"] = new JsonArray("ssh") }))
+                .AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await fin.PutAsync($"/api/v2/users/{other}/2fa/disable", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+        // An unbound admin reaches them all.
+        using var root = await AsAsync("root");
+        Assert.Equal(HttpStatusCode.OK, (await root.GetAsync("/api/v2/users/sales-1/tokens")).StatusCode);
+    }
+
+    [Fact]
     public async Task Accounts_a_role_bound_admin_creates_get_its_role_and_cannot_leave_it()
     {
         using var fin = await AsAsync("fin-lead");

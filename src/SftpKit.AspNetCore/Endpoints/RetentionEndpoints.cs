@@ -64,21 +64,25 @@ internal static class RetentionEndpoints
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ISftpUserStore store, RetentionCheckQueue checks)
+        => Results.Json(await VisibleChecksAsync(context, store, checks), AdminJson.Options);
+
+    /// <summary>The checks the acting admin may see: all when unbound, else those of accounts of its role (API and WebAdmin).</summary>
+    internal static async Task<IReadOnlyList<SftpRetentionCheckStatus>> VisibleChecksAsync(HttpContext context, ISftpUserStore store, RetentionCheckQueue checks)
     {
         var list = checks.List();
-        if (AdminRoleScope.IsBound(context.User))
+        if (!AdminRoleScope.IsBound(context.User))
         {
-            var visible = new List<SftpRetentionCheckStatus>();
-            foreach (var status in list)
-            {
-                if (AdminRoleScope.Sees(context.User, await store.FindAsync(status.UserName, context.RequestAborted)))
-                {
-                    visible.Add(status);
-                }
-            }
-            list = visible;
+            return list;
         }
-        return Results.Json(list, AdminJson.Options);
+        var visible = new List<SftpRetentionCheckStatus>();
+        foreach (var status in list)
+        {
+            if (AdminRoleScope.Sees(context.User, await store.FindAsync(status.UserName, context.RequestAborted)))
+            {
+                visible.Add(status);
+            }
+        }
+        return visible;
     }
 
     private static async Task<IResult> GetAsync(string userName, HttpContext context, ISftpUserStore store, RetentionCheckQueue checks) =>

@@ -21,7 +21,8 @@ internal static class RetentionPage
 {
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapGet("/retention", (HttpContext context, RetentionCheckQueue checks) => Page(context, checks, null, null, null))
+        group.MapGet("/retention", async (HttpContext context, ISftpUserStore store, RetentionCheckQueue checks) =>
+                Page(context, await RetentionEndpoints.VisibleChecksAsync(context, store, checks), null, null, null))
             .RequireAdmin(SftpAdminPermissions.RetentionChecks);
         group.MapPost("/retention", StartAsync).RequireAdmin(SftpAdminPermissions.RetentionChecks);
     }
@@ -66,7 +67,7 @@ internal static class RetentionPage
         }
         if (policies is null || !errors.IsEmpty)
         {
-            return Page(context, checks, errors, userName, policyText);
+            return Page(context, await RetentionEndpoints.VisibleChecksAsync(context, store, checks), errors, userName, policyText);
         }
         string done = checks.TryStart(userName, policies, AdminRequest.Actor(context), out _) switch
         {
@@ -77,10 +78,10 @@ internal static class RetentionPage
         return WebResults.SeeOther(context, "retention?done=" + done);
     }
 
-    private static IResult Page(HttpContext context, RetentionCheckQueue checks, ValidationErrors? errors, string? userName, string? policies)
+    private static IResult Page(HttpContext context, IReadOnlyList<SftpRetentionCheckStatus> checks, ValidationErrors? errors, string? userName, string? policies)
     {
         var area = WebArea.Of(context);
-        var rows = checks.List().Reverse().Select(c => Html.Of($"""
+        var rows = checks.Reverse().Select(c => Html.Of($"""
             <tr data-check="{c.UserName}" data-state="{c.State.ToString()}">
             <td data-label="Account">{c.UserName}</td>
             <td data-label="State"><span class="badge{(c.State == SftpRetentionCheckState.Failed ? " off" : c.State == SftpRetentionCheckState.Completed ? " ok" : "")}">{c.State.ToString().ToLowerInvariant()}</span></td>
