@@ -74,6 +74,20 @@ public enum SftpEventKind
     /// <c>policies</c> (<c>/path:hours</c>, comma-separated). Status <c>Failed</c> when a file could not be deleted or the walk stopped.
     /// </summary>
     RetentionCheck,
+
+    /// <summary>
+    /// An account, admin, group, folder, role, share, API key, event rule or event action was added, updated or deleted
+    /// (post-event only, protocol <see cref="SftpEventProtocol.Server"/>, or <see cref="SftpEventProtocol.Http"/> when an
+    /// admin did it over HTTP). <see cref="SftpEvent.UserName"/> is the admin (or the account itself) that made the change;
+    /// <see cref="SftpEvent.Properties"/> carry <c>action</c> (<c>add</c>, <c>update</c>, <c>delete</c>),
+    /// <c>object_type</c> (<c>user</c>, <c>admin</c>, <c>group</c>, <c>folder</c>, <c>role</c>, <c>share</c>,
+    /// <c>api_key</c>, <c>event_rule</c>, <c>event_action</c>) and <c>object_name</c>. Raise it with
+    /// <see cref="SftpProviderEvents.Raise"/>.
+    /// </summary>
+    ProviderChange,
+
+    /// <summary>The defender banned <see cref="SftpEvent.RemoteAddress"/> (post-event only, protocol <see cref="SftpEventProtocol.Server"/>).</summary>
+    IpBlocked,
 }
 
 /// <summary>The outcome carried by an <see cref="SftpEvent"/>.</summary>

@@ -23,6 +23,8 @@ internal static class SftpEventNames
         SftpEventKind.Connect => "connect",
         SftpEventKind.Disconnect => "disconnect",
         SftpEventKind.RetentionCheck => "retention_check",
+        SftpEventKind.ProviderChange => "provider_change",
+        SftpEventKind.IpBlocked => "ip_blocked",
         _ => "unknown",
     };
 
