@@ -80,6 +80,17 @@ public sealed record VfsWriteOptions
 
     /// <summary>Permission bits for a newly created file. Defaults to 0644 (before the file system's umask).</summary>
     public uint Permissions { get; init; } = 0x1A4;
+
+    /// <summary>
+    /// True when the caller has just looked the target up through the same file-system stack (following links) and
+    /// <see cref="ProbedTarget"/> holds the answer: decorators that need the target's state (the policy layer's quota
+    /// and permission checks) take it from there instead of asking the storage again. An optimisation only: a layer
+    /// that needs certainty of its own (the local file system's link checks) still looks for itself.
+    /// </summary>
+    internal bool TargetProbed { get; init; }
+
+    /// <summary>The target as probed (null: it did not exist); meaningful only when <see cref="TargetProbed"/>.</summary>
+    internal VfsFileInfo? ProbedTarget { get; init; }
 }
 
 /// <summary>statvfs figures.</summary>

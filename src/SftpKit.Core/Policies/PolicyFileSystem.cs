@@ -163,7 +163,9 @@ internal sealed partial class PolicyFileSystem : IVirtualFileSystem, IVfsInfoPro
     private async ValueTask<IVfsWriter> OpenWriteCoreAsync(string path, VfsWriteOptions options, long start, CancellationToken cancellationToken)
     {
         RequireName(path);
-        VfsFileInfo? existing = await TryGetInnerInfoAsync(path, followLinks: true, cancellationToken).ConfigureAwait(false);
+        VfsFileInfo? existing = options.TargetProbed
+            ? options.ProbedTarget
+            : await TryGetInnerInfoAsync(path, followLinks: true, cancellationToken).ConfigureAwait(false);
         if (existing is { Type: VfsFileType.Directory })
         {
             throw new VfsException(VfsError.IsADirectory, "Is a directory.");

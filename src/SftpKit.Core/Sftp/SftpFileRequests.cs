@@ -81,7 +81,7 @@ internal sealed partial class SftpFileRequests(SftpRequestContext context)
         if (existing is null || (flags & SftpOpenFlags.Truncate) != 0)
         {
             bool createNew = (flags & SftpOpenFlags.Exclusive) != 0;
-            await OpenUploadAsync(handle, offset: 0, truncate: existing is not null, createNew);
+            await OpenUploadAsync(handle, offset: 0, truncate: existing is not null, createNew, probed: true, existing);
         }
         else
         {
@@ -98,7 +98,12 @@ internal sealed partial class SftpFileRequests(SftpRequestContext context)
     /// Opens the handle's upload; an atomic one is registered as in flight under its path (or, when another handle of
     /// this session registered one there meanwhile, dropped for that one).
     /// </summary>
-    private async ValueTask<SftpUpload> OpenUploadAsync(SftpFileHandle handle, long offset, bool truncate, bool createNew)
+    /// <remarks>
+    /// <paramref name="probed"/> says <paramref name="existing"/> is the target's state looked up by this OPEN a moment
+    /// ago, handed down so the policy layer does not look it up again (one storage round trip less per upload).
+    /// </remarks>
+    private async ValueTask<SftpUpload> OpenUploadAsync(SftpFileHandle handle, long offset, bool truncate, bool createNew,
+        bool probed = false, VfsFileInfo? existing = null)
     {
         var options = new VfsWriteOptions
         {
@@ -107,6 +112,8 @@ internal sealed partial class SftpFileRequests(SftpRequestContext context)
             CreateNew = createNew,
             Atomic = Atomic,
             Permissions = handle.CreatePermissions,
+            TargetProbed = probed,
+            ProbedTarget = existing,
         };
         var writer = await context.Fs.OpenWriteAsync(handle.Path, options, context.Token);
         var upload = new SftpUpload(writer, context.Options.ReorderWindowBytes, context.Options.TempDirectory, context.Options.TempFilesLifespan);
