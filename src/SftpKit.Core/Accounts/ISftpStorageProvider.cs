@@ -30,11 +30,15 @@ internal sealed class LocalStorageProvider : ISftpStorageProvider
     public string Name => "local";
 
     public ValueTask<IVirtualFileSystem> CreateAsync(SftpFileSystemConfig config, SftpAccount account, CancellationToken cancellationToken)
+        => ValueTask.FromResult<IVirtualFileSystem>(CreateLocal(config, account, _createHomeDirectories));
+
+    /// <summary>The local file system of <paramref name="config"/> (shared with the <c>crypt</c> provider).</summary>
+    internal static LocalFileSystem CreateLocal(SftpFileSystemConfig config, SftpAccount account, bool createHomeDirectories)
     {
         string root = config.Root ?? account.HomeDirectory
             ?? throw new InvalidOperationException("The account has no home directory.");
         root = Path.GetFullPath(root);
-        if (_createHomeDirectories && !Directory.Exists(root))
+        if (createHomeDirectories && !Directory.Exists(root))
         {
             if (OperatingSystem.IsWindows())
             {
@@ -55,7 +59,7 @@ internal sealed class LocalStorageProvider : ISftpStorageProvider
         {
             options.Umask = Convert.ToUInt32(umask, 8);
         }
-        return ValueTask.FromResult<IVirtualFileSystem>(new LocalFileSystem(options));
+        return new LocalFileSystem(options);
     }
 }
 

@@ -25,6 +25,8 @@ internal static class SessionPipelineRegistration
         services.TryAddSingleton(sp => new SftpQuotaLedger(sp.GetRequiredService<ISftpQuotaStore>(), sp.GetService<ILogger<SftpQuotaLedger>>(), sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, LocalStorageProvider>(sp =>
             new LocalStorageProvider(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value.CreateHomeDirectories)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, EncryptedStorageProvider>(sp =>
+            new EncryptedStorageProvider(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value.CreateHomeDirectories)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, MemoryStorageProvider>());
         services.TryAddSingleton<SftpAccountFileSystems>();
         services.TryAddSingleton(sp => new SftpAccountGroupResolver(sp.GetService<ISftpGroupStore>()));
