@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server) # tests/SftpKit.Storage.Sftp.Tests start a throwaway sshd
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import paramiko' 2>/dev/null || need+=(python3-paramiko)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import asyncssh' 2>/dev/null || need+=(python3-asyncssh)
 command -v setsid >/dev/null 2>&1 || need+=(util-linux)

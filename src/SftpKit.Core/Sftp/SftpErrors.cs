@@ -16,7 +16,8 @@ internal static class SftpErrors
         VfsError.Unsupported => (SftpStatusCode.OpUnsupported, "Operation unsupported"),
         VfsError.AlreadyExists => (SftpStatusCode.Failure, "File exists"),
         VfsError.DirectoryNotEmpty => (SftpStatusCode.Failure, "Directory not empty"),
-        VfsError.NotADirectory => (SftpStatusCode.Failure, "Not a directory"),
+        // As OpenSSH (ENOTDIR is SSH2_FX_NO_SUCH_FILE): a path through a file names nothing.
+        VfsError.NotADirectory => (SftpStatusCode.NoSuchFile, "Not a directory"),
         VfsError.IsADirectory => (SftpStatusCode.Failure, "Is a directory"),
         VfsError.NoSpace => (SftpStatusCode.Failure, "No space left"),
         VfsError.QuotaExceeded => (SftpStatusCode.Failure, "Quota exceeded"),

@@ -1,0 +1,123 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Renci.SshNet;
+
+namespace SftpKit.Storage.Sftp;
+
+/// <summary>
+/// Up to <see cref="SftpRemoteOptions.MaxConnections"/> SSH.NET clients per file system, connected on first use and
+/// reconnected when dropped; operations are spread over them round-robin (an SSH.NET client multiplexes concurrent
+/// requests). The host key is checked against the pinned fingerprints on every connect.
+/// </summary>
+internal sealed class SftpRemoteConnections : IDisposable
+{
+    private readonly SftpRemoteOptions _options;
+    private readonly ILogger _logger;
+    private readonly SftpClient?[] _clients;
+    private readonly SemaphoreSlim[] _locks;
+    private int _next = -1;
+    private int _disposed;
+
+    public SftpRemoteConnections(SftpRemoteOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        _clients = new SftpClient?[options.MaxConnections];
+        _locks = Enumerable.Range(0, options.MaxConnections).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    }
+
+    /// <summary>A connected client.</summary>
+    public async ValueTask<SftpClient> GetAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        int slot = (int)((uint)Interlocked.Increment(ref _next) % (uint)_clients.Length);
+        var client = Volatile.Read(ref _clients[slot]);
+        if (client is { IsConnected: true })
+        {
+            return client;
+        }
+        await _locks[slot].WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            client = _clients[slot];
+            if (client is { IsConnected: true })
+            {
+                return client;
+            }
+            client?.Dispose();
+            _clients[slot] = null;
+            client = Create();
+            try
+            {
+                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+            Volatile.Write(ref _clients[slot], client);
+            return client;
+        }
+        finally
+        {
+            _locks[slot].Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        foreach (var client in _clients)
+        {
+            client?.Dispose();
+        }
+        foreach (var gate in _locks)
+        {
+            gate.Dispose();
+        }
+    }
+
+    private SftpClient Create()
+    {
+        var methods = new List<AuthenticationMethod>();
+        if (!string.IsNullOrEmpty(_options.PrivateKey))
+        {
+            using var keyText = new MemoryStream(Encoding.UTF8.GetBytes(_options.PrivateKey));
+            var key = string.IsNullOrEmpty(_options.PrivateKeyPassphrase)
+                ? new PrivateKeyFile(keyText)
+                : new PrivateKeyFile(keyText, _options.PrivateKeyPassphrase);
+            methods.Add(new PrivateKeyAuthenticationMethod(_options.UserName, key));
+        }
+        if (!string.IsNullOrEmpty(_options.Password))
+        {
+            methods.Add(new PasswordAuthenticationMethod(_options.UserName, _options.Password));
+        }
+        var connection = new ConnectionInfo(_options.Host, _options.Port, _options.UserName, [.. methods])
+        {
+            Timeout = _options.ConnectTimeout,
+        };
+        var client = new SftpClient(connection)
+        {
+            OperationTimeout = _options.OperationTimeout,
+            BufferSize = (uint)_options.RequestSize,
+        };
+        if (_options.KeepAliveInterval > TimeSpan.Zero)
+        {
+            client.KeepAliveInterval = _options.KeepAliveInterval;
+        }
+        client.HostKeyReceived += (_, e) =>
+        {
+            string presented = "SHA256:" + e.FingerPrintSHA256;
+            e.CanTrust = HostKeyPin.Matches(_options.HostKeyFingerprints, presented);
+            if (!e.CanTrust)
+            {
+                SftpRemoteLog.HostKeyRefused(_logger, _options.Host, _options.Port, e.HostKeyName, presented);
+            }
+        };
+        return client;
+    }
+}
