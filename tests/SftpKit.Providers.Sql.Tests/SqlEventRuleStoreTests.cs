@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SftpKit.Accounts;
+using SftpKit.Admin;
 using SftpKit.Events.Rules;
 using SftpKit.Tests.Events.Rules;
 
@@ -37,8 +38,31 @@ public abstract class SqlEventRuleStoreContractTests : EventRuleStoreContractTes
     protected override async Task<string?> StoredActionsTextAsync()
     {
         _database ??= await SqlTestDatabase.CreateAsync(Provider);
-        // The test stores one action: its settings column holds the password.
-        return Convert.ToString(await _database.ScalarAsync("SELECT settings FROM event_actions"), CultureInfo.InvariantCulture);
+        // The HTTP action of the tests is "notify": its settings column holds the password.
+        return Convert.ToString(await _database.ScalarAsync("SELECT settings FROM event_actions WHERE name = 'notify'"), CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task Rules_and_actions_move_from_sqlite_through_the_backup_with_the_password_protected()
+    {
+        using var protector = new AesGcmSecretProtector(Enumerable.Repeat((byte)3, 32).ToArray());
+        await using var sourceDatabase = await SqlTestDatabase.CreateAsync(SqlProvider.Sqlite);
+        var source = new SqlEventRuleStore(sourceDatabase.Options(), secretProtector: protector);
+        await source.CreateActionAsync(HttpAction(), default);
+        await source.CreateActionAsync(FileAction(), default);
+        await source.CreateRuleAsync(Rule("on-upload", "notify", "archive"), default);
+        using var dump = new MemoryStream();
+        await SftpAccountBackup.DumpAsync(new InMemoryUserStore(), dump, eventRules: source, secretProtector: protector);
+        Assert.DoesNotContain(Password, System.Text.Encoding.UTF8.GetString(dump.ToArray()), StringComparison.Ordinal);
+
+        dump.Position = 0;
+        var target = await OpenAsync(protector);
+        await SftpAccountBackup.RestoreAsync(new InMemoryUserStore(), dump, SftpRestoreMode.AddOnly, eventRules: target, secretProtector: protector);
+        Assert.DoesNotContain(Password, await StoredActionsTextAsync() ?? string.Empty, StringComparison.Ordinal);
+        var other = await OpenAsync(protector);
+        Assert.Equal(Password, (await other.FindActionAsync("notify", default))!.Options.Http!.Password);
+        Assert.Equal(["notify", "archive"], (await other.FindRuleAsync("on-upload", default))!.Actions.Select(a => a.Name));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await other.DeleteActionAsync("archive", default));
     }
 
     [Fact]
