@@ -17,7 +17,11 @@ public static class SqlServerBuilderExtensions
     /// options, session counts (<see cref="SqlSessionLimiter"/>) and defender scores and bans (<see cref="SqlDefender"/>)
     /// too, so several instances on one database share them; virtual folder definitions (<see cref="SqlFolderStore"/>),
     /// shares (<see cref="SqlShareStore"/>), groups (<see cref="SqlGroupStore"/>), second factors and access tokens
-    /// (<see cref="SqlCredentialStore"/>) live there as well. Options bind from the configuration section
+    /// (<see cref="SqlCredentialStore"/>) live there as well, and so do event rules and actions
+    /// (<see cref="SqlEventRuleStore"/>) and their run records (<see cref="SqlEventRunStore"/>), which replace the rule
+    /// engine's in-memory defaults whether <c>AddEventRules</c> comes before or after this call (with
+    /// <see cref="SqlStoreOptions.ReadOnlyAccounts"/>, which creates no tables, a rule or run store registered before
+    /// is kept, else they stay in memory). Options bind from the configuration section
     /// <c>SftpKit:Sql</c> first, then <paramref name="configure"/> runs; they are validated at start. Pending schema
     /// migrations are applied when the host starts, before the server listens (see <see cref="SqlMigrator"/>).
     /// Call after <c>AddSftpServer</c>.
@@ -52,6 +56,11 @@ public static class SqlServerBuilderExtensions
         ReplaceUnless<Accounts.ISftpCredentialStore, SqlCredentialStore>(services, o => o.ReadOnlyAccounts is null);
         services.TryAddSingleton(sp => new SqlGroupStore(sp.GetRequiredService<SqlDatabase>(), sp.GetService<ISftpSecretProtector>()));
         ReplaceUnless<Accounts.ISftpGroupStore, SqlGroupStore>(services, o => o.ReadOnlyAccounts is null);
+        services.TryAddSingleton(sp => new SqlEventRuleStore(sp.GetRequiredService<SqlDatabase>(), sp.GetService<ISftpSecretProtector>()));
+        ReplaceUnless<Events.Rules.ISftpEventRuleStore, SqlEventRuleStore>(services, o => o.ReadOnlyAccounts is null,
+            sp => new Events.Rules.InMemoryEventRuleStore(sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.TryAddSingleton(sp => new SqlEventRunStore(sp.GetRequiredService<SqlDatabase>()));
+        ReplaceUnless<Events.Rules.ISftpEventRunStore, SqlEventRunStore>(services, o => o.ReadOnlyAccounts is null, _ => new ProcessEventRunStore());
         return builder;
     }
 
@@ -111,17 +120,22 @@ public static class SqlServerBuilderExtensions
     }
 
     // Swaps the registered default for the SQL one when the option says so, decided when first resolved (options may
-    // come from configuration); the previous registration is kept as the fallback.
-    private static void ReplaceUnless<TService, TSql>(IServiceCollection services, Func<SqlStoreOptions, bool> useSql)
+    // come from configuration); the previous registration is kept as the fallback, or else what fallback makes.
+    private static void ReplaceUnless<TService, TSql>(IServiceCollection services, Func<SqlStoreOptions, bool> useSql,
+        Func<IServiceProvider, TService>? fallback = null)
         where TService : class
         where TSql : class, TService
     {
         var previous = services.LastOrDefault(d => d.ServiceType == typeof(TService) && !d.IsKeyedService);
         services.Replace(ServiceDescriptor.Singleton<TService>(sp =>
         {
-            if (useSql(sp.GetRequiredService<IOptions<SqlStoreOptions>>().Value) || previous is null)
+            if (useSql(sp.GetRequiredService<IOptions<SqlStoreOptions>>().Value) || (previous is null && fallback is null))
             {
                 return sp.GetRequiredService<TSql>();
+            }
+            if (previous is null)
+            {
+                return fallback!(sp);
             }
             return previous switch
             {

@@ -9,13 +9,17 @@ using SftpKit.Admin;
 using SftpKit.AspNetCore.Folders;
 using SftpKit.AspNetCore.Groups;
 using SftpKit.AspNetCore.Validation;
+using SftpKit.Events.Rules;
 
 namespace SftpKit.AspNetCore.Endpoints;
 
 /// <summary>What a restore did.</summary>
 internal sealed record RestoreResponse(string Mode, int Added, int Replaced, int Skipped);
 
-/// <summary><c>/dumpdata</c> and <c>/loaddata</c>: the accounts and quota usage as one JSON backup document.</summary>
+/// <summary>
+/// <c>/dumpdata</c> and <c>/loaddata</c>: the accounts and quota usage (and the other stores registered: folders,
+/// groups, roles, admins, shares, credentials, event actions and rules) as one JSON backup document.
+/// </summary>
 internal static class BackupEndpoints
 {
     public const string RestoreEndpointName = "LoadData";
@@ -50,7 +54,9 @@ internal static class BackupEndpoints
         var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
         var groups = services.GetService(typeof(ISftpGroupStore)) as ISftpGroupStore;
         await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, shares, groups,
-            services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, admin.Roles, context.RequestAborted);
+            services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, admin.Roles,
+            services.GetService(typeof(ISftpEventRuleStore)) as ISftpEventRuleStore,
+            services.GetService(typeof(ISftpSecretProtector)) as ISftpSecretProtector, context.RequestAborted);
     }
 
     private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode)
@@ -169,8 +175,14 @@ internal static class BackupEndpoints
             using var input = new MemoryStream(normalized, writable: false);
             var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
             var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
+            var eventRules = services.GetService(typeof(ISftpEventRuleStore)) as ISftpEventRuleStore;
             result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, shares, groupStore,
-                services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, admin.Roles, context.RequestAborted);
+                services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, admin.Roles, eventRules,
+                services.GetService(typeof(ISftpSecretProtector)) as ISftpSecretProtector, context.RequestAborted);
+            if (eventRules is not null)
+            {
+                (services.GetService(typeof(ISftpEventRuleEngine)) as ISftpEventRuleEngine)?.Invalidate();
+            }
         }
         catch (InvalidDataException ex)
         {

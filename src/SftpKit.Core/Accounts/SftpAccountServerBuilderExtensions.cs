@@ -86,7 +86,11 @@ public static partial class SftpServerBuilderExtensions
     /// share, group or credential store is registered already, shares, groups, second factors and access tokens in files
     /// beside it named after it (<c>users.json</c> → <c>users.shares.json</c>, <c>users.groups.json</c>,
     /// <c>users.credentials.json</c>; see <see cref="JsonFileShareStore"/>, <see cref="JsonFileGroupStore"/> and
-    /// <see cref="JsonFileCredentialStore"/>).
+    /// <see cref="JsonFileCredentialStore"/>). Event rules and actions go to <c>users.eventrules.json</c>
+    /// (<see cref="Events.Rules.JsonFileEventRuleStore"/>, action passwords protected with the registered
+    /// <see cref="ISftpSecretProtector"/>): that registration replaces any <see cref="Events.Rules.ISftpEventRuleStore"/>
+    /// registered before this call (such as the in-memory default of the rule engine), so register a rule store of your
+    /// own after it. Run records stay in the engine's in-memory run store.
     /// </summary>
     public static ISftpServerBuilder AddJsonFileUserStore(this ISftpServerBuilder builder, string path)
     {
@@ -98,6 +102,10 @@ public static partial class SftpServerBuilderExtensions
         builder.Services.TryAddSingleton<ISftpCredentialStore>(_ => new JsonFileCredentialStore(credentialsPath));
         string groupsPath = Path.ChangeExtension(Path.GetFullPath(path), ".groups.json");
         builder.Services.TryAddSingleton<ISftpGroupStore>(sp => new JsonFileGroupStore(groupsPath, sp.GetService<ISftpSecretProtector>()));
+        string rulesPath = Path.ChangeExtension(Path.GetFullPath(path), ".eventrules.json");
+        // Replaced, not tried: the rule engine's registration adds an in-memory default whether it comes before or after.
+        builder.Services.Replace(ServiceDescriptor.Singleton<Events.Rules.ISftpEventRuleStore>(sp =>
+            new Events.Rules.JsonFileEventRuleStore(rulesPath, sp.GetService<ISftpSecretProtector>(), sp.GetService<TimeProvider>())));
         builder.Services.TryAddSingleton(sp => new JsonFileUserStore(path, sp.GetService<ILogger<JsonFileUserStore>>(), sp.GetService<ISftpSecretProtector>()));
         return builder.AddUserStore(sp => sp.GetRequiredService<JsonFileUserStore>());
     }

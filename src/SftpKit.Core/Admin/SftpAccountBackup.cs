@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SftpKit.Accounts;
+using SftpKit.Events.Rules;
 
 namespace SftpKit.Admin;
 
@@ -17,6 +18,9 @@ namespace SftpKit.Admin;
 /// registered, so restore with the same key file) and the personal access tokens (hashes only) of an
 /// <see cref="ISftpCredentialStore"/> when one is given.
 /// <c>roles</c> holds the roles of an <see cref="ISftpRoleStore"/> (accounts and admins carry their <c>role</c> themselves).
+/// <c>eventActions</c> and <c>eventRules</c> hold the actions and rules of an <see cref="ISftpEventRuleStore"/> when one
+/// is given (the <see cref="SftpEventAction"/> and <see cref="SftpEventRule"/> shapes, enums as numbers); action
+/// passwords are written protected when a secret protector is given (restore with the same key file), in clear otherwise.
 /// </summary>
 public static class SftpAccountBackup
 {
@@ -34,11 +38,14 @@ public static class SftpAccountBackup
     /// Writes every account (and, when <paramref name="quotas"/> is given, its quota usage and that of folders with
     /// their own quota) to <paramref name="output"/>, plus every folder of <paramref name="folders"/> and every admin
     /// and API key of <paramref name="admins"/> and every share of <paramref name="shares"/> and every group of
-    /// <paramref name="groups"/> when given (password and key hashes only; secrets are never stored).
+    /// <paramref name="groups"/> when given (password and key hashes only; secrets are never stored), and every event
+    /// action and rule of <paramref name="eventRules"/> when given, action passwords protected with
+    /// <paramref name="secretProtector"/> when given.
     /// </summary>
     public static async Task DumpAsync(ISftpUserStore store, Stream output, ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null,
         ISftpAdminStore? admins = null, ISftpShareStore? shares = null, ISftpGroupStore? groups = null,
-        ISftpCredentialStore? credentials = null, ISftpRoleStore? roles = null, CancellationToken cancellationToken = default)
+        ISftpCredentialStore? credentials = null, ISftpRoleStore? roles = null, ISftpEventRuleStore? eventRules = null,
+        ISftpSecretProtector? secretProtector = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -134,8 +141,29 @@ public static class SftpAccountBackup
                 groupList.Add(group);
             }
         }
+        List<SftpEventAction>? actionList = null;
+        List<SftpEventRule>? ruleList = null;
+        if (eventRules is not null)
+        {
+            actionList = [];
+            ruleList = [];
+            await foreach (var action in eventRules.ListActionsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (secretProtector is not null)
+                {
+                    SftpEventActionSecrets.Protect(action, secretProtector);
+                }
+                actionList.Add(action);
+            }
+            await foreach (var rule in eventRules.ListRulesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ruleList.Add(rule);
+            }
+        }
         var document = new BackupDocument
         {
+            EventActions = actionList,
+            EventRules = ruleList,
             Groups = groupList,
             Roles = roleList,
             Version = FormatVersion, CreatedAt = DateTimeOffset.UtcNow, Users = users, Folders = definitions, QuotaUsage = usage,
@@ -151,12 +179,18 @@ public static class SftpAccountBackup
     /// the accounts that belong to them), when given, with the same <paramref name="mode"/> (API keys are only ever
     /// added: an existing key id is kept; a replaced share keeps its use counters); second factors and access tokens go
     /// to <paramref name="credentials"/> when given (a second factor replaces the owner's only in
-    /// <see cref="SftpRestoreMode.Replace"/>; tokens are only ever added).
+    /// <see cref="SftpRestoreMode.Replace"/>; tokens are only ever added); event actions, then event rules, go to
+    /// <paramref name="eventRules"/> when given, with the same <paramref name="mode"/>, action passwords decrypted with
+    /// <paramref name="secretProtector"/> when given (plain ones are taken as they are). The caller invalidates the rule
+    /// engine's cache afterwards (<see cref="ISftpEventRuleEngine.Invalidate"/>).
     /// </summary>
-    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, or names an account, folder, group, admin, key or share twice.</exception>
+    /// <exception cref="InvalidDataException">The document is not a dump, is newer than this version, names an account,
+    /// folder, group, admin, key, share, event action or event rule twice, or holds an action password protected under
+    /// another key.</exception>
     public static async Task<SftpRestoreResult> RestoreAsync(ISftpUserStore store, Stream input, SftpRestoreMode mode,
         ISftpQuotaStore? quotas = null, ISftpFolderStore? folders = null, ISftpAdminStore? admins = null, ISftpShareStore? shares = null,
-        ISftpGroupStore? groups = null, ISftpCredentialStore? credentials = null, ISftpRoleStore? roles = null, CancellationToken cancellationToken = default)
+        ISftpGroupStore? groups = null, ISftpCredentialStore? credentials = null, ISftpRoleStore? roles = null,
+        ISftpEventRuleStore? eventRules = null, ISftpSecretProtector? secretProtector = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);
@@ -218,6 +252,7 @@ public static class SftpAccountBackup
         {
             throw new InvalidDataException("Every group in the backup needs a unique, non-empty name.");
         }
+        var (actionList, ruleList) = BackupEventRules.Read(document.EventActions, document.EventRules, secretProtector);
         foreach (var account in users)
         {
             account.Groups ??= [];
@@ -353,6 +388,10 @@ public static class SftpAccountBackup
                 }
             }
         }
+        if (eventRules is not null)
+        {
+            await BackupEventRules.RestoreAsync(eventRules, actionList, ruleList, mode, cancellationToken).ConfigureAwait(false);
+        }
         if (quotas is not null && document.QuotaUsage is { } usage)
         {
             touchedFolders.UnionWith(users.Where(u => touched.Contains(u.UserName)).SelectMany(u => u.VirtualFolders).Select(f => f.Name));
@@ -382,6 +421,10 @@ public static class SftpAccountBackup
 
     private sealed class BackupDocument
     {
+        public List<SftpEventAction>? EventActions { get; set; }
+
+        public List<SftpEventRule>? EventRules { get; set; }
+
         public List<SftpGroup>? Groups { get; set; }
 
         public int Version { get; set; }

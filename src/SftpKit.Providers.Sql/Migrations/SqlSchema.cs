@@ -213,6 +213,57 @@ internal static class SqlSchema
                 """),
             new CreateIndex("ix_access_tokens_owner", "access_tokens", "owner_kind, owner_name"),
         ]),
+        // Rules and actions keep their settings as camelCase JSON; event_rule_actions lists the actions each rule names,
+        // so deleting an action a rule uses is refused in one statement. "trigger" and "option" are reserved words.
+        new(8, "event rules, event actions and event rule runs",
+        [
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS event_actions (
+                  name {key} NOT NULL PRIMARY KEY,
+                  description {text} NULL,
+                  action_type {int} NOT NULL,
+                  settings {text} NOT NULL,
+                  created_at {long} NOT NULL,
+                  updated_at {long} NOT NULL
+                ){table}
+                """),
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS event_rules (
+                  name {key} NOT NULL PRIMARY KEY,
+                  description {text} NULL,
+                  enabled {int} NOT NULL,
+                  trigger_kind {int} NOT NULL,
+                  conditions {text} NOT NULL,
+                  actions {text} NOT NULL,
+                  created_at {long} NOT NULL,
+                  updated_at {long} NOT NULL
+                ){table}
+                """),
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS event_rule_actions (
+                  rule_name {key} NOT NULL,
+                  action_name {key} NOT NULL,
+                  PRIMARY KEY (rule_name, action_name)
+                ){table}
+                """),
+            new CreateIndex("ix_event_rule_actions_action", "event_rule_actions", "action_name"),
+            new CreateTable("""
+                CREATE TABLE IF NOT EXISTS event_runs (
+                  run_id {short} NOT NULL PRIMARY KEY,
+                  rule_name {key} NOT NULL,
+                  trigger_kind {int} NOT NULL,
+                  event_name {key} NOT NULL,
+                  user_name {key} NULL,
+                  path {text} NULL,
+                  status {int} NOT NULL,
+                  started_at {long} NOT NULL,
+                  duration_ms {long} NOT NULL,
+                  actions {text} NOT NULL
+                ){table}
+                """),
+            new CreateIndex("ix_event_runs_started", "event_runs", "started_at"),
+            new CreateIndex("ix_event_runs_rule", "event_runs", "rule_name, started_at"),
+        ]),
     ];
 
     public static int LatestVersion => Steps[^1].Version;

@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace SftpKit.Events.Rules;
 
-/// <summary>Event rules and actions in memory (the default; lost on restart). Thread-safe.</summary>
+/// <summary>
+/// Event rules and actions in memory (the default; lost on restart). Thread-safe. Names have 1–255 characters, without
+/// control characters, <c>/</c> or <c>\</c> (<see cref="ArgumentException"/> otherwise), as in every store.
+/// </summary>
 public sealed class InMemoryEventRuleStore : ISftpEventRuleStore
 {
     private readonly Lock _lock = new();
@@ -52,6 +55,7 @@ public sealed class InMemoryEventRuleStore : ISftpEventRuleStore
     public ValueTask CreateRuleAsync(SftpEventRule rule, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rule);
+        EventRuleRecords.CheckName(rule.Name, "rule");
         lock (_lock)
         {
             if (_rules.ContainsKey(rule.Name))
@@ -121,6 +125,7 @@ public sealed class InMemoryEventRuleStore : ISftpEventRuleStore
     public ValueTask CreateActionAsync(SftpEventAction action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
+        EventRuleRecords.CheckName(action.Name, "action");
         lock (_lock)
         {
             if (_actions.ContainsKey(action.Name))
