@@ -244,7 +244,9 @@ internal sealed class FileSystemEventAction : ISftpEventActionExecutor
         {
             throw new SftpEventActionException("the zip needs a file name");
         }
-        var sources = settings.Paths.Select(p => EventActionPaths.Resolve(context, p).Path).Distinct(StringComparer.Ordinal).ToList();
+        var sources = settings.Paths.Select(p => EventActionPaths.Resolve(context, p).Path).Distinct(StringComparer.Ordinal)
+            .Where(p => p != target).ToList();
+        RequireSome(sources, "compress");
         try
         {
             await ZipCompressor.CompressAsync(fs, target, sources, cancellationToken).ConfigureAwait(false);
