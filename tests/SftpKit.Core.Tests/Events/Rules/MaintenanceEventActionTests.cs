@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SftpKit.Accounts;
+using SftpKit.Admin;
 using SftpKit.Events;
 using SftpKit.Events.Rules;
 using SftpKit.Events.Rules.Actions;
@@ -25,6 +26,7 @@ public sealed class MaintenanceEventActionTests : IDisposable
         services.AddSingleton<TimeProvider>(_clock);
         services.AddSftpServer().AddInMemoryUserStore(accounts);
         BuiltInEventActions.Register(services);
+        BackupEventAction.Register(services);
         more?.Invoke(services);
         return services.BuildServiceProvider();
     }
@@ -228,6 +230,8 @@ public sealed class MaintenanceEventActionTests : IDisposable
         var services = new ServiceCollection();
         BuiltInEventActions.Register(services);
         BuiltInEventActions.Register(services);
+        BackupEventAction.Register(services);
+        BackupEventAction.Register(services);
         var types = services.Where(d => d.ServiceType == typeof(ISftpEventActionExecutor)).Select(d => d.ImplementationType).ToList();
         Assert.Equal(8, types.Count);
         Assert.Equal(types.Count, types.Distinct().Count());

@@ -4,9 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace SftpKit.Events.Rules.Actions;
 
 /// <summary>
-/// The action executors Core carries out itself: file-system actions, backup, quota and transfer-quota resets, and the
-/// password expiration, account expiration and inactivity checks. E-mail comes with SftpKit.Events.Email
-/// (<c>AddEventEmail</c>); HTTP, command and retention executors are registered with the rule engine.
+/// The action executors of the Events layer: file-system actions, quota and transfer-quota resets, and the password
+/// expiration, account expiration and inactivity checks. The backup executor belongs to the Admin layer and is
+/// registered by <c>Admin.BackupEventAction.Register</c>; e-mail comes with SftpKit.Events.Email (<c>AddEventEmail</c>);
+/// HTTP, command and retention executors are registered with the rule engine.
 /// </summary>
 internal static class BuiltInEventActions
 {
@@ -15,7 +16,6 @@ internal static class BuiltInEventActions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpEventActionExecutor, FileSystemEventAction>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpEventActionExecutor, BackupEventAction>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpEventActionExecutor, UserQuotaResetEventAction>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpEventActionExecutor, FolderQuotaResetEventAction>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpEventActionExecutor, TransferQuotaResetEventAction>());

@@ -1,8 +1,10 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SftpKit.Accounts;
-using SftpKit.Admin;
+using SftpKit.Events.Rules;
 
-namespace SftpKit.Events.Rules.Actions;
+namespace SftpKit.Admin;
 
 /// <summary>
 /// <see cref="SftpEventActionType.Backup"/>: dumps every store that is registered (accounts with quota usage, folders,
@@ -11,10 +13,19 @@ namespace SftpKit.Events.Rules.Actions;
 /// <c>backup_&lt;day of week&gt;_&lt;hour&gt;_&lt;minute&gt;.json</c> in the server's local time (so a week of backups
 /// rotates by itself). The file is written atomically (a temporary file, mode 0600, flushed to disk, then renamed over
 /// the previous one). The dump holds password hashes: keep the directory private. Without a directory the action fails.
+/// It sits in the Admin layer (it dumps the admin stores), so it is registered by <see cref="Register"/>, beside
+/// <c>Events.Rules.Actions.BuiltInEventActions.Register</c>.
 /// </summary>
 internal sealed class BackupEventAction : ISftpEventActionExecutor
 {
     public SftpEventActionType Type => SftpEventActionType.Backup;
+
+    /// <summary>Adds this executor as an <see cref="ISftpEventActionExecutor"/> singleton (once, however often called).</summary>
+    public static void Register(IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpEventActionExecutor, BackupEventAction>());
+    }
 
     /// <summary>The file name for a backup made at <paramref name="localTime"/>, e.g. <c>backup_Monday_4_35.json</c>.</summary>
     public static string FileName(DateTimeOffset localTime)
