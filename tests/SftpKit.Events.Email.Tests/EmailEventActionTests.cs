@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using SftpKit.Events;
@@ -158,10 +159,29 @@ public sealed class EmailEventActionTests
     [Fact]
     public void Smtp_options_bind_from_configuration_with_the_documented_defaults()
     {
-        var options = new SftpSmtpOptions();
-        Assert.Equal(587, options.Port);
-        Assert.Equal(SftpSmtpEncryption.StartTls, options.Encryption);
-        Assert.Equal(10L * 1024 * 1024, options.MaxAttachmentsSize);
-        Assert.Equal("SftpKit:Smtp", SftpSmtpOptions.ConfigurationSectionName);
+        var defaults = new SftpSmtpOptions();
+        Assert.Equal(587, defaults.Port);
+        Assert.Equal(SftpSmtpEncryption.StartTls, defaults.Encryption);
+        Assert.Equal(TimeSpan.FromSeconds(30), defaults.Timeout);
+        Assert.Equal(10L * 1024 * 1024, defaults.MaxAttachmentsSize);
+
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SftpKit:Smtp:Host"] = "smtp.example.test",
+            ["SftpKit:Smtp:From"] = "sftp@example.test",
+            ["SftpKit:Smtp:Encryption"] = "SslOnConnect",
+            ["SftpKit:Smtp:Port"] = "465",
+            ["SftpKit:Smtp:MaxAttachmentsSize"] = "2048",
+            ["SftpKit:Smtp:HeloDomain"] = "sftp.example.test",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration);
+        services.AddSftpServer().AddEventEmail();
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SftpSmtpOptions>>().Value;
+        Assert.Equal(("smtp.example.test", 465, SftpSmtpEncryption.SslOnConnect, 2048L, "sftp.example.test"),
+            (options.Host, options.Port, options.Encryption, options.MaxAttachmentsSize, options.HeloDomain));
+        Assert.IsAssignableFrom<ISftpEmailSender>(provider.GetRequiredService<ISftpEmailSender>());
     }
 }
