@@ -31,6 +31,10 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v fusermount3 >/dev/null 2>&1 || command -v fusermount >/dev/null 2>&1 || need+=(fuse3)
 # tests/SftpKit.Authentication.Ldap.Tests start their own throwaway slapd (config and database in a temp directory).
 [ -x /usr/sbin/slapd ] || need+=(slapd)
+# tests/SftpKit.Events.Email.Tests start their own aiosmtpd SMTP server on 127.0.0.1 (smtp_sink.py); the file-action
+# tests read the zips they write back with unzip.
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v ldapadd >/dev/null 2>&1 || need+=(ldap-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"

@@ -34,6 +34,7 @@ public static class Layers
     {
         ["SftpKit.Storage.S3"] = "Storage.S3",
         ["SftpKit.Authentication.Ldap"] = "Authentication.Ldap",
+        ["SftpKit.Events.Email"] = "Events.Email",
         ["SftpKit.Providers.Sql"] = "Providers.Sql",
         ["SftpKit.AspNetCore"] = "AspNetCore",
         ["SftpKit.Testing"] = "Testing",

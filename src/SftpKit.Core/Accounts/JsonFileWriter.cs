@@ -9,7 +9,11 @@ namespace SftpKit.Accounts;
 /// </summary>
 internal static class JsonFileWriter
 {
-    public static async Task WriteAtomicallyAsync<T>(string path, T document, JsonSerializerOptions options)
+    public static Task WriteAtomicallyAsync<T>(string path, T document, JsonSerializerOptions options) =>
+        WriteAtomicallyAsync(path, (stream, ct) => JsonSerializer.SerializeAsync(stream, document, options, ct), CancellationToken.None);
+
+    /// <summary>The same atomic write, with <paramref name="write"/> producing the content.</summary>
+    public static async Task WriteAtomicallyAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         string? directory = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(directory))
@@ -26,7 +30,7 @@ internal static class JsonFileWriter
         {
             await using (var stream = new FileStream(temp, fileOptions))
             {
-                await JsonSerializer.SerializeAsync(stream, document, options, CancellationToken.None).ConfigureAwait(false);
+                await write(stream, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }

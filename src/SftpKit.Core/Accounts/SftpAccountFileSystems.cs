@@ -43,6 +43,16 @@ internal sealed class SftpAccountFileSystems
         return new MountedFileSystem(root, mounts);
     }
 
+    /// <summary>
+    /// A virtual folder's own storage (for folder quota scans), built as for an account named after the folder with no
+    /// home directory: local folders need <see cref="SftpFileSystemConfig.Root"/>.
+    /// </summary>
+    public ValueTask<IVirtualFileSystem> CreateFolderAsync(SftpFolder folder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return CreateOneAsync(folder.FileSystem, new SftpAccount { UserName = folder.Name }, cancellationToken);
+    }
+
     private ValueTask<IVirtualFileSystem> CreateOneAsync(SftpFileSystemConfig config, SftpAccount account, CancellationToken cancellationToken)
     {
         if (!_providers.TryGetValue(config.Provider, out var provider))

@@ -65,4 +65,18 @@ public sealed class SftpQuotaManager
         Ledger?.ForgetUnsaved(SftpQuotaOwner.User(userName));
         return own;
     }
+
+    /// <summary>
+    /// Recomputes and stores the usage of a virtual folder from its own storage (every regular file under its root);
+    /// fails with <see cref="VfsException"/> after <see cref="SftpPolicyOptions.MaxScanEntries"/> entries.
+    /// </summary>
+    internal async ValueTask<SftpQuotaUsage> ScanFolderAsync(SftpFolder folder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var fs = await _storage.CreateFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        var usage = await SftpQuotaScanner.MeasureAsync(fs, VirtualPath.Root, _options.MaxScanEntries, cancellationToken).ConfigureAwait(false);
+        await _quotas.SetAsync(SftpQuotaOwner.Folder(folder.Name), usage, cancellationToken).ConfigureAwait(false);
+        Ledger?.ForgetUnsaved(SftpQuotaOwner.Folder(folder.Name));
+        return usage;
+    }
 }

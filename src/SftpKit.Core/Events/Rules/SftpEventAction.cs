@@ -256,7 +256,7 @@ public sealed class SftpEmailActionSettings
 /// <summary>Settings of a backup action.</summary>
 public sealed class SftpBackupActionSettings
 {
-    /// <summary>The directory the backup file is written to (server side, absolute). Null means the server's backup directory.</summary>
+    /// <summary>The directory the backup file is written to (server side, absolute, created when missing). Required: there is no server-wide default, and the action fails without one.</summary>
     public string? Directory { get; set; }
 
     /// <summary>A copy.</summary>
