@@ -47,7 +47,7 @@ internal sealed class BackupEventAction : ISftpEventActionExecutor
         {
             await JsonFileWriter.WriteAtomicallyAsync(path, (stream, ct) => SftpAccountBackup.DumpAsync(users, stream, Get<ISftpQuotaStore>(),
                 Get<ISftpFolderStore>(), Get<ISftpAdminStore>(), Get<ISftpShareStore>(), Get<ISftpGroupStore>(), Get<ISftpCredentialStore>(),
-                Get<ISftpRoleStore>(), ct), cancellationToken).ConfigureAwait(false);
+                Get<ISftpRoleStore>(), Get<SftpKit.Events.Rules.ISftpEventRuleStore>(), Get<ISftpSecretProtector>(), ct), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
