@@ -64,6 +64,6 @@ internal static class WebAdminPages
 
     private static List<WebNavLink> Navigation(HttpContext context) =>
         s_navigation.Where(n => WebAdminSession.Has(context.User, n.Permission)
-            && !(n.Permission is SftpAdminPermissions.ManageRoles or SftpAdminPermissions.ManageSystem && Authentication.AdminRoleScope.IsBound(context.User)))
+            && !(n.Permission is SftpAdminPermissions.ManageRoles or SftpAdminPermissions.ManageSystem or SftpAdminPermissions.ManageEventRules && Authentication.AdminRoleScope.IsBound(context.User)))
             .Select(n => n.Link).ToList();
 }
