@@ -27,6 +27,9 @@ internal static class WebAdminPages
         (new WebNavLink("Admins", "admins"), SftpAdminPermissions.ManageAdmins),
         (new WebNavLink("API keys", "apikeys"), SftpAdminPermissions.ManageAdmins),
         (new WebNavLink("Roles", "roles"), SftpAdminPermissions.ManageRoles),
+        (new WebNavLink("Event actions", "eventactions"), SftpAdminPermissions.ManageEventRules),
+        (new WebNavLink("Event rules", "eventrules"), SftpAdminPermissions.ManageEventRules),
+        (new WebNavLink("Rule runs", "eventruns"), SftpAdminPermissions.ManageEventRules),
         (new WebNavLink("Backup", "backup"), SftpAdminPermissions.ManageSystem),
     ];
 
@@ -52,6 +55,9 @@ internal static class WebAdminPages
         AdminsPages.Map(group);
         ApiKeysPage.Map(group);
         RolesPages.Map(group);
+        EventActionsPages.Map(group);
+        EventRulesPages.Map(group);
+        EventRunsPage.Map(group);
         BackupPage.Map(group);
         ProfilePage.Map(group);
         return group;
