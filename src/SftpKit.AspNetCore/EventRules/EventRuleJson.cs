@@ -221,7 +221,7 @@ internal static class EventRuleJson
                 continue;
             }
             string pattern = f.String(p, "pattern", path, 4096) ?? "";
-            if (CronShape.CheckGlob(pattern) is { } error)
+            if (GlobShape.Check(pattern) is { } error)
             {
                 f.Errors.Add(path + ".pattern", error);
                 continue;
