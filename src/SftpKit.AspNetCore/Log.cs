@@ -118,4 +118,10 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 8077, EventName = "RoleDeleted", Level = LogLevel.Information, Message = "Admin {Admin} deleted role {Role}")]
     public static partial void RoleDeleted(ILogger logger, string? admin, string role);
+
+    [LoggerMessage(EventId = 8080, EventName = "EventRuleObjectChanged", Level = LogLevel.Information, Message = "Admin {Admin} made change {Change} to {ObjectType} {Name}")]
+    public static partial void EventRuleObjectChanged(ILogger logger, string? admin, string change, string objectType, string name);
+
+    [LoggerMessage(EventId = 8081, EventName = "EventRuleRunRequested", Level = LogLevel.Information, Message = "Admin {Admin} ran event rule {Rule}: {Status}")]
+    public static partial void EventRuleRunRequested(ILogger logger, string? admin, string rule, string status);
 }

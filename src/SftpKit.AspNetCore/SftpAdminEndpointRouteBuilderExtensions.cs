@@ -85,6 +85,7 @@ public static class SftpAdminEndpointRouteBuilderExtensions
         ShareEndpoints.Map(group, Secure);
         StatusEndpoints.Map(group, Secure);
         RoleEndpoints.Map(group, Secure);
+        EventRuleEndpoints.Map(group, Secure);
         if (builtInAuth)
         {
             AdminAccountEndpoints.Map(group, Secure);

@@ -10,6 +10,7 @@ using SftpKit.AspNetCore.Endpoints;
 using SftpKit.AspNetCore.Quotas;
 using SftpKit.AspNetCore.Retention;
 using SftpKit.AspNetCore.Web;
+using SftpKit.Events.Rules;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -23,7 +24,9 @@ public static class SftpAdminServiceCollectionExtensions
     /// registers its own), and likewise an <see cref="InMemoryShareStore"/> for <c>/shares</c>, an
     /// <see cref="InMemoryGroupStore"/> for <c>/groups</c> and a role store for <c>/roles</c>
     /// (<see cref="JsonFileSftpRoleStore"/> at <see cref="SftpAdminOptions.RoleStoreFile"/> when set, else
-    /// <see cref="InMemorySftpRoleStore"/>; <c>AddSqlAdminStore</c> registers the SQL one). Safe to call more than once.
+    /// <see cref="InMemorySftpRoleStore"/>; <c>AddSqlAdminStore</c> registers the SQL one), and an
+    /// <see cref="InMemoryEventRuleStore"/> for <c>/eventrules</c> and <c>/eventactions</c> unless an
+    /// <see cref="ISftpEventRuleStore"/> is registered. Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddSftpAdmin(this IServiceCollection services, Action<SftpAdminOptions>? configure = null)
     {
@@ -41,6 +44,7 @@ public static class SftpAdminServiceCollectionExtensions
         services.TryAddSingleton<ISftpFolderStore>(_ => new InMemoryFolderStore());
         services.TryAddSingleton<ISftpGroupStore>(_ => new InMemoryGroupStore());
         services.TryAddSingleton<ISftpShareStore>(_ => new InMemoryShareStore());
+        services.TryAddSingleton<ISftpEventRuleStore>(sp => new InMemoryEventRuleStore(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<ISftpRoleStore>(sp =>
             sp.GetRequiredService<IOptions<SftpAdminOptions>>().Value.RoleStoreFile is { Length: > 0 } file
                 ? new JsonFileSftpRoleStore(file)

@@ -35,7 +35,8 @@ public sealed class AdminHostingTests
         {
             Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
             var paths = (await openApi.BodyAsync())!["paths"]!.AsObject();
-            foreach (string path in new[] { "/api/v2/users", "/api/v2/users/{userName}", "/api/v2/connections/{connectionId}", "/api/v2/quotas/users/{userName}/scan", "/api/v2/defender/hosts/{address}", "/api/v2/dumpdata", "/api/v2/loaddata", "/api/v2/token", "/api/v2/apikeys", "/api/v2/status" })
+            foreach (string path in new[] { "/api/v2/users", "/api/v2/users/{userName}", "/api/v2/connections/{connectionId}", "/api/v2/quotas/users/{userName}/scan", "/api/v2/defender/hosts/{address}", "/api/v2/dumpdata", "/api/v2/loaddata", "/api/v2/token", "/api/v2/apikeys", "/api/v2/status",
+                "/api/v2/eventactions", "/api/v2/eventactions/{name}", "/api/v2/eventrules", "/api/v2/eventrules/{name}", "/api/v2/eventrules/run/{name}", "/api/v2/events/rules" })
             {
                 Assert.True(paths.ContainsKey(path) || paths.ContainsKey(path + "/"), path);
             }

@@ -48,6 +48,13 @@ public static class SftpAdminPermissions
     /// <summary>Roles: list, create, update, delete (<c>/roles</c>). Only admins bound to no role may use it.</summary>
     public const string ManageRoles = "manage_roles";
 
+    /// <summary>
+    /// Event rules and actions: list, create, update, delete, run on demand, and read run records
+    /// (<c>/eventrules</c>, <c>/eventactions</c>, <c>/events/rules</c>). Rules are server-wide, so only admins bound to
+    /// no role may use it.
+    /// </summary>
+    public const string ManageEventRules = "manage_event_rules";
+
     /// <summary>The claim type that carries one permission per claim.</summary>
     public const string ClaimType = "sftpkit:permission";
 
@@ -68,13 +75,13 @@ public static class SftpAdminPermissions
 
     /// <summary>Every permission name.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [All, ManageUsers, ViewConnections, CloseConnections, QuotaScans, ManageAdmins, ViewDefender, ManageDefender, ManageSystem, ManageFolders, RetentionChecks, ManageGroups, ManageRoles];
+        [All, ManageUsers, ViewConnections, CloseConnections, QuotaScans, ManageAdmins, ViewDefender, ManageDefender, ManageSystem, ManageFolders, RetentionChecks, ManageGroups, ManageRoles, ManageEventRules];
 
     /// <summary>
     /// Permissions an admin bound to a role cannot hold, because what they reach is not scoped to a role: every
-    /// permission (<c>*</c>), roles, and dump/restore (the dump holds every account).
+    /// permission (<c>*</c>), roles, dump/restore (the dump holds every account) and event rules (server-wide).
     /// </summary>
-    public static IReadOnlyList<string> UnboundOnly { get; } = [All, ManageRoles, ManageSystem];
+    public static IReadOnlyList<string> UnboundOnly { get; } = [All, ManageRoles, ManageSystem, ManageEventRules];
 
     /// <summary>The authorization policy that requires <paramref name="permission"/>: <c>SftpKit.Admin:manage_users</c>, ….</summary>
     public static string PolicyName(string permission) =>

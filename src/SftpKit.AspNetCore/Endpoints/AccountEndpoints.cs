@@ -7,6 +7,7 @@ using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Folders;
 using SftpKit.AspNetCore.Groups;
 using SftpKit.AspNetCore.Validation;
+using SftpKit.Events;
 
 namespace SftpKit.AspNetCore.Endpoints;
 
@@ -136,6 +137,7 @@ internal static class AccountEndpoints
         }
         await FolderCatalog.StoreNewFoldersAsync(account, folders, context.RequestAborted);
         AdminLog.AccountCreated(admin.Logger, context.User.Identity?.Name, account.UserName);
+        ProviderChanges.Added(context, SftpProviderEvents.User, account.UserName);
         var stored = await store.FindAsync(account.UserName, context.RequestAborted) ?? account;
         return new(stored, errors, null);
     }
@@ -200,6 +202,7 @@ internal static class AccountEndpoints
         }
         await FolderCatalog.StoreNewFoldersAsync(account, folders, context.RequestAborted);
         AdminLog.AccountUpdated(admin.Logger, context.User.Identity?.Name, userName);
+        ProviderChanges.Updated(context, SftpProviderEvents.User, userName);
         var stored = await store.FindAsync(userName, context.RequestAborted) ?? account;
         return new(stored, errors, null);
     }
@@ -240,6 +243,7 @@ internal static class AccountEndpoints
             return false;
         }
         AdminLog.AccountDeleted(admin.Logger, context.User.Identity?.Name, userName);
+        ProviderChanges.Deleted(context, SftpProviderEvents.User, userName);
         // Its second factor and tokens go with it: a new account of the same name starts without them.
         if (context.RequestServices.GetService(typeof(SftpCredentials)) is SftpCredentials credentials)
         {

@@ -10,6 +10,7 @@ using SftpKit.Accounts;
 using SftpKit.Admin;
 using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Validation;
+using SftpKit.Events;
 
 namespace SftpKit.AspNetCore.Endpoints;
 
@@ -361,6 +362,7 @@ internal static class AdminAccountEndpoints
             return (null, errors, true, null);
         }
         AdminLog.AdminCreated(services.Logger, context.User.Identity?.Name, admin.UserName);
+        ProviderChanges.Added(context, SftpProviderEvents.Admin, admin.UserName);
         return (admin, errors, false, null);
     }
 
@@ -441,6 +443,7 @@ internal static class AdminAccountEndpoints
             return (null, errors, true, null);
         }
         AdminLog.AdminUpdated(services.Logger, context.User.Identity?.Name, userName);
+        ProviderChanges.Updated(context, SftpProviderEvents.Admin, userName);
         return (admin, errors, false, null);
     }
 
@@ -465,6 +468,7 @@ internal static class AdminAccountEndpoints
             return false;
         }
         AdminLog.AdminDeleted(services.Logger, context.User.Identity?.Name, userName);
+        ProviderChanges.Deleted(context, SftpProviderEvents.Admin, userName);
         if (context.RequestServices.GetService<SftpCredentials>() is { } credentials)
         {
             await credentials.RemoveOwnerAsync(SftpCredentialOwner.Admin(userName), context.RequestAborted);
@@ -583,6 +587,7 @@ internal static class AdminAccountEndpoints
         };
         await store.CreateApiKeyAsync(key, context.RequestAborted);
         AdminLog.ApiKeyCreated(services.Logger, context.User.Identity?.Name, id, request.Admin);
+        ProviderChanges.Added(context, SftpProviderEvents.ApiKey, id);
         return ((key, id, secret), errors);
     }
 
@@ -598,6 +603,7 @@ internal static class AdminAccountEndpoints
             return false;
         }
         AdminLog.ApiKeyDeleted(services.Logger, context.User.Identity?.Name, id);
+        ProviderChanges.Deleted(context, SftpProviderEvents.ApiKey, id);
         return true;
     }
 

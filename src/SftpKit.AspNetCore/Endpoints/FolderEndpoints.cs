@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
 using SftpKit.AspNetCore.Folders;
 using SftpKit.AspNetCore.Validation;
+using SftpKit.Events;
 
 namespace SftpKit.AspNetCore.Endpoints;
 
@@ -116,6 +117,7 @@ internal static class FolderEndpoints
             return (null, errors, "A folder with this name exists.");
         }
         AdminLog.FolderCreated(admin.Logger, context.User.Identity?.Name, folder.Name);
+        ProviderChanges.Added(context, SftpProviderEvents.Folder, folder.Name);
         return (folder, errors, null);
     }
 
@@ -203,6 +205,7 @@ internal static class FolderEndpoints
             await users.UpdateAsync(account, context.RequestAborted);
         }
         AdminLog.FolderUpdated(admin.Logger, context.User.Identity?.Name, name, entry.Mounts.Count);
+        ProviderChanges.Updated(context, SftpProviderEvents.Folder, name);
         entry.Folder = folder;
         entry.Stored = true;
         return (entry, errors);
@@ -236,6 +239,7 @@ internal static class FolderEndpoints
             return (false, null);
         }
         AdminLog.FolderDeleted(admin.Logger, context.User.Identity?.Name, name);
+        ProviderChanges.Deleted(context, SftpProviderEvents.Folder, name);
         return (true, null);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
 using SftpKit.AspNetCore.Groups;
 using SftpKit.AspNetCore.Validation;
+using SftpKit.Events;
 
 namespace SftpKit.AspNetCore.Endpoints;
 
@@ -113,6 +114,7 @@ internal static class GroupEndpoints
             return (null, errors, "A group with this name exists.");
         }
         AdminLog.GroupCreated(admin.Logger, context.User.Identity?.Name, group.Name);
+        ProviderChanges.Added(context, SftpProviderEvents.Group, group.Name);
         return (group, errors, null);
     }
 
@@ -169,6 +171,7 @@ internal static class GroupEndpoints
             return (null, errors);
         }
         AdminLog.GroupUpdated(admin.Logger, context.User.Identity?.Name, name);
+        ProviderChanges.Updated(context, SftpProviderEvents.Group, name);
         return (group, errors);
     }
 
@@ -197,6 +200,7 @@ internal static class GroupEndpoints
             return (false, null);
         }
         AdminLog.GroupDeleted(admin.Logger, context.User.Identity?.Name, name);
+        ProviderChanges.Deleted(context, SftpProviderEvents.Group, name);
         return (true, null);
     }
 }

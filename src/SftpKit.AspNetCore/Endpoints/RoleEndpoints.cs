@@ -7,6 +7,7 @@ using SftpKit.Accounts;
 using SftpKit.Admin;
 using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Validation;
+using SftpKit.Events;
 
 namespace SftpKit.AspNetCore.Endpoints;
 
@@ -109,6 +110,7 @@ internal static class RoleEndpoints
             return AdminRequest.NotFound("role");
         }
         AdminLog.RoleUpdated(admin.Logger, context.User.Identity?.Name, role.Name);
+        ProviderChanges.Updated(context, SftpProviderEvents.Role, role.Name);
         return Results.Json(role, AdminJson.Options);
     }
 
@@ -158,6 +160,7 @@ internal static class RoleEndpoints
             return (false, "A role with this name exists.");
         }
         AdminLog.RoleCreated(admin.Logger, context.User.Identity?.Name, role.Name);
+        ProviderChanges.Added(context, SftpProviderEvents.Role, role.Name);
         return (true, null);
     }
 
@@ -187,6 +190,7 @@ internal static class RoleEndpoints
             return (false, null);
         }
         AdminLog.RoleDeleted(admin.Logger, context.User.Identity?.Name, name);
+        ProviderChanges.Deleted(context, SftpProviderEvents.Role, name);
         return (true, null);
     }
 }

@@ -6,6 +6,7 @@ using SftpKit.Accounts;
 using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Shares;
 using SftpKit.AspNetCore.Validation;
+using SftpKit.Events;
 
 namespace SftpKit.AspNetCore.Endpoints;
 
@@ -81,6 +82,7 @@ internal static class ShareEndpoints
             return false;
         }
         AdminLog.ShareRevoked(admin.Logger, context.User.Identity?.Name, id);
+        ProviderChanges.Deleted(context, SftpProviderEvents.Share, id);
         return true;
     }
 }

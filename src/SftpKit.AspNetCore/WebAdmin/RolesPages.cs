@@ -8,6 +8,7 @@ using SftpKit.AspNetCore.Authentication;
 using SftpKit.AspNetCore.Endpoints;
 using SftpKit.AspNetCore.Validation;
 using SftpKit.AspNetCore.Web;
+using SftpKit.Events;
 
 namespace SftpKit.AspNetCore.WebAdmin;
 
@@ -126,6 +127,7 @@ internal static class RolesPages
             return WebResults.Error(context, StatusCodes.Status404NotFound);
         }
         AdminLog.RoleUpdated(admin.Logger, context.User.Identity?.Name, name);
+        ProviderChanges.Updated(context, SftpProviderEvents.Role, name);
         return WebResults.SeeOther(context, "roles?done=saved");
     }
 

@@ -27,6 +27,9 @@ internal static class WebAdminPages
         (new WebNavLink("Admins", "admins"), SftpAdminPermissions.ManageAdmins),
         (new WebNavLink("API keys", "apikeys"), SftpAdminPermissions.ManageAdmins),
         (new WebNavLink("Roles", "roles"), SftpAdminPermissions.ManageRoles),
+        (new WebNavLink("Event actions", "eventactions"), SftpAdminPermissions.ManageEventRules),
+        (new WebNavLink("Event rules", "eventrules"), SftpAdminPermissions.ManageEventRules),
+        (new WebNavLink("Rule runs", "eventruns"), SftpAdminPermissions.ManageEventRules),
         (new WebNavLink("Backup", "backup"), SftpAdminPermissions.ManageSystem),
     ];
 
@@ -52,6 +55,9 @@ internal static class WebAdminPages
         AdminsPages.Map(group);
         ApiKeysPage.Map(group);
         RolesPages.Map(group);
+        EventActionsPages.Map(group);
+        EventRulesPages.Map(group);
+        EventRunsPage.Map(group);
         BackupPage.Map(group);
         ProfilePage.Map(group);
         return group;
@@ -64,6 +70,6 @@ internal static class WebAdminPages
 
     private static List<WebNavLink> Navigation(HttpContext context) =>
         s_navigation.Where(n => WebAdminSession.Has(context.User, n.Permission)
-            && !(n.Permission is SftpAdminPermissions.ManageRoles or SftpAdminPermissions.ManageSystem && Authentication.AdminRoleScope.IsBound(context.User)))
+            && !(n.Permission is SftpAdminPermissions.ManageRoles or SftpAdminPermissions.ManageSystem or SftpAdminPermissions.ManageEventRules && Authentication.AdminRoleScope.IsBound(context.User)))
             .Select(n => n.Link).ToList();
 }

@@ -9,6 +9,7 @@ using SftpKit.Admin;
 using SftpKit.AspNetCore.Endpoints;
 using SftpKit.AspNetCore.Validation;
 using SftpKit.AspNetCore.Web;
+using SftpKit.Events;
 
 namespace SftpKit.AspNetCore.WebAdmin;
 
@@ -93,6 +94,7 @@ internal static class WebAdminSetup
             admin.PasswordHash = SftpPasswordHasher.Hash(checkedPassword!);
             await store.CreateAsync(admin, context.RequestAborted);
             AdminLog.AdminCreated(services.Logger, "setup page", admin.UserName);
+            ProviderChanges.Added(context, SftpProviderEvents.Admin, admin.UserName);
             await WebCookieAuthentication.SignInAsync(context, WebAdminSession.Scheme, WebAdminSession.Claims(admin));
             return WebResults.SeeOther(context, "");
         }
