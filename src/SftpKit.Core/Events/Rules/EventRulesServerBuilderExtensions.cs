@@ -25,15 +25,20 @@ public static partial class SftpServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        bool registered = services.Any(d => d.ServiceType == typeof(SftpEventRuleEngine));
+        if (!registered)
+        {
+            // The section binds first, so the callback's values win.
+            services.AddSftpKitOptions<SftpEventRuleOptions>(SftpEventRuleOptions.ConfigurationSectionName).ValidateOnStart();
+        }
         if (configure is not null)
         {
             services.Configure(configure);
         }
-        if (services.Any(d => d.ServiceType == typeof(SftpEventRuleEngine)))
+        if (registered)
         {
             return builder;
         }
-        services.AddSftpKitOptions<SftpEventRuleOptions>(SftpEventRuleOptions.ConfigurationSectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpEventRuleOptions>, SftpEventRuleOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISftpEventRuleStore>(sp => new InMemoryEventRuleStore(sp.GetRequiredService<TimeProvider>()));
