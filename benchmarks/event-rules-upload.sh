@@ -35,12 +35,16 @@ start_server() { # $1 = extra args
   PORT=$(sed -n 's/^LISTENING //p' "$WORK/serve.out")
 }
 stop_server() { kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null || true; SRV_PID=""; }
-run_batch() { # $1 = batch file; prints seconds
-  local t0 t1
+cpu() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SRV_PID/stat"; }
+HZ=$(getconf CLK_TCK)
+run_batch() { # $1 = batch file; prints seconds (server CPU seconds go to $WORK/cpu)
+  local t0 t1 c0
+  c0=$(cpu)
   t0=$(date +%s.%N)
   sftp -q -b "$1" -i "$WORK/key" -P "$PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
     -o BatchMode=yes load@127.0.0.1 >/dev/null
   t1=$(date +%s.%N)
+  echo "($(cpu) - $c0) / $HZ" | bc -l >> "$WORK/cpu"
   echo "$t1 - $t0" | bc -l
 }
 printf 'lcd %s\nput small/*\n' "$WORK" > "$WORK/small.batch"
@@ -54,14 +58,17 @@ median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 declare -A SMALL BIG
 for mode in plain slow; do SMALL[$mode]=""; BIG[$mode]=""; done
 for round in $(seq 1 "$ROUNDS"); do
-  for mode in plain slow; do
+  order="plain slow"; [ $((round % 2)) -eq 0 ] && order="slow plain"   # alternate, so drift hits both modes
+  for mode in $order; do
     extra=""; [ "$mode" = slow ] && extra="--slow-rule-delay $DELAY"
     start_server "$extra"
     run_batch "$WORK/warm.batch" >/dev/null
+    : > "$WORK/cpu"
     s=$(run_batch "$WORK/small.batch"); b=$(run_batch "$WORK/big.batch")
+    c=$(paste -sd+ "$WORK/cpu" | bc -l)
     stop_server
     SMALL[$mode]+="$s"$'\n'; BIG[$mode]+="$b"$'\n'
-    echo "round $round $mode: $FILES × $SMALL_KIB KiB in ${s}s, $BIG_MIB MiB in ${b}s $(grep -h 'slow hook' "$WORK/serve.err" || true)"
+    echo "round $round $mode: $FILES × $SMALL_KIB KiB in ${s}s, $BIG_MIB MiB in ${b}s, server CPU ${c}s $(grep -h 'slow hook' "$WORK/serve.err" || true)"
   done
 done
 for mode in plain slow; do
