@@ -246,4 +246,26 @@ public class EventRuleEngineTests
         Assert.Equal(start.AddMinutes(4), Assert.Single(even).StartedAt);
         Assert.Equal(2, await store.PurgeAsync(start.AddMinutes(4), default));
     }
+
+    [Fact]
+    public async Task FullQueue_DropsRuns_AndRecordsThemAsSkipped()
+    {
+        await using var server = new LoopbackHttpServer(_ => null);
+        await using var services = Services(o => { o.QueueCapacity = 1; o.Concurrency = 1; });
+        await AddAsync(services,
+            new SftpEventRule { Name = "busy", Conditions = new() { FsEvents = ["upload"] }, Actions = [Use("hook", 1)] },
+            Http("hook", server.Url));
+        var dispatcher = services.GetRequiredService<ISftpEventDispatcher>();
+
+        for (int i = 0; i < 5; i++)
+        {
+            dispatcher.RaisePost(EventTestSupport.Upload($"/in/{i}.csv"));
+        }
+
+        var dropped = (await WaitForRunsAsync(services, "busy")).First();
+        Assert.Equal(SftpEventRunStatus.Failed, dropped.Status);
+        var action = Assert.Single(dropped.Actions);
+        Assert.Equal(SftpEventRunStatus.Skipped, action.Status);
+        Assert.Equal("queue full", action.Error);
+    }
 }
