@@ -30,7 +30,7 @@ internal static class Program
             await Console.Error.WriteLineAsync("usage: SftpKit.LoadTest run [--sessions 500] [--duration 300] [--ramp-up 20] [--think 4] "
                 + "[--min-size 1024] [--max-size 4194304] [--max-files 6] [--sample 5] [--rss-growth-mib 128] [--rss-growth-pct 20] [--fd-slack 8] "
                 + "[--auth key|password] [--key FILE] [--host H --port P --user U --server-pid PID] [--in-process] [--seed N] [--json FILE]");
-            await Console.Error.WriteLineAsync("       SftpKit.LoadTest serve --root DIR [--port 0] [--user load] [--authorized-key FILE.pub]");
+            await Console.Error.WriteLineAsync("       SftpKit.LoadTest serve --root DIR [--port 0] [--user load] [--authorized-key FILE.pub] [--slow-rule-delay SECONDS]");
             return 2;
         }
     }
@@ -41,6 +41,7 @@ internal static class Program
         int port = 0;
         string user = "load";
         string? authorizedKey = null;
+        var slowRuleDelay = TimeSpan.Zero;
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -49,6 +50,7 @@ internal static class Program
                 case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--user": user = args[i + 1]; break;
                 case "--authorized-key": authorizedKey = args[i + 1]; break;
+                case "--slow-rule-delay": slowRuleDelay = TimeSpan.FromSeconds(double.Parse(args[i + 1], CultureInfo.InvariantCulture)); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -58,7 +60,7 @@ internal static class Program
         }
         string password = Environment.GetEnvironmentVariable(PasswordVariable)
             ?? throw new ArgumentException($"serve needs the password in {PasswordVariable}");
-        await using var server = await LoadServer.StartAsync(root, port, user, password, authorizedKey, CancellationToken.None);
+        await using var server = await LoadServer.StartAsync(root, port, user, password, authorizedKey, CancellationToken.None, slowRuleDelay);
         Console.WriteLine(ListeningPrefix + server.Port.ToString(CultureInfo.InvariantCulture));
         // Serve until the parent closes our standard input (or the process is signalled).
         var stop = new TaskCompletionSource();
@@ -84,6 +86,10 @@ internal static class Program
             });
         }
         await stop.Task;
+        if (slowRuleDelay > TimeSpan.Zero)
+        {
+            await Console.Error.WriteLineAsync($"slow hook requests answered: {server.HookRequests}");
+        }
         return 0;
     }
 

@@ -82,6 +82,9 @@ internal static class SampleServices
                 }
             });
         }
+        // Event rules (triggers + conditions + actions; options from SftpKit:EventRules, rules kept by the account
+        // store's rule store when it has one, else in memory).
+        server.AddEventRules();
         return server
             .AddS3Storage() // accounts with FileSystem.Provider "s3"; defaults from SftpKit:S3
             .AddSftpRemoteStorage() // FileSystem.Provider "sftp": another SFTP server; defaults from SftpKit:SftpStorage

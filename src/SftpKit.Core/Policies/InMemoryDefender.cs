@@ -21,9 +21,13 @@ internal sealed class InMemoryDefender : ISftpDefender
     private readonly Lock _lock = new();
     private readonly Dictionary<IPAddress, HostScore> _hosts = new();
     private readonly Dictionary<IPAddress, DateTimeOffset> _bans = new();
+    private readonly Action<IPAddress, DateTimeOffset>? _onBanned;
 
-    public InMemoryDefender(SftpDefenderOptions options, TimeProvider time, SftpMetrics metrics, ILogger<InMemoryDefender> logger)
+    // onBanned: called after each ban, outside the lock (the host raises an IpBlocked event from it).
+    public InMemoryDefender(SftpDefenderOptions options, TimeProvider time, SftpMetrics metrics, ILogger<InMemoryDefender> logger,
+        Action<IPAddress, DateTimeOffset>? onBanned = null)
     {
+        _onBanned = onBanned;
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _safeList = SftpNetworkList.Parse(_options.SafeList);
@@ -124,6 +128,7 @@ internal sealed class InMemoryDefender : ISftpDefender
         {
             _metrics.HostBanned();
             PoliciesLog.HostBanned(_logger, address.ToString(), total, end);
+            _onBanned?.Invoke(address, end);
         }
     }
 
@@ -176,6 +181,7 @@ internal sealed class InMemoryDefender : ISftpDefender
         }
         _metrics.HostBanned();
         PoliciesLog.HostBanned(_logger, address.ToString(), 0, now + duration);
+        _onBanned?.Invoke(address, now + duration);
         return ValueTask.CompletedTask;
     }
 

@@ -38,6 +38,9 @@ public sealed class AccountTestServer : IAsyncLifetime
     /// <summary>Extra option settings, applied after the defaults.</summary>
     public Action<SftpServerOptions>? Configure { get; init; }
 
+    /// <summary>Extra registrations on the server builder (e.g. <c>AddEventRules()</c>), after the defaults.</summary>
+    public Action<ISftpServerBuilder>? ConfigureServer { get; init; }
+
     public async ValueTask InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
@@ -50,7 +53,7 @@ public sealed class AccountTestServer : IAsyncLifetime
         {
             builder.Services.AddSingleton(Time);
         }
-        builder.Services.AddSftpServer(o =>
+        var server = builder.Services.AddSftpServer(o =>
             {
                 o.Listen(IPAddress.Loopback, 0);
                 o.HostKeyFiles.Add(hostKey);
@@ -64,6 +67,7 @@ public sealed class AccountTestServer : IAsyncLifetime
             .AddSftp()
             .AddScp()
             .AddHashCommands();
+        ConfigureServer?.Invoke(server);
         _host = builder.Build();
         await _host.StartAsync();
         Port = ((IPEndPoint)_host.Services.GetRequiredService<ISftpServer>().EndPoints[0]).Port;
