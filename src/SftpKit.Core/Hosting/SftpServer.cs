@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -257,6 +258,10 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         var task = Task.Run(async () =>
         {
             await gate.Task.ConfigureAwait(false);
+            // Each connection's trace starts here (a root span), not under whatever the accept loop ran in.
+            Activity.Current = null;
+            using var span = SftpKitActivitySource.Source.StartActivity("sftpkit.connection", ActivityKind.Server);
+            span?.SetTag("sftpkit.connection.id", id);
             var outcome = ConnectOutcome.Stopped;
             try
             {
@@ -278,6 +283,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
                 _policies.Metrics.ConnectionClosed();
                 RaiseDisconnect(info, stream, started, outcome);
                 info.MarkEnded();
+                span?.SetTag("sftpkit.authenticated", connection.IsAuthenticated);
             }
         }, CancellationToken.None);
         _connections[id] = (connection, task);
