@@ -66,6 +66,12 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
 
     public int ConnectionCount => _policies.Registry.Count;
 
+    /// <summary>True once a stop began.</summary>
+    internal bool Stopping => _stopping.IsCancellationRequested;
+
+    /// <summary>False when an accept loop of the started server ended while the server was not stopping.</summary>
+    internal bool AcceptLoopsRunning => Stopping || _acceptLoops.TrueForAll(static t => !t.IsCompleted);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var hostKeys = LoadHostKeys();
