@@ -18,12 +18,15 @@ internal static class SftpMetricTags
         _ => Other,
     };
 
-    /// <summary>An SSH authentication method as a tag: none, password, publickey, keyboard-interactive, hostbased or other.</summary>
+    /// <summary>
+    /// An SSH authentication method as a tag: none, password, publickey (also publickey-hostbound),
+    /// keyboard-interactive, hostbased or other.
+    /// </summary>
     public static string Method(string? method) => method switch
     {
         "none" => "none",
         "password" => "password",
-        "publickey" => "publickey",
+        "publickey" or "publickey-hostbound-v00@openssh.com" => "publickey",
         "keyboard-interactive" => "keyboard-interactive",
         "hostbased" => "hostbased",
         _ => Other,
