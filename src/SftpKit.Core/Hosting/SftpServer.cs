@@ -253,6 +253,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         }
 
         long started = _policies.Time.GetTimestamp();
+        int? localPort = (socket.LocalEndPoint as IPEndPoint)?.Port;
         var stream = new ByteCountingNetworkStream(socket);
         var connection = new SshServerConnection(stream, remote, _context!, id, info)
         {
@@ -268,6 +269,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
             Activity.Current = null;
             using var span = SftpKitActivitySource.Source.StartActivity("sftpkit.connection", ActivityKind.Server);
             span?.SetTag("sftpkit.connection.id", id);
+            span?.SetTag("server.port", localPort);
             var outcome = ConnectOutcome.Stopped;
             try
             {

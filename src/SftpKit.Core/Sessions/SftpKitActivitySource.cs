@@ -11,8 +11,9 @@ namespace SftpKit;
 /// <para>Spans (kind, tags). No span carries a user name, path, key or address; correlate with the logs by
 /// <c>sftpkit.connection.id</c>:</para>
 /// <list type="bullet">
-/// <item><c>sftpkit.connection</c> (server): one per accepted connection, a root span (or a child of the host's
-/// current activity when there is none other). Tags <c>sftpkit.connection.id</c>, <c>sftpkit.authenticated</c>.</item>
+/// <item><c>sftpkit.connection</c> (server): one per accepted connection, a root span. Tags
+/// <c>sftpkit.connection.id</c> (unique within one server), <c>server.port</c> (the listening port),
+/// <c>sftpkit.authenticated</c>.</item>
 /// <item><c>ssh.kex</c> (internal): each key exchange, a child of the connection. Tags <c>ssh.kex.kind</c>
 /// (initial, rekey), <c>ssh.kex.algorithm</c>.</item>
 /// <item><c>ssh.auth</c> (internal): each USERAUTH_REQUEST, a child of the connection. Tags <c>ssh.auth.method</c>

@@ -131,7 +131,8 @@ public sealed class ObservabilityTests : IAsyncLifetime
         string id = Assert.Single(_connections.Ids);
         Activity? connection = null;
         Assert.True(await Eventually.TrueAsync(() =>
-            (connection = _spans.FirstOrDefault(s => s.OperationName == "sftpkit.connection" && (string?)s.GetTagItem("sftpkit.connection.id") == id)) is not null));
+            (connection = _spans.FirstOrDefault(s => s.OperationName == "sftpkit.connection" && (string?)s.GetTagItem("sftpkit.connection.id") == id
+                && Equals(s.GetTagItem("server.port"), _server.Port))) is not null));
 
         Assert.Null(connection!.Parent);
         Assert.Equal(ActivityKind.Server, connection.Kind);
