@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.OpenApi;
@@ -89,7 +90,8 @@ internal static class ServeCommand
             builder.Services.AddSftpAdminAuthentication(o => o.StoreFile = paths.Resolve(o.StoreFile is { Length: > 0 } file ? file : "admins.json"));
             builder.Services.AddSftpWebAdmin();
             builder.Services.AddSftpWebClient();
-            builder.Services.AddHealthChecks().AddSftpServerCheck();
+            builder.Services.AddHealthChecks().AddSftpServerCheck().AddSftpServerHealthChecks();
+            builder.Services.AddSampleTelemetry(builder.Configuration, httpEnabled: true);
             builder.Services.AddOpenApi(o => o.AddSftpAdminSecuritySchemes());
             if (http.TrustedProxies.Count > 0)
             {
@@ -113,7 +115,8 @@ internal static class ServeCommand
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapSftpAdmin("/api/v2");
-            app.MapHealthChecks("/healthz");
+            app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = r => r.Name == "sftpkit" });
+            app.MapSampleTelemetry(builder.Configuration); // /healthz/live, /healthz/ready, /metrics
             app.MapOpenApi(); // /openapi/v1.json
             app.MapScalarApiReference("/api/docs"); // the same document, rendered
             app.MapSftpWebAdmin(WebAdminPath);
@@ -128,6 +131,7 @@ internal static class ServeCommand
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = hostArgs, ContentRootPath = paths.ConfigDirectory });
             builder.Configuration.AddConfiguration(configuration);
             AddServices(builder, serilog, paths, arguments);
+            builder.Services.AddSampleTelemetry(builder.Configuration, httpEnabled: false); // OTLP only
             host = builder.Build();
         }
 

@@ -117,6 +117,7 @@ internal sealed class SqlDatabase
     {
         await EnsureReadyAsync(cancellationToken);
         var connection = Dialect.CreateConnection(Options.ConnectionString);
+        var span = SqlTelemetry.Start(connection, Dialect.Provider);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -130,7 +131,9 @@ internal sealed class SqlDatabase
         }
         catch
         {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "open failed");
             await connection.DisposeAsync();
+            span?.Stop();
             throw;
         }
     }

@@ -295,6 +295,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
             request.ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256;
             request.ServerSideEncryptionCustomerProvidedKey = sse;
         }
+        using var span = S3Telemetry.Start("HeadObject");
         try
         {
             return await Client.GetObjectMetadataAsync(request, cancellationToken).ConfigureAwait(false);
@@ -312,12 +313,14 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
     /// <summary>Runs one SDK call, mapping its failures.</summary>
     internal async Task<T> CallAsync<T>(string operation, string key, Func<Task<T>> call)
     {
+        using var span = S3Telemetry.Start(operation);
         try
         {
             return await call().ConfigureAwait(false);
         }
         catch (Exception ex) when (S3Errors.IsStorageFailure(ex))
         {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             throw S3Errors.Map(ex, operation, key, Logger);
         }
     }

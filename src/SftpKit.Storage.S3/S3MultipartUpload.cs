@@ -144,6 +144,7 @@ internal sealed class S3MultipartUpload
             return;
         }
         _finished = true;
+        using var span = S3Telemetry.Start("AbortMultipartUpload");
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -43,9 +43,16 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
     private readonly Lock _workerLock = new();
     private Task? _worker;
     private long _dropped;
+    private readonly IDisposable? _queueGauge;
     private int _disposed;
 
-    public SftpEventDispatcher(IEnumerable<ISftpEventHandler> handlers, IOptions<SftpEventOptions> options, ILoggerFactory loggerFactory)
+    /// <param name="handlers">The registered handlers.</param>
+    /// <param name="options">Queue capacity and timeouts.</param>
+    /// <param name="loggerFactory">For the events log category.</param>
+    /// <param name="metrics">When given, the queue's depth and drops are reported as <c>sftpkit.events.queue.depth</c> and
+    /// <c>sftpkit.events.queue.dropped</c> with <c>queue</c> = <c>post_events</c>.</param>
+    public SftpEventDispatcher(IEnumerable<ISftpEventHandler> handlers, IOptions<SftpEventOptions> options, ILoggerFactory loggerFactory,
+        Sessions.SftpMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(handlers);
         ArgumentNullException.ThrowIfNull(options);
@@ -68,7 +75,11 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
                 AllowSynchronousContinuations = false,
             },
             OnDropped);
+        _queueGauge = metrics?.ObserveQueue(QueueName, () => _queue.Reader.Count, () => Interlocked.Read(ref _dropped));
     }
+
+    /// <summary>The <c>queue</c> tag of this dispatcher's post-event queue on the event-queue instruments.</summary>
+    internal const string QueueName = "post_events";
 
     public long DroppedPostEvents => Interlocked.Read(ref _dropped);
 
@@ -128,6 +139,7 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
     // The container may dispose this instance once per registration (dispatcher, interface, hosted service).
     public async ValueTask DisposeAsync()
     {
+        _queueGauge?.Dispose();
         _queue.Writer.TryComplete();
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
@@ -147,6 +159,7 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
     public void Dispose()
     {
         // Synchronous disposal (a ServiceProvider disposed with Dispose) does not wait for the worker.
+        _queueGauge?.Dispose();
         _queue.Writer.TryComplete();
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -64,6 +65,12 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
     public IReadOnlyList<EndPoint> EndPoints { get; private set; } = [];
 
     public int ConnectionCount => _policies.Registry.Count;
+
+    /// <summary>True once a stop began.</summary>
+    internal bool Stopping => _stopping.IsCancellationRequested;
+
+    /// <summary>False when an accept loop of the started server ended while the server was not stopping.</summary>
+    internal bool AcceptLoopsRunning => Stopping || _acceptLoops.TrueForAll(static t => !t.IsCompleted);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -246,6 +253,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         }
 
         long started = _policies.Time.GetTimestamp();
+        int? localPort = (socket.LocalEndPoint as IPEndPoint)?.Port;
         var stream = new ByteCountingNetworkStream(socket);
         var connection = new SshServerConnection(stream, remote, _context!, id, info)
         {
@@ -257,6 +265,11 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         var task = Task.Run(async () =>
         {
             await gate.Task.ConfigureAwait(false);
+            // Each connection's trace starts here (a root span), not under whatever the accept loop ran in.
+            Activity.Current = null;
+            using var span = SftpKitActivitySource.Source.StartActivity("sftpkit.connection", ActivityKind.Server);
+            span?.SetTag("sftpkit.connection.id", id);
+            span?.SetTag("server.port", localPort);
             var outcome = ConnectOutcome.Stopped;
             try
             {
@@ -278,6 +291,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
                 _policies.Metrics.ConnectionClosed();
                 RaiseDisconnect(info, stream, started, outcome);
                 info.MarkEnded();
+                span?.SetTag("sftpkit.authenticated", connection.IsAuthenticated);
             }
         }, CancellationToken.None);
         _connections[id] = (connection, task);

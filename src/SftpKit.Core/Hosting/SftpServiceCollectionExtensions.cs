@@ -39,6 +39,7 @@ public static class SftpServiceCollectionExtensions
         ConnectionPoliciesRegistration.AddConnectionPolicies(services);
         services.TryAddSingleton<SftpServer>();
         services.TryAddSingleton<ISftpServer>(sp => sp.GetRequiredService<SftpServer>());
+        services.TryAddSingleton<ISftpServerHealth, SftpServerHealth>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SftpServer>(sp => sp.GetRequiredService<SftpServer>()));
         return new SftpServerBuilder(services);
     }

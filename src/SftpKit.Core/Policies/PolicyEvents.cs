@@ -15,6 +15,7 @@ internal sealed class PolicyEvents
     private readonly ISftpEventDispatcher? _dispatcher;
     private readonly string _userName;
     private readonly string _protocol;
+    private readonly string _protocolTag;
     private readonly string? _connectionId;
     private readonly string? _remoteAddress;
 
@@ -25,6 +26,7 @@ internal sealed class PolicyEvents
         _dispatcher = dispatcher;
         _userName = userName;
         _protocol = protocol;
+        _protocolTag = Sessions.SftpMetricTags.Protocol(protocol);
         _connectionId = connectionId;
         _remoteAddress = remoteAddress;
     }
@@ -37,7 +39,7 @@ internal sealed class PolicyEvents
     /// <summary>Whether reads and writes must be wrapped at all (events, registry).</summary>
     public bool Tracks => _dispatcher is not null || Connection is not null;
 
-    public SftpTransfer? BeginTransfer(string path, SftpTransferDirection direction) => Connection?.BeginTransfer(path, direction);
+    public SftpTransfer? BeginTransfer(string path, SftpTransferDirection direction) => Connection?.BeginProtocolTransfer(path, direction, _protocolTag);
 
     public SftpEvent Make(SftpEventKind kind, string path, string? target = null) => new()
     {

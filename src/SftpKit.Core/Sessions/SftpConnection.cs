@@ -83,24 +83,29 @@ public sealed class SftpConnection
     /// (after <see cref="SftpTransfer.Complete"/> if it succeeded); undisposed handles are dropped with the connection.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    public SftpTransfer BeginTransfer(string path, SftpTransferDirection direction)
+    /// <remarks>Transfers begun here carry the <c>protocol</c> tag <c>other</c> in the metrics.</remarks>
+    public SftpTransfer BeginTransfer(string path, SftpTransferDirection direction) => BeginProtocolTransfer(path, direction, SftpMetricTags.Other);
+
+    /// <summary>Registers an active transfer whose metrics carry <paramref name="protocol"/> (a value of <see cref="SftpMetricTags"/>).</summary>
+    internal SftpTransfer BeginProtocolTransfer(string path, SftpTransferDirection direction, string protocol)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var transfer = new SftpTransfer(this, Interlocked.Increment(ref _nextTransferId), path, direction, _time.GetUtcNow());
+        var transfer = new SftpTransfer(this, Interlocked.Increment(ref _nextTransferId), path, direction, _time.GetUtcNow(), protocol, _time.GetTimestamp());
         _transfers[transfer.Id] = transfer;
+        _metrics?.TransferStarted(direction, protocol);
         return transfer;
     }
 
-    internal void AddBytes(SftpTransferDirection direction, long count)
+    internal void AddBytes(SftpTransfer transfer, long count)
     {
-        Interlocked.Add(ref direction == SftpTransferDirection.Upload ? ref _bytesUploaded : ref _bytesDownloaded, count);
-        _metrics?.RecordBytes(direction, count);
+        Interlocked.Add(ref transfer.Direction == SftpTransferDirection.Upload ? ref _bytesUploaded : ref _bytesDownloaded, count);
+        _metrics?.RecordBytes(transfer.Direction, transfer.Protocol, count);
     }
 
     internal void EndTransfer(SftpTransfer transfer)
     {
         _transfers.TryRemove(transfer.Id, out _);
-        _metrics?.RecordTransfer(transfer.Direction, transfer.Succeeded);
+        _metrics?.RecordTransfer(transfer.Direction, transfer.Protocol, transfer.Succeeded, transfer.Bytes, _time.GetElapsedTime(transfer.StartTimestamp));
     }
 
     internal void SetClientVersion(string clientVersion) => Volatile.Write(ref _clientVersion, clientVersion);

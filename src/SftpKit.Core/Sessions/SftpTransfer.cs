@@ -22,8 +22,11 @@ public sealed class SftpTransfer : IDisposable
     private int _succeeded;
     private int _disposed;
 
-    internal SftpTransfer(SftpConnection connection, long id, string path, SftpTransferDirection direction, DateTimeOffset startedAt)
+    internal SftpTransfer(SftpConnection connection, long id, string path, SftpTransferDirection direction, DateTimeOffset startedAt,
+        string protocol, long startTimestamp)
     {
+        Protocol = protocol;
+        StartTimestamp = startTimestamp;
         _connection = connection;
         Id = id;
         Path = path;
@@ -32,6 +35,12 @@ public sealed class SftpTransfer : IDisposable
     }
 
     internal long Id { get; }
+
+    /// <summary>The metrics' <c>protocol</c> tag (sftp, scp, ssh, http, other).</summary>
+    internal string Protocol { get; }
+
+    /// <summary>The server's <see cref="TimeProvider"/> timestamp at the start, for the duration histogram.</summary>
+    internal long StartTimestamp { get; }
 
     /// <summary>The virtual path being transferred, as the file system saw it.</summary>
     public string Path { get; }
@@ -62,7 +71,7 @@ public sealed class SftpTransfer : IDisposable
             return;
         }
         Interlocked.Add(ref _bytes, count);
-        _connection.AddBytes(Direction, count);
+        _connection.AddBytes(this, count);
     }
 
     /// <summary>Marks the transfer as succeeded; call before <see cref="Dispose"/>.</summary>

@@ -40,6 +40,9 @@ internal sealed record SftpRequest(
     SftpHandleLocator? Locate = null,
     bool HoldsWriteData = false)
 {
+    /// <summary>The name of the request's span: <c>sftp.</c> and <see cref="Name"/>.</summary>
+    public string SpanName { get; } = "sftp." + Name;
+
     /// <summary>Write, append, create, truncate: the OPEN flags a read-only session refuses.</summary>
     private const SftpOpenFlags WritingOpenFlags = SftpOpenFlags.Write | SftpOpenFlags.Append | SftpOpenFlags.Create | SftpOpenFlags.Truncate;
 

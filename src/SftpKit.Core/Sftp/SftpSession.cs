@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -215,12 +216,15 @@ internal sealed class SftpSession : IAsyncDisposable
                 await _context.SendStatusAsync(packet.Id, SftpStatusCode.OpUnsupported);
                 return;
             }
+            using var span = SftpKitActivitySource.Source.HasListeners() ? StartSpan(request) : null;
             try
             {
                 await RunHandlerAsync(request, packet);
             }
             catch (VfsException ex)
             {
+                span?.SetTag("sftp.status", ex.Error.ToString());
+                span?.SetStatus(ActivityStatusCode.Error);
                 SftpLog.FileSystemError(_logger, _sessionId, request.Name, ex.Error);
                 var (code, message) = SftpErrors.Map(ex.Error);
                 await _context.SendStatusAsync(packet.Id, code, message);
@@ -254,6 +258,14 @@ internal sealed class SftpSession : IAsyncDisposable
             }
             _inFlight.Release();
         }
+    }
+
+    /// <summary>The request's span (<c>sftp.&lt;name&gt;</c>), a child of the connection's; the storage calls go under it.</summary>
+    private static Activity? StartSpan(SftpRequest request)
+    {
+        var span = SftpKitActivitySource.Source.StartActivity(request.SpanName, ActivityKind.Server);
+        span?.SetTag("sftp.request", request.Name);
+        return span;
     }
 
     /// <summary>The row's handler over the request's fields, unless a read-only session refuses a writing row.</summary>

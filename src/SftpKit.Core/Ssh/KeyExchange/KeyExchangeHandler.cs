@@ -32,6 +32,7 @@ internal sealed class KeyExchangeHandler : IDisposable
     private IPacketOpener? _pendingOpener;
     private bool _ignoreGuessedPacket;
     private bool _awaitingNewKeys;
+    private long _beganTimestamp;
 
     public KeyExchangeHandler(SshTransport transport, SshAlgorithmOptions algorithms, IReadOnlyList<SshHostKey> hostKeys, string clientVersion, string serverVersion)
     {
@@ -59,6 +60,12 @@ internal sealed class KeyExchangeHandler : IDisposable
 
     public string? NegotiatedSummary { get; private set; }
 
+    /// <summary>The key exchange method of the round in progress or last completed (one the server offers); null before one is chosen.</summary>
+    public string? KexAlgorithm { get; private set; }
+
+    /// <summary>How long the last completed round took, from our KEXINIT to the peer's NEWKEYS.</summary>
+    public TimeSpan LastDuration { get; private set; }
+
     /// <summary>Sends our KEXINIT unless this round already has one.</summary>
     public void Begin()
     {
@@ -72,6 +79,7 @@ internal sealed class KeyExchangeHandler : IDisposable
             kex.Add(StrictServerMarker);
         }
         _serverKexInit = KexInitMessage.Build(kex, OfferedHostKeyAlgorithms(), _algorithms.Ciphers, _algorithms.Macs);
+        _beganTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         _transport.Enqueue(_serverKexInit, OutboundKind.KexInit);
     }
 
@@ -120,6 +128,7 @@ internal sealed class KeyExchangeHandler : IDisposable
         var offeredKex = _algorithms.KeyExchange.Where(n => KexAlgorithmRegistry.AllNames.Contains(n)).ToList();
         string kexName = Negotiate(client.KexAlgorithms, offeredKex)
             ?? throw new SshProtocolException(SshDisconnectReason.KeyExchangeFailed, "No matching key exchange method.");
+        KexAlgorithm = kexName;
         _hostKeyAlgorithm = Negotiate(client.HostKeyAlgorithms, OfferedHostKeyAlgorithms())
             ?? throw new SshProtocolException(SshDisconnectReason.KeyExchangeFailed, "No matching host key algorithm.");
         _hostKey = _hostKeys.First(k => k.SignatureAlgorithms.Contains(_hostKeyAlgorithm));
@@ -218,6 +227,7 @@ internal sealed class KeyExchangeHandler : IDisposable
         _kex = null;
         FirstKexDone = true;
         LastKexUtc = DateTime.UtcNow;
+        LastDuration = System.Diagnostics.Stopwatch.GetElapsedTime(_beganTimestamp);
         return true;
     }
 

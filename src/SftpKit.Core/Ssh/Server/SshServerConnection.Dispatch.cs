@@ -70,9 +70,11 @@ internal sealed partial class SshServerConnection
     private void OnKeyExchange(SshMessageNumber number, ReadOnlySpan<byte> payload)
     {
         var kex = _kex!;
+        bool initial = !kex.FirstKexDone;
         if (kex.Handle(payload))
         {
             SshServerLog.KeyExchangeDone(_server.Logger, Id, kex.NegotiatedSummary);
+            RecordKeyExchange(kex, initial);
         }
         else if (number == SshMessageNumber.KexInit && _packets > 1 && _transport!.StrictKex && !kex.FirstKexDone)
         {
@@ -103,7 +105,9 @@ internal sealed partial class SshServerConnection
             return true; // RFC 4252 §5.1: requests after success are ignored.
         }
         AuthenticationAttempted = true;
-        SshPrincipal? principal;
+        SshPrincipal? principal = null;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var span = StartAuthSpan(payload.Span);
         try
         {
             principal = await _auth!(payload, cancellationToken).ConfigureAwait(false);
@@ -112,7 +116,12 @@ internal sealed partial class SshServerConnection
         {
             // The authenticator or the account store behind it failed (a database outage, say): not
             // the client's doing, so no failure is scored; the client is told to come back later.
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "authentication unavailable");
             throw new AuthenticationUnavailableException(ex);
+        }
+        finally
+        {
+            RecordAuthentication(span, payload.Span, principal is not null, started);
         }
         if (principal is not null)
         {
