@@ -1,3 +1,4 @@
+using SftpKit.Events.Email;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,6 +86,11 @@ internal static class SampleServices
         // Event rules (triggers + conditions + actions; options from SftpKit:EventRules, rules kept by the account
         // store's rule store when it has one, else in memory).
         server.AddEventRules();
+        // The e-mail action and the password-expiry notices send through SftpKit:Smtp once its Host is set.
+        if (configuration["SftpKit:Smtp:Host"] is { Length: > 0 })
+        {
+            server.AddEventEmail();
+        }
         return server
             .AddS3Storage() // accounts with FileSystem.Provider "s3"; defaults from SftpKit:S3
             .AddSftpRemoteStorage() // FileSystem.Provider "sftp": another SFTP server; defaults from SftpKit:SftpStorage

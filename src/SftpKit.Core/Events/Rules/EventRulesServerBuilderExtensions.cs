@@ -17,7 +17,9 @@ public static partial class SftpServerBuilderExtensions
     /// <see cref="ISftpEventRuleEngine"/>, <see cref="InMemoryEventRuleStore"/> as the default
     /// <see cref="ISftpEventRuleStore"/> (a store registered before or after replaces it), an in-memory
     /// <see cref="ISftpEventRunStore"/> keeping the last <see cref="SftpEventRuleOptions.MaxRunRecords"/> runs (default
-    /// 10,000) unless another is registered, and the HTTP, command and data-retention executors. Options bind from
+    /// 10,000) unless another is registered, and the executors for HTTP, commands, data retention, file-system actions,
+    /// quota resets, account expiry, inactivity and password-expiry checks and store backups (e-mail comes with
+    /// <c>AddEventEmail</c> of SftpKit.Events.Email). Options bind from
     /// <c>SftpKit:EventRules</c>, then <paramref name="configure"/>; they are validated at start. Calling it again only
     /// applies <paramref name="configure"/>.
     /// </summary>
@@ -69,6 +71,9 @@ public static partial class SftpServerBuilderExtensions
         services.AddEventActionExecutor<HttpEventActionExecutor>();
         services.AddEventActionExecutor<CommandEventActionExecutor>();
         services.AddEventActionExecutor<RetentionEventActionExecutor>();
+        // File-system actions, quota resets, account checks and the store backup (e-mail: AddEventEmail).
+        SftpKit.Events.Rules.Actions.BuiltInEventActions.Register(services);
+        SftpKit.Admin.BackupEventAction.Register(services);
         return builder;
     }
 
