@@ -60,7 +60,7 @@ public static class SqlServerBuilderExtensions
         ReplaceUnless<Events.Rules.ISftpEventRuleStore, SqlEventRuleStore>(services, o => o.ReadOnlyAccounts is null,
             sp => new Events.Rules.InMemoryEventRuleStore(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton(sp => new SqlEventRunStore(sp.GetRequiredService<SqlDatabase>()));
-        ReplaceUnless<Events.Rules.ISftpEventRunStore, SqlEventRunStore>(services, o => o.ReadOnlyAccounts is null, _ => new ProcessEventRunStore());
+        ReplaceUnless<Events.Rules.ISftpEventRunStore, SqlEventRunStore>(services, o => o.ReadOnlyAccounts is null, _ => new Events.Rules.InMemoryEventRunStore(1000));
         return builder;
     }
 

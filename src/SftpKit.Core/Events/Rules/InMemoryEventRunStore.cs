@@ -7,23 +7,25 @@ namespace SftpKit.Events.Rules;
 /// Run records in memory (the default <see cref="ISftpEventRunStore"/>; lost on restart): at most
 /// <see cref="SftpEventRuleOptions.MaxRunRecords"/> (default 10,000), the oldest dropped first. Thread-safe.
 /// </summary>
-internal sealed class InMemoryEventRunStore : ISftpEventRunStore
+public sealed class InMemoryEventRunStore : ISftpEventRunStore
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<SftpEventRun> _runs = new();
     private readonly int _capacity;
 
-    public InMemoryEventRunStore(IOptions<SftpEventRuleOptions> options)
+    internal InMemoryEventRunStore(IOptions<SftpEventRuleOptions> options)
         : this(options.Value.MaxRunRecords)
     {
     }
 
+    /// <summary>Keeps at most <paramref name="capacity"/> runs (at least 1), dropping the oldest first.</summary>
     public InMemoryEventRunStore(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
     }
 
+    /// <inheritdoc />
     public ValueTask AddAsync(SftpEventRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -56,6 +58,7 @@ internal sealed class InMemoryEventRunStore : ISftpEventRunStore
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<SftpEventRun> QueryAsync(SftpEventRunQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -87,6 +90,7 @@ internal sealed class InMemoryEventRunStore : ISftpEventRunStore
         await Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public ValueTask<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         int removed = 0;
