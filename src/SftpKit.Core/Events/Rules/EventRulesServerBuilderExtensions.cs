@@ -44,7 +44,7 @@ public static partial class SftpServerBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SftpEventRuleOptions>, SftpEventRuleOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISftpEventRuleStore>(sp => new InMemoryEventRuleStore(sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ISftpEventRunStore, InMemoryEventRunStore>();
+        services.TryAddSingleton<ISftpEventRunStore>(sp => new InMemoryEventRunStore(sp.GetRequiredService<IOptions<SftpEventRuleOptions>>()));
         services.TryAddSingleton<EventRuleCache>();
         services.TryAddSingleton<EventRuleAccounts>();
         services.TryAddSingleton<EventRuleRunner>();
