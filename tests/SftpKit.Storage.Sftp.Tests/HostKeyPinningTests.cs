@@ -41,6 +41,29 @@ public sealed class HostKeyPinningTests
     }
 
     [Fact]
+    public async Task A_remote_server_that_goes_away_gives_a_clean_error_and_no_hang()
+    {
+        var host = await SftpTestHost.StartAsync(new SftpTestUser("remote", "remote-password-1"));
+        using var fs = new SftpRemoteFileSystem(new SftpRemoteOptions
+        {
+            Host = "127.0.0.1",
+            Port = host.Port,
+            UserName = "remote",
+            Password = "remote-password-1",
+            HostKeyFingerprints = [host.HostKeyFingerprint],
+            MaxConnections = 1,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            OperationTimeout = TimeSpan.FromSeconds(5),
+        });
+        Assert.Equal(VfsFileType.Directory, (await fs.GetInfoAsync("/", true, CancellationToken.None)).Type);
+
+        await host.DisposeAsync(); // the connection drops and nothing listens any more
+        var error = await Assert.ThrowsAsync<VfsException>(() => fs.GetInfoAsync("/", true, CancellationToken.None).AsTask());
+        Assert.Equal(VfsError.Failure, error.Error);
+        Assert.Contains("unavailable", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_without_a_pinned_key_or_credentials_are_refused()
     {
         var error = Assert.Throws<ArgumentException>(() => new SftpRemoteFileSystem(new SftpRemoteOptions { Host = "h", UserName = "u" }));
