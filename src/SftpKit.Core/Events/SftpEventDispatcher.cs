@@ -14,6 +14,16 @@ internal interface IEventPhaseFilter
 }
 
 /// <summary>
+/// A built-in handler that can say, synchronously and cheaply, that an event is of no interest to it (the rule engine
+/// when no enabled rule has the event's trigger): the dispatcher then skips its pre-event call (no timeout source) and,
+/// when no queued handler wants a post-event, the queue hand-off. Answering true is always safe.
+/// </summary>
+internal interface IEventInterestFilter
+{
+    bool Wants(SftpEvent sftpEvent, bool pre);
+}
+
+/// <summary>
 /// A built-in post-event handler cheap and synchronous enough to run on the raising thread (e.g. the log handler):
 /// it never waits on I/O of its own beyond what logging does anywhere else, so it needs neither the queue nor the
 /// worker. Its <see cref="ISftpEventHandler.OnPostEventAsync"/> must complete synchronously.
@@ -100,7 +110,7 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
         {
             DeliverInline(handler, sftpEvent);
         }
-        if (_postHandlers.Length == 0)
+        if (_postHandlers.Length == 0 || !AnyQueuedHandlerWants(sftpEvent))
         {
             return;
         }
@@ -167,10 +177,26 @@ internal sealed class SftpEventDispatcher : ISftpEventDispatcher, IHostedService
         }
     }
 
+    private bool AnyQueuedHandlerWants(SftpEvent sftpEvent)
+    {
+        foreach (var handler in _postHandlers)
+        {
+            if (handler is not IEventInterestFilter filter || filter.Wants(sftpEvent, pre: false))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private async ValueTask<SftpEventDecision> AskAllAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
     {
         foreach (var handler in _preHandlers)
         {
+            if (handler is IEventInterestFilter filter && !filter.Wants(sftpEvent, pre: true))
+            {
+                continue;
+            }
             var decision = await AskAsync(handler, sftpEvent, cancellationToken);
             if (!decision.IsAllowed)
             {

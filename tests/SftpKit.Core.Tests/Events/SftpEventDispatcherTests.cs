@@ -294,4 +294,41 @@ public class SftpEventDispatcherTests
         Assert.Contains(error.Failures, f => f.Contains("PreEventTimeout", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("PostEventQueueCapacity", StringComparison.Ordinal));
     }
+
+    /// <summary>A handler that wants only events under <c>/wanted/</c>.</summary>
+    private sealed class Picky(List<string> calls) : ISftpEventHandler, IEventInterestFilter
+    {
+        private readonly RecordingHandler _inner = new("picky", calls);
+
+        public bool Wants(SftpEvent sftpEvent, bool pre) => sftpEvent.Path?.StartsWith("/wanted/", StringComparison.Ordinal) == true;
+
+        public ValueTask<SftpEventDecision> OnPreEventAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
+            => _inner.OnPreEventAsync(sftpEvent, cancellationToken);
+
+        public ValueTask OnPostEventAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
+            => _inner.OnPostEventAsync(sftpEvent, cancellationToken);
+
+        public Task<SftpEvent> NextPostAsync() => _inner.NextPostAsync();
+    }
+
+    [Fact]
+    public async Task InterestFilter_UnwantedEvents_AreNeitherAskedNorQueued()
+    {
+        var calls = new List<string>();
+        var picky = new Picky(calls);
+        await using var dispatcher = Dispatcher(null, null, picky);
+
+        Assert.True((await dispatcher.RaisePreAsync(Upload("/other/a"), default)).IsAllowed);
+        dispatcher.RaisePost(Upload("/other/b"));
+        Assert.Equal(0, dispatcher.QueuedPostEvents);
+        Assert.True((await dispatcher.RaisePreAsync(Upload("/wanted/c"), default)).IsAllowed);
+        dispatcher.RaisePost(Upload("/wanted/d"));
+
+        // The queue is first in, first out: had /other/b been queued, it would have been delivered before /wanted/d.
+        Assert.Equal("/wanted/d", (await picky.NextPostAsync()).Path);
+        lock (calls)
+        {
+            Assert.Equal(["picky:pre:/wanted/c", "picky:post:/wanted/d"], calls);
+        }
+    }
 }

@@ -50,6 +50,9 @@ internal sealed class EventRuleCache : IDisposable
 
     public void Dispose() => _refresh.Dispose();
 
+    /// <summary>The current snapshot when it is fresh, without touching the store; null when a read is due.</summary>
+    public EventRuleSnapshot? PeekFresh() => _snapshot is { } current && Fresh() ? current : null;
+
     public async ValueTask<EventRuleSnapshot> GetAsync(CancellationToken cancellationToken)
     {
         var current = _snapshot;

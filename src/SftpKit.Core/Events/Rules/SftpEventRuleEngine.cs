@@ -11,7 +11,7 @@ namespace SftpKit.Events.Rules;
 /// <see cref="Invalidate"/> or <see cref="SftpEventRuleOptions.CacheDuration"/>, default 10 s). Schedules are fired by
 /// <see cref="EventRuleScheduler"/>; on-demand rules by <see cref="RunOnDemandAsync"/>.
 /// </summary>
-internal sealed class SftpEventRuleEngine : ISftpEventRuleEngine, ISftpEventHandler, IEventPhaseFilter
+internal sealed class SftpEventRuleEngine : ISftpEventRuleEngine, ISftpEventHandler, IEventPhaseFilter, IEventInterestFilter
 {
     private readonly EventRuleCache _cache;
     private readonly EventRuleRunner _runner;
@@ -41,6 +41,20 @@ internal sealed class SftpEventRuleEngine : ISftpEventRuleEngine, ISftpEventHand
     public bool HandlesPostEvents => true;
 
     public void Invalidate() => _cache.Invalidate();
+
+    /// <summary>
+    /// False when the event maps to no trigger, or when the fresh rule snapshot has no enabled rule with its trigger:
+    /// the dispatcher then skips this engine for the event (no timeout source, no queue hand-off). A stale or
+    /// missing snapshot answers true, so the event takes the full path, which re-reads the rules.
+    /// </summary>
+    public bool Wants(SftpEvent sftpEvent, bool pre)
+    {
+        if (EventRuleTriggers.Map(sftpEvent, pre) is not { } mapped)
+        {
+            return false;
+        }
+        return _cache.PeekFresh() is not { } snapshot || snapshot.Triggers.Contains(mapped.Trigger);
+    }
 
     public async ValueTask<SftpEventDecision> OnPreEventAsync(SftpEvent sftpEvent, CancellationToken cancellationToken)
     {

@@ -268,4 +268,33 @@ public class EventRuleEngineTests
         Assert.Equal(SftpEventRunStatus.Skipped, action.Status);
         Assert.Equal("queue full", action.Error);
     }
+
+    [Fact]
+    public async Task InterestFilter_FollowsTheTriggersOfTheFreshRules()
+    {
+        await using var services = Services();
+        var engine = services.GetRequiredService<ISftpEventRuleEngine>();
+        var filter = (IEventInterestFilter)engine;
+        var handler = (ISftpEventHandler)engine;
+        var upload = EventTestSupport.Upload("/in/a.csv");
+        var login = EventTestSupport.Upload("/") with { Kind = SftpEventKind.Login };
+
+        Assert.True(filter.Wants(upload, pre: false)); // nothing read yet: take the full path, which reads the rules
+        await handler.OnPostEventAsync(upload, CancellationToken.None);
+        Assert.False(filter.Wants(upload, pre: false));
+        Assert.False(filter.Wants(upload, pre: true));
+        Assert.False(filter.Wants(login, pre: false));
+
+        await AddAsync(services, new SftpEventRule { Name = "logins", Trigger = SftpEventTrigger.Session, Conditions = new() { SessionEvents = ["login"] } });
+        Assert.True(filter.Wants(upload, pre: false)); // invalidated: stale until the next full path
+        await handler.OnPostEventAsync(login, CancellationToken.None);
+        Assert.True(filter.Wants(login, pre: false));
+        Assert.False(filter.Wants(upload, pre: false));
+
+        await AddAsync(services, new SftpEventRule { Name = "uploads", Conditions = new() { FsEvents = ["upload"] } });
+        await handler.OnPostEventAsync(upload, CancellationToken.None);
+        Assert.True(filter.Wants(upload, pre: false));
+        Assert.True(filter.Wants(upload, pre: true));
+        Assert.False(filter.Wants(upload with { Kind = SftpEventKind.Chmod }, pre: false));
+    }
 }
