@@ -12,7 +12,7 @@ namespace SftpKit.Server.Tests;
 /// </summary>
 public sealed class NewcomerProcessTests
 {
-    private static string Template => Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "SftpKit.Server", "sftpkit.json");
+    private static string TemplatePath => Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "SftpKit.Server", "sftpkit.json");
 
     [Fact]
     public async Task Template_copied_into_the_config_dir_is_read_and_an_uncopied_one_is_named()
@@ -30,7 +30,7 @@ public sealed class NewcomerProcessTests
             }
 
             // Copied as it is, with one value changed: every comment parses and the value is used.
-            string text = await File.ReadAllTextAsync(Template);
+            string text = await File.ReadAllTextAsync(TemplatePath);
             Assert.Contains("\"ServerVersion\": \"SftpKit_1.0\"", text, StringComparison.Ordinal);
             await File.WriteAllTextAsync(Path.Combine(dir, "sftpkit.json"), text.Replace("\"ServerVersion\": \"SftpKit_1.0\"", "\"ServerVersion\": \"SftpKit_Copied\"", StringComparison.Ordinal));
             await using var server = await SampleServerProcess.StartAsync(dir, ["serve", .. config, "--user", "demo:demo-password"]);
