@@ -154,7 +154,7 @@ internal static class AccountCommands
         return 0;
     }
 
-    private static IHost BuildHost(string configDirectory, string? configFile, out SampleConfiguration paths)
+    internal static IHost BuildHost(string configDirectory, string? configFile, out SampleConfiguration paths)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Configuration.AddEnvironmentVariables();
@@ -166,9 +166,9 @@ internal static class AccountCommands
         return builder.Build();
     }
 
-    private static string? ReadPasswordLine() => Console.In.ReadLine()?.TrimEnd('\r', '\n');
+    internal static string? ReadPasswordLine() => Console.In.ReadLine()?.TrimEnd('\r', '\n');
 
-    private static string Prompt(string text)
+    internal static string Prompt(string text)
     {
         Console.Error.Write(text);
         var password = new StringBuilder();
@@ -187,7 +187,7 @@ internal static class AccountCommands
         return password.ToString();
     }
 
-    private static int Fail(string message)
+    internal static int Fail(string message)
     {
         Console.Error.WriteLine(message);
         return 1;

@@ -37,6 +37,8 @@ internal static class SampleCommandLine
         var init = new Command("initprovider", "Create the configured account store, or migrate its schema, and exit");
         init.SetAction((parse, ct) => AccountCommands.InitProviderAsync(parse.GetValue(configDir)!, parse.GetValue(configFile), ct));
         root.Subcommands.Add(init);
+        root.Subcommands.Add(AdminsCommand.Build(configDir, configFile));
+        root.Subcommands.Add(RevertProviderCommand.Build(configDir, configFile));
         return root;
     }
 
@@ -46,7 +48,7 @@ internal static class SampleCommandLine
         var address = new Option<string?>("--address") { Description = "SFTP listen address (replaces SftpKit:Listen). Default 0.0.0.0" };
         var user = new Option<string[]>("--user")
         {
-            Description = "NAME:PASSWORD: add or update an account (repeatable; home DIR/home/NAME)",
+            Description = "NAME:PASSWORD: create or update an account in the store (repeatable; home DIR/home/NAME). It persists: starting without the flag keeps it; remove it with `users remove NAME`",
             AllowMultipleArgumentsPerToken = false,
         };
         var key = new Option<string[]>("--authorized-key") { Description = "NAME:PATH: add the keys of an authorized_keys file to NAME (repeatable)" };

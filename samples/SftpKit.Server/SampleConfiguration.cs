@@ -9,6 +9,9 @@ namespace SftpKit.Server;
 /// <c>sftpkit.json</c>, <c>sftpkit.yaml</c> or <c>sftpkit.yml</c> in the config directory), then environment variables
 /// <c>SFTPKIT__A__B</c>, read as key <c>SftpKit:A:B</c> (names are case-insensitive, so <c>SFTPKIT__LIMITS__IDLETIMEOUT</c>
 /// sets <c>SftpKit:Limits:IdleTimeout</c>). Relative paths in the configuration resolve against the config directory.
+/// Only the config directory is searched: the commented <c>sftpkit.json</c> the build puts beside the program is a
+/// template, read once it is copied into the config directory; while it is not, <see cref="UnreadTemplate"/> names it
+/// so the server can say so at start rather than ignore it silently.
 /// </summary>
 internal sealed class SampleConfiguration
 {
@@ -28,6 +31,17 @@ internal sealed class SampleConfiguration
 
     /// <summary>The configuration file read, or null when there is none.</summary>
     public string? ConfigFile { get; }
+
+    /// <summary>
+    /// The template <c>sftpkit.json</c> beside the program when no configuration file was read and the template is not
+    /// in the config directory itself; else null.
+    /// </summary>
+    public string? UnreadTemplate => ConfigFile is null
+        && Path.Combine(AppContext.BaseDirectory, FileNames[0]) is var template
+        && File.Exists(template)
+        && !string.Equals(Path.GetFullPath(Path.GetDirectoryName(template)!), ConfigDirectory, StringComparison.Ordinal)
+            ? template
+            : null;
 
     /// <summary>Adds the configuration file and the <c>SFTPKIT__</c> variables to <paramref name="builder"/>.</summary>
     /// <exception cref="FileNotFoundException"><paramref name="configFile"/> is given and does not exist.</exception>

@@ -15,8 +15,12 @@ internal static partial class SampleLog
     public static partial void ConfigurationFile(ILogger logger, string configFile);
 
     [LoggerMessage(EventId = 9002, EventName = "NoConfigurationFile", Level = LogLevel.Information,
-        Message = "No sftpkit.json or sftpkit.yaml in {ConfigDirectory}: defaults and environment variables only")]
+        Message = "No sftpkit.json, sftpkit.yaml or sftpkit.yml in {ConfigDirectory}: defaults and environment variables only")]
     public static partial void NoConfigurationFile(ILogger logger, string configDirectory);
+
+    [LoggerMessage(EventId = 9041, EventName = "ConfigurationTemplateNotRead", Level = LogLevel.Warning,
+        Message = "{Template} is not read: only {ConfigDirectory} is searched. Copy it there (cp {Template} {ConfigDirectory}/) or pass --config-file")]
+    public static partial void ConfigurationTemplateNotRead(ILogger logger, string template, string configDirectory);
 
     [LoggerMessage(EventId = 9003, EventName = "AccountSeeded", Level = LogLevel.Information, Message = "Account {UserName} {Action} from the command line")]
     public static partial void AccountSeeded(ILogger logger, string userName, string action);

@@ -2,6 +2,7 @@ using SftpKit.Events.Email;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SftpKit.Events;
 using SftpKit.Providers.Sql;
 using SftpKit.Sftp;
@@ -33,6 +34,9 @@ internal static class SampleServices
         if (string.Equals(configuration["SftpKit:AccountStore"], "json", StringComparison.OrdinalIgnoreCase))
         {
             server.AddJsonFileUserStore(paths.Resolve(configuration["SftpKit:UsersFile"] is { Length: > 0 } file ? file : "users.json"));
+            // Admins in DIR/admins.json (SftpKit:Admin:Authentication:StoreFile), the same file for serve and `admins`.
+            string adminsFile = paths.Resolve(configuration["SftpKit:Admin:Authentication:StoreFile"] is { Length: > 0 } admins ? admins : "admins.json");
+            services.TryAddSingleton<SftpKit.Admin.ISftpAdminStore>(_ => new SftpKit.Admin.JsonFileSftpAdminStore(adminsFile));
         }
         else
         {

@@ -145,6 +145,10 @@ internal static class ServeCommand
             else
             {
                 SampleLog.NoConfigurationFile(logger, paths.ConfigDirectory);
+                if (paths.UnreadTemplate is { } template)
+                {
+                    SampleLog.ConfigurationTemplateNotRead(logger, template, paths.ConfigDirectory);
+                }
             }
             await SampleAccounts.SeedAsync(host.Services, paths, arguments, logger, cancellationToken);
             if (http.Enabled)

@@ -17,6 +17,10 @@ internal static partial class Log
         Message = "SQL store on {Provider} at {Target} refused: {Reason}")]
     public static partial void SchemaRefused(ILogger logger, SqlProvider provider, string target, string reason);
 
+    [LoggerMessage(EventId = 6003, EventName = "SqlMigrationReverted", Level = LogLevel.Warning,
+        Message = "Reverted schema migration {Version} ({Description}) on {Provider} at {Target}")]
+    public static partial void MigrationReverted(ILogger logger, int version, string description, SqlProvider provider, string target);
+
     [LoggerMessage(EventId = 6010, EventName = "SqlLeaseRenewalFailed", Level = LogLevel.Warning,
         Message = "Renewing the session leases of instance {InstanceId} failed; retrying at the next interval")]
     public static partial void LeaseRenewalFailed(ILogger logger, string instanceId, Exception exception);

@@ -54,7 +54,10 @@ internal abstract class SqlDialect
     public virtual string CreateIndex(string name, string table, string columns, bool unique) =>
         $"CREATE {(unique ? "UNIQUE " : string.Empty)}INDEX IF NOT EXISTS {name} ON {table} ({columns})";
 
-    /// <summary>A query returning a row when the index exists, or null when <see cref="CreateIndex"/> is idempotent.</summary>
+    /// <summary>Statement dropping an index if it exists (MySQL has no IF EXISTS for indexes: probed first).</summary>
+    public virtual string DropIndex(string name, string table) => $"DROP INDEX IF EXISTS {name}";
+
+    /// <summary>A query returning a row when the index exists, or null when <see cref="CreateIndex"/> and <see cref="DropIndex"/> are idempotent.</summary>
     public virtual string? IndexExistsQuery(string name, string table) => null;
 
     /// <summary>A query returning a row when the column exists (used to make ADD COLUMN idempotent).</summary>
@@ -191,6 +194,8 @@ internal sealed class MySqlDialect : SqlDialect
 
     public override string CreateIndex(string name, string table, string columns, bool unique) =>
         $"CREATE {(unique ? "UNIQUE " : string.Empty)}INDEX {name} ON {table} ({columns})";
+
+    public override string DropIndex(string name, string table) => $"DROP INDEX {name} ON {table}";
 
     public override string? IndexExistsQuery(string name, string table) =>
         $"SELECT 1 FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = '{table}' AND index_name = '{name}'";

@@ -57,7 +57,7 @@ public sealed class ReadmeAndVersionTests
     {
         var help = await SampleServerProcess.RunCliAsync(["--help"]);
         Assert.Equal(0, help.ExitCode);
-        foreach (string command in new[] { "serve", "users", "initprovider", "--config-dir", "--log-max-size" })
+        foreach (string command in new[] { "serve", "users", "initprovider", "admins", "revertprovider", "--config-dir", "--log-max-size" })
         {
             Assert.Contains(command, help.Text, StringComparison.Ordinal);
         }

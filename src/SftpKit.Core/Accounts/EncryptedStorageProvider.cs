@@ -22,8 +22,13 @@ internal sealed class EncryptedStorageProvider : ISftpStorageProvider
     public const string PassphraseSetting = "passphrase";
 
     private readonly bool _createHomeDirectories;
+    private readonly uint _umask;
 
-    public EncryptedStorageProvider(bool createHomeDirectories) => _createHomeDirectories = createHomeDirectories;
+    public EncryptedStorageProvider(bool createHomeDirectories, uint umask = 0x12)
+    {
+        _createHomeDirectories = createHomeDirectories;
+        _umask = umask;
+    }
 
     public string Name => "crypt";
 
@@ -35,7 +40,7 @@ internal sealed class EncryptedStorageProvider : ISftpStorageProvider
         {
             throw new InvalidOperationException($"The crypt storage needs a '{PassphraseSetting}' of at least {MinPassphraseLength} characters.");
         }
-        var local = LocalStorageProvider.CreateLocal(config, account, _createHomeDirectories);
+        var local = LocalStorageProvider.CreateLocal(config, account, _createHomeDirectories, _umask);
         byte[] masterKey = DeriveMasterKey(passphrase);
         try
         {

@@ -19,21 +19,52 @@ public interface ISftpStorageProvider
 /// <summary>
 /// <c>local</c>: a <see cref="LocalFileSystem"/> rooted at <see cref="SftpFileSystemConfig.Root"/> (else the account's
 /// home directory), created when missing if the pipeline says so (<c>SftpPolicyOptions.CreateHomeDirectories</c>). Settings:
-/// <c>umask</c> (octal, default 022). New entries are owned by the account's uid/gid when the server runs as root.
+/// <c>umask</c> (octal, 0 to 0777; default the server's <c>SftpPolicyOptions.Umask</c>, itself 022). New entries are
+/// owned by the account's uid/gid when the server runs as root.
 /// </summary>
 internal sealed class LocalStorageProvider : ISftpStorageProvider
 {
-    private readonly bool _createHomeDirectories;
+    /// <summary>The account setting that replaces the server's umask.</summary>
+    public const string UmaskSetting = "umask";
 
-    public LocalStorageProvider(bool createHomeDirectories) => _createHomeDirectories = createHomeDirectories;
+    private readonly bool _createHomeDirectories;
+    private readonly uint _umask;
+
+    /// <param name="createHomeDirectories">Create a missing root on first use.</param>
+    /// <param name="umask">The server's umask, used where the account has no <see cref="UmaskSetting"/>.</param>
+    public LocalStorageProvider(bool createHomeDirectories, uint umask)
+    {
+        _createHomeDirectories = createHomeDirectories;
+        _umask = umask;
+    }
 
     public string Name => "local";
 
     public ValueTask<IVirtualFileSystem> CreateAsync(SftpFileSystemConfig config, SftpAccount account, CancellationToken cancellationToken)
-        => ValueTask.FromResult<IVirtualFileSystem>(CreateLocal(config, account, _createHomeDirectories));
+        => ValueTask.FromResult<IVirtualFileSystem>(CreateLocal(config, account, _createHomeDirectories, _umask));
+
+    /// <summary>Parses an octal umask (<c>022</c>, <c>0022</c>, at most 4 digits, at most 0777).</summary>
+    internal static bool TryParseUmask(string? text, out uint umask)
+    {
+        umask = 0;
+        text = text?.Trim();
+        if (string.IsNullOrEmpty(text) || text.Length > 4)
+        {
+            return false;
+        }
+        foreach (char c in text)
+        {
+            if (c is < '0' or > '7')
+            {
+                return false;
+            }
+            umask = (umask * 8) + (uint)(c - '0');
+        }
+        return umask <= 0x1FF;
+    }
 
     /// <summary>The local file system of <paramref name="config"/> (shared with the <c>crypt</c> provider).</summary>
-    internal static LocalFileSystem CreateLocal(SftpFileSystemConfig config, SftpAccount account, bool createHomeDirectories)
+    internal static LocalFileSystem CreateLocal(SftpFileSystemConfig config, SftpAccount account, bool createHomeDirectories, uint serverUmask)
     {
         string root = config.Root ?? account.HomeDirectory
             ?? throw new InvalidOperationException("The account has no home directory.");
@@ -55,10 +86,9 @@ internal sealed class LocalStorageProvider : ISftpStorageProvider
             Uid = account.Uid is int uid and >= 0 ? (uint)uid : null,
             Gid = account.Gid is int gid and >= 0 ? (uint)gid : null,
         };
-        if (config.Settings.TryGetValue("umask", out string? umask))
-        {
-            options.Umask = Convert.ToUInt32(umask, 8);
-        }
+        options.Umask = !config.Settings.TryGetValue(UmaskSetting, out string? own) ? serverUmask
+            : TryParseUmask(own, out uint mask) ? mask
+            : throw new InvalidOperationException($"Storage setting {UmaskSetting} must be an octal mode from 0 to 0777, such as \"022\".");
         return new LocalFileSystem(options);
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class LocalFileSystem : IVirtualFileSystem, IVfsRandomAcce
 {
     internal const string TempPrefix = ".sftpkit-";
     internal const string TempSuffix = ".tmp";
-    private const uint DirectoryMode = 0x1ED; // 0755
+    private const uint DirectoryMode = 0x1FF; // 0777, masked by the umask as mkdir(2) does (0755 with the default 022)
     private const FileShare Share = FileShare.ReadWrite | FileShare.Delete;
 
     private readonly LocalPathResolver _paths;

@@ -10,8 +10,9 @@ public sealed class LocalFileSystemOptions
     public string RootPath { get; set; } = "";
 
     /// <summary>
-    /// Permission bits cleared from every file and directory this file system creates (the requested mode, or 0755 for
-    /// directories, is masked with it). Defaults to 0o022 (<c>0x12</c>).
+    /// Permission bits cleared from every file and directory this file system creates (the requested mode of a file, 0644
+    /// when none is given, and 0777 for directories are masked with it, as the kernel does for mkdir(2) and open(2)):
+    /// the default 0o022 (<c>0x12</c>) gives 0644 files and 0755 directories.
     /// </summary>
     public uint Umask { get; set; } = 0x12;
 

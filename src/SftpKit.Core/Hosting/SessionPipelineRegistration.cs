@@ -17,16 +17,19 @@ internal static class SessionPipelineRegistration
 {
     public static void AddSessionPipeline(this IServiceCollection services)
     {
-        services.AddSftpKitOptions<SftpPolicyOptions>(SftpServerBuilderExtensions.PolicyConfigurationSection);
+        services.AddSftpKitOptions<SftpPolicyOptions>(SftpServerBuilderExtensions.PolicyConfigurationSection)
+            .Validate(o => LocalStorageProvider.TryParseUmask(o.Umask, out _),
+                $"{SftpServerBuilderExtensions.PolicyConfigurationSection}:Umask must be an octal mode from 0 to 0777, such as \"022\".")
+            .ValidateOnStart();
         services.TryAddSingleton(sp => new SftpBandwidthLimiter(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value, sp.GetService<TimeProvider>()));
         // Quota usage lives in the account store when it keeps it; without an account store, in memory.
         services.TryAddSingleton<InMemoryQuotaStore>();
         services.TryAddSingleton<ISftpQuotaStore>(QuotaStore);
         services.TryAddSingleton(sp => new SftpQuotaLedger(sp.GetRequiredService<ISftpQuotaStore>(), sp.GetService<ILogger<SftpQuotaLedger>>(), sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, LocalStorageProvider>(sp =>
-            new LocalStorageProvider(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value.CreateHomeDirectories)));
+            new LocalStorageProvider(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value.CreateHomeDirectories, ServerUmask(sp))));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, EncryptedStorageProvider>(sp =>
-            new EncryptedStorageProvider(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value.CreateHomeDirectories)));
+            new EncryptedStorageProvider(sp.GetRequiredService<IOptions<SftpPolicyOptions>>().Value.CreateHomeDirectories, ServerUmask(sp))));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISftpStorageProvider, MemoryStorageProvider>());
         services.TryAddSingleton<SftpAccountFileSystems>();
         services.TryAddSingleton(sp => new SftpAccountGroupResolver(sp.GetService<ISftpGroupStore>()));
@@ -34,6 +37,12 @@ internal static class SessionPipelineRegistration
         services.TryAddSingleton<ISftpFileSystemProvider, AccountFileSystemProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshLoginAuthorizer, AccountLoginAuthorizer>());
     }
+
+    /// <summary>SftpPolicyOptions.Umask, parsed (validated at start).</summary>
+    private static uint ServerUmask(IServiceProvider services) =>
+        LocalStorageProvider.TryParseUmask(services.GetRequiredService<IOptions<SftpPolicyOptions>>().Value.Umask, out uint umask)
+            ? umask
+            : throw new InvalidOperationException($"{SftpServerBuilderExtensions.PolicyConfigurationSection}:Umask must be an octal mode from 0 to 0777, such as \"022\".");
 
     private static ISftpQuotaStore QuotaStore(IServiceProvider services) => services.GetService<ISftpUserStore>() switch
     {

@@ -29,6 +29,14 @@ public sealed class SftpPolicyOptions
     /// <summary>Create a local home directory on first login when it is missing. Default true.</summary>
     public bool CreateHomeDirectories { get; set; } = true;
 
+    /// <summary>
+    /// The umask of local (and <c>crypt</c>) storage, as an octal string from <c>0</c> to <c>0777</c> (<c>"022"</c> and
+    /// <c>"0022"</c> are the same): permission bits cleared from every file and directory created for a client (the mode
+    /// the client asks for, 0644 for files without one, 0755 for directories). An account's local storage setting
+    /// <c>umask</c> replaces it for that account. Default <c>"022"</c>; another value fails the start.
+    /// </summary>
+    public string Umask { get; set; } = "022";
+
     /// <summary>Largest number of entries a quota scan visits before it stops with an error. Default 10,000,000.</summary>
     public long MaxScanEntries { get; set; } = 10_000_000;
 }

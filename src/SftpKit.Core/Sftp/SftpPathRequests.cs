@@ -96,7 +96,14 @@ internal sealed class SftpPathRequests(SftpRequestContext context)
         {
             try
             {
-                await context.Fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = attributes.Permissions & 0xFFF }, followLinks: false, context.Token);
+                // As mkdir(2) under a umask: the storage made the directory with the bits its umask leaves (local storage:
+                // 0777 & ~umask); the requested mode can only take bits away from those.
+                uint created = (await context.Fs.GetInfoAsync(path, followLinks: false, context.Token)).Permissions & 0xFFF;
+                uint wanted = attributes.Permissions & 0xFFF & created;
+                if (wanted != created)
+                {
+                    await context.Fs.SetInfoAsync(path, new VfsAttributeChange { Permissions = wanted }, followLinks: false, context.Token);
+                }
             }
             catch (VfsException ex) when (ex.Error is VfsError.PermissionDenied or VfsError.Unsupported)
             {

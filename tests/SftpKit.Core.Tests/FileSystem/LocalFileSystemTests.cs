@@ -29,6 +29,39 @@ public sealed class LocalFileSystemTests : FileSystemContractTests
     }
 
     [Fact]
+    public async Task Umask_Masks_0777_For_Directories_As_Mkdir_Does()
+    {
+        var fs = new LocalFileSystem(new LocalFileSystemOptions { RootPath = _root, Umask = 0x2 }); // 002
+        await using (var writer = await fs.OpenWriteAsync("/f", new VfsWriteOptions { Permissions = 0x1B6 }, Ct)) // 0666
+        {
+            await writer.CompleteAsync(Ct);
+        }
+        await fs.CreateDirectoryAsync("/d", Ct);
+        Assert.Equal(0x1B4u, (await fs.GetInfoAsync("/f", true, Ct)).Permissions); // 0664
+        Assert.Equal(0x1FDu, (await fs.GetInfoAsync("/d", true, Ct)).Permissions); // 0775
+    }
+
+    [Theory]
+    [InlineData("022", 0x12u)]
+    [InlineData("0027", 0x17u)]
+    [InlineData("0", 0u)]
+    [InlineData("777", 0x1FFu)]
+    public void Umask_Text_Is_Octal(string text, uint expected)
+    {
+        Assert.True(SftpKit.Accounts.LocalStorageProvider.TryParseUmask(text, out uint umask));
+        Assert.Equal(expected, umask);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("0899")]
+    [InlineData("01000")]
+    [InlineData("7777")]
+    [InlineData("-22")]
+    public void Umask_Text_Outside_0_To_0777_Is_Refused(string text) =>
+        Assert.False(SftpKit.Accounts.LocalStorageProvider.TryParseUmask(text, out _));
+
+    [Fact]
     public async Task Client_Symlink_With_Absolute_Target_Is_Stored_Relative_And_Read_Back_Virtual()
     {
         var fs = (LocalFileSystem)Fs;
