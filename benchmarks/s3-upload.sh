@@ -15,7 +15,9 @@
 # Env: SIZE_MB (default 1024), ROUNDS (3), PARALLEL (8), PARALLEL_MB (256), PART_MIB (5), CONCURRENCY (5),
 #      SFTP_CIPHER (passed to `sftp -c`; default: the client's own preference, chacha20-poly1305@openssh.com for
 #      OpenSSH), SFTPKIT_DLL (run this SftpKit.Server.dll instead of the work tree's build, e.g. a ReadyToRun publish),
-#      S3_SERVER (fauxqs | s3rver), SFTPKIT_TOOLS, DOTNET_* (passed to the server, e.g. DOTNET_GCHeapHardLimit).
+#      S3_SERVER (fauxqs | s3rver), SFTPKIT_TOOLS, DOTNET_* (passed to the server, e.g. DOTNET_GCHeapHardLimit),
+#      COUNTERS=1 (phase 2 under dotnet-counters, installed with `dotnet tool install --tool-path
+#      $SFTPKIT_TOOLS/dotnet-tools dotnet-counters`: peak GC committed bytes, LOH and gen2 sizes after a collection).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -136,12 +138,36 @@ idle_rss=$(awk '/VmRSS/ { print $2 }' "/proc/$SK_PID/status")
 sftp_put "$WORK/part.bin" warm.bin
 warm_rss=$(awk '/VmRSS/ { print $2 }' "/proc/$SK_PID/status")
 warm_hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$SK_PID/status")
+COUNTERS_PID=""
+if [ "${COUNTERS:-0}" = 1 ]; then
+  "$SFTPKIT_TOOLS/dotnet-tools/dotnet-counters" collect --process-id "$SK_PID" --refresh-interval 1 --format csv \
+    -o "$WORK/counters.csv" --counters System.Runtime >/dev/null 2>&1 &
+  COUNTERS_PID=$!
+  for _ in $(seq 1 100); do [ -s "$WORK/counters.csv" ] && break; sleep 0.1; done
+fi
 t0=$(now)
 pids=()
 for i in $(seq 1 "$PARALLEL"); do sftp_put "$WORK/part.bin" "p$i.bin" & pids+=($!); done
 for p in "${pids[@]}"; do wait "$p"; done
 t1=$(now)
 peak_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$SK_PID/status")
+if [ -n "$COUNTERS_PID" ]; then
+  kill -INT "$COUNTERS_PID" 2>/dev/null || true; wait "$COUNTERS_PID" 2>/dev/null || true
+  python3 - "$WORK/counters.csv" <<'PY'
+import csv, sys
+peak = {}
+for row in csv.reader(open(sys.argv[1])):
+    if row[0] == "Timestamp":
+        continue
+    peak[row[2]] = max(peak.get(row[2], 0.0), float(row[4]))
+m = 1024 * 1024
+g = lambda k: peak.get(k, 0.0) / m
+print("during the parallel uploads (dotnet-counters, max of 1 s samples): GC committed %.0f MiB, LOH %.0f MiB, gen2 %.0f MiB, gen1 %.0f MiB, working set %.0f MiB"
+      % (g("dotnet.gc.last_collection.memory.committed_size (By)"), g("dotnet.gc.last_collection.heap.size (By)[gc.heap.generation=loh]"),
+         g("dotnet.gc.last_collection.heap.size (By)[gc.heap.generation=gen2]"), g("dotnet.gc.last_collection.heap.size (By)[gc.heap.generation=gen1]"),
+         g("dotnet.process.memory.working_set (By)")))
+PY
+fi
 stop_server
 par_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 count=0
@@ -160,4 +186,6 @@ awk -v n="$PARALLEL" -v pm="$PARALLEL_MB" -v ps="$par_s" -v peak="$peak_kib" -v 
   printf "%d x %d MiB parallel SFTP: %.2f s (%.0f MiB/s total)\n", n, pm, ps, n * pm / ps
   printf "server RSS: idle %.0f MiB, after one warm-up upload %.0f MiB (its peak %.0f), peak during the parallel uploads %.0f MiB\n", idle / 1024, warm / 1024, whwm / 1024, peak / 1024
   printf "bound %d MiB = parts %d + 64; peak - idle = %.0f MiB; peak - warm = %.0f MiB (against parts %d MiB)\n", parts + 64, parts, (peak - idle) / 1024, (peak - warm) / 1024, parts
+  wb = warm / 1024 + parts + n * 5
+  printf "warm bound %.0f MiB = warm %.0f + parts %d + %d x 5 MiB per session: %s\n", wb, warm / 1024, parts, n, (peak / 1024 <= wb ? "holds" : "MISSED")
 }'
