@@ -111,7 +111,7 @@ for backend in $BACKENDS; do
   start_server
   # One small file first, so the account is resolved and its storage opened (the sftp backend's first connection).
   head -c 1024 /dev/urandom >"$WORK/warm.bin"
-  sftp_batch "$backend" "put $WORK/warm.bin warm.bin"
+  sftp_batch "$backend" "put $WORK/warm.bin warm.bin" || { echo "$backend: upload failed; server log:" >&2; tail -20 "$WORK/sftpkit.log" | cut -c1-600 >&2; echo "sshd log:" >&2; tail -20 "$WORK/sshd/log" >&2; exit 1; }
   idle=$(kib "$SK_PID" VmRSS)
   t0=$(now); sftp_batch "$backend" "put $WORK/big.bin big.bin"; t1=$(now)
   peak=$(kib "$SK_PID" VmHWM)
