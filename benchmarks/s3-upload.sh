@@ -152,7 +152,7 @@ for p in "${pids[@]}"; do wait "$p"; done
 t1=$(now)
 peak_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$SK_PID/status")
 if [ -n "$COUNTERS_PID" ]; then
-  kill -INT "$COUNTERS_PID" 2>/dev/null || true; wait "$COUNTERS_PID" 2>/dev/null || true
+  kill "$COUNTERS_PID" 2>/dev/null || true; wait "$COUNTERS_PID" 2>/dev/null || true  # it ignores SIGINT without a terminal; the CSV is written as it goes
   python3 - "$WORK/counters.csv" <<'PY'
 import csv, sys
 peak = {}
