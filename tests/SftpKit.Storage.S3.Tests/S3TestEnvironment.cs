@@ -8,9 +8,11 @@ using SftpKit.Storage.S3;
 namespace SftpKit.Tests.Storage.S3;
 
 /// <summary>
-/// The S3 API server the tests run against. By default s3rver on loopback: the one scripts/test.sh started
-/// (<c>SFTPKIT_TEST_S3_ENDPOINT</c>), else one started here from the tool directory test.sh installs into
-/// (<c>SFTPKIT_TOOLS</c>, default <c>~/.cache/sftpkit-tools</c>). When <c>SFTPKIT_TEST_S3_REAL_ENDPOINT</c> is set
+/// The S3 API server the tests run against, on loopback: the one scripts/test.sh started
+/// (<c>SFTPKIT_TEST_S3_ENDPOINT</c>, of the kind <c>SFTPKIT_TEST_S3_SERVER</c> names: <c>fauxqs</c>, its default, or
+/// <c>s3rver</c>), else one started here from the tool directory test.sh installs into (<c>SFTPKIT_TOOLS</c>, default
+/// <c>~/.cache/sftpkit-tools</c>): fauxqs when installed, else s3rver. Only s3rver gets its header rewrite and emulated
+/// calls (<see cref="S3rverCompatibilityHttpClientFactory"/>); fauxqs is spoken to as S3, its requests only observed. When <c>SFTPKIT_TEST_S3_REAL_ENDPOINT</c> is set
 /// (with <c>_REAL_BUCKET</c>, <c>_REAL_REGION</c>, <c>_REAL_ACCESS_KEY</c>, <c>_REAL_SECRET_KEY</c>), the same tests run
 /// against that service, in an existing bucket, under a prefix removed at the end.
 /// </summary>
@@ -26,6 +28,26 @@ public sealed class S3TestEnvironment : IAsyncLifetime
     public string Region { get; private set; } = "us-east-1";
 
     public bool IsRealService { get; private set; }
+
+    /// <summary>The kind of local server in use: "fauxqs" or "s3rver" (null against a real service).</summary>
+    public static string? LocalServer { get; } = ChooseLocalServer();
+
+    /// <summary>True when the server is s3rver 3.7.1, which needs the harness's rewrites.</summary>
+    public static bool IsS3rver => LocalServer == "s3rver";
+
+    /// <summary>
+    /// The HTTP client factory every S3 client of the tests uses: s3rver's compatibility rewrites, the observe-only
+    /// recorder for fauxqs (no request is changed), none against a real service.
+    /// </summary>
+    public static Amazon.Runtime.HttpClientFactory? HttpClientFactory => LocalServer switch
+    {
+        "s3rver" => S3rverCompatibilityHttpClientFactory.Instance,
+        "fauxqs" => S3rverCompatibilityHttpClientFactory.ObserveOnly,
+        _ => null,
+    };
+
+    /// <summary>aws-chunked uploads: s3rver stores chunk signatures as object bytes; fauxqs and S3 decode them.</summary>
+    public static bool ChunkEncoding => !IsS3rver;
 
     /// <summary>Everything this run writes lives under this prefix (so a real bucket is shared safely).</summary>
     public string RunPrefix { get; } = "run-" + Guid.NewGuid().ToString("N")[..10] + "/";
@@ -49,7 +71,7 @@ public sealed class S3TestEnvironment : IAsyncLifetime
         }
         else
         {
-            Endpoint = Environment.GetEnvironmentVariable("SFTPKIT_TEST_S3_ENDPOINT") ?? await StartS3rverAsync();
+            Endpoint = Environment.GetEnvironmentVariable("SFTPKIT_TEST_S3_ENDPOINT") ?? await StartLocalServerAsync();
         }
         Client = new AmazonS3Client(new BasicAWSCredentials(_accessKey, _secretKey), ClientConfig());
         if (!IsRealService)
@@ -74,8 +96,8 @@ public sealed class S3TestEnvironment : IAsyncLifetime
         SecretAccessKey = _secretKey,
         ForcePathStyle = true,
         KeyPrefix = RunPrefix + prefix,
-        UseChunkEncoding = IsRealService,
-        HttpClientFactory = IsRealService ? null : S3rverCompatibilityHttpClientFactory.Instance,
+        UseChunkEncoding = ChunkEncoding,
+        HttpClientFactory = HttpClientFactory,
     };
 
     /// <summary>Account settings naming this server (the key prefix goes in the account's Root).</summary>
@@ -88,7 +110,7 @@ public sealed class S3TestEnvironment : IAsyncLifetime
         ["SecretAccessKey"] = _secretKey,
         ["ForcePathStyle"] = "true",
         ["KeyPrefix"] = RunPrefix,
-        ["UseChunkEncoding"] = IsRealService ? "true" : "false",
+        ["UseChunkEncoding"] = ChunkEncoding ? "true" : "false",
     };
 
     public static string NewPrefix(string name) => name + "-" + Guid.NewGuid().ToString("N")[..8] + "/";
@@ -136,21 +158,22 @@ public sealed class S3TestEnvironment : IAsyncLifetime
         BucketName = Bucket,
         Key = RunPrefix + key,
         InputStream = new MemoryStream(content),
-        UseChunkEncoding = IsRealService,
+        UseChunkEncoding = ChunkEncoding,
     });
 
     /// <summary>
-    /// UploadPartCopy requests for keys under <paramref name="prefix"/>, as seen by the s3rver harness; null against a
+    /// UploadPartCopy requests for keys under <paramref name="prefix"/>, as seen by the harness; null against a
     /// real service (which performs them itself, unobserved).
     /// </summary>
-    public int? PartCopies(string prefix) => IsRealService ? null : S3rverCompatibilityHttpClientFactory.Instance.PartCopiesUnder(RunPrefix + prefix);
+    public int? PartCopies(string prefix) => (HttpClientFactory as S3rverCompatibilityHttpClientFactory)?.PartCopiesUnder(RunPrefix + prefix);
 
     /// <summary>Keys of multipart uploads under <paramref name="prefix"/> neither completed nor aborted.</summary>
     public async Task<List<string>> PendingUploadsAsync(string prefix)
     {
-        if (!IsRealService)
+        if (HttpClientFactory is S3rverCompatibilityHttpClientFactory observed)
         {
-            return S3rverCompatibilityHttpClientFactory.Instance.Pending.Values.Where(k => k.StartsWith(RunPrefix + prefix, StringComparison.Ordinal)).ToList();
+            // Neither s3rver nor fauxqs has ListMultipartUploads: the uploads seen on the wire stand in for it.
+            return observed.Pending.Values.Where(k => k.StartsWith(RunPrefix + prefix, StringComparison.Ordinal)).ToList();
         }
         var response = await Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = Bucket, Prefix = RunPrefix + prefix });
         return (response.MultipartUploads ?? []).Select(u => u.Key).ToList();
@@ -196,15 +219,37 @@ public sealed class S3TestEnvironment : IAsyncLifetime
         ForcePathStyle = true,
         RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
         ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        HttpClientFactory = IsRealService ? null : S3rverCompatibilityHttpClientFactory.Instance,
+        HttpClientFactory = HttpClientFactory,
     };
 
-    private async Task<string> StartS3rverAsync()
+    private static string? ChooseLocalServer()
     {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("SFTPKIT_TEST_S3_REAL_ENDPOINT")))
+        {
+            return null;
+        }
+        string? named = Environment.GetEnvironmentVariable("SFTPKIT_TEST_S3_SERVER");
+        if (!string.IsNullOrEmpty(named))
+        {
+            return named is "s3rver" or "fauxqs" ? named : throw new InvalidOperationException($"SFTPKIT_TEST_S3_SERVER must be fauxqs or s3rver, not '{named}'.");
+        }
+        // An endpoint without a kind is the s3rver older test scripts started; without an endpoint, the one installed.
+        return Environment.GetEnvironmentVariable("SFTPKIT_TEST_S3_ENDPOINT") is { Length: > 0 } || FauxqsProcess.Find() is null ? "s3rver" : "fauxqs";
+    }
+
+    private async Task<string> StartLocalServerAsync()
+    {
+        int port = S3rverProcess.FreePort();
+        _dataDirectory = Directory.CreateTempSubdirectory("sftpkit-s3-").FullName;
+        if (!IsS3rver)
+        {
+            var fauxqs = FauxqsProcess.Find()
+                ?? throw new InvalidOperationException("No fauxqs: set SFTPKIT_TEST_S3_ENDPOINT or run scripts/test.sh (installs it into $SFTPKIT_TOOLS/fauxqs).");
+            _s3rver = await FauxqsProcess.StartAsync(fauxqs, _dataDirectory, port);
+            return $"http://127.0.0.1:{port}";
+        }
         string s3rver = S3rverProcess.Find()
             ?? throw new InvalidOperationException("No S3 server: set SFTPKIT_TEST_S3_ENDPOINT or run scripts/test.sh (installs s3rver into $SFTPKIT_TOOLS).");
-        int port = S3rverProcess.FreePort();
-        _dataDirectory = Directory.CreateTempSubdirectory("sftpkit-s3rver-").FullName;
         _s3rver = await S3rverProcess.StartAsync(s3rver, _dataDirectory, port);
         return $"http://127.0.0.1:{port}";
     }
@@ -220,7 +265,10 @@ public sealed class S3Collection : ICollectionFixture<S3TestEnvironment>
 }
 
 /// <summary>
-/// Test harness only, for s3rver 3.7.1 quirks (the library keeps speaking plain S3):
+/// Test harness only. <see cref="ObserveOnly"/> (for a server that behaves like S3 here, fauxqs) changes no request:
+/// it records multipart uploads started/completed/aborted and UploadPartCopy requests from the wire (fauxqs has no
+/// ListMultipartUploads) and answers 501 for a destination key containing <see cref="NoPartCopyMarker"/>.
+/// <see cref="Instance"/> adds the workarounds for s3rver 3.7.1 quirks (the library keeps speaking plain S3):
 /// it does not decode the <c>%2F</c> the SDK writes in <c>x-amz-copy-source</c>, so CopyObject fails — the header
 /// is sent decoded (s3rver checks the signature against what it received); it has neither AbortMultipartUpload nor
 /// ListMultipartUploads — every multipart upload the client starts, completes or aborts is recorded from the wire,
@@ -232,11 +280,19 @@ public sealed class S3Collection : ICollectionFixture<S3TestEnvironment>
 /// </summary>
 internal sealed class S3rverCompatibilityHttpClientFactory : HttpClientFactory
 {
-    public static readonly S3rverCompatibilityHttpClientFactory Instance = new();
+    public static readonly S3rverCompatibilityHttpClientFactory Instance = new(rewrite: true);
+
+    /// <summary>Observes without rewriting: for fauxqs.</summary>
+    public static readonly S3rverCompatibilityHttpClientFactory ObserveOnly = new(rewrite: false);
 
     private readonly HttpClient _client;
+    private readonly bool _rewrite;
 
-    private S3rverCompatibilityHttpClientFactory() => _client = new HttpClient(new Handler(this) { InnerHandler = new SocketsHttpHandler() });
+    private S3rverCompatibilityHttpClientFactory(bool rewrite)
+    {
+        _rewrite = rewrite;
+        _client = new HttpClient(new Handler(this) { InnerHandler = new SocketsHttpHandler() });
+    }
 
     /// <summary>Destination keys containing this are refused UploadPartCopy with 501.</summary>
     public const string NoPartCopyMarker = "no-part-copy";
@@ -256,19 +312,24 @@ internal sealed class S3rverCompatibilityHttpClientFactory : HttpClientFactory
 
     public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
 
-    public override string GetConfigUniqueString(IClientConfig clientConfig) => "sftpkit-s3rver-compat";
+    public override string GetConfigUniqueString(IClientConfig clientConfig) => _rewrite ? "sftpkit-s3rver-compat" : "sftpkit-s3-observe";
+
+    private static HttpResponseMessage NotImplemented(HttpRequestMessage request)
+    {
+        const string error = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NotImplemented</Code><Message>A header you provided implies functionality that is not implemented</Message></Error>";
+        return new HttpResponseMessage(System.Net.HttpStatusCode.NotImplemented)
+        {
+            RequestMessage = request,
+            Content = new StringContent(error, System.Text.Encoding.UTF8, "application/xml"),
+        };
+    }
 
     private async Task<HttpResponseMessage> CopyPartAsync(HttpRequestMessage request, string uploadId, int partNumber, string source, CancellationToken cancellationToken)
     {
         var (bucket, key) = SplitBucketKey(Uri.UnescapeDataString(request.RequestUri!.AbsolutePath));
         if (key.Contains(NoPartCopyMarker, StringComparison.Ordinal))
         {
-            const string error = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NotImplemented</Code><Message>A header you provided implies functionality that is not implemented</Message></Error>";
-            return new HttpResponseMessage(System.Net.HttpStatusCode.NotImplemented)
-            {
-                RequestMessage = request,
-                Content = new StringContent(error, System.Text.Encoding.UTF8, "application/xml"),
-            };
+            return NotImplemented(request);
         }
         var (sourceBucket, sourceKey) = SplitBucketKey(source);
         var backend = _backends.GetOrAdd(request.RequestUri.GetLeftPart(UriPartial.Authority), static endpoint => new AmazonS3Client(
@@ -338,10 +399,24 @@ internal sealed class S3rverCompatibilityHttpClientFactory : HttpClientFactory
             if (request.Method == HttpMethod.Put && partQuery["uploadId"] is { } copyUploadId && partQuery["partNumber"] is { } partNumber
                 && request.Headers.TryGetValues("x-amz-copy-source", out var copySources))
             {
+                if (!_owner._rewrite)
+                {
+                    string destination = Uri.UnescapeDataString(request.RequestUri.AbsolutePath);
+                    if (destination.Contains(NoPartCopyMarker, StringComparison.Ordinal))
+                    {
+                        return NotImplemented(request);
+                    }
+                    var copied = await base.SendAsync(request, cancellationToken);
+                    if (copied.IsSuccessStatusCode)
+                    {
+                        _owner._partCopies.Enqueue(SplitBucketKey(destination).Key);
+                    }
+                    return copied;
+                }
                 return await _owner.CopyPartAsync(request, copyUploadId, int.Parse(partNumber, System.Globalization.CultureInfo.InvariantCulture),
                     Uri.UnescapeDataString(copySources.First()), cancellationToken);
             }
-            if (request.Headers.TryGetValues("x-amz-copy-source", out var values))
+            if (_owner._rewrite && request.Headers.TryGetValues("x-amz-copy-source", out var values))
             {
                 string value = values.First();
                 request.Headers.Remove("x-amz-copy-source");
@@ -352,6 +427,10 @@ internal sealed class S3rverCompatibilityHttpClientFactory : HttpClientFactory
             if (request.Method == HttpMethod.Delete && uploadId is not null)
             {
                 _owner.Pending.TryRemove(uploadId, out _);
+                if (!_owner._rewrite)
+                {
+                    return await base.SendAsync(request, cancellationToken);
+                }
                 return new HttpResponseMessage(System.Net.HttpStatusCode.NoContent) { RequestMessage = request, Content = new ByteArrayContent([]) };
             }
             var response = await base.SendAsync(request, cancellationToken);

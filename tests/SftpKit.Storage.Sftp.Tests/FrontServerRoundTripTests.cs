@@ -11,7 +11,7 @@ namespace SftpKit.Tests.Storage.Sftp;
 
 /// <summary>
 /// A SftpKit server whose account keeps its files on OpenSSH's sshd (provider <c>sftp</c>), used by real clients:
-/// OpenSSH sftp (put, get, ls, rename, rm) and SSH.NET; the files land in the account's remote directory.
+/// OpenSSH sftp (put, get, ls, rename, rm), rclone (copy up, copy down, compare) and SSH.NET; the files land in the account's remote directory.
 /// </summary>
 public sealed class FrontServerRoundTripTests(OpenSshServer sshd) : IClassFixture<OpenSshServer>, IAsyncLifetime
 {
@@ -86,6 +86,18 @@ public sealed class FrontServerRoundTripTests(OpenSshServer sshd) : IClassFixtur
         Assert.Contains("3000017", result.Text, StringComparison.Ordinal);
         Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(_remoteDirectory, "d", "moved.bin")));
         Assert.False(File.Exists(Path.Combine(_remoteDirectory, "gone.bin")));
+        Assert.Empty(Directory.GetFiles(_remoteDirectory, ".sftpkit-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Rclone_copy_up_copy_down_compare()
+    {
+        await RcloneRoundTrip.RunAsync(_directory, _port, "front", Path.Combine(_directory, "client"), knownHostsFile: null, "rc");
+
+        foreach (var (name, size) in RcloneRoundTrip.Sizes)
+        {
+            Assert.Equal(size, new FileInfo(Path.Combine(_remoteDirectory, "rc", name)).Length);
+        }
         Assert.Empty(Directory.GetFiles(_remoteDirectory, ".sftpkit-*", SearchOption.AllDirectories));
     }
 

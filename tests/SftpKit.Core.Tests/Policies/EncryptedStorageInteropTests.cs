@@ -7,7 +7,7 @@ namespace SftpKit.Tests.Policies;
 
 /// <summary>
 /// An account on the <c>crypt</c> storage, through real clients: OpenSSH sftp (put, get, ls sizes, reput resuming an
-/// interrupted upload) and SSH.NET; the files on disk are ciphertext of the right stored size.
+/// interrupted upload), rclone (copy up, copy down, compare) and SSH.NET; the files on disk are ciphertext of the right stored size.
 /// </summary>
 public sealed class EncryptedStorageInteropTests : IClassFixture<AccountTestServer>
 {
@@ -42,6 +42,20 @@ public sealed class EncryptedStorageInteropTests : IClassFixture<AccountTestServ
         string onDisk = Path.Combine(account.HomeDirectory!, "up.bin");
         Assert.Equal(EncryptedFileSystem.GetStoredSize(content.Length), new FileInfo(onDisk).Length);
         Assert.Equal(-1, (await File.ReadAllBytesAsync(onDisk)).AsSpan().IndexOf(content.AsSpan(1000, 64)));
+    }
+
+    [Fact]
+    public async Task Rclone_copy_up_copy_down_compare_encrypted_at_rest()
+    {
+        string user = "cryptr" + Guid.NewGuid().ToString("N")[..6];
+        var account = await AddCryptAccountAsync(user);
+
+        await SftpKit.Tests.Interop.RcloneRoundTrip.RunAsync(_server.NewLocalDirectory(), _server.Port, user, _server.ClientKey, _server.KnownHostsFile, "rc");
+
+        foreach (var (name, size) in SftpKit.Tests.Interop.RcloneRoundTrip.Sizes)
+        {
+            Assert.Equal(EncryptedFileSystem.GetStoredSize(size), new FileInfo(Path.Combine(account.HomeDirectory!, "rc", name)).Length);
+        }
     }
 
     [Fact]
