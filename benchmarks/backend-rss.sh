@@ -12,9 +12,6 @@
 #   benchmarks/backend-rss.sh                 # 1 GiB to local, crypt and sftp
 #   SIZE_MB=256 BACKENDS="crypt sftp" benchmarks/backend-rss.sh
 #
-# The sftp backend's server runs with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 unless the environment sets it
-# (see the comment at the loop below).
-#
 # Env: SIZE_MB (1024), BACKENDS ("local crypt sftp"), SFTPKIT_DLL (run this SftpKit.Server.dll instead of a Release
 #      build of the work tree).
 set -euo pipefail
@@ -111,14 +108,7 @@ sftp_batch() {  # USER COMMANDS...
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom >"$WORK/big.bin"
 echo "backend  size      time     rate        RSS idle  peak RSS (VmHWM)  peak - idle  stored"
 for backend in $BACKENDS; do
-  if [ "$backend" = sftp ] && [ -z "${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-}" ]; then
-    # The sample runs socket continuations inline on the socket engine threads; SSH.NET (the sftp backend's client)
-    # blocks on wait handles inside its async connect, which then deadlocks an engine thread (connects time out).
-    # Until the backend or the sample handles that, the sftp backend is measured with thread-pool completions.
-    start_server DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0
-  else
-    start_server
-  fi
+  start_server
   # One small file first, so the account is resolved and its storage opened (the sftp backend's first connection).
   head -c 1024 /dev/urandom >"$WORK/warm.bin"
   sftp_batch "$backend" "put $WORK/warm.bin warm.bin" || { echo "$backend: upload failed; server log:" >&2; tail -20 "$WORK/sftpkit.log" | cut -c1-600 >&2; echo "sshd log:" >&2; tail -20 "$WORK/sshd/log" >&2; exit 1; }

@@ -49,7 +49,12 @@ internal sealed class SftpRemoteConnections : IDisposable
             client = Create();
             try
             {
-                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                // SSH.NET's connect waits synchronously for steps its own socket completions drive. A host may run socket
+                // continuations inline on the runtime's socket engine threads (the sample server does, through
+                // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1); such a wait on an engine thread blocks the completion
+                // it waits for until the connect times out. The synchronous connect on a thread-pool thread never waits
+                // on an engine thread, whichever scheduling the host chose.
+                await Task.Run(client.Connect, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
