@@ -42,6 +42,15 @@ internal sealed class SampleHttpOptions
     /// trusted, so admins' allowed networks and logs see the real client. Empty by default: the headers are ignored.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>The HTTPS certificate of https:// URLs (PEM or PKCS#12, reloaded when the files change).</summary>
+    public SampleHttpCertificateOptions Certificate { get; set; } = new();
+
+    /// <summary>
+    /// max-age of the <c>Strict-Transport-Security</c> header sent on every response served over TLS (browsers then
+    /// use https:// only for this host for that long). Zero turns the header off. Defaults to 365 days.
+    /// </summary>
+    public TimeSpan HstsMaxAge { get; set; } = TimeSpan.FromDays(365);
 }
 
 /// <summary>
@@ -64,6 +73,8 @@ internal static class ServeCommand
         var http = new SampleHttpOptions();
         configuration.GetSection("SftpKit:Http").Bind(http);
         await using var serilog = SampleLogging.CreateLogger(configuration, SampleLoggingOptions.From(configuration, arguments), paths);
+        using var bootLoggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog);
+        var bootLogger = bootLoggers.CreateLogger(SampleLog.Category);
 
         // The sample reads its own file without reload; the host default (reload appsettings.json) would put a recursive
         // file watcher on the config directory, which holds the SQLite database, so every database write (each login
@@ -76,6 +87,7 @@ internal static class ServeCommand
             // The slim builder leaves out Kestrel's HTTPS configuration: an https:// URL with a certificate from
             // configuration (Kestrel:Certificates:Default, Kestrel:Endpoints) needs it.
             builder.WebHost.UseKestrelHttpsConfiguration();
+            SampleHttps.Configure(builder, http, paths, bootLogger);
             // HTTP requests stay on the thread pool even when SFTP's socket continuations run inline (SampleSocketScheduling).
             builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = false);
             builder.Configuration.AddConfiguration(configuration);
@@ -112,6 +124,7 @@ internal static class ServeCommand
             {
                 app.UseForwardedHeaders();
             }
+            SampleHttps.Use(app, http);
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapSftpAdmin("/api/v2");
