@@ -182,6 +182,7 @@ internal static class ServeCommand
     {
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(serilog, dispose: false);
+        SampleServiceLifetime.AddServiceLifetime(builder.Services);
         builder.Services.AddSampleSftpServer(builder.Configuration, paths, options =>
         {
             if (arguments.Port is not null || arguments.Address is not null)
