@@ -72,9 +72,15 @@ internal static class ServeCommand
         var configuration = preload.Build();
         var http = new SampleHttpOptions();
         configuration.GetSection("SftpKit:Http").Bind(http);
-        await using var serilog = SampleLogging.CreateLogger(configuration, SampleLoggingOptions.From(configuration, arguments), paths);
+        var levelSwitch = new Serilog.Core.LoggingLevelSwitch();
+        await using var serilog = SampleLogging.CreateLogger(configuration, SampleLoggingOptions.From(configuration, arguments), paths, levelSwitch);
         using var bootLoggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog);
         var bootLogger = bootLoggers.CreateLogger(SampleLog.Category);
+        if (!SampleConfigurationCheck.Check(configuration, bootLogger))
+        {
+            await Console.Error.WriteLineAsync($"Unknown configuration keys (logged above) and {SampleConfigurationCheck.StrictKey} is true: not starting.");
+            return 2;
+        }
 
         // The sample reads its own file without reload; the host default (reload appsettings.json) would put a recursive
         // file watcher on the config directory, which holds the SQLite database, so every database write (each login
@@ -93,6 +99,7 @@ internal static class ServeCommand
             builder.Configuration.AddConfiguration(configuration);
             builder.WebHost.UseUrls(http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             AddServices(builder, serilog, paths, arguments);
+            SampleServiceSetup.Add(builder, configuration, paths, levelSwitch, arguments.LogLevel is not null, bootLogger);
             // Roles live in the SQL database with the admins (AddSqlAdminStore), or in DIR/roles.json
             // (SftpKit:Admin:RoleStoreFile) with the JSON account store.
             builder.Services.AddSftpAdmin(o => o.RoleStoreFile = paths.Resolve(o.RoleStoreFile is { Length: > 0 } roles ? roles : "roles.json"));
@@ -144,6 +151,7 @@ internal static class ServeCommand
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = hostArgs, ContentRootPath = paths.ConfigDirectory });
             builder.Configuration.AddConfiguration(configuration);
             AddServices(builder, serilog, paths, arguments);
+            SampleServiceSetup.Add(builder, configuration, paths, levelSwitch, arguments.LogLevel is not null, bootLogger);
             builder.Services.AddSampleTelemetry(builder.Configuration, httpEnabled: false); // OTLP only
             host = builder.Build();
         }
