@@ -11,7 +11,7 @@ namespace SftpKit.Server;
 /// the one file is watched (a non-recursive watcher on its directory, filtered to its name: the directory also holds
 /// the SQLite database, whose every write would otherwise wake the watcher), and a burst of writes is read once, after
 /// <see cref="Debounce"/> of quiet. A file that does not parse is refused before anything changes. What changed is
-/// then logged by key name (never values): keys in <see cref="LiveKeys"/> apply at once — new connections get them, through
+/// then logged by key name (never values); a configuration file that is gone changes nothing either: keys in <see cref="LiveKeys"/> apply at once — new connections get them, through
 /// the options monitors of the server and its defender — and every other changed key is logged as needing a restart.
 /// </summary>
 internal sealed class SampleConfigurationReloader : IHostedService, IDisposable
@@ -93,7 +93,13 @@ internal sealed class SampleConfigurationReloader : IHostedService, IDisposable
     {
         lock (_lock)
         {
-            if (_paths.ConfigFile is { } file && File.Exists(file))
+            if (_paths.ConfigFile is { } missing && !File.Exists(missing))
+            {
+                // Read as empty, it would put every setting back to its default: a file moved away changes nothing.
+                ServiceLog.ConfigurationReloadFailed(_logger, trigger, $"{missing} does not exist");
+                return;
+            }
+            if (_paths.ConfigFile is { } file)
             {
                 try
                 {
