@@ -82,9 +82,10 @@ internal static class ServeCommand
             return 2;
         }
 
-        // The sample reads its own file without reload; the host default (reload appsettings.json) would put a recursive
-        // file watcher on the config directory, which holds the SQLite database, so every database write (each login
-        // writes a session lease) and every file under a home kept there woke the watcher thread.
+        // The sample reloads its own file through SampleConfigurationReloader (SIGHUP, and a watcher on that one file);
+        // the host default (reload appsettings.json) would put a recursive file watcher on the config directory, which
+        // holds the SQLite database, so every database write (each login writes a session lease) and every file under a
+        // home kept there woke the watcher thread.
         string[] hostArgs = ["--hostBuilder:reloadConfigOnChange=false"];
         IHost host;
         if (http.Enabled)
