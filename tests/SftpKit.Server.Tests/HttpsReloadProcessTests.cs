@@ -95,6 +95,30 @@ public sealed class HttpsReloadProcessTests
         Directory.Delete(dir, recursive: true);
     }
 
+    [Fact]
+    public async Task Pkcs12_certificate_with_a_password_is_served()
+    {
+        string openssl = Requires.Tool("openssl", "install the openssl package");
+        string dir = await SampleServerProcess.NewConfigDirectoryAsync();
+        string cert = Path.Combine(dir, "tls.pem"), key = Path.Combine(dir, "tls.key"), pfx = Path.Combine(dir, "tls.pfx");
+        await MakeCertificateAsync(openssl, cert, key, "localhost", serial: 4242);
+        var export = await ProcessRunner.RunAsync(openssl, ["pkcs12", "-export", "-in", cert, "-inkey", key, "-out", pfx, "-passout", "pass:test-pfx-password"]);
+        Assert.True(export.ExitCode == 0, export.StandardError);
+        using var expected = X509CertificateLoader.LoadCertificateFromFile(cert);
+        var environment = new Dictionary<string, string>
+        {
+            ["SFTPKIT__HTTP__URLS"] = "https://127.0.0.1:0",
+            ["SFTPKIT__HTTP__CERTIFICATE__PATH"] = "tls.pfx",
+            ["SFTPKIT__HTTP__CERTIFICATE__PASSWORD"] = "test-pfx-password",
+        };
+        await using (var server = await SampleServerProcess.StartAsync(dir, ["--config-dir", dir, "--port", "0", "--address", "127.0.0.1"], environment))
+        {
+            Assert.Equal(expected.SerialNumber, (await ServedCertificateAsync(server.AdminUri!)).Serial);
+            Assert.DoesNotContain(server.StandardOutput, l => l.Contains("test-pfx-password", StringComparison.Ordinal));
+        }
+        Directory.Delete(dir, recursive: true);
+    }
+
     private static async Task MakeCertificateAsync(string openssl, string cert, string key, string commonName, int serial)
     {
         var result = await ProcessRunner.RunAsync(openssl, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
