@@ -39,6 +39,7 @@ internal static class SampleCommandLine
         root.Subcommands.Add(init);
         root.Subcommands.Add(AdminsCommand.Build(configDir, configFile));
         root.Subcommands.Add(RevertProviderCommand.Build(configDir, configFile));
+        root.Subcommands.Add(ConfigSchemaCommand.Build(configDir, configFile));
         return root;
     }
 

@@ -88,13 +88,15 @@ internal sealed class SampleLoggingOptions
 /// <summary>Builds the Serilog logger from <see cref="SampleLoggingOptions"/>.</summary>
 internal static class SampleLogging
 {
-    public static Logger CreateLogger(IConfiguration configuration, SampleLoggingOptions options, SampleConfiguration paths)
+    /// <param name="levelSwitch">When given, the minimum level follows it (a configuration reload changes it); set to the options' level here.</param>
+    public static Logger CreateLogger(IConfiguration configuration, SampleLoggingOptions options, SampleConfiguration paths, LoggingLevelSwitch? levelSwitch = null)
     {
+        var level = SampleLoggingOptions.ParseLevel(options.Level);
         var formatter = new CompactJsonFormatter();
         var logger = new LoggerConfiguration()
             // Advanced settings (level overrides, enrichers) from SftpKit:Serilog in Serilog.Settings.Configuration's shape.
             .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions { SectionName = "SftpKit:Serilog" })
-            .MinimumLevel.Is(SampleLoggingOptions.ParseLevel(options.Level))
+            .MinimumLevel.ControlledBy(levelSwitch is null ? new LoggingLevelSwitch(level) : SetLevel(levelSwitch, level))
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .Enrich.FromLogContext();
         if (options.FilePath is { Length: > 0 } file)
@@ -119,6 +121,12 @@ internal static class SampleLogging
             logger.WriteTo.Sink(new JsonLinesConsoleSink(formatter));
         }
         return logger.CreateLogger();
+    }
+
+    private static LoggingLevelSwitch SetLevel(LoggingLevelSwitch levelSwitch, LogEventLevel level)
+    {
+        levelSwitch.MinimumLevel = level;
+        return levelSwitch;
     }
 }
 

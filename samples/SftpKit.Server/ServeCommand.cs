@@ -42,6 +42,15 @@ internal sealed class SampleHttpOptions
     /// trusted, so admins' allowed networks and logs see the real client. Empty by default: the headers are ignored.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>The HTTPS certificate of https:// URLs (PEM or PKCS#12, reloaded when the files change).</summary>
+    public SampleHttpCertificateOptions Certificate { get; set; } = new();
+
+    /// <summary>
+    /// max-age of the <c>Strict-Transport-Security</c> header sent on every response served over TLS (browsers then
+    /// use https:// only for this host for that long). Zero turns the header off. Defaults to 365 days.
+    /// </summary>
+    public TimeSpan HstsMaxAge { get; set; } = TimeSpan.FromDays(365);
 }
 
 /// <summary>
@@ -63,11 +72,20 @@ internal static class ServeCommand
         var configuration = preload.Build();
         var http = new SampleHttpOptions();
         configuration.GetSection("SftpKit:Http").Bind(http);
-        await using var serilog = SampleLogging.CreateLogger(configuration, SampleLoggingOptions.From(configuration, arguments), paths);
+        var levelSwitch = new Serilog.Core.LoggingLevelSwitch();
+        await using var serilog = SampleLogging.CreateLogger(configuration, SampleLoggingOptions.From(configuration, arguments), paths, levelSwitch);
+        using var bootLoggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog);
+        var bootLogger = bootLoggers.CreateLogger(SampleLog.Category);
+        if (!SampleConfigurationCheck.Check(configuration, bootLogger))
+        {
+            await Console.Error.WriteLineAsync($"Unknown configuration keys (logged above) and {SampleConfigurationCheck.StrictKey} is true: not starting.");
+            return 2;
+        }
 
-        // The sample reads its own file without reload; the host default (reload appsettings.json) would put a recursive
-        // file watcher on the config directory, which holds the SQLite database, so every database write (each login
-        // writes a session lease) and every file under a home kept there woke the watcher thread.
+        // The sample reloads its own file through SampleConfigurationReloader (SIGHUP, and a watcher on that one file);
+        // the host default (reload appsettings.json) would put a recursive file watcher on the config directory, which
+        // holds the SQLite database, so every database write (each login writes a session lease) and every file under a
+        // home kept there woke the watcher thread.
         string[] hostArgs = ["--hostBuilder:reloadConfigOnChange=false"];
         IHost host;
         if (http.Enabled)
@@ -76,11 +94,13 @@ internal static class ServeCommand
             // The slim builder leaves out Kestrel's HTTPS configuration: an https:// URL with a certificate from
             // configuration (Kestrel:Certificates:Default, Kestrel:Endpoints) needs it.
             builder.WebHost.UseKestrelHttpsConfiguration();
+            SampleHttps.Configure(builder, http, paths, bootLogger);
             // HTTP requests stay on the thread pool even when SFTP's socket continuations run inline (SampleSocketScheduling).
             builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = false);
             builder.Configuration.AddConfiguration(configuration);
             builder.WebHost.UseUrls(http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             AddServices(builder, serilog, paths, arguments);
+            SampleServiceSetup.Add(builder, configuration, paths, levelSwitch, arguments.LogLevel is not null, bootLogger);
             // Roles live in the SQL database with the admins (AddSqlAdminStore), or in DIR/roles.json
             // (SftpKit:Admin:RoleStoreFile) with the JSON account store.
             builder.Services.AddSftpAdmin(o => o.RoleStoreFile = paths.Resolve(o.RoleStoreFile is { Length: > 0 } roles ? roles : "roles.json"));
@@ -112,6 +132,7 @@ internal static class ServeCommand
             {
                 app.UseForwardedHeaders();
             }
+            SampleHttps.Use(app, http);
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapSftpAdmin("/api/v2");
@@ -131,6 +152,7 @@ internal static class ServeCommand
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = hostArgs, ContentRootPath = paths.ConfigDirectory });
             builder.Configuration.AddConfiguration(configuration);
             AddServices(builder, serilog, paths, arguments);
+            SampleServiceSetup.Add(builder, configuration, paths, levelSwitch, arguments.LogLevel is not null, bootLogger);
             builder.Services.AddSampleTelemetry(builder.Configuration, httpEnabled: false); // OTLP only
             host = builder.Build();
         }
@@ -173,6 +195,7 @@ internal static class ServeCommand
     {
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(serilog, dispose: false);
+        SampleServiceLifetime.AddServiceLifetime(builder.Services);
         builder.Services.AddSampleSftpServer(builder.Configuration, paths, options =>
         {
             if (arguments.Port is not null || arguments.Address is not null)

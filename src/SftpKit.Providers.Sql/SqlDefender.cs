@@ -26,9 +26,9 @@ public sealed class SqlDefender : ISftpDefender
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(1);
 
     private readonly SqlDatabase _db;
-    private readonly SftpDefenderOptions _options;
-    private readonly SftpNetworkList _safeList;
-    private readonly SftpNetworkList _blockList;
+    private volatile SftpDefenderOptions _options;
+    private volatile SftpNetworkList _safeList;
+    private volatile SftpNetworkList _blockList;
     private readonly ILogger _logger;
     private readonly Counter<long> _bans;
     private long _nextCleanup;
@@ -59,6 +59,20 @@ public sealed class SqlDefender : ISftpDefender
         // hands out one "SftpKit" meter, and that meter returns the existing counter of the same name.
         var meter = meterFactory?.Create(new MeterOptions(SftpKitMeter.Name)) ?? s_fallbackMeter;
         _bans = meter.CreateCounter<long>("sftpkit.defender.bans", "{ban}", "Hosts banned by the defender.");
+    }
+
+    /// <summary>
+    /// A configuration reload: scores, ban times and the safe and block lists of <paramref name="options"/> apply from
+    /// now on (existing scores and bans stay). Lists that do not parse change nothing.
+    /// </summary>
+    internal void Reconfigure(SftpDefenderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var safe = SftpNetworkList.Parse(options.SafeList);
+        var block = SftpNetworkList.Parse(options.BlockList);
+        _safeList = safe;
+        _blockList = block;
+        _options = options;
     }
 
     /// <inheritdoc/>

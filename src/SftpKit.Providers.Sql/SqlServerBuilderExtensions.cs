@@ -40,11 +40,17 @@ public static class SqlServerBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<Accounts.ISftpQuotaStore>(sp => sp.GetRequiredService<SqlUserStore>()));
 
         services.TryAddSingleton(sp => new SqlSessionLimiter(sp.GetRequiredService<SqlDatabase>(), sp.GetService<ILogger<SqlSessionLimiter>>()));
-        services.TryAddSingleton(sp => new SqlDefender(
-            sp.GetRequiredService<SqlDatabase>(),
-            sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.Defender,
-            sp.GetService<ILogger<SqlDefender>>(),
-            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp =>
+        {
+            var defender = new SqlDefender(
+                sp.GetRequiredService<SqlDatabase>(),
+                sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.Defender,
+                sp.GetService<ILogger<SqlDefender>>(),
+                sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+            // A configuration reload that validates replaces the lists and scores.
+            sp.GetService<IOptionsMonitor<SftpServerOptions>>()?.OnChange(o => defender.Reconfigure(o.Defender));
+            return defender;
+        });
         // Read-only mode creates no tables, so leases and bans stay in process there.
         ReplaceUnless<ISftpSessionLimiter, SqlSessionLimiter>(services, o => o.UseSqlSessionLimiter && o.ReadOnlyAccounts is null);
         ReplaceUnless<ISftpDefender, SqlDefender>(services, o => o.UseSqlDefender && o.ReadOnlyAccounts is null);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +18,9 @@ namespace SftpKit.AspNetCore.Authentication;
 /// <see cref="AdminLoginGuard"/>: from an address past its login attempts (429) or banned (403) they are not checked,
 /// and each one that fails is counted and scored in the defender. Bearer tokens are not: a signed token cannot be
 /// guessed, and an expired one is routine, not an attack. Challenges answer 401 (or the guard's refusal) and forbids
-/// 403, all as problem details.
+/// 403, all as problem details. Without either header, a TLS client certificate whose SHA-256 fingerprint
+/// <see cref="SftpAdminAuthenticationOptions.ClientCertificates"/> maps to an admin authenticates as that admin; an
+/// unmapped one is refused and counted like a failed API key.
 /// </summary>
 internal sealed class SftpAdminAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
 {
@@ -54,7 +58,9 @@ internal sealed class SftpAdminAuthenticationHandler : AuthenticationHandler<Aut
         string? apiKey = Request.Headers[_adminOptions.ApiKeyHeaderName];
         if (string.IsNullOrEmpty(apiKey))
         {
-            return AuthenticateResult.NoResult();
+            return Context.Connection.ClientCertificate is { } certificate && _adminOptions.ClientCertificates.Count > 0
+                ? await CertificateAsync(certificate, remote)
+                : AuthenticateResult.NoResult();
         }
         if (Context.GetEndpoint()?.Metadata.GetMetadata<SftpAdminTokenOnlyMetadata>() is not null)
         {
@@ -108,6 +114,25 @@ internal sealed class SftpAdminAuthenticationHandler : AuthenticationHandler<Aut
             return await FailAsync(remote, "admin does not allow API key authentication", SftpDefenderEvent.InvalidCredentials);
         }
         return Success(target, "apikey", key.Id);
+    }
+
+    /// <summary>A TLS client certificate: its SHA-256 fingerprint must be mapped to an admin; anything else is refused.</summary>
+    private async Task<AuthenticateResult> CertificateAsync(X509Certificate2 certificate, IPAddress? remote)
+    {
+        if (await _guard.AdmitAsync(remote, countAttempt: false, Context.RequestAborted) is { } refusal)
+        {
+            Context.Features.Set(refusal);
+            return Refuse(remote, "client certificate not checked: the address is refused");
+        }
+        string fingerprint = certificate.GetCertHashString(HashAlgorithmName.SHA256);
+        string? name = _adminOptions.ClientCertificates
+            .FirstOrDefault(p => string.Equals(p.Key.Replace(":", "", StringComparison.Ordinal), fingerprint, StringComparison.OrdinalIgnoreCase)).Value;
+        if (string.IsNullOrEmpty(name))
+        {
+            return await FailAsync(remote, "client certificate not mapped to an admin", SftpDefenderEvent.InvalidCredentials);
+        }
+        var (admin, why) = await AdminAccess.CheckAsync(_store, name, remote, Context.RequestAborted);
+        return admin is null ? await FailAsync(remote, why, SftpDefenderEvent.InvalidCredentials) : Success(admin, "certificate", null);
     }
 
     private AuthenticateResult Success(SftpAdmin admin, string method, string? keyId) =>

@@ -37,6 +37,19 @@ public sealed class SftpAdminAuthenticationOptions
     /// <summary>Longest API key lifetime accepted at creation; null = keys may never expire. Defaults to null.</summary>
     public TimeSpan? MaxApiKeyLifetime { get; set; }
 
+    /// <summary>
+    /// Client certificates (TLS) that authenticate as an admin: the certificate's SHA-256 fingerprint (64 hex digits,
+    /// no separators; case ignored) mapped to the admin's name (configuration
+    /// <c>SftpKit:Admin:Authentication:ClientCertificates:FINGERPRINT=NAME</c>). A request with neither a bearer token
+    /// nor an API key that presents a certificate is authenticated as the mapped admin, which must exist, be enabled and
+    /// be allowed from the client's address; a certificate not in the map is refused (401, counted like a failed API
+    /// key), never treated as anonymous. The fingerprint pins the certificate itself, so its chain is not checked and
+    /// a self-signed certificate works; subjects are not accepted, as anyone can put any subject in a certificate. The
+    /// host must ask for client certificates (the sample server does when this map is not empty). Defaults to empty:
+    /// certificates are ignored.
+    /// </summary>
+    public IDictionary<string, string> ClientCertificates { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The clock for token and API key expiry. Defaults to the <see cref="System.TimeProvider"/> in DI, else the system clock.</summary>
     public TimeProvider? TimeProvider { get; set; }
 }

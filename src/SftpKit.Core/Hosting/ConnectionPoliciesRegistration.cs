@@ -19,10 +19,16 @@ internal static class ConnectionPoliciesRegistration
         services.TryAddSingleton<SftpConnectionRegistry>();
         services.TryAddSingleton<ISftpConnectionRegistry>(sp => sp.GetRequiredService<SftpConnectionRegistry>());
         services.TryAddSingleton<ISftpSessionLimiter, InMemorySessionLimiter>();
-        services.TryAddSingleton<ISftpDefender>(sp => new InMemoryDefender(sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.Defender,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SftpMetrics>(), sp.GetRequiredService<ILogger<InMemoryDefender>>(),
-            // Resolved at the ban, not here: the dispatcher's handlers may depend on what depends on the defender.
-            (address, until) => RaiseIpBlocked(sp.GetService<ISftpEventDispatcher>(), address, until)));
+        services.TryAddSingleton<ISftpDefender>(sp =>
+        {
+            var defender = new InMemoryDefender(sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.Defender,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SftpMetrics>(), sp.GetRequiredService<ILogger<InMemoryDefender>>(),
+                // Resolved at the ban, not here: the dispatcher's handlers may depend on what depends on the defender.
+                (address, until) => RaiseIpBlocked(sp.GetService<ISftpEventDispatcher>(), address, until));
+            // A configuration reload that validates replaces the lists and scores (the defender lives as long as the host).
+            sp.GetService<IOptionsMonitor<SftpServerOptions>>()?.OnChange(o => defender.Reconfigure(o.Defender));
+            return defender;
+        });
         services.TryAddSingleton(sp => new Networking.TrustedProxyList(() => sp.GetRequiredService<IOptions<SftpServerOptions>>().Value.TrustedProxies));
         services.TryAddSingleton<ConnectionPolicies>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISshAuthenticationObserver, DefenderAuthenticationObserver>());

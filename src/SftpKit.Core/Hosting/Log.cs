@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(1040, LogLevel.Information, "Loaded host key {KeyType} {Fingerprint}", EventName = "HostKeyLoaded")]
     public static partial void HostKeyLoaded(ILogger logger, string keyType, string fingerprint);
+
+    [LoggerMessage(1041, LogLevel.Information, "Options reloaded: new connections get them (MaxConnections {MaxConnections}, MaxConnectionsPerHost {MaxConnectionsPerHost}, {HostKeys} host keys)", EventName = "Reconfigured")]
+    public static partial void Reconfigured(ILogger logger, int maxConnections, int maxConnectionsPerHost, int hostKeys);
+
+    [LoggerMessage(1042, LogLevel.Error, "Options reloaded but the host keys could not be read; the running settings stay in force", EventName = "ReconfigureFailed")]
+    public static partial void ReconfigureFailed(ILogger logger, Exception exception);
 }

@@ -11,11 +11,11 @@ namespace SftpKit.Hosting;
 /// </summary>
 internal sealed partial class SftpServer
 {
-    private Func<SshUserAuthStart, SshUserAuthHandler> CreateUserAuthStarter()
+    private Func<SshUserAuthStart, SshUserAuthHandler> CreateUserAuthStarter(SftpServerOptions options)
     {
-        var trustedCas = _options.TrustedUserCaKeys.Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null).OfType<SshPublicKey>();
+        var trustedCas = options.TrustedUserCaKeys.Select(line => SshPublicKey.TryParseAuthorizedKey(line, out var key) ? key : null).OfType<SshPublicKey>();
         var auth = new UserAuthSettings(_authenticator, _observers.ToList(), _authorizers.ToList(), new SshCertificateValidator(trustedCas, _time), _logger,
-            _options.Limits.MaxAuthAttempts);
+            options.Limits.MaxAuthAttempts);
         return start =>
         {
             var hooks = start.AdmitSession is { } admit ? new UserAuthHooks(admit, start.FailedPasswordDelay, start.Time) : null;

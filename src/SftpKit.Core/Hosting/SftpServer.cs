@@ -15,11 +15,18 @@ namespace SftpKit.Hosting;
 /// <summary>
 /// The hosted server: binds the listeners on start, runs one <see cref="SshServerConnection"/> per accepted socket,
 /// and on stop closes the listeners, waits up to <see cref="SftpServerLimits.ShutdownTimeout"/> for connections to
-/// end, then disconnects the rest.
+/// end, then disconnects the rest. When the options change (a configuration reload), new connections get the new
+/// limits, algorithms, defender delay, trusted user CAs and host keys (reloaded from the files or directory); open
+/// connections keep what they started with. The listeners, <see cref="SftpServerLimits.MaxUnauthenticatedConnections"/>
+/// and <see cref="SftpServerLimits.ProxyHeaderTimeout"/> stay as they were at start. A reload whose options fail
+/// validation, or whose host keys cannot be read, changes nothing.
 /// </summary>
 internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposable
 {
-    private readonly SftpServerOptions _options;
+    private SftpServerOptions _options;
+    private readonly IOptionsMonitor<SftpServerOptions>? _monitor;
+    private IDisposable? _changes;
+    private readonly List<SshHostKey> _retiredHostKeys = [];
     private readonly ISshAuthenticator _authenticator;
     private readonly IEnumerable<ISshSubsystemHandler> _subsystems;
     private readonly IEnumerable<ISshCommandHandler> _commands;
@@ -43,7 +50,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
     /// <summary>Refusals (banner + DISCONNECT) in progress at once; past it refused sockets are simply closed.</summary>
     private const int MaxConcurrentRefusals = 64;
 
-    public SftpServer(IOptions<SftpServerOptions> options, ISshAuthenticator authenticator, IEnumerable<ISshSubsystemHandler> subsystems,
+    public SftpServer(IOptionsMonitor<SftpServerOptions> options, ISshAuthenticator authenticator, IEnumerable<ISshSubsystemHandler> subsystems,
         IEnumerable<ISshCommandHandler> commands, ILogger<SftpServer> logger, IEnumerable<ISshAuthenticationObserver> observers,
         ConnectionPolicies policies, TimeProvider? timeProvider = null, InMemoryHostKeys? inMemoryHostKeys = null,
         Events.ISftpEventDispatcher? events = null, IEnumerable<ISshLoginAuthorizer>? authorizers = null)
@@ -53,7 +60,8 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         _observers = observers;
         _time = timeProvider ?? TimeProvider.System;
         _inMemoryHostKeys = inMemoryHostKeys;
-        _options = options.Value;
+        _monitor = options;
+        _options = options.CurrentValue;
         _authenticator = authenticator;
         _subsystems = subsystems;
         _commands = commands;
@@ -77,7 +85,8 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         var hostKeys = LoadHostKeys();
         _context = new SshServerContext(CreateSshSettings(_options), hostKeys, _subsystems.ToList(),
             _commands.Select(c => _events is null ? c : new EventedCommandHandler(c, _events)).ToList<ISshCommandHandler>(), _logger,
-            CreateUserAuthStarter(), _policies);
+            CreateUserAuthStarter(_options), _policies);
+        _changes = _monitor?.OnChange(Reconfigure);
         _gate = new UnauthenticatedConnectionGate(MaxStartups.TryParse(_options.Limits.MaxUnauthenticatedConnections, out var startups)
             ? startups
             : throw new InvalidOperationException("Limits.MaxUnauthenticatedConnections is invalid."));
@@ -114,7 +123,40 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         return Task.CompletedTask;
     }
 
-    private List<SshHostKey> LoadHostKeys()
+    /// <summary>A configuration reload: the next connections use the new options (see the class remarks).</summary>
+    private void Reconfigure(SftpServerOptions options)
+    {
+        if (_context is null || Stopping)
+        {
+            return;
+        }
+        List<SshHostKey> hostKeys;
+        try
+        {
+            hostKeys = LoadHostKeys(options);
+        }
+#pragma warning disable CA1031 // Unreadable host keys on a reload keep the running ones; logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ReconfigureFailed(_logger, ex);
+            return;
+        }
+        var previous = _context;
+        _context = new SshServerContext(CreateSshSettings(options), hostKeys, previous.Subsystems, previous.Commands, _logger,
+            CreateUserAuthStarter(options), _policies);
+        _options = options;
+        lock (_retiredHostKeys)
+        {
+            // Open connections may still sign a rekey with these; they are disposed at stop.
+            _retiredHostKeys.AddRange(previous.HostKeys);
+        }
+        Log.Reconfigured(_logger, options.Limits.MaxConnections, options.Limits.MaxConnectionsPerHost, hostKeys.Count);
+    }
+
+    private List<SshHostKey> LoadHostKeys() => LoadHostKeys(_options);
+
+    private List<SshHostKey> LoadHostKeys(SftpServerOptions options)
     {
         if (_inMemoryHostKeys is not null)
         {
@@ -124,12 +166,12 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
             }
             return [.. _inMemoryHostKeys.Keys];
         }
-        if (_options.HostKeyFiles.Count == 0)
+        if (options.HostKeyFiles.Count == 0)
         {
             // LoadOrGenerate logs each key it loads or generates itself.
-            return HostKeyLoader.LoadOrGenerate(Path.GetFullPath(_options.HostKeyDirectory), _logger).ToList();
+            return HostKeyLoader.LoadOrGenerate(Path.GetFullPath(options.HostKeyDirectory), _logger).ToList();
         }
-        var keys = _options.HostKeyFiles.Select(f => HostKeyLoader.Load(f)).ToList();
+        var keys = options.HostKeyFiles.Select(f => HostKeyLoader.Load(f)).ToList();
         foreach (var key in keys)
         {
             Log.HostKeyLoaded(_logger, key.KeyType, key.Fingerprint);
@@ -356,11 +398,24 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
             connection.Abort();
         }
         await Task.WhenAny(Task.WhenAll(_connections.Values.Select(c => c.Task)), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+        _changes?.Dispose();
         foreach (var key in _context?.HostKeys ?? [])
         {
             key.Dispose();
         }
+        lock (_retiredHostKeys)
+        {
+            foreach (var key in _retiredHostKeys)
+            {
+                key.Dispose();
+            }
+            _retiredHostKeys.Clear();
+        }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _changes?.Dispose();
+        _stopping.Dispose();
+    }
 }

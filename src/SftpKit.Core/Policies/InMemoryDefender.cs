@@ -12,9 +12,9 @@ namespace SftpKit.Policies;
 /// </summary>
 internal sealed class InMemoryDefender : ISftpDefender
 {
-    private readonly SftpDefenderOptions _options;
-    private readonly SftpNetworkList _safeList;
-    private readonly SftpNetworkList _blockList;
+    private volatile SftpDefenderOptions _options;
+    private volatile SftpNetworkList _safeList;
+    private volatile SftpNetworkList _blockList;
     private readonly TimeProvider _time;
     private readonly SftpMetrics _metrics;
     private readonly ILogger _logger;
@@ -35,6 +35,20 @@ internal sealed class InMemoryDefender : ISftpDefender
         _time = time;
         _metrics = metrics;
         _logger = logger;
+    }
+
+    /// <summary>
+    /// A configuration reload: scores, ban times and the safe and block lists of <paramref name="options"/> apply from
+    /// now on (existing scores and bans stay). Lists that do not parse change nothing.
+    /// </summary>
+    internal void Reconfigure(SftpDefenderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var safe = SftpNetworkList.Parse(options.SafeList);
+        var block = SftpNetworkList.Parse(options.BlockList);
+        _safeList = safe;
+        _blockList = block;
+        _options = options;
     }
 
     public ValueTask<bool> AdmitConnectionAsync(IPAddress address, CancellationToken cancellationToken = default)
