@@ -9,7 +9,8 @@ internal static class AzureBlobClientFactory
 {
     public static BlobContainerClient Create(AzureBlobFileSystemOptions o)
     {
-        var clientOptions = new BlobClientOptions();
+        // Directory markers are blobs named "dir/": the SDK must keep their trailing slash.
+        var clientOptions = new BlobClientOptions { TrimBlobNameSlashes = false };
         if (o.SkipTlsVerify)
         {
 #pragma warning disable CA5359, CA2000 // Certificate checks are off only when the operator asked for it; the transport owns the handler.

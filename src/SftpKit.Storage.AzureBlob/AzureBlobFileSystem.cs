@@ -33,7 +33,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
         Container = container;
         Logger = logger;
         Keys = new AzureBlobKeys(options.KeyPrefix, root);
-        Tier = string.IsNullOrWhiteSpace(options.AccessTier) ? null : new AccessTier(Capitalised(options.AccessTier));
+        Tier = string.IsNullOrWhiteSpace(options.AccessTier) ? default(AccessTier?) : new AccessTier(Capitalised(options.AccessTier));
         if (options.SkipTlsVerify)
         {
             AzureBlobLog.SkipTlsVerify(logger, container.Name);
