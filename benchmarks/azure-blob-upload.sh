@@ -49,10 +49,10 @@ from email.utils import formatdate
 port, account, key = sys.argv[1:]
 date, version = formatdate(usegmt=True), "2021-08-06"
 resource = f"/{account}/{account}/bench\nrestype:container"
-to_sign = "PUT\n" + "\n" * 11 + f"x-ms-date:{date}\nx-ms-version:{version}\n" + resource
+to_sign = "PUT\n" + "\n" * 4 + "application/octet-stream" + "\n" * 7 + f"x-ms-date:{date}\nx-ms-version:{version}\n" + resource
 sig = base64.b64encode(hmac.new(base64.b64decode(key), to_sign.encode(), hashlib.sha256).digest()).decode()
 req = urllib.request.Request(f"http://127.0.0.1:{port}/{account}/bench?restype=container", method="PUT", data=b"",
-    headers={"x-ms-date": date, "x-ms-version": version, "Authorization": f"SharedKey {account}:{sig}"})
+    headers={"Content-Type": "application/octet-stream", "x-ms-date": date, "x-ms-version": version, "Authorization": f"SharedKey {account}:{sig}"})
 urllib.request.urlopen(req).read()
 PY
 
