@@ -74,7 +74,8 @@ idle_rss=$(awk '/VmRSS/ { print $2 }' "/proc/$SK_PID/status")
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom >"$WORK/big.bin"
 t0=$(now)
 echo "put $WORK/big.bin big.bin" | sftp -b - -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-  -o BatchMode=yes -o IdentitiesOnly=yes -o LogLevel=ERROR -i "$WORK/client_ed25519" -P "$SK_PORT" bench@127.0.0.1 >/dev/null
+  -o BatchMode=yes -o IdentitiesOnly=yes -o LogLevel=ERROR -i "$WORK/client_ed25519" -P "$SK_PORT" bench@127.0.0.1 >/dev/null \
+  || { echo "sftp put failed; server log:" >&2; tail -30 "$WORK/sftpkit.log" >&2; exit 1; }
 t1=$(now)
 hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$SK_PID/status")
 stored=$(find "$WORK/azurite/__blobstorage__" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
