@@ -92,6 +92,30 @@ done
 [ "$s3_up" -eq 1 ] || { echo "scripts/test.sh: $SFTPKIT_TEST_S3_SERVER did not listen on 127.0.0.1:$S3_PORT within 30 s. Stopping." >&2; exit 1; }
 export SFTPKIT_TEST_S3_ENDPOINT="http://127.0.0.1:$S3_PORT"
 
+# Azure Blob emulator for tests/SftpKit.Storage.AzureBlob.Tests: Azurite 3.37.0 from npm (cached in $SFTPKIT_TOOLS),
+# its blob service alone on a free loopback port with a throwaway directory, stopped on exit. The tests use its
+# well-known development account (devstoreaccount1); the outage test starts a private instance of its own.
+if [ ! -x "$SFTPKIT_TOOLS/node_modules/.bin/azurite-blob" ]; then
+  mkdir -p "$SFTPKIT_TOOLS"
+  npm install --prefix "$SFTPKIT_TOOLS" --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
+fi
+AZURITE_DATA=$(mktemp -d)
+AZURITE_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$SFTPKIT_TOOLS/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location "$AZURITE_DATA" \
+  --loose --skipApiVersionCheck --silent >/dev/null 2>&1 &
+AZURITE_PID=$!
+stop_azurite() { kill "$AZURITE_PID" 2>/dev/null || true; wait "$AZURITE_PID" 2>/dev/null || true; rm -rf "$AZURITE_DATA"; }
+previous_exit_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+trap "stop_azurite; ${previous_exit_trap}" EXIT
+azurite_up=0
+for _ in $(seq 1 600); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$AZURITE_PORT") 2>/dev/null && { azurite_up=1; break; }
+  kill -0 "$AZURITE_PID" 2>/dev/null || { echo "scripts/test.sh: azurite-blob exited at start; the Azure Blob tests need it. Stopping." >&2; exit 1; }
+  sleep 0.1
+done
+[ "$azurite_up" -eq 1 ] || { echo "scripts/test.sh: azurite-blob did not listen on 127.0.0.1:$AZURITE_PORT within 60 s. Stopping." >&2; exit 1; }
+export SFTPKIT_TEST_AZURITE_BLOB_ENDPOINT="http://127.0.0.1:$AZURITE_PORT"
+
 results=$(mktemp -d)
 set +e
 dotnet test SftpKit.sln -c Release --blame-hang-timeout 5m --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"

@@ -98,6 +98,7 @@ internal static class SampleServices
         return server
             .AddS3Storage() // accounts with FileSystem.Provider "s3"; defaults from SftpKit:S3
             .AddSftpRemoteStorage() // FileSystem.Provider "sftp": another SFTP server; defaults from SftpKit:SftpStorage
+            .AddAzureBlobStorage() // FileSystem.Provider "azureblob"; defaults from SftpKit:AzureBlob
             .AddSftp()
             .AddScp()
             .AddHashCommands()

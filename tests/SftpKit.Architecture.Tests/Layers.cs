@@ -34,6 +34,7 @@ public static class Layers
     {
         ["SftpKit.Storage.S3"] = "Storage.S3",
         ["SftpKit.Storage.Sftp"] = "Storage.Sftp",
+        ["SftpKit.Storage.AzureBlob"] = "Storage.AzureBlob",
         ["SftpKit.Authentication.Ldap"] = "Authentication.Ldap",
         ["SftpKit.Events.Email"] = "Events.Email",
         ["SftpKit.Providers.Sql"] = "Providers.Sql",
@@ -66,7 +67,7 @@ public static class Layers
         new("Ssh depends on no subsystem, file system, account, policy, event or admin layer",
             Set("Ssh"), Set("Sftp", "Scp", "Commands", "FileSystem", "Accounts", "Policies", "Events", "Admin")),
         new("FileSystem, Accounts, Policies, Events, the base and the storage and SQL packages depend on no protocol layer",
-            Set("Networking", "Sessions", "FileSystem", "Accounts", "Policies", "Events", "Storage.S3", "Storage.Sftp", "Providers.Sql"), Protocol),
+            Set("Networking", "Sessions", "FileSystem", "Accounts", "Policies", "Events", "Storage.S3", "Storage.Sftp", "Storage.AzureBlob", "Providers.Sql"), Protocol),
         new("Sftp, Scp and Commands run on a session's file system and know no account, policy or event",
             Set("Sftp", "Scp", "Commands"), Set("Accounts", "Policies", "Events")),
         new("FileSystem depends on no account, policy or event", Set("FileSystem"), Set("Accounts", "Policies", "Events")),

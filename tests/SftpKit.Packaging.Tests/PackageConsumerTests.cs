@@ -19,8 +19,8 @@ namespace SftpKit.Packaging.Tests;
 /// </summary>
 public sealed class PackageConsumerTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly string[] s_projects = ["SftpKit.Core", "SftpKit.Storage.S3", "SftpKit.Storage.Sftp", "SftpKit.Authentication.Ldap", "SftpKit.Events.Email", "SftpKit.Providers.Sql", "SftpKit.AspNetCore", "SftpKit.Testing"];
-    private static readonly string[] s_packageIds = ["SftpKit", "SftpKit.Storage.S3", "SftpKit.Storage.Sftp", "SftpKit.Authentication.Ldap", "SftpKit.Events.Email", "SftpKit.Providers.Sql", "SftpKit.AspNetCore", "SftpKit.Testing"];
+    private static readonly string[] s_projects = ["SftpKit.Core", "SftpKit.Storage.S3", "SftpKit.Storage.Sftp", "SftpKit.Storage.AzureBlob", "SftpKit.Authentication.Ldap", "SftpKit.Events.Email", "SftpKit.Providers.Sql", "SftpKit.AspNetCore", "SftpKit.Testing"];
+    private static readonly string[] s_packageIds = ["SftpKit", "SftpKit.Storage.S3", "SftpKit.Storage.Sftp", "SftpKit.Storage.AzureBlob", "SftpKit.Authentication.Ldap", "SftpKit.Events.Email", "SftpKit.Providers.Sql", "SftpKit.AspNetCore", "SftpKit.Testing"];
 
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "sftpkit-pack-" + Guid.NewGuid().ToString("N")[..12]);
     private Process? _app;

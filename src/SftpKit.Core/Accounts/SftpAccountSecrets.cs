@@ -7,13 +7,16 @@ namespace SftpKit.Accounts;
 public static class SftpAccountSecrets
 {
     private static readonly string[] s_secretWords =
-        ["secret", "password", "passphrase", "token", "credential", "privatekey", "private_key", "customerkey", "customer_key"];
+        ["secret", "password", "passphrase", "token", "credential", "privatekey", "private_key", "customerkey", "customer_key",
+            "accountkey", "account_key", "sasurl", "sas_url", "connectionstring", "connection_string"];
 
     /// <summary>
     /// True for a storage setting whose name says it holds a secret: it contains (case-insensitive) <c>secret</c>,
     /// <c>password</c>, <c>passphrase</c>, <c>token</c>, <c>credential</c>, <c>privatekey</c>/<c>private_key</c> or
-    /// <c>customerkey</c>/<c>customer_key</c>. For S3 that is <c>SecretAccessKey</c>, <c>SessionToken</c> and
-    /// <c>SseCustomerKey</c>; <c>AccessKeyId</c> is an identifier and stays readable.
+    /// <c>customerkey</c>/<c>customer_key</c>, <c>accountkey</c>/<c>account_key</c>, <c>sasurl</c>/<c>sas_url</c> or
+    /// <c>connectionstring</c>/<c>connection_string</c>. For S3 that is <c>SecretAccessKey</c>, <c>SessionToken</c> and
+    /// <c>SseCustomerKey</c>; <c>AccessKeyId</c> is an identifier and stays readable. For Azure Blob it is
+    /// <c>AccountKey</c>, <c>SasUrl</c> and <c>ConnectionString</c>; <c>AccountName</c> stays readable.
     /// </summary>
     public static bool IsSecret(string settingName)
     {

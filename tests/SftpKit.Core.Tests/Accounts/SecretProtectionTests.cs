@@ -71,6 +71,13 @@ public sealed class SecretProtectionTests : IDisposable
     [InlineData("password", true)]
     [InlineData("AccessKeyId", false)]
     [InlineData("Bucket", false)]
+    [InlineData("AccountKey", true)]
+    [InlineData("account_key", true)]
+    [InlineData("SasUrl", true)]
+    [InlineData("sas_url", true)]
+    [InlineData("ConnectionString", true)]
+    [InlineData("AccountName", false)]
+    [InlineData("Container", false)]
     public void Secret_settings_are_named_by_their_words(string name, bool secret) => Assert.Equal(secret, SftpAccountSecrets.IsSecret(name));
 
     private static SftpAccount S3Account(string name) => new()

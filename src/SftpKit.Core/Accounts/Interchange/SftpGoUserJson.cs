@@ -23,7 +23,10 @@ namespace SftpKit.Accounts.Interchange;
 /// TLS names are ignored), <c>file_patterns</c> and <c>max_upload_file_size</c>.</item>
 /// <item><c>filesystem.provider</c>: 0 = local disk at <c>home_dir</c>, 1 = S3 (<c>s3config</c>: bucket, region,
 /// endpoint, access_key, access_secret (a secret object with a <c>Plain</c> payload, or a string), storage_class, acl,
-/// key_prefix, force_path_style, upload_part_size, upload_concurrency, download_part_size, download_concurrency).
+/// key_prefix, force_path_style, upload_part_size, upload_concurrency, download_part_size, download_concurrency),
+/// 3 = Azure Blob, storage provider <c>azureblob</c> (<c>azblobconfig</c>: container, account_name, account_key and
+/// sas_url (secret objects), endpoint, key_prefix, access_tier, use_emulator, upload_part_size, upload_concurrency,
+/// download_part_size, download_concurrency; zero sizes and concurrencies are left to the defaults).
 /// Other providers are refused with <see cref="FormatException"/>.</item>
 /// <item><c>virtual_folders</c>: <c>name</c>, <c>virtual_path</c>, <c>mapped_path</c> (or a local/S3
 /// <c>filesystem</c>), <c>quota_size</c>/<c>quota_files</c> (-1 and 0 = counted in the account's quota; above 0 = the
@@ -309,9 +312,54 @@ public static class SftpGoUserJson
                 PutNumber(config, "DownloadPartSizeMiB", Long(s3, "download_part_size"));
                 PutNumber(config, "DownloadConcurrency", Long(s3, "download_concurrency"));
                 return config;
+            case 3:
+                return ReadAzureBlob(Child(fs, "azblobconfig") ?? throw new FormatException("filesystem.provider 3 (Azure Blob) needs azblobconfig."));
             default:
-                throw new FormatException($"filesystem.provider {provider.ToString(CultureInfo.InvariantCulture)} is not supported (0 local and 1 S3 are).");
+                throw new FormatException($"filesystem.provider {provider.ToString(CultureInfo.InvariantCulture)} is not supported (0 local, 1 S3 and 3 Azure Blob are).");
         }
+    }
+
+    /// <summary>An <c>azblobconfig</c> object as <c>azureblob</c> storage settings (its <c>key_prefix</c> the root).</summary>
+    private static SftpFileSystemConfig ReadAzureBlob(JsonElement az)
+    {
+        var config = new SftpFileSystemConfig { Provider = "azureblob", Root = String(az, "key_prefix") is { Length: > 0 } p ? p : null };
+        Put(config, "Container", String(az, "container"));
+        Put(config, "AccountName", String(az, "account_name"));
+        Put(config, "AccountKey", SecretPayload(az, "account_key"));
+        Put(config, "SasUrl", SecretPayload(az, "sas_url"));
+        Put(config, "Endpoint", String(az, "endpoint"));
+        Put(config, "AccessTier", String(az, "access_tier"));
+        if (Bool(az, "use_emulator"))
+        {
+            config.Settings["UseEmulator"] = "true";
+        }
+        PutNumber(config, "UploadPartSizeMiB", Long(az, "upload_part_size"));
+        PutNumber(config, "UploadConcurrency", Long(az, "upload_concurrency"));
+        PutNumber(config, "DownloadPartSizeMiB", Long(az, "download_part_size"));
+        PutNumber(config, "DownloadConcurrency", Long(az, "download_concurrency"));
+        return config;
+    }
+
+    private static JsonObject AzureBlobNode(SftpFileSystemConfig fs)
+    {
+        string? Setting(string name) => fs.Settings.TryGetValue(name, out string? v) ? v : null;
+        var az = new JsonObject
+        {
+            ["container"] = Setting("Container"),
+            ["account_name"] = Setting("AccountName"),
+            ["endpoint"] = Setting("Endpoint"),
+            ["access_tier"] = Setting("AccessTier"),
+            ["key_prefix"] = fs.Root ?? string.Empty,
+            ["use_emulator"] = string.Equals(Setting("UseEmulator"), "true", StringComparison.OrdinalIgnoreCase),
+        };
+        foreach (var (field, name) in new[] { ("account_key", "AccountKey"), ("sas_url", "SasUrl") })
+        {
+            if (Setting(name) is { Length: > 0 } secret)
+            {
+                az[field] = new JsonObject { ["status"] = "Plain", ["payload"] = secret };
+            }
+        }
+        return new JsonObject { ["provider"] = 3, ["azblobconfig"] = az };
     }
 
     private static JsonObject FileSystemNode(SftpFileSystemConfig? fs)
@@ -319,6 +367,10 @@ public static class SftpGoUserJson
         if (fs is null || fs.Provider == "local")
         {
             return new JsonObject { ["provider"] = 0 };
+        }
+        if (fs.Provider == "azureblob")
+        {
+            return AzureBlobNode(fs);
         }
         if (fs.Provider != "s3")
         {

@@ -88,6 +88,30 @@ public sealed class SftpGoUserJsonTests
     }
 
     [Fact]
+    public void Reads_and_writes_azure_blob_storage_with_the_formats_field_names()
+    {
+        var account = SftpGoUserJson.ToAccount("""
+            {"username":"az","filesystem":{"provider":3,"azblobconfig":{"container":"c","account_name":"acct",
+             "account_key":{"status":"Plain","payload":"a2V5"},"endpoint":"http://127.0.0.1:10000","key_prefix":"users/az/",
+             "access_tier":"Cool","use_emulator":true,"upload_part_size":8,"upload_concurrency":0}}}
+            """);
+        var fs = account.FileSystem!;
+        Assert.Equal("azureblob", fs.Provider);
+        Assert.Equal("users/az/", fs.Root);
+        Assert.Equal("c", fs.Settings["Container"]);
+        Assert.Equal("acct", fs.Settings["AccountName"]);
+        Assert.Equal("a2V5", fs.Settings["AccountKey"]);
+        Assert.Equal("true", fs.Settings["UseEmulator"]);
+        Assert.Equal("8", fs.Settings["UploadPartSizeMiB"]);
+        Assert.False(fs.Settings.ContainsKey("UploadConcurrency"));
+        var written = SftpGoUserJson.FromAccount(account, includePasswordHash: false)["filesystem"]!;
+        Assert.Equal(3, (int)written["provider"]!);
+        Assert.Equal("c", (string)written["azblobconfig"]!["container"]!);
+        Assert.Equal("a2V5", (string)written["azblobconfig"]!["account_key"]!["payload"]!);
+        Assert.Equal("users/az/", (string)written["azblobconfig"]!["key_prefix"]!);
+    }
+
+    [Fact]
     public void Refuses_unsupported_storage_and_wrong_types()
     {
         Assert.Throws<FormatException>(() => SftpGoUserJson.ToAccount("""{"username":"u","filesystem":{"provider":2}}"""));

@@ -1,0 +1,363 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SftpKit.FileSystem;
+
+namespace SftpKit.Storage.AzureBlob;
+
+/// <summary>
+/// A file system on an Azure Blob Storage container, confined to <see cref="AzureBlobFileSystemOptions.KeyPrefix"/>.
+/// Files are block blobs; directories are name prefixes, an empty one kept by a zero-length <c>name/</c> marker blob.
+/// Uploads stream block by block (Put Block) and are committed at close (Put Block List), so nothing is visible
+/// before; downloads are ranged GETs with bounded read-ahead. Renames are server-side copies then deletes, not atomic.
+/// chmod, chown, chtimes and truncate follow <see cref="AzureBlobFileSystemOptions.SetstatMode"/>; symbolic and hard
+/// links, random-access writes and read-write opens are not supported. Its capabilities:
+/// <see cref="IVfsServerSideCopy"/>, <see cref="IVfsSpaceInfo"/> and <see cref="IVfsInfoProbe"/>.
+/// </summary>
+public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServerSideCopy, IVfsSpaceInfo, IVfsInfoProbe
+{
+    /// <summary>Creates a file system with its own client; see <see cref="AzureBlobFileSystemOptions"/> for every setting.</summary>
+    /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
+    public AzureBlobFileSystem(AzureBlobFileSystemOptions options, ILogger<AzureBlobFileSystem>? logger = null)
+        : this(AzureBlobFileSystemOptions.Checked(options), AzureBlobClientFactory.Create(options), root: null, logger ?? (ILogger)NullLogger.Instance)
+    {
+    }
+
+    internal AzureBlobFileSystem(AzureBlobFileSystemOptions options, BlobContainerClient container, string? root, ILogger logger)
+    {
+        Options = options;
+        Container = container;
+        Logger = logger;
+        Keys = new AzureBlobKeys(options.KeyPrefix, root);
+        Tier = string.IsNullOrWhiteSpace(options.AccessTier) ? default(AccessTier?) : new AccessTier(Capitalised(options.AccessTier));
+        if (options.SkipTlsVerify)
+        {
+            AzureBlobLog.SkipTlsVerify(logger, container.Name);
+        }
+    }
+
+    internal AzureBlobFileSystemOptions Options { get; }
+
+    internal BlobContainerClient Container { get; }
+
+    internal ILogger Logger { get; }
+
+    internal AzureBlobKeys Keys { get; }
+
+    internal AccessTier? Tier { get; }
+
+    /// <summary>The name prefix this file system is confined to (empty or ending in <c>/</c>).</summary>
+    public string KeyPrefix => Keys.Prefix;
+
+    /// <inheritdoc />
+    public async ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+        => await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false)
+            ?? throw new VfsException(VfsError.NotFound, "No such file.");
+
+    /// <inheritdoc />
+    public async ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var info = await GetInfoAsync(path, followLinks, cancellationToken).ConfigureAwait(false);
+        if (change.Size is { } size)
+        {
+            if (info.Type == VfsFileType.Directory)
+            {
+                throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+            }
+            if (size == 0 && info.Size != 0)
+            {
+                await PutEmptyAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
+            }
+            else if (size != info.Size)
+            {
+                Unsupported("truncate", path);
+            }
+        }
+        if (change.Permissions is not null)
+        {
+            Unsupported("chmod", path);
+        }
+        if (change.Owner is not null)
+        {
+            Unsupported("chown", path);
+        }
+        if (change.Times is not null)
+        {
+            Unsupported("chtimes", path);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<VfsFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string prefix = Keys.Directory(path);
+        bool any = AzureBlobKeys.IsRoot(path);
+        var pages = Container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Prefix = prefix, Delimiter = "/" }, cancellationToken).AsPages();
+        await using var enumerator = pages.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            Page<BlobHierarchyItem> page;
+            try
+            {
+                if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+                page = enumerator.Current;
+            }
+            catch (Exception ex) when (AzureBlobErrors.IsStorageFailure(ex))
+            {
+                throw AzureBlobErrors.Map(ex, "ListBlobs", prefix, Logger);
+            }
+            foreach (var item in page.Values)
+            {
+                any = true;
+                if (item.IsPrefix)
+                {
+                    string name = item.Prefix[prefix.Length..].TrimEnd('/');
+                    if (name.Length > 0 && !name.Contains('/', StringComparison.Ordinal))
+                    {
+                        yield return AzureBlobEntries.Directory(name, null);
+                    }
+                }
+                else
+                {
+                    string name = item.Blob.Name[prefix.Length..];
+                    if (name.Length > 0 && !name.Contains('/', StringComparison.Ordinal))
+                    {
+                        yield return AzureBlobEntries.File(name, item.Blob.Properties.ContentLength ?? 0, item.Blob.Properties.LastModified);
+                    }
+                }
+            }
+        }
+        if (!any)
+        {
+            // Nothing under the prefix: a file, or nothing at all.
+            var info = await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false);
+            throw info is null
+                ? new VfsException(VfsError.NotFound, "No such directory.")
+                : new VfsException(VfsError.NotADirectory, "Not a directory.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
+    {
+        if (AzureBlobKeys.IsRoot(path))
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        string name = Keys.File(path);
+        var properties = await PropertiesAsync(name, cancellationToken).ConfigureAwait(false);
+        if (properties is null)
+        {
+            throw await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false)
+                ? new VfsException(VfsError.IsADirectory, "Is a directory.")
+                : new VfsException(VfsError.NotFound, "No such file.");
+        }
+        var info = AzureBlobEntries.File(AzureBlobKeys.Name(path), properties.ContentLength, properties.LastModified);
+        return new AzureBlobReader(this, name, info, properties.ETag);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Every upload is atomic whatever <see cref="VfsWriteOptions.Atomic"/> says: the blob appears (or is replaced) when
+    /// <see cref="IVfsWriter.CompleteAsync"/> commits its block list. An offset above zero resumes: the existing blob's
+    /// committed blocks that lie wholly before the offset are reused, the rest of its first bytes read back.
+    /// </remarks>
+    public async ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (AzureBlobKeys.IsRoot(path))
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        var existing = await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false);
+        if (existing?.Type == VfsFileType.Directory)
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        if (existing is not null && options.CreateNew)
+        {
+            throw new VfsException(VfsError.AlreadyExists, "File exists.");
+        }
+        if (existing is null)
+        {
+            await RequireDirectoryAsync(AzureBlobKeys.Parent(path), cancellationToken).ConfigureAwait(false);
+        }
+        long offset = options.Truncate ? 0 : options.Offset;
+        if (offset > 0 && (existing is null || existing.Size < offset))
+        {
+            throw new VfsException(VfsError.Failure, "Cannot resume past the end of the file.");
+        }
+        var writer = new AzureBlobWriter(this, Keys.File(path), AzureBlobKeys.Name(path));
+        try
+        {
+            if (offset > 0)
+            {
+                await writer.SeedFromExistingAsync(offset, cancellationToken).ConfigureAwait(false);
+            }
+            return writer;
+        }
+        catch
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        if (AzureBlobKeys.IsRoot(path) || await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new VfsException(VfsError.AlreadyExists, "File exists.");
+        }
+        await RequireDirectoryAsync(AzureBlobKeys.Parent(path), cancellationToken).ConfigureAwait(false);
+        await PutEmptyAsync(Keys.Directory(path), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var info = await GetInfoAsync(path, followLinks: false, cancellationToken).ConfigureAwait(false);
+        if (info.Type == VfsFileType.Directory)
+        {
+            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
+        }
+        await DeleteBlobAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        if (AzureBlobKeys.IsRoot(path))
+        {
+            throw new VfsException(VfsError.PermissionDenied, "Cannot remove the root.");
+        }
+        string prefix = Keys.Directory(path);
+        var names = await FirstNamesAsync(prefix, 2, cancellationToken).ConfigureAwait(false);
+        if (names.Count == 0)
+        {
+            var info = await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false);
+            throw info is null ? new VfsException(VfsError.NotFound, "No such directory.") : new VfsException(VfsError.NotADirectory, "Not a directory.");
+        }
+        if (names.Any(k => k != prefix))
+        {
+            throw new VfsException(VfsError.DirectoryNotEmpty, "Directory not empty.");
+        }
+        await DeleteBlobAsync(prefix, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<VfsSpaceInfo> GetSpaceAsync(string path, CancellationToken cancellationToken)
+    {
+        // Containers have no size: report 1 PiB free so clients that check space proceed (quotas narrow it above).
+        const long blockSize = 4096;
+        const long blocks = (1L << 50) / blockSize;
+        return ValueTask.FromResult(new VfsSpaceInfo(blockSize, blocks, blocks, blocks, 1L << 32, 1L << 32, 1024));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One Get Blob Properties request, and one listing of at most one name when no blob has the name.</remarks>
+    ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+        => TryGetInfoAsync(path, cancellationToken);
+
+    internal async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, CancellationToken cancellationToken)
+    {
+        if (AzureBlobKeys.IsRoot(path))
+        {
+            return AzureBlobEntries.Directory("/", null);
+        }
+        var properties = await PropertiesAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
+        if (properties is not null)
+        {
+            return AzureBlobEntries.File(AzureBlobKeys.Name(path), properties.ContentLength, properties.LastModified);
+        }
+        return await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false) ? AzureBlobEntries.Directory(AzureBlobKeys.Name(path), null) : null;
+    }
+
+    internal BlockBlobClient Blob(string name) => Container.GetBlockBlobClient(name);
+
+    internal async ValueTask<BlobProperties?> PropertiesAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Blob(name).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException ex) when (AzureBlobErrors.IsNotFound(ex))
+        {
+            return null;
+        }
+        catch (Exception ex) when (AzureBlobErrors.IsStorageFailure(ex))
+        {
+            throw AzureBlobErrors.Map(ex, "GetBlobProperties", name, Logger);
+        }
+    }
+
+    /// <summary>Runs one SDK call, mapping its failures.</summary>
+    internal async Task<T> CallAsync<T>(string operation, string name, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (AzureBlobErrors.IsStorageFailure(ex))
+        {
+            throw AzureBlobErrors.Map(ex, operation, name, Logger);
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> blob names under <paramref name="prefix"/> (flat listing).</summary>
+    internal async ValueTask<List<string>> FirstNamesAsync(string prefix, int count, CancellationToken cancellationToken) =>
+        await CallAsync("ListBlobs", prefix, async () =>
+        {
+            var names = new List<string>();
+            await foreach (var page in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages(pageSizeHint: count).ConfigureAwait(false))
+            {
+                names.AddRange(page.Values.Select(b => b.Name).Take(count));
+                break;
+            }
+            return names;
+        }).ConfigureAwait(false);
+
+    private async ValueTask<bool> DirectoryExistsAsync(string path, CancellationToken cancellationToken) =>
+        AzureBlobKeys.IsRoot(path) || (await FirstNamesAsync(Keys.Directory(path), 1, cancellationToken).ConfigureAwait(false)).Count > 0;
+
+    internal async ValueTask RequireDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        if (AzureBlobKeys.IsRoot(path) || await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+        throw await PropertiesAsync(Keys.File(path), cancellationToken).ConfigureAwait(false) is not null
+            ? new VfsException(VfsError.NotADirectory, "Not a directory.")
+            : new VfsException(VfsError.NotFound, "No such directory.");
+    }
+
+    internal async ValueTask PutEmptyAsync(string name, CancellationToken cancellationToken)
+    {
+        using var empty = new MemoryStream([], writable: false);
+        await CallAsync("PutBlob", name, () => Blob(name).UploadAsync(empty, new BlobUploadOptions { AccessTier = Tier }, cancellationToken)).ConfigureAwait(false);
+    }
+
+    internal async ValueTask DeleteBlobAsync(string name, CancellationToken cancellationToken) =>
+        await CallAsync("DeleteBlob", name, () => Blob(name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+    private void Unsupported(string operation, string path)
+    {
+        if (Options.SetstatMode == AzureBlobSetstatMode.Ignore)
+        {
+            AzureBlobLog.SetstatIgnored(Logger, operation, path);
+            return;
+        }
+        throw new VfsException(VfsError.Unsupported, "Operation not supported by the storage.");
+    }
+
+    private static string Capitalised(string tier) => char.ToUpperInvariant(tier.Trim()[0]) + tier.Trim()[1..].ToLowerInvariant();
+}
