@@ -11,6 +11,7 @@ using SftpKit.Hosting.Hooks;
 using SftpKit.Policies;
 using SftpKit.Providers.Sql;
 using SftpKit.Sftp;
+using SftpKit.Storage.AzureBlob;
 using SftpKit.Storage.S3;
 using SftpKit.Storage.Sftp;
 
@@ -36,6 +37,7 @@ internal sealed class SampleConfigurationModel
         ("Auth:Ldap", typeof(LdapAuthenticationOptions)),
         ("Sql", typeof(SqlStoreOptions)),
         ("S3", typeof(S3FileSystemOptions)),
+        ("AzureBlob", typeof(AzureBlobFileSystemOptions)),
         ("SftpStorage", typeof(SftpRemoteOptions)),
         ("Smtp", typeof(SftpSmtpOptions)),
         ("Admin", typeof(SftpAdminOptions)),
