@@ -37,6 +37,8 @@ internal static class SampleCommandLine
         var init = new Command("initprovider", "Create the configured account store, or migrate its schema, and exit");
         init.SetAction((parse, ct) => AccountCommands.InitProviderAsync(parse.GetValue(configDir)!, parse.GetValue(configFile), ct));
         root.Subcommands.Add(init);
+        Array.ForEach(BackupCommands.Build(configDir, configFile), root.Subcommands.Add);
+        root.Subcommands.Add(ImportSftpGoCommand.Build(configDir, configFile));
         return root;
     }
 
