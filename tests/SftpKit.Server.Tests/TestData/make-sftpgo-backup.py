@@ -41,7 +41,7 @@ dump={
        filters={"allowed_ip":["127.0.0.0/8","::1/128"],"denied_login_methods":["publickey+password"],"web_client":["write-disabled"],
                 "file_patterns":[{"path":"/","allowed_patterns":[],"denied_patterns":["*.exe"],"deny_policy":0}],"max_upload_file_size":10485760}),
   user(2,"bob",a2("bob-old-pass"),role="dept",max_sessions=3,download_bandwidth=1024,
-       filters={"denied_protocols":["FTP","DAV"],"password_expiration":90,"access_time":[{"day_of_week":d,"from":"00:00","to":"23:59"} for d in range(7)]}),
+       filters={"denied_protocols":["FTP","DAV"],"password_expiration":3650,"access_time":[{"day_of_week":d,"from":"00:00","to":"23:59"} for d in range(7)]}),
   user(3,"carol",pb("carol-old-pass"),expiration_date=4102444800000,total_data_transfer=2048,
        filters={"start_directory":"/in","two_factor_protocols":["HTTP"]}),
   user(4,"s3user",bc("s3-old-pass"),
