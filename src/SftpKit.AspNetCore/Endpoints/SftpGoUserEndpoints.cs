@@ -32,11 +32,11 @@ internal static class SftpGoUserEndpoints
         secure(users.MapPost("/", CreateAsync).WithName("SftpGoCreateUser").WithSummary("Creates an account from an SFTPGo user object; a plain 'password' is hashed, a hash is kept.")
             .Produces<JsonObject>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge), SftpAdminPermissions.ManageUsers);
-        secure(users.MapGet("/{username}", GetAsync).WithName("SftpGoGetUser").WithSummary("Reads one account as an SFTPGo user object.")
+        secure(users.MapGet("/{userName}", GetAsync).WithName("SftpGoGetUser").WithSummary("Reads one account as an SFTPGo user object.")
             .Produces<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);
-        secure(users.MapPut("/{username}", UpdateAsync).WithName("SftpGoUpdateUser").WithSummary("Replaces an account from an SFTPGo user object; an empty 'password' keeps the stored one.")
+        secure(users.MapPut("/{userName}", UpdateAsync).WithName("SftpGoUpdateUser").WithSummary("Replaces an account from an SFTPGo user object; an empty 'password' keeps the stored one.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);
-        secure(users.MapDelete("/{username}", DeleteAsync).WithName("SftpGoDeleteUser").WithSummary("Deletes an account.")
+        secure(users.MapDelete("/{userName}", DeleteAsync).WithName("SftpGoDeleteUser").WithSummary("Deletes an account.")
             .Produces<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound), SftpAdminPermissions.ManageUsers);
     }
 
@@ -65,9 +65,9 @@ internal static class SftpGoUserEndpoints
         return Results.Json(page, AdminJson.Options);
     }
 
-    private static async Task<IResult> GetAsync(string username, HttpContext context, ISftpUserStore store)
+    private static async Task<IResult> GetAsync(string userName, HttpContext context, ISftpUserStore store)
     {
-        var account = await store.FindAsync(username, context.RequestAborted);
+        var account = await store.FindAsync(userName, context.RequestAborted);
         return !AdminRoleScope.Sees(context.User, account) ? AdminRequest.NotFound("account") : Results.Json(Write(account!), AdminJson.Options);
     }
 
@@ -83,19 +83,19 @@ internal static class SftpGoUserEndpoints
             .WithLocation(context, "users/" + Uri.EscapeDataString(result.Account!.UserName));
     }
 
-    private static async Task<IResult> UpdateAsync(string username, HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
+    private static async Task<IResult> UpdateAsync(string userName, HttpContext context, ISftpUserStore store, ISftpFolderStore folders, AdminServices admin)
     {
-        var (body, problem) = await ReadAsync(context, admin, username);
+        var (body, problem) = await ReadAsync(context, admin, userName);
         if (problem is not null)
         {
             return problem;
         }
-        var result = await AccountEndpoints.UpdateAccountAsync(username, body, context, store, folders, admin);
+        var result = await AccountEndpoints.UpdateAccountAsync(userName, body, context, store, folders, admin);
         return result.Problem ?? Results.Json(new JsonObject { ["message"] = "User updated" }, AdminJson.Options);
     }
 
-    private static async Task<IResult> DeleteAsync(string username, HttpContext context, ISftpUserStore store, AdminServices admin) =>
-        await AccountEndpoints.DeleteAccountAsync(username, context, store, admin)
+    private static async Task<IResult> DeleteAsync(string userName, HttpContext context, ISftpUserStore store, AdminServices admin) =>
+        await AccountEndpoints.DeleteAccountAsync(userName, context, store, admin)
             ? Results.Json(new JsonObject { ["message"] = "User deleted" }, AdminJson.Options)
             : AdminRequest.NotFound("account");
 
