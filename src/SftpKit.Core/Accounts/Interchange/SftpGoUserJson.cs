@@ -115,7 +115,12 @@ public static partial class SftpGoUserJson
             ["permissions"] = permissions,
             ["upload_bandwidth"] = account.UploadBandwidth,
             ["download_bandwidth"] = account.DownloadBandwidth,
+            ["upload_data_transfer"] = account.UploadDataTransfer,
+            ["download_data_transfer"] = account.DownloadDataTransfer,
+            ["total_data_transfer"] = account.TotalDataTransfer,
             ["last_login"] = account.LastLogin?.ToUnixTimeMilliseconds() ?? 0,
+            ["last_password_change"] = account.PasswordChangedAt?.ToUnixTimeMilliseconds() ?? 0,
+            ["role"] = account.Role ?? string.Empty,
             ["description"] = account.Description ?? string.Empty,
             ["filters"] = new JsonObject
             {
@@ -129,6 +134,15 @@ public static partial class SftpGoUserJson
                     ["denied_patterns"] = StringArray(f.DeniedPatterns),
                 }).ToArray()),
                 ["max_upload_file_size"] = account.MaxUploadFileSize,
+                ["denied_protocols"] = StringArray(account.DeniedProtocols),
+                ["password_expiration"] = account.PasswordExpirationDays,
+                ["password_strength"] = account.PasswordStrength,
+                ["access_time"] = new JsonArray(account.AccessTime.Select(w => (JsonNode)new JsonObject
+                {
+                    ["day_of_week"] = w.DayOfWeek,
+                    ["from"] = w.From,
+                    ["to"] = w.To,
+                }).ToArray()),
             },
             ["filesystem"] = FileSystemNode(account.FileSystem),
             ["virtual_folders"] = new JsonArray(account.VirtualFolders.Select(f => (JsonNode)new JsonObject
