@@ -63,8 +63,13 @@ public static class SftpAdminBackup
                 known.Add(action.Name);
             }
         }
+        var providers = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (services.GetService(typeof(IEnumerable<ISftpStorageProvider>)) is IEnumerable<ISftpStorageProvider> registered)
+        {
+            providers.UnionWith(registered.Select(p => p.Name));
+        }
         var element = node is null ? default : JsonSerializer.SerializeToElement(node);
-        return SftpGoBackupConverter.Convert(element, issues, known);
+        return SftpGoBackupConverter.Convert(element, issues, known, providers);
     }
 
     private static async Task<SftpBackupLoadResult> RestoreAsync(JsonNode? node, SftpRestoreMode mode, IServiceProvider services, AdminServices admin,

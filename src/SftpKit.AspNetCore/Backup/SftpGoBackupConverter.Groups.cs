@@ -38,7 +38,7 @@ internal static partial class SftpGoBackupConverter
         ["disable_mfa"] = null,
     };
 
-    private static JsonArray ConvertGroups(JsonElement dump, List<SftpGoImportIssue> issues, Dictionary<string, SftpFolder> folders)
+    private static JsonArray ConvertGroups(JsonElement dump, List<SftpGoImportIssue> issues, Dictionary<string, SftpFolder> folders, IReadOnlySet<string> providers)
     {
         var groups = new JsonArray();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -80,6 +80,13 @@ internal static partial class SftpGoBackupConverter
                 issues.Add(new(path, $"Group '{name}' not imported: {e.Message}"));
                 continue;
             }
+            ResolveMounts(account.VirtualFolders, folders);
+            if (MissingProvider(account.FileSystem, account.VirtualFolders, providers) is { } missing)
+            {
+                names.Remove(name);
+                issues.Add(new(path, $"Group '{name}' not imported: {Unregistered(missing)}"));
+                continue;
+            }
             string mountPrefix = path + ".user_settings.virtual_folders";
             issues.AddRange(found.Select(f => f.Path.StartsWith(mountPrefix, StringComparison.Ordinal)
                 ? f with { Path = path + ".virtual_folders" + f.Path[mountPrefix.Length..] }
@@ -99,7 +106,6 @@ internal static partial class SftpGoBackupConverter
             Lost(account.PasswordExpirationDays > 0, filters + ".password_expiration");
             Lost(account.PasswordStrength > 0, filters + ".password_strength");
             Lost(account.AccessTime.Count > 0, filters + ".access_time");
-            ResolveMounts(account.VirtualFolders, folders);
             foreach (var mount in account.VirtualFolders.Where(m => !folders.ContainsKey(m.Name) && m.Name.Length > 0))
             {
                 folders[mount.Name] = SftpFolder.FromMount(mount);

@@ -19,10 +19,12 @@ internal static partial class SftpGoBackupConverter
 
     /// <summary>
     /// The backup document for <paramref name="dump"/>; <paramref name="issues"/> receives what did not carry over.
-    /// <paramref name="knownActions"/> are event action names already stored (rules may name them).
+    /// <paramref name="knownActions"/> are event action names already stored (rules may name them);
+    /// <paramref name="providers"/> the storage providers registered: a user, group or folder on another is left out
+    /// and reported (e.g. <c>azureblob</c> without its package).
     /// </summary>
     /// <exception cref="InvalidDataException">Not an SFTPGo backup (not an object, or none of its members).</exception>
-    public static JsonObject Convert(JsonElement dump, List<SftpGoImportIssue> issues, IReadOnlySet<string> knownActions)
+    public static JsonObject Convert(JsonElement dump, List<SftpGoImportIssue> issues, IReadOnlySet<string> knownActions, IReadOnlySet<string> providers)
     {
         if (dump.ValueKind != JsonValueKind.Object || !dump.EnumerateObject().Any(m => s_topLevel.Contains(m.Name, StringComparer.Ordinal)))
         {
@@ -31,10 +33,12 @@ internal static partial class SftpGoBackupConverter
         var reader = new SftpGoFields(issues);
         reader.Unmapped(dump, "", s_topLevel, ["version"]);
         var quota = new JsonArray();
-        var folders = ConvertFolders(dump, issues, quota);
+        var folders = ConvertFolders(dump, issues, quota, providers);
         // Groups and users first: a mount naming a folder the dump does not define adds it.
-        var groups = ConvertGroups(dump, issues, folders);
-        var users = ConvertUsers(dump, issues, folders, quota);
+        var groups = ConvertGroups(dump, issues, folders, providers);
+        var skippedGroups = Items(dump, "groups").Select(g => SftpGoFields.String(g.Item, "name")).OfType<string>()
+            .Except(groups.Select(g => g?["name"]?.GetValue<string>()).OfType<string>(), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var users = ConvertUsers(dump, issues, folders, quota, providers, skippedGroups);
         var document = new JsonObject
         {
             ["version"] = SftpAccountBackup.FormatVersion,
@@ -76,7 +80,7 @@ internal static partial class SftpGoBackupConverter
         }
     }
 
-    private static Dictionary<string, SftpFolder> ConvertFolders(JsonElement dump, List<SftpGoImportIssue> issues, JsonArray quota)
+    private static Dictionary<string, SftpFolder> ConvertFolders(JsonElement dump, List<SftpGoImportIssue> issues, JsonArray quota, IReadOnlySet<string> providers)
     {
         var result = new Dictionary<string, SftpFolder>(StringComparer.Ordinal);
         var reader = new SftpGoFields(issues);
@@ -102,6 +106,11 @@ internal static partial class SftpGoBackupConverter
                 issues.Add(new(path, $"Folder '{name}' not imported: {e.Message}"));
                 continue;
             }
+            if (fs is not null && !providers.Contains(fs.Provider))
+            {
+                issues.Add(new(path, $"Folder '{name}' not imported: {Unregistered(fs.Provider)}"));
+                continue;
+            }
             result[name] = new SftpFolder
             {
                 Name = name,
@@ -125,7 +134,8 @@ internal static partial class SftpGoBackupConverter
         }
     }
 
-    private static JsonArray ConvertUsers(JsonElement dump, List<SftpGoImportIssue> issues, Dictionary<string, SftpFolder> folders, JsonArray quota)
+    private static JsonArray ConvertUsers(JsonElement dump, List<SftpGoImportIssue> issues, Dictionary<string, SftpFolder> folders, JsonArray quota,
+        IReadOnlySet<string> providers, HashSet<string> skippedGroups)
     {
         var users = new JsonArray();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -148,8 +158,19 @@ internal static partial class SftpGoBackupConverter
                 issues.Add(new(path, "A user needs a unique, non-empty username; not imported."));
                 continue;
             }
-            issues.AddRange(found);
             ResolveMounts(account.VirtualFolders, folders);
+            if (MissingProvider(account.FileSystem, account.VirtualFolders, providers) is { } missing)
+            {
+                names.Remove(account.UserName);
+                issues.Add(new(path, $"User '{account.UserName}' not imported: {Unregistered(missing)}"));
+                continue;
+            }
+            issues.AddRange(found);
+            foreach (var membership in account.Groups.Where(g => skippedGroups.Contains(g.Name)).ToList())
+            {
+                account.Groups.Remove(membership);
+                issues.Add(new($"{path}.groups", $"Membership of group '{membership.Name}' left out: the group was not imported."));
+            }
             foreach (var mount in account.VirtualFolders.Where(m => !folders.ContainsKey(m.Name) && m.Name.Length > 0))
             {
                 folders[mount.Name] = SftpFolder.FromMount(mount);
@@ -166,6 +187,14 @@ internal static partial class SftpGoBackupConverter
         }
         return users;
     }
+
+    /// <summary>The first storage provider of a root and mounts that is not registered here, or null.</summary>
+    private static string? MissingProvider(SftpFileSystemConfig? root, IEnumerable<SftpVirtualFolder> mounts, IReadOnlySet<string> providers) =>
+        new[] { root?.Provider }.Concat(mounts.Select(m => (string?)m.FileSystem.Provider))
+            .FirstOrDefault(p => p is not null && !providers.Contains(p));
+
+    private static string Unregistered(string provider) =>
+        $"its storage provider '{provider}' is not registered on this server (add its package, then import again).";
 
     private static JsonArray ConvertRoles(JsonElement dump, List<SftpGoImportIssue> issues)
     {
