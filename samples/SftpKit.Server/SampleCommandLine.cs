@@ -40,6 +40,8 @@ internal static class SampleCommandLine
         root.Subcommands.Add(AdminsCommand.Build(configDir, configFile));
         root.Subcommands.Add(RevertProviderCommand.Build(configDir, configFile));
         root.Subcommands.Add(ConfigSchemaCommand.Build(configDir, configFile));
+        Array.ForEach(BackupCommands.Build(configDir, configFile), root.Subcommands.Add);
+        root.Subcommands.Add(ImportSftpGoCommand.Build(configDir, configFile));
         return root;
     }
 

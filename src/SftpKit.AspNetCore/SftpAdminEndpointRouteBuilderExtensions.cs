@@ -75,6 +75,7 @@ public static class SftpAdminEndpointRouteBuilderExtensions
         }
 
         AccountEndpoints.Map(group, Secure);
+        SftpGoUserEndpoints.Map(group, Secure);
         FolderEndpoints.Map(group, Secure);
         GroupEndpoints.Map(group, Secure);
         QuotaEndpoints.Map(group, Secure);

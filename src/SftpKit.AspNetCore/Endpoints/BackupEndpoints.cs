@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SftpKit.Accounts;
+using SftpKit.Accounts.Interchange;
 using SftpKit.AspNetCore.Authentication;
+using SftpKit.AspNetCore.Backup;
 using SftpKit.Admin;
 using SftpKit.AspNetCore.Folders;
 using SftpKit.AspNetCore.Groups;
@@ -14,7 +16,11 @@ using SftpKit.Events.Rules;
 namespace SftpKit.AspNetCore.Endpoints;
 
 /// <summary>What a restore did.</summary>
-internal sealed record RestoreResponse(string Mode, int Added, int Replaced, int Skipped);
+internal sealed record RestoreResponse(string Mode, int Added, int Replaced, int Skipped)
+{
+    /// <summary>With <c>format=sftpgo</c>: every field or object of the SFTPGo backup that did not carry over.</summary>
+    public IReadOnlyList<SftpGoImportIssue>? Issues { get; init; }
+}
 
 /// <summary>
 /// <c>/dumpdata</c> and <c>/loaddata</c>: the accounts and quota usage (and the other stores registered: folders,
@@ -31,7 +37,7 @@ internal static class BackupEndpoints
             .WithSummary("Every account (with password hashes) and its quota usage, as an SftpKit backup document. Protect it like the database.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json"), SftpAdminPermissions.ManageSystem);
         secure(backup.MapPost("/loaddata", RestoreAsync).WithName(RestoreEndpointName)
-            .WithSummary("Restores a backup document; mode=add-only (default: existing accounts untouched) or mode=replace. Every account is validated first; on any error nothing changes.")
+            .WithSummary("Restores a backup document; mode=add-only (default: existing accounts untouched) or mode=replace; format=sftpgo reads an SFTPGo backup and answers what did not carry over in 'issues'. Every account is validated first; on any error nothing changes.")
             .Produces<RestoreResponse>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge), SftpAdminPermissions.ManageSystem);
     }
@@ -44,23 +50,33 @@ internal static class BackupEndpoints
             await AdminRequest.Forbidden("Admins bound to a role cannot dump data.").ExecuteAsync(context);
             return;
         }
-        var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
-        var folders = services.GetService(typeof(ISftpFolderStore)) as ISftpFolderStore;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.ContentDisposition = "attachment; filename=\"sftpkit-backup.json\"";
         context.Response.Headers.CacheControl = "no-store";
         AdminLog.BackupDumped(admin.Logger, context.User.Identity?.Name);
+        await WriteDumpAsync(store, services, admin, context.Response.Body, context.RequestAborted);
+    }
+
+    /// <summary>Writes the backup document of every registered store (what <c>GET /dumpdata</c> answers).</summary>
+    internal static Task WriteDumpAsync(ISftpUserStore store, IServiceProvider services, AdminServices admin, Stream output, CancellationToken cancellationToken)
+    {
+        var quotas = services.GetService(typeof(ISftpQuotaStore)) as ISftpQuotaStore;
+        var folders = services.GetService(typeof(ISftpFolderStore)) as ISftpFolderStore;
         var admins = services.GetService(typeof(ISftpAdminStore)) as ISftpAdminStore;
         var shares = services.GetService(typeof(ISftpShareStore)) as ISftpShareStore;
         var groups = services.GetService(typeof(ISftpGroupStore)) as ISftpGroupStore;
-        await SftpAccountBackup.DumpAsync(store, context.Response.Body, quotas, folders, admins, shares, groups,
+        return SftpAccountBackup.DumpAsync(store, output, quotas, folders, admins, shares, groups,
             services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, admin.Roles,
             services.GetService(typeof(ISftpEventRuleStore)) as ISftpEventRuleStore,
-            services.GetService(typeof(ISftpSecretProtector)) as ISftpSecretProtector, context.RequestAborted);
+            services.GetService(typeof(ISftpSecretProtector)) as ISftpSecretProtector, cancellationToken);
     }
 
-    private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode)
+    private static async Task<IResult> RestoreAsync(HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin, string? mode, string? format)
     {
+        if (format is not (null or "" or "sftpkit" or SftpGoFormat))
+        {
+            return AdminRequest.Invalid("format", "Must be 'sftpkit' (the default) or 'sftpgo'.");
+        }
         SftpRestoreMode restoreMode;
         switch (mode)
         {
@@ -78,9 +94,33 @@ internal static class BackupEndpoints
         {
             return problem;
         }
+        List<SftpGoImportIssue>? issues = null;
+        if (format == SftpGoFormat)
+        {
+            if (AdminRoleScope.IsBound(context.User))
+            {
+                return AdminRequest.Invalid("body", "Admins bound to a role cannot restore data.");
+            }
+            issues = [];
+            try
+            {
+                node = await SftpAdminBackup.ConvertSftpGoAsync(node, services, issues, context.RequestAborted);
+            }
+            catch (InvalidDataException ex)
+            {
+                return AdminRequest.Invalid("body", ex.Message);
+            }
+        }
         var (response, errors) = await RestoreDocumentAsync(node, restoreMode, context, store, services, admin);
+        if (response is not null && issues is not null)
+        {
+            response = response with { Issues = issues };
+        }
         return response is null ? AdminRequest.Invalid(errors) : Results.Json(response, AdminJson.Options);
     }
+
+    /// <summary>The <c>format</c> value of <c>POST /loaddata</c> for an SFTPGo backup.</summary>
+    public const string SftpGoFormat = "sftpgo";
 
     /// <summary>
     /// Validates a backup document whole and restores it (<c>POST /loaddata</c> and the WebAdmin's upload): the counts,
@@ -89,12 +129,23 @@ internal static class BackupEndpoints
     internal static async Task<(RestoreResponse? Response, ValidationErrors Errors)> RestoreDocumentAsync(JsonNode? node, SftpRestoreMode restoreMode,
         HttpContext context, ISftpUserStore store, IServiceProvider services, AdminServices admin)
     {
-        var errors = new ValidationErrors();
         if (AdminRoleScope.IsBound(context.User))
         {
-            errors.Add("body", "Admins bound to a role cannot restore data.");
-            return (null, errors);
+            var refused = new ValidationErrors();
+            refused.Add("body", "Admins bound to a role cannot restore data.");
+            return (null, refused);
         }
+        return await RestoreDocumentAsync(node, restoreMode, store, services, admin, context.User.Identity?.Name, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Validates a backup document whole and restores it, for <paramref name="actor"/> (the admin's name for the log;
+    /// null from the command line): the counts, or the errors (then nothing changed).
+    /// </summary>
+    internal static async Task<(RestoreResponse? Response, ValidationErrors Errors)> RestoreDocumentAsync(JsonNode? node, SftpRestoreMode restoreMode,
+        ISftpUserStore store, IServiceProvider services, AdminServices admin, string? actor, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
         if (node is not JsonObject document)
         {
             errors.Add("body", "The body must be an SftpKit backup document (a JSON object).");
@@ -158,7 +209,7 @@ internal static class BackupEndpoints
             errors.Add("folders", "Must be an array of folders.");
         }
         var groupStore = services.GetService(typeof(ISftpGroupStore)) as ISftpGroupStore;
-        var groupNodes = await RestoreGroups.ValidateAsync(document, users, groupStore, admin, errors, context.RequestAborted);
+        var groupNodes = await RestoreGroups.ValidateAsync(document, users, groupStore, admin, errors, cancellationToken);
         if (!errors.IsEmpty)
         {
             return (null, errors);
@@ -178,7 +229,7 @@ internal static class BackupEndpoints
             var eventRules = services.GetService(typeof(ISftpEventRuleStore)) as ISftpEventRuleStore;
             result = await SftpAccountBackup.RestoreAsync(store, input, restoreMode, quotas, folders, admins, shares, groupStore,
                 services.GetService(typeof(ISftpCredentialStore)) as ISftpCredentialStore, admin.Roles, eventRules,
-                services.GetService(typeof(ISftpSecretProtector)) as ISftpSecretProtector, context.RequestAborted);
+                services.GetService(typeof(ISftpSecretProtector)) as ISftpSecretProtector, cancellationToken);
             if (eventRules is not null)
             {
                 (services.GetService(typeof(ISftpEventRuleEngine)) as ISftpEventRuleEngine)?.Invalidate();
@@ -190,7 +241,7 @@ internal static class BackupEndpoints
             return (null, errors);
         }
         string modeName = restoreMode == SftpRestoreMode.Replace ? "replace" : "add-only";
-        AdminLog.BackupRestored(admin.Logger, context.User.Identity?.Name, modeName, result.Added, result.Replaced, result.Skipped);
+        AdminLog.BackupRestored(admin.Logger, actor, modeName, result.Added, result.Replaced, result.Skipped);
         return (new RestoreResponse(modeName, result.Added, result.Replaced, result.Skipped), errors);
     }
 }

@@ -20,14 +20,18 @@ namespace SftpKit.Accounts.Interchange;
 /// <item><c>uid</c>/<c>gid</c> 0 = unset. <c>upload_bandwidth</c>/<c>download_bandwidth</c> are KB/s (kept as KiB/s).</item>
 /// <item><c>filters</c>: <c>allowed_ip</c>, <c>denied_ip</c>, <c>denied_login_methods</c> (<c>password</c> and
 /// <c>password-over-SSH</c> deny password, <c>publickey</c>, <c>keyboard-interactive</c>; combined multi-step names and
-/// TLS names are ignored), <c>file_patterns</c> and <c>max_upload_file_size</c>.</item>
+/// TLS names are ignored), <c>denied_protocols</c> (<c>SSH</c> and <c>HTTP</c>; others ignored), <c>file_patterns</c>,
+/// <c>max_upload_file_size</c>, <c>password_expiration</c>, <c>password_strength</c> and <c>access_time</c>.</item>
+/// <item><c>upload_data_transfer</c>, <c>download_data_transfer</c>, <c>total_data_transfer</c> (MB), <c>role</c> and
+/// <c>last_password_change</c> (Unix milliseconds) map to the account fields of the same meaning.</item>
 /// <item><c>filesystem.provider</c>: 0 = local disk at <c>home_dir</c>, 1 = S3 (<c>s3config</c>: bucket, region,
 /// endpoint, access_key, access_secret (a secret object with a <c>Plain</c> payload, or a string), storage_class, acl,
 /// key_prefix, force_path_style, upload_part_size, upload_concurrency, download_part_size, download_concurrency),
-/// 3 = Azure Blob, storage provider <c>azureblob</c> (<c>azblobconfig</c>: container, account_name, account_key and
-/// sas_url (secret objects), endpoint, key_prefix, access_tier, use_emulator, upload_part_size, upload_concurrency,
-/// download_part_size, download_concurrency; zero sizes and concurrencies are left to the defaults).
-/// Other providers are refused with <see cref="FormatException"/>.</item>
+/// 3 = Azure Blob (provider <see cref="AzureBlobProvider"/>, <c>azblobconfig</c> members kept under their own names,
+/// <c>key_prefix</c> as the root), 4 = encrypted local disk (provider <c>crypt</c>, <c>cryptconfig.passphrase</c>),
+/// 5 = SFTP (provider <c>sftp</c>: <c>endpoint</c> host:port, username, password, private_key, key_passphrase,
+/// fingerprints, <c>prefix</c> as the root). Providers 2 (Google Cloud Storage) and 6 (HTTP) are refused with
+/// <see cref="FormatException"/>.</item>
 /// <item><c>virtual_folders</c>: <c>name</c>, <c>virtual_path</c>, <c>mapped_path</c> (or a local/S3
 /// <c>filesystem</c>), <c>quota_size</c>/<c>quota_files</c> (-1 and 0 = counted in the account's quota; above 0 = the
 /// folder's own quota).</item>
@@ -39,7 +43,7 @@ namespace SftpKit.Accounts.Interchange;
 /// The format has numeric ids that SftpKit does not keep: <see cref="FromAccount"/> writes a stable non-zero
 /// <c>id</c> derived from the user name for an existing account (0 means "not stored", as the format defines).
 /// </remarks>
-public static class SftpGoUserJson
+public static partial class SftpGoUserJson
 {
     /// <summary>The metadata keys <see cref="ToAccount(JsonElement)"/> fills from <c>email</c> and <c>additional_info</c>.</summary>
     public const string EmailMetadataKey = "email";
@@ -93,7 +97,7 @@ public static class SftpGoUserJson
         var permissions = new JsonObject();
         foreach (var (path, names) in account.Permissions)
         {
-            permissions[path] = Strings(names);
+            permissions[path] = StringArray(names);
         }
         var user = new JsonObject
         {
@@ -101,7 +105,7 @@ public static class SftpGoUserJson
             ["status"] = account.Enabled ? 1 : 0,
             ["username"] = account.UserName,
             ["expiration_date"] = account.ExpiresAt?.ToUnixTimeMilliseconds() ?? 0,
-            ["public_keys"] = Strings(account.PublicKeys),
+            ["public_keys"] = StringArray(account.PublicKeys),
             ["home_dir"] = account.HomeDirectory ?? string.Empty,
             ["uid"] = account.Uid ?? 0,
             ["gid"] = account.Gid ?? 0,
@@ -111,20 +115,34 @@ public static class SftpGoUserJson
             ["permissions"] = permissions,
             ["upload_bandwidth"] = account.UploadBandwidth,
             ["download_bandwidth"] = account.DownloadBandwidth,
+            ["upload_data_transfer"] = account.UploadDataTransfer,
+            ["download_data_transfer"] = account.DownloadDataTransfer,
+            ["total_data_transfer"] = account.TotalDataTransfer,
             ["last_login"] = account.LastLogin?.ToUnixTimeMilliseconds() ?? 0,
+            ["last_password_change"] = account.PasswordChangedAt?.ToUnixTimeMilliseconds() ?? 0,
+            ["role"] = account.Role ?? string.Empty,
             ["description"] = account.Description ?? string.Empty,
             ["filters"] = new JsonObject
             {
-                ["allowed_ip"] = Strings(account.AllowedIPs),
-                ["denied_ip"] = Strings(account.DeniedIPs),
-                ["denied_login_methods"] = Strings(account.DeniedLoginMethods),
+                ["allowed_ip"] = StringArray(account.AllowedIPs),
+                ["denied_ip"] = StringArray(account.DeniedIPs),
+                ["denied_login_methods"] = StringArray(account.DeniedLoginMethods),
                 ["file_patterns"] = new JsonArray(account.FilePatterns.Select(f => (JsonNode)new JsonObject
                 {
                     ["path"] = f.Path,
-                    ["allowed_patterns"] = Strings(f.AllowedPatterns),
-                    ["denied_patterns"] = Strings(f.DeniedPatterns),
+                    ["allowed_patterns"] = StringArray(f.AllowedPatterns),
+                    ["denied_patterns"] = StringArray(f.DeniedPatterns),
                 }).ToArray()),
                 ["max_upload_file_size"] = account.MaxUploadFileSize,
+                ["denied_protocols"] = StringArray(account.DeniedProtocols),
+                ["password_expiration"] = account.PasswordExpirationDays,
+                ["password_strength"] = account.PasswordStrength,
+                ["access_time"] = new JsonArray(account.AccessTime.Select(w => (JsonNode)new JsonObject
+                {
+                    ["day_of_week"] = w.DayOfWeek,
+                    ["from"] = w.From,
+                    ["to"] = w.To,
+                }).ToArray()),
             },
             ["filesystem"] = FileSystemNode(account.FileSystem),
             ["virtual_folders"] = new JsonArray(account.VirtualFolders.Select(f => (JsonNode)new JsonObject
@@ -172,287 +190,77 @@ public static class SftpGoUserJson
         return id == 0 ? 1 : id;
     }
 
-    private static SftpAccount Read(JsonElement user)
-    {
-        var account = new SftpAccount
-        {
-            UserName = String(user, "username") ?? string.Empty,
-            Enabled = Long(user, "status") == 1,
-            ExpiresAt = Time(user, "expiration_date"),
-            HomeDirectory = String(user, "home_dir") is { Length: > 0 } home ? home : null,
-            Uid = Long(user, "uid") is { } uid and not 0 ? checked((int)uid) : null,
-            Gid = Long(user, "gid") is { } gid and not 0 ? checked((int)gid) : null,
-            MaxSessions = (int)(Long(user, "max_sessions") ?? 0),
-            QuotaSize = Math.Max(0, Long(user, "quota_size") ?? 0),
-            QuotaFiles = Math.Max(0, Long(user, "quota_files") ?? 0),
-            UploadBandwidth = Math.Max(0, Long(user, "upload_bandwidth") ?? 0),
-            DownloadBandwidth = Math.Max(0, Long(user, "download_bandwidth") ?? 0),
-            LastLogin = Time(user, "last_login"),
-            Description = String(user, "description") is { Length: > 0 } description ? description : null,
-            PublicKeys = StringList(user, "public_keys"),
-        };
-        if (String(user, "password") is { Length: > 0 } password)
-        {
-            account.PasswordHash = SftpPasswordHasher.IsSupported(password) ? password : SftpPasswordHasher.Hash(password);
-        }
-        if (user.TryGetProperty("permissions", out var permissions) && permissions.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var entry in permissions.EnumerateObject())
-            {
-                account.Permissions[entry.Name] = Strings(entry.Value);
-            }
-        }
-        if (Child(user, "filters") is { } filters)
-        {
-            ReadFilters(filters, account);
-        }
-        if (Child(user, "filesystem") is { } fs)
-        {
-            account.FileSystem = ReadFileSystem(fs, account.HomeDirectory);
-        }
-        if (user.TryGetProperty("virtual_folders", out var folders) && folders.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var folder in folders.EnumerateArray())
-            {
-                account.VirtualFolders.Add(ReadFolder(folder));
-            }
-        }
-        if (user.TryGetProperty("groups", out var groups) && groups.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var mapping in groups.EnumerateArray())
-            {
-                if (mapping.ValueKind == JsonValueKind.Object && String(mapping, "name") is { Length: > 0 } name && Long(mapping, "type") is long type and >= 1 and <= 3)
-                {
-                    account.Groups.Add(new SftpGroupMembership { Name = name, Type = (SftpGroupType)type });
-                }
-            }
-        }
-        if (String(user, "email") is { Length: > 0 } email)
-        {
-            account.Metadata[EmailMetadataKey] = email;
-        }
-        if (String(user, "additional_info") is { Length: > 0 } info)
-        {
-            account.Metadata[AdditionalInfoMetadataKey] = info;
-        }
-        return account;
-    }
-
-    private static void ReadFilters(JsonElement filters, SftpAccount account)
-    {
-        account.AllowedIPs = StringList(filters, "allowed_ip");
-        account.DeniedIPs = StringList(filters, "denied_ip");
-        foreach (string method in StringList(filters, "denied_login_methods"))
-        {
-            string? ours = method switch
-            {
-                "password" or "password-over-SSH" => "password",
-                "publickey" => "publickey",
-                "keyboard-interactive" => "keyboard-interactive",
-                _ => null,
-            };
-            if (ours is not null && !account.DeniedLoginMethods.Contains(ours))
-            {
-                account.DeniedLoginMethods.Add(ours);
-            }
-        }
-        if (filters.TryGetProperty("file_patterns", out var patterns) && patterns.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var pattern in patterns.EnumerateArray())
-            {
-                account.FilePatterns.Add(new SftpPathFilter
-                {
-                    Path = String(pattern, "path") ?? "/",
-                    AllowedPatterns = StringList(pattern, "allowed_patterns"),
-                    DeniedPatterns = StringList(pattern, "denied_patterns"),
-                });
-            }
-        }
-        account.MaxUploadFileSize = Math.Max(0, Long(filters, "max_upload_file_size") ?? 0);
-    }
-
-    private static SftpVirtualFolder ReadFolder(JsonElement folder)
-    {
-        string? mapped = String(folder, "mapped_path");
-        var fs = Child(folder, "filesystem") is { } config ? ReadFileSystem(config, mapped) : null;
-        return new SftpVirtualFolder
-        {
-            Name = String(folder, "name") ?? string.Empty,
-            VirtualPath = String(folder, "virtual_path") ?? string.Empty,
-            FileSystem = fs ?? new SftpFileSystemConfig { Provider = "local", Root = mapped },
-            QuotaSize = Math.Max(0, Long(folder, "quota_size") ?? 0),
-            QuotaFiles = Math.Max(0, Long(folder, "quota_files") ?? 0),
-        };
-    }
-
-    /// <summary>The storage of a <c>filesystem</c> object; null for local disk without a root of its own.</summary>
-    private static SftpFileSystemConfig? ReadFileSystem(JsonElement fs, string? localRoot)
-    {
-        long provider = Long(fs, "provider") ?? 0;
-        switch (provider)
-        {
-            case 0:
-                return localRoot is null ? null : new SftpFileSystemConfig { Provider = "local", Root = localRoot };
-            case 1:
-                var s3 = Child(fs, "s3config") ?? throw new FormatException("filesystem.provider 1 (S3) needs s3config.");
-                var config = new SftpFileSystemConfig { Provider = "s3", Root = String(s3, "key_prefix") is { Length: > 0 } p ? p : null };
-                Put(config, "Bucket", String(s3, "bucket"));
-                Put(config, "Region", String(s3, "region"));
-                Put(config, "Endpoint", String(s3, "endpoint"));
-                Put(config, "AccessKeyId", String(s3, "access_key"));
-                Put(config, "SecretAccessKey", SecretPayload(s3, "access_secret"));
-                Put(config, "StorageClass", String(s3, "storage_class"));
-                Put(config, "Acl", String(s3, "acl"));
-                if (Bool(s3, "force_path_style"))
-                {
-                    config.Settings["ForcePathStyle"] = "true";
-                }
-                PutNumber(config, "UploadPartSizeMiB", Long(s3, "upload_part_size"));
-                PutNumber(config, "UploadConcurrency", Long(s3, "upload_concurrency"));
-                PutNumber(config, "DownloadPartSizeMiB", Long(s3, "download_part_size"));
-                PutNumber(config, "DownloadConcurrency", Long(s3, "download_concurrency"));
-                return config;
-            case 3:
-                return ReadAzureBlob(Child(fs, "azblobconfig") ?? throw new FormatException("filesystem.provider 3 (Azure Blob) needs azblobconfig."));
-            default:
-                throw new FormatException($"filesystem.provider {provider.ToString(CultureInfo.InvariantCulture)} is not supported (0 local, 1 S3 and 3 Azure Blob are).");
-        }
-    }
-
-    /// <summary>An <c>azblobconfig</c> object as <c>azureblob</c> storage settings (its <c>key_prefix</c> the root).</summary>
-    private static SftpFileSystemConfig ReadAzureBlob(JsonElement az)
-    {
-        var config = new SftpFileSystemConfig { Provider = "azureblob", Root = String(az, "key_prefix") is { Length: > 0 } p ? p : null };
-        Put(config, "Container", String(az, "container"));
-        Put(config, "AccountName", String(az, "account_name"));
-        Put(config, "AccountKey", SecretPayload(az, "account_key"));
-        Put(config, "SasUrl", SecretPayload(az, "sas_url"));
-        Put(config, "Endpoint", String(az, "endpoint"));
-        Put(config, "AccessTier", String(az, "access_tier"));
-        if (Bool(az, "use_emulator"))
-        {
-            config.Settings["UseEmulator"] = "true";
-        }
-        PutNumber(config, "UploadPartSizeMiB", Long(az, "upload_part_size"));
-        PutNumber(config, "UploadConcurrency", Long(az, "upload_concurrency"));
-        PutNumber(config, "DownloadPartSizeMiB", Long(az, "download_part_size"));
-        PutNumber(config, "DownloadConcurrency", Long(az, "download_concurrency"));
-        return config;
-    }
-
-    private static JsonObject AzureBlobNode(SftpFileSystemConfig fs)
-    {
-        string? Setting(string name) => fs.Settings.TryGetValue(name, out string? v) ? v : null;
-        var az = new JsonObject
-        {
-            ["container"] = Setting("Container"),
-            ["account_name"] = Setting("AccountName"),
-            ["endpoint"] = Setting("Endpoint"),
-            ["access_tier"] = Setting("AccessTier"),
-            ["key_prefix"] = fs.Root ?? string.Empty,
-            ["use_emulator"] = string.Equals(Setting("UseEmulator"), "true", StringComparison.OrdinalIgnoreCase),
-        };
-        foreach (var (field, name) in new[] { ("account_key", "AccountKey"), ("sas_url", "SasUrl") })
-        {
-            if (Setting(name) is { Length: > 0 } secret)
-            {
-                az[field] = new JsonObject { ["status"] = "Plain", ["payload"] = secret };
-            }
-        }
-        return new JsonObject { ["provider"] = 3, ["azblobconfig"] = az };
-    }
-
     private static JsonObject FileSystemNode(SftpFileSystemConfig? fs)
     {
-        if (fs is null || fs.Provider == "local")
+        if (fs is null)
         {
             return new JsonObject { ["provider"] = 0 };
         }
-        if (fs.Provider == "azureblob")
+        string? Setting(string name) => fs.Settings.FirstOrDefault(s => string.Equals(s.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+        JsonObject? SecretNode(string name) => Setting(name) is { Length: > 0 } value ? new JsonObject { ["status"] = "Plain", ["payload"] = value } : null;
+        long NumberSetting(string name) => long.TryParse(Setting(name), NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : 0;
+        switch (fs.Provider)
         {
-            return AzureBlobNode(fs);
+            case "s3":
+                var s3 = new JsonObject
+                {
+                    ["bucket"] = Setting("Bucket"),
+                    ["region"] = Setting("Region"),
+                    ["endpoint"] = Setting("Endpoint"),
+                    ["access_key"] = Setting("AccessKeyId"),
+                    ["storage_class"] = Setting("StorageClass"),
+                    ["acl"] = Setting("Acl"),
+                    ["key_prefix"] = fs.Root ?? string.Empty,
+                    ["force_path_style"] = string.Equals(Setting("ForcePathStyle"), "true", StringComparison.OrdinalIgnoreCase),
+                    ["upload_part_size"] = NumberSetting("UploadPartSizeMiB"),
+                    ["upload_concurrency"] = NumberSetting("UploadConcurrency"),
+                    ["download_part_size"] = NumberSetting("DownloadPartSizeMiB"),
+                    ["download_concurrency"] = NumberSetting("DownloadConcurrency"),
+                };
+                if (SecretNode("SecretAccessKey") is { } secret)
+                {
+                    s3["access_secret"] = secret;
+                }
+                return new JsonObject { ["provider"] = 1, ["s3config"] = s3 };
+            case AzureBlobProvider:
+                var az = new JsonObject { ["key_prefix"] = fs.Root ?? string.Empty, ["use_emulator"] = Setting("use_emulator") == "true" };
+                foreach (string name in s_azureStrings)
+                {
+                    az[name] = Setting(name);
+                }
+                foreach (string name in s_azureNumbers)
+                {
+                    az[name] = NumberSetting(name);
+                }
+                foreach (string name in s_azureSecrets)
+                {
+                    az[name] = SecretNode(name);
+                }
+                return new JsonObject { ["provider"] = 3, ["azblobconfig"] = az };
+            case "crypt":
+                return new JsonObject { ["provider"] = 4, ["cryptconfig"] = new JsonObject { ["passphrase"] = SecretNode(EncryptedStorageProvider.PassphraseSetting) } };
+            case "sftp":
+                string? host = Setting("Host");
+                string? port = Setting("Port");
+                string? endpoint = host is null ? null : (host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host) + ":" + (port ?? "22");
+                return new JsonObject
+                {
+                    ["provider"] = 5,
+                    ["sftpconfig"] = new JsonObject
+                    {
+                        ["endpoint"] = endpoint,
+                        ["username"] = Setting("UserName"),
+                        ["password"] = SecretNode("Password"),
+                        ["private_key"] = SecretNode("PrivateKey"),
+                        ["key_passphrase"] = SecretNode("PrivateKeyPassphrase"),
+                        ["fingerprints"] = StringArray((Setting("HostKeyFingerprints") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+                        ["prefix"] = fs.Root ?? string.Empty,
+                    },
+                };
+            default:
+                return new JsonObject { ["provider"] = 0 };
         }
-        if (fs.Provider != "s3")
-        {
-            return new JsonObject { ["provider"] = 0 };
-        }
-        string? Setting(string name) => fs.Settings.TryGetValue(name, out string? v) ? v : null;
-        var s3 = new JsonObject
-        {
-            ["bucket"] = Setting("Bucket"),
-            ["region"] = Setting("Region"),
-            ["endpoint"] = Setting("Endpoint"),
-            ["access_key"] = Setting("AccessKeyId"),
-            ["storage_class"] = Setting("StorageClass"),
-            ["acl"] = Setting("Acl"),
-            ["key_prefix"] = fs.Root ?? string.Empty,
-            ["force_path_style"] = string.Equals(Setting("ForcePathStyle"), "true", StringComparison.OrdinalIgnoreCase),
-        };
-        if (Setting("SecretAccessKey") is { Length: > 0 } secret)
-        {
-            s3["access_secret"] = new JsonObject { ["status"] = "Plain", ["payload"] = secret };
-        }
-        return new JsonObject { ["provider"] = 1, ["s3config"] = s3 };
     }
 
-    private static void Put(SftpFileSystemConfig config, string name, string? value)
-    {
-        if (value is { Length: > 0 })
-        {
-            config.Settings[name] = value;
-        }
-    }
-
-    private static void PutNumber(SftpFileSystemConfig config, string name, long? value)
-    {
-        if (value is > 0)
-        {
-            config.Settings[name] = value.Value.ToString(CultureInfo.InvariantCulture);
-        }
-    }
-
-    /// <summary>A secret field: a plain string, or a secret object whose status is <c>Plain</c> (others cannot be read here).</summary>
-    private static string? SecretPayload(JsonElement parent, string name)
-    {
-        if (!parent.TryGetProperty(name, out var secret) || secret.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (secret.ValueKind == JsonValueKind.String)
-        {
-            return secret.GetString();
-        }
-        string? status = String(secret, "status");
-        string? payload = String(secret, "payload");
-        if (payload is not { Length: > 0 })
-        {
-            return null;
-        }
-        return status is null or "" or "Plain"
-            ? payload
-            : throw new FormatException($"{name}: a secret with status {status} cannot be read; send it with status Plain.");
-    }
-
-    private static JsonElement? Child(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var child) && child.ValueKind == JsonValueKind.Object ? child : null;
-
-    private static string? String(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;
-
-    private static long? Long(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetInt64() : null;
-
-    private static bool Bool(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
-
-    private static DateTimeOffset? Time(JsonElement parent, string name) =>
-        Long(parent, name) is { } ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-
-    private static List<string> StringList(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) ? Strings(value) : [];
-
-    private static List<string> Strings(JsonElement array) =>
-        array.ValueKind == JsonValueKind.Array ? array.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList() : [];
-
-    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+    private static JsonArray StringArray(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
 }

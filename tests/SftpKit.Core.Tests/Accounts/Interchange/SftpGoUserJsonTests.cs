@@ -130,4 +130,71 @@ public sealed class SftpGoUserJsonTests
         var written = SftpGoUserJson.FromAccount(account, includePasswordHash: false)["groups"]!.AsArray();
         Assert.Equal(["staff:1", "team:2", "tag:3"], written.Select(g => $"{g!["name"]}:{g["type"]}"));
     }
+
+    [Fact]
+    public void An_import_reports_every_field_it_does_not_take_over()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse("""
+            {"id":7,"username":"u","status":1,"password":"$1$unknownscheme","created_at":1,"used_quota_size":5,"has_password":true,
+             "permissions":{"/":["*"],"/x":["list","teleport"]},"oidc_custom_fields":{"a":"b"},
+             "filters":{"allowed_ip":[],"web_client":["write-disabled"],"tls_username":"None","hooks":{"pre_login_disabled":false},
+                        "denied_login_methods":["TLSCertificate","password"],"denied_protocols":["SSH","FTP"],"start_directory":"/in",
+                        "password_expiration":30,"access_time":[{"day_of_week":1,"from":"08:00","to":"18:00"}],
+                        "file_patterns":[{"path":"/","denied_patterns":["*.exe"],"deny_policy":1}]},
+             "filesystem":{"provider":5,"sftpconfig":{"endpoint":"[::1]:2022","username":"r","password":{"status":"AES-256-GCM","payload":"x","key":"k"},
+                           "private_key":{"status":"Plain","payload":"KEY"},"fingerprints":["SHA256:abc"],"prefix":"/p","buffer_size":0,"equality_check_mode":1}}}
+            """);
+        var issues = new List<SftpGoImportIssue>();
+        var account = SftpGoUserJson.ToAccount(document.RootElement, issues, "users[0]");
+        var paths = issues.Select(i => i.Path).Order(StringComparer.Ordinal).ToList();
+        string[] expected = ["users[0].password", "users[0].oidc_custom_fields", "users[0].permissions[\"/x\"]", "users[0].filters.web_client",
+            "users[0].filters.start_directory", "users[0].filters.denied_login_methods", "users[0].filters.denied_protocols",
+            "users[0].filters.file_patterns[0].deny_policy", "users[0].filesystem.sftpconfig.equality_check_mode",
+            "users[0].filesystem.sftpconfig.password"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), paths);
+        Assert.Null(account.PasswordHash); // an unverifiable hash is never taken as a plain password
+        Assert.Equal(["list"], account.Permissions["/x"]);
+        Assert.Equal(["password"], account.DeniedLoginMethods);
+        Assert.Equal(["SSH"], account.DeniedProtocols);
+        Assert.Equal(30, account.PasswordExpirationDays);
+        Assert.Equal(("08:00", "18:00"), (account.AccessTime.Single().From, account.AccessTime.Single().To));
+        Assert.Equal("sftp", account.FileSystem!.Provider);
+        Assert.Equal("/p", account.FileSystem.Root);
+        Assert.Equal(("::1", "2022", "KEY"), (account.FileSystem.Settings["Host"], account.FileSystem.Settings["Port"], account.FileSystem.Settings["PrivateKey"]));
+        Assert.False(account.FileSystem.Settings.ContainsKey("Password"));
+    }
+
+    [Fact]
+    public void Azure_and_encrypted_storage_map_both_ways()
+    {
+        var azure = SftpGoUserJson.ToAccount("""
+            {"username":"az","status":1,"filesystem":{"provider":3,"azblobconfig":{"container":"c","account_name":"acct","account_key":{"status":"Plain","payload":"k=="},
+              "endpoint":"http://127.0.0.1:10000","upload_part_size":8,"access_tier":"Cool","key_prefix":"p/","use_emulator":true}}}
+            """);
+        Assert.Equal(SftpGoUserJson.AzureBlobProvider, azure.FileSystem!.Provider);
+        Assert.Equal("p/", azure.FileSystem.Root);
+        Assert.Equal(("c", "acct", "k==", "8", "true"), (azure.FileSystem.Settings["container"], azure.FileSystem.Settings["account_name"],
+            azure.FileSystem.Settings["account_key"], azure.FileSystem.Settings["upload_part_size"], azure.FileSystem.Settings["use_emulator"]));
+        var written = SftpGoUserJson.FromAccount(azure, includePasswordHash: false)["filesystem"]!;
+        Assert.Equal(3, (int)written["provider"]!);
+        Assert.Equal("k==", (string)written["azblobconfig"]!["account_key"]!["payload"]!);
+
+        var issues = new List<SftpGoImportIssue>();
+        using var crypt = System.Text.Json.JsonDocument.Parse("""
+            {"username":"cr","status":1,"home_dir":"/h","filesystem":{"provider":4,"cryptconfig":{"passphrase":{"status":"Plain","payload":"a long passphrase"}}}}
+            """);
+        var encrypted = SftpGoUserJson.ToAccount(crypt.RootElement, issues, "users[1]");
+        Assert.Equal(("crypt", "/h", "a long passphrase"), (encrypted.FileSystem!.Provider, encrypted.FileSystem.Root, encrypted.FileSystem.Settings["passphrase"]));
+        // Its files cannot be read here: said in the report.
+        Assert.Equal("users[1].filesystem.cryptconfig", issues.Single().Path);
+        Assert.Equal(4, (int)SftpGoUserJson.FromAccount(encrypted, includePasswordHash: false)["filesystem"]!["provider"]!);
+    }
+
+    [Fact]
+    public void Storage_providers_without_an_equivalent_are_refused_even_when_importing()
+    {
+        using var gcs = System.Text.Json.JsonDocument.Parse("""{"username":"g","filesystem":{"provider":2,"gcsconfig":{"bucket":"b"}}}""");
+        var error = Assert.Throws<FormatException>(() => SftpGoUserJson.ToAccount(gcs.RootElement, new List<SftpGoImportIssue>(), "users[0]"));
+        Assert.Contains("Google Cloud Storage", error.Message, StringComparison.Ordinal);
+    }
 }
