@@ -98,12 +98,12 @@ public sealed class SftpGoUserJsonTests
         var fs = account.FileSystem!;
         Assert.Equal("azureblob", fs.Provider);
         Assert.Equal("users/az/", fs.Root);
-        Assert.Equal("c", fs.Settings["Container"]);
-        Assert.Equal("acct", fs.Settings["AccountName"]);
-        Assert.Equal("a2V5", fs.Settings["AccountKey"]);
-        Assert.Equal("true", fs.Settings["UseEmulator"]);
-        Assert.Equal("8", fs.Settings["UploadPartSizeMiB"]);
-        Assert.False(fs.Settings.ContainsKey("UploadConcurrency"));
+        Assert.Equal("c", fs.Settings["container"]);
+        Assert.Equal("acct", fs.Settings["account_name"]);
+        Assert.Equal("a2V5", fs.Settings["account_key"]);
+        Assert.Equal("true", fs.Settings["use_emulator"]);
+        Assert.Equal("8", fs.Settings["upload_part_size"]);
+        Assert.False(fs.Settings.ContainsKey("upload_concurrency"));
         var written = SftpGoUserJson.FromAccount(account, includePasswordHash: false)["filesystem"]!;
         Assert.Equal(3, (int)written["provider"]!);
         Assert.Equal("c", (string)written["azblobconfig"]!["container"]!);
