@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs.Models;
 using SftpKit.FileSystem;
+using SftpKit.FileSystem.Objects;
 
 namespace SftpKit.Storage.AzureBlob;
 
@@ -15,7 +16,7 @@ public sealed partial class AzureBlobFileSystem
     /// </remarks>
     public async ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken)
     {
-        if (AzureBlobKeys.IsRoot(from) || AzureBlobKeys.IsRoot(to))
+        if (ObjectKeyMap.IsRoot(from) || ObjectKeyMap.IsRoot(to))
         {
             throw new VfsException(VfsError.PermissionDenied, "Cannot rename the root.");
         }
@@ -31,7 +32,7 @@ public sealed partial class AzureBlobFileSystem
         var target = await TryGetInfoAsync(to, cancellationToken).ConfigureAwait(false);
         if (target is null)
         {
-            await RequireDirectoryAsync(AzureBlobKeys.Parent(to), cancellationToken).ConfigureAwait(false);
+            await RequireDirectoryAsync(ObjectKeyMap.Parent(to), cancellationToken).ConfigureAwait(false);
         }
         else if (!overwrite)
         {
@@ -86,7 +87,7 @@ public sealed partial class AzureBlobFileSystem
         }
         if (target is null)
         {
-            await RequireDirectoryAsync(AzureBlobKeys.Parent(to), cancellationToken).ConfigureAwait(false);
+            await RequireDirectoryAsync(ObjectKeyMap.Parent(to), cancellationToken).ConfigureAwait(false);
         }
         await CopyBlobAsync(Keys.File(from), Keys.File(to), cancellationToken).ConfigureAwait(false);
     }

@@ -6,6 +6,7 @@ using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SftpKit.FileSystem;
+using SftpKit.FileSystem.Objects;
 
 namespace SftpKit.Storage.AzureBlob;
 
@@ -32,7 +33,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
         Options = options;
         Container = container;
         Logger = logger;
-        Keys = new AzureBlobKeys(options.KeyPrefix, root);
+        Keys = new ObjectKeyMap(options.KeyPrefix, root);
         Tier = string.IsNullOrWhiteSpace(options.AccessTier) ? default(AccessTier?) : new AccessTier(Capitalised(options.AccessTier));
         if (options.SkipTlsVerify)
         {
@@ -46,7 +47,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
 
     internal ILogger Logger { get; }
 
-    internal AzureBlobKeys Keys { get; }
+    internal ObjectKeyMap Keys { get; }
 
     internal AccessTier? Tier { get; }
 
@@ -96,7 +97,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
     public async IAsyncEnumerable<VfsFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string prefix = Keys.Directory(path);
-        bool any = AzureBlobKeys.IsRoot(path);
+        bool any = ObjectKeyMap.IsRoot(path);
         var pages = Container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Prefix = prefix, Delimiter = "/" }, cancellationToken).AsPages();
         await using var enumerator = pages.GetAsyncEnumerator(cancellationToken);
         while (true)
@@ -148,7 +149,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
     /// <inheritdoc />
     public async ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
     {
-        if (AzureBlobKeys.IsRoot(path))
+        if (ObjectKeyMap.IsRoot(path))
         {
             throw new VfsException(VfsError.IsADirectory, "Is a directory.");
         }
@@ -160,7 +161,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
                 ? new VfsException(VfsError.IsADirectory, "Is a directory.")
                 : new VfsException(VfsError.NotFound, "No such file.");
         }
-        var info = AzureBlobEntries.File(AzureBlobKeys.Name(path), properties.ContentLength, properties.LastModified);
+        var info = AzureBlobEntries.File(ObjectKeyMap.Name(path), properties.ContentLength, properties.LastModified);
         return new AzureBlobReader(this, name, info, properties.ETag);
     }
 
@@ -173,7 +174,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
     public async ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (AzureBlobKeys.IsRoot(path))
+        if (ObjectKeyMap.IsRoot(path))
         {
             throw new VfsException(VfsError.IsADirectory, "Is a directory.");
         }
@@ -188,14 +189,14 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
         }
         if (existing is null)
         {
-            await RequireDirectoryAsync(AzureBlobKeys.Parent(path), cancellationToken).ConfigureAwait(false);
+            await RequireDirectoryAsync(ObjectKeyMap.Parent(path), cancellationToken).ConfigureAwait(false);
         }
         long offset = options.Truncate ? 0 : options.Offset;
         if (offset > 0 && (existing is null || existing.Size < offset))
         {
             throw new VfsException(VfsError.Failure, "Cannot resume past the end of the file.");
         }
-        var writer = new AzureBlobWriter(this, Keys.File(path), AzureBlobKeys.Name(path));
+        var writer = new AzureBlobWriter(this, Keys.File(path), ObjectKeyMap.Name(path));
         try
         {
             if (offset > 0)
@@ -214,11 +215,11 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
     /// <inheritdoc />
     public async ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
     {
-        if (AzureBlobKeys.IsRoot(path) || await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+        if (ObjectKeyMap.IsRoot(path) || await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new VfsException(VfsError.AlreadyExists, "File exists.");
         }
-        await RequireDirectoryAsync(AzureBlobKeys.Parent(path), cancellationToken).ConfigureAwait(false);
+        await RequireDirectoryAsync(ObjectKeyMap.Parent(path), cancellationToken).ConfigureAwait(false);
         await PutEmptyAsync(Keys.Directory(path), cancellationToken).ConfigureAwait(false);
     }
 
@@ -236,7 +237,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
     /// <inheritdoc />
     public async ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
     {
-        if (AzureBlobKeys.IsRoot(path))
+        if (ObjectKeyMap.IsRoot(path))
         {
             throw new VfsException(VfsError.PermissionDenied, "Cannot remove the root.");
         }
@@ -270,16 +271,16 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
 
     internal async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, CancellationToken cancellationToken)
     {
-        if (AzureBlobKeys.IsRoot(path))
+        if (ObjectKeyMap.IsRoot(path))
         {
             return AzureBlobEntries.Directory("/", null);
         }
         var properties = await PropertiesAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
         if (properties is not null)
         {
-            return AzureBlobEntries.File(AzureBlobKeys.Name(path), properties.ContentLength, properties.LastModified);
+            return AzureBlobEntries.File(ObjectKeyMap.Name(path), properties.ContentLength, properties.LastModified);
         }
-        return await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false) ? AzureBlobEntries.Directory(AzureBlobKeys.Name(path), null) : null;
+        return await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false) ? AzureBlobEntries.Directory(ObjectKeyMap.Name(path), null) : null;
     }
 
     internal BlockBlobClient Blob(string name) => Container.GetBlockBlobClient(name);
@@ -327,11 +328,11 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
         }).ConfigureAwait(false);
 
     private async ValueTask<bool> DirectoryExistsAsync(string path, CancellationToken cancellationToken) =>
-        AzureBlobKeys.IsRoot(path) || (await FirstNamesAsync(Keys.Directory(path), 1, cancellationToken).ConfigureAwait(false)).Count > 0;
+        ObjectKeyMap.IsRoot(path) || (await FirstNamesAsync(Keys.Directory(path), 1, cancellationToken).ConfigureAwait(false)).Count > 0;
 
     internal async ValueTask RequireDirectoryAsync(string path, CancellationToken cancellationToken)
     {
-        if (AzureBlobKeys.IsRoot(path) || await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false))
+        if (ObjectKeyMap.IsRoot(path) || await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false))
         {
             return;
         }

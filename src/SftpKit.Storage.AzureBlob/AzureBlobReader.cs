@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs.Models;
 using SftpKit.FileSystem;
+using SftpKit.FileSystem.Objects;
 
 namespace SftpKit.Storage.AzureBlob;
 
@@ -131,7 +132,7 @@ internal sealed class AzureBlobReader : IVfsReader
     {
         long start = index * _partSize;
         int length = (int)Math.Min(_partSize, _info.Size - start);
-        var part = new Part(start, length, AzureBlobPartBuffers.Rent(_partSize));
+        var part = new Part(start, length, ObjectPartBufferPool.Shared.Rent(_partSize));
         part.Loaded = LoadAsync(part, index);
         return part;
     }
@@ -220,7 +221,7 @@ internal sealed class AzureBlobReader : IVfsReader
         {
             if (Interlocked.Decrement(ref _references) == 0)
             {
-                AzureBlobPartBuffers.Return(Buffer);
+                ObjectPartBufferPool.Shared.Return(Buffer);
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Text;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using SftpKit.FileSystem;
+using SftpKit.FileSystem.Objects;
 
 namespace SftpKit.Storage.AzureBlob;
 
@@ -170,7 +171,7 @@ internal sealed class AzureBlobWriter : IVfsWriter
         }
         if (_buffer is not null)
         {
-            AzureBlobPartBuffers.Return(_buffer);
+            ObjectPartBufferPool.Shared.Return(_buffer);
             _buffer = null;
         }
         _lifetime.Dispose();
@@ -179,7 +180,7 @@ internal sealed class AzureBlobWriter : IVfsWriter
     private static string BlockId(string uploadId, int index) =>
         Convert.ToBase64String(Encoding.ASCII.GetBytes($"{uploadId}-{index:D6}"));
 
-    private byte[] Buffer() => _buffer ??= AzureBlobPartBuffers.Rent(_blockSize);
+    private byte[] Buffer() => _buffer ??= ObjectPartBufferPool.Shared.Rent(_blockSize);
 
     private async ValueTask PutWholeAsync(CancellationToken cancellationToken)
     {
@@ -232,7 +233,7 @@ internal sealed class AzureBlobWriter : IVfsWriter
         }
         finally
         {
-            AzureBlobPartBuffers.Return(buffer);
+            ObjectPartBufferPool.Shared.Return(buffer);
         }
     }
 

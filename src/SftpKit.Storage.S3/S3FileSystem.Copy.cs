@@ -1,5 +1,6 @@
 using Amazon.S3.Model;
 using SftpKit.FileSystem;
+using SftpKit.FileSystem.Objects;
 
 namespace SftpKit.Storage.S3;
 
@@ -28,7 +29,7 @@ public sealed partial class S3FileSystem
     /// </remarks>
     public async ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken)
     {
-        if (S3Keys.IsRoot(from) || S3Keys.IsRoot(to))
+        if (ObjectKeyMap.IsRoot(from) || ObjectKeyMap.IsRoot(to))
         {
             throw new VfsException(VfsError.PermissionDenied, "Cannot rename the root.");
         }
@@ -44,7 +45,7 @@ public sealed partial class S3FileSystem
         var target = await TryGetInfoAsync(to, cancellationToken).ConfigureAwait(false);
         if (target is null)
         {
-            await RequireDirectoryAsync(S3Keys.Parent(to), cancellationToken).ConfigureAwait(false);
+            await RequireDirectoryAsync(ObjectKeyMap.Parent(to), cancellationToken).ConfigureAwait(false);
         }
         else if (!overwrite)
         {
@@ -99,7 +100,7 @@ public sealed partial class S3FileSystem
         }
         if (target is null)
         {
-            await RequireDirectoryAsync(S3Keys.Parent(to), cancellationToken).ConfigureAwait(false);
+            await RequireDirectoryAsync(ObjectKeyMap.Parent(to), cancellationToken).ConfigureAwait(false);
         }
         await CopyObjectAsync(Keys.File(from), Keys.File(to), source.Size, cancellationToken).ConfigureAwait(false);
     }

@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SftpKit.FileSystem;
+using SftpKit.FileSystem.Objects;
 
 namespace SftpKit.Storage.S3;
 
@@ -34,7 +35,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
         Logger = logger;
         _ownsClient = ownsClient;
         Bucket = options.Bucket!;
-        Keys = new S3Keys(options.KeyPrefix, root);
+        Keys = new ObjectKeyMap(options.KeyPrefix, root);
         Checksum = S3Checksums.Parse(options.ChecksumAlgorithm);
         if (options.SkipTlsVerify)
         {
@@ -50,7 +51,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
 
     internal string Bucket { get; }
 
-    internal S3Keys Keys { get; }
+    internal ObjectKeyMap Keys { get; }
 
     internal ChecksumAlgorithm? Checksum { get; }
 
@@ -101,7 +102,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
     {
         string prefix = Keys.Directory(path);
         var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, Delimiter = "/" };
-        bool any = S3Keys.IsRoot(path);
+        bool any = ObjectKeyMap.IsRoot(path);
         while (true)
         {
             var page = await CallAsync("ListObjectsV2", prefix, () => Client.ListObjectsV2Async(request, cancellationToken)).ConfigureAwait(false);
@@ -142,7 +143,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
     /// <inheritdoc />
     public async ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
     {
-        if (S3Keys.IsRoot(path))
+        if (ObjectKeyMap.IsRoot(path))
         {
             throw new VfsException(VfsError.IsADirectory, "Is a directory.");
         }
@@ -154,7 +155,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
                 ? new VfsException(VfsError.IsADirectory, "Is a directory.")
                 : new VfsException(VfsError.NotFound, "No such file.");
         }
-        var info = S3Entries.File(S3Keys.Name(path), head.ContentLength, head.LastModified);
+        var info = S3Entries.File(ObjectKeyMap.Name(path), head.ContentLength, head.LastModified);
         return new S3Reader(this, key, info, head.ETag);
     }
 
@@ -167,7 +168,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
     public async ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (S3Keys.IsRoot(path))
+        if (ObjectKeyMap.IsRoot(path))
         {
             throw new VfsException(VfsError.IsADirectory, "Is a directory.");
         }
@@ -182,14 +183,14 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
         }
         if (existing is null)
         {
-            await RequireDirectoryAsync(S3Keys.Parent(path), cancellationToken).ConfigureAwait(false);
+            await RequireDirectoryAsync(ObjectKeyMap.Parent(path), cancellationToken).ConfigureAwait(false);
         }
         long offset = options.Truncate ? 0 : options.Offset;
         if (offset > 0 && (existing is null || existing.Size < offset))
         {
             throw new VfsException(VfsError.Failure, "Cannot resume past the end of the file.");
         }
-        var writer = new S3Writer(this, Keys.File(path), S3Keys.Name(path));
+        var writer = new S3Writer(this, Keys.File(path), ObjectKeyMap.Name(path));
         try
         {
             if (offset > 0)
@@ -208,11 +209,11 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
     /// <inheritdoc />
     public async ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
     {
-        if (S3Keys.IsRoot(path) || await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+        if (ObjectKeyMap.IsRoot(path) || await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new VfsException(VfsError.AlreadyExists, "File exists.");
         }
-        await RequireDirectoryAsync(S3Keys.Parent(path), cancellationToken).ConfigureAwait(false);
+        await RequireDirectoryAsync(ObjectKeyMap.Parent(path), cancellationToken).ConfigureAwait(false);
         await PutEmptyAsync(Keys.Directory(path), cancellationToken).ConfigureAwait(false);
     }
 
@@ -230,7 +231,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
     /// <inheritdoc />
     public async ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
     {
-        if (S3Keys.IsRoot(path))
+        if (ObjectKeyMap.IsRoot(path))
         {
             throw new VfsException(VfsError.PermissionDenied, "Cannot remove the root.");
         }
@@ -275,16 +276,16 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
 
     internal async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, CancellationToken cancellationToken)
     {
-        if (S3Keys.IsRoot(path))
+        if (ObjectKeyMap.IsRoot(path))
         {
             return S3Entries.Directory("/", null);
         }
         var head = await HeadAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
         if (head is not null)
         {
-            return S3Entries.File(S3Keys.Name(path), head.ContentLength, head.LastModified);
+            return S3Entries.File(ObjectKeyMap.Name(path), head.ContentLength, head.LastModified);
         }
-        return await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false) ? S3Entries.Directory(S3Keys.Name(path), null) : null;
+        return await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false) ? S3Entries.Directory(ObjectKeyMap.Name(path), null) : null;
     }
 
     internal async ValueTask<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken cancellationToken)
@@ -350,7 +351,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
 
     private async ValueTask<bool> DirectoryExistsAsync(string path, CancellationToken cancellationToken)
     {
-        if (S3Keys.IsRoot(path))
+        if (ObjectKeyMap.IsRoot(path))
         {
             return true;
         }
@@ -362,7 +363,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
 
     private async ValueTask RequireDirectoryAsync(string path, CancellationToken cancellationToken)
     {
-        if (S3Keys.IsRoot(path) || await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false))
+        if (ObjectKeyMap.IsRoot(path) || await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false))
         {
             return;
         }

@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using SftpKit.FileSystem;
+using SftpKit.FileSystem.Objects;
 
 namespace SftpKit.Storage.S3;
 
@@ -140,7 +141,7 @@ internal sealed class S3Reader : IVfsReader
     {
         long start = index * _partSize;
         int length = (int)Math.Min(_partSize, _info.Size - start);
-        var part = new Part(start, length, S3PartBuffers.Rent(_partSize));
+        var part = new Part(start, length, ObjectPartBufferPool.Shared.Rent(_partSize));
         part.Loaded = LoadAsync(part, index);
         return part;
     }
@@ -229,7 +230,7 @@ internal sealed class S3Reader : IVfsReader
         {
             if (Interlocked.Decrement(ref _references) == 0)
             {
-                S3PartBuffers.Return(Buffer);
+                ObjectPartBufferPool.Shared.Return(Buffer);
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using SftpKit.FileSystem;
+using SftpKit.FileSystem.Objects;
 
 namespace SftpKit.Storage.S3;
 
@@ -177,13 +178,13 @@ internal sealed class S3Writer : IVfsWriter
         }
         if (_buffer is not null)
         {
-            S3PartBuffers.Return(_buffer);
+            ObjectPartBufferPool.Shared.Return(_buffer);
             _buffer = null;
         }
         _lifetime.Dispose();
     }
 
-    private byte[] Buffer() => _buffer ??= S3PartBuffers.Rent(_partSize);
+    private byte[] Buffer() => _buffer ??= ObjectPartBufferPool.Shared.Rent(_partSize);
 
     private async ValueTask PutWholeAsync(CancellationToken cancellationToken)
     {
@@ -239,7 +240,7 @@ internal sealed class S3Writer : IVfsWriter
         }
         finally
         {
-            S3PartBuffers.Return(buffer);
+            ObjectPartBufferPool.Shared.Return(buffer);
         }
     }
 
