@@ -25,7 +25,9 @@ public sealed class ConfigurationReloadProcessTests
             {
                 await Assert.ThrowsAnyAsync<Exception>(() => refused.ConnectAsync(CancellationToken.None));
             }
-            Assert.Contains(server.StandardOutput, l => l.Contains("\"HostConnectionLimitReached\"", StringComparison.Ordinal));
+            // The refusal's log line may reach the test's reader after the client has seen the refusal: wait for it.
+            Assert.NotNull(await SampleServerProcess.WaitForAsync(() => server.StandardOutput.FirstOrDefault(l =>
+                l.Contains("\"HostConnectionLimitReached\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)));
             Assert.DoesNotContain(server.StandardOutput, l => l.Contains("\"ConnectionAccepted\"", StringComparison.Ordinal)); // debug, off
 
             // The file changes (written elsewhere and renamed over it, as editors save).
@@ -37,8 +39,9 @@ public sealed class ConfigurationReloadProcessTests
                 TimeSpan.FromSeconds(30));
             Assert.NotNull(reloaded);
             Assert.Contains("SftpKit:Logging:Level", reloaded, StringComparison.Ordinal);
-            Assert.Contains(server.StandardOutput, l => l.Contains("\"ConfigurationNeedsRestart\"", StringComparison.Ordinal)
-                && l.Contains("SftpKit:Sftp:MaxOpenHandles", StringComparison.Ordinal));
+            Assert.NotNull(await SampleServerProcess.WaitForAsync(() => server.StandardOutput.FirstOrDefault(l =>
+                l.Contains("\"ConfigurationNeedsRestart\"", StringComparison.Ordinal) && l.Contains("SftpKit:Sftp:MaxOpenHandles", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30)));
 
             using (var second = server.SftpClient("demo", Password))
             {

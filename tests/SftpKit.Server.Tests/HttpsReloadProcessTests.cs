@@ -90,7 +90,8 @@ public sealed class HttpsReloadProcessTests
             }
             Assert.Equal(renewed.SerialNumber, served);
             Assert.False(server.HasExited);
-            Assert.Contains(server.StandardOutput, l => l.Contains("\"CertificateLoaded\"", StringComparison.Ordinal) && l.Contains(renewed.SerialNumber, StringComparison.Ordinal));
+            Assert.NotNull(await SampleServerProcess.WaitForAsync(() => server.StandardOutput.FirstOrDefault(l =>
+                l.Contains("\"CertificateLoaded\"", StringComparison.Ordinal) && l.Contains(renewed.SerialNumber, StringComparison.Ordinal)), TimeSpan.FromSeconds(30)));
         }
         Directory.Delete(dir, recursive: true);
     }
