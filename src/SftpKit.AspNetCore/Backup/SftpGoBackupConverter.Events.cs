@@ -33,7 +33,7 @@ internal static partial class SftpGoBackupConverter
             var action = EventActionJson.Read(node, errors, existing: null);
             if (action is null)
             {
-                Refused(issues, $"event_actions[{i}]", $"Event action '{SftpGoFields.String(item, "name")}' not imported", errors);
+                Refused(issues, $"event_actions[{i}]", $"Event action '{SftpGoReader.String(item, "name")}' not imported", errors);
                 continue;
             }
             actionNames.Add(action.Name);
@@ -47,7 +47,7 @@ internal static partial class SftpGoBackupConverter
             var rule = EventRuleJson.Read(node, errors, actionNames);
             if (rule is null)
             {
-                Refused(issues, $"event_rules[{i}]", $"Event rule '{SftpGoFields.String(item, "name")}' not imported", errors);
+                Refused(issues, $"event_rules[{i}]", $"Event rule '{SftpGoReader.String(item, "name")}' not imported", errors);
                 continue;
             }
             rules.Add(JsonSerializer.SerializeToNode(rule, s_backupJson));

@@ -42,11 +42,11 @@ internal static partial class SftpGoBackupConverter
     {
         var groups = new JsonArray();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var reader = new SftpGoFields(issues);
+        var reader = new SftpGoReader(issues);
         foreach (var (item, i) in Items(dump, "groups"))
         {
             string path = $"groups[{i}]";
-            string? name = SftpGoFields.String(item, "name");
+            string? name = SftpGoReader.String(item, "name");
             if (string.IsNullOrEmpty(name) || !names.Add(name))
             {
                 issues.Add(new(path, "A group needs a unique, non-empty name; not imported."));
@@ -55,7 +55,7 @@ internal static partial class SftpGoBackupConverter
             reader.Unmapped(item, path, ["name", "description", "user_settings", "virtual_folders"], ["id", "created_at", "updated_at", "users", "admins"]);
             // The user settings have the user object's shape: read them as one, then keep what a group holds.
             var settings = new JsonObject();
-            if (SftpGoFields.Child(item, "user_settings") is { } us)
+            if (SftpGoReader.Child(item, "user_settings") is { } us)
             {
                 foreach (var member in us.EnumerateObject())
                 {
@@ -113,7 +113,7 @@ internal static partial class SftpGoBackupConverter
             var group = new SftpGroup
             {
                 Name = name,
-                Description = SftpGoFields.String(item, "description") is { Length: > 0 } d ? d : null,
+                Description = SftpGoReader.String(item, "description") is { Length: > 0 } d ? d : null,
                 HomeDirectory = account.HomeDirectory,
                 FileSystem = account.FileSystem,
                 VirtualFolders = account.VirtualFolders,
@@ -138,11 +138,11 @@ internal static partial class SftpGoBackupConverter
     {
         var admins = new JsonArray();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var reader = new SftpGoFields(issues);
+        var reader = new SftpGoReader(issues);
         foreach (var (item, i) in Items(dump, "admins"))
         {
             string path = $"admins[{i}]";
-            string? name = SftpGoFields.String(item, "username");
+            string? name = SftpGoReader.String(item, "username");
             if (string.IsNullOrEmpty(name) || !names.Add(name))
             {
                 issues.Add(new(path, "An admin needs a unique, non-empty username; not imported."));
@@ -153,11 +153,11 @@ internal static partial class SftpGoBackupConverter
             var admin = new SftpAdmin
             {
                 UserName = name,
-                Enabled = SftpGoFields.Long(item, "status") == 1,
-                Description = SftpGoFields.String(item, "description") is { Length: > 0 } d ? d : null,
-                Role = SftpGoFields.String(item, "role") is { Length: > 0 } role ? role : null,
+                Enabled = SftpGoReader.Long(item, "status") == 1,
+                Description = SftpGoReader.String(item, "description") is { Length: > 0 } d ? d : null,
+                Role = SftpGoReader.String(item, "role") is { Length: > 0 } role ? role : null,
             };
-            if (SftpGoFields.String(item, "password") is { Length: > 0 } hash)
+            if (SftpGoReader.String(item, "password") is { Length: > 0 } hash)
             {
                 if (SftpPasswordHasher.IsSupported(hash))
                 {
@@ -168,7 +168,7 @@ internal static partial class SftpGoBackupConverter
                     issues.Add(new(path + ".password", "The password hash format is not supported here; set a new password (sftpkit admins resetpwd)."));
                 }
             }
-            foreach (string permission in SftpGoFields.StringList(item, "permissions"))
+            foreach (string permission in SftpGoReader.StringList(item, "permissions"))
             {
                 if (s_adminPermissions.TryGetValue(permission, out string? ours) && ours is not null)
                 {
@@ -182,11 +182,11 @@ internal static partial class SftpGoBackupConverter
                     issues.Add(new(path + ".permissions", $"Admin permission '{permission}' has no equivalent here; left out."));
                 }
             }
-            if (SftpGoFields.Child(item, "filters") is { } filters)
+            if (SftpGoReader.Child(item, "filters") is { } filters)
             {
                 reader.Unmapped(filters, path + ".filters", ["allow_list", "allow_api_key_auth"]);
-                admin.AllowedNetworks = SftpGoFields.StringList(filters, "allow_list");
-                admin.AllowApiKeyAuth = SftpGoFields.Bool(filters, "allow_api_key_auth");
+                admin.AllowedNetworks = SftpGoReader.StringList(filters, "allow_list");
+                admin.AllowApiKeyAuth = SftpGoReader.Bool(filters, "allow_api_key_auth");
             }
             admins.Add(JsonSerializer.SerializeToNode(admin, AdminJson.Options));
         }

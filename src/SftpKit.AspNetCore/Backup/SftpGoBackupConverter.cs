@@ -30,13 +30,13 @@ internal static partial class SftpGoBackupConverter
         {
             throw new InvalidDataException("The document is not an SFTPGo backup (a JSON object with users, groups, folders, admins, ...).");
         }
-        var reader = new SftpGoFields(issues);
+        var reader = new SftpGoReader(issues);
         reader.Unmapped(dump, "", s_topLevel, ["version"]);
         var quota = new JsonArray();
         var folders = ConvertFolders(dump, issues, quota, providers);
         // Groups and users first: a mount naming a folder the dump does not define adds it.
         var groups = ConvertGroups(dump, issues, folders, providers);
-        var skippedGroups = Items(dump, "groups").Select(g => SftpGoFields.String(g.Item, "name")).OfType<string>()
+        var skippedGroups = Items(dump, "groups").Select(g => SftpGoReader.String(g.Item, "name")).OfType<string>()
             .Except(groups.Select(g => g?["name"]?.GetValue<string>()).OfType<string>(), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         var users = ConvertUsers(dump, issues, folders, quota, providers, skippedGroups);
         var document = new JsonObject
@@ -53,7 +53,7 @@ internal static partial class SftpGoBackupConverter
         };
         foreach (var (key, i) in Items(dump, "api_keys"))
         {
-            issues.Add(new($"api_keys[{i}]", $"API key '{SftpGoFields.String(key, "name") ?? SftpGoFields.String(key, "id")}' not imported: the exporting server keeps it hashed in another scheme and clients send it in another form; create a new key."));
+            issues.Add(new($"api_keys[{i}]", $"API key '{SftpGoReader.String(key, "name") ?? SftpGoReader.String(key, "id")}' not imported: the exporting server keeps it hashed in another scheme and clients send it in another form; create a new key."));
         }
         foreach (var (_, i) in Items(dump, "ip_lists"))
         {
@@ -72,8 +72,8 @@ internal static partial class SftpGoBackupConverter
 
     private static void Usage(JsonArray quota, string kind, string name, JsonElement owner)
     {
-        long size = SftpGoFields.Long(owner, "used_quota_size") ?? 0;
-        long files = SftpGoFields.Long(owner, "used_quota_files") ?? 0;
+        long size = SftpGoReader.Long(owner, "used_quota_size") ?? 0;
+        long files = SftpGoReader.Long(owner, "used_quota_files") ?? 0;
         if (size > 0 || files > 0)
         {
             quota.Add(new JsonObject { ["kind"] = kind, ["name"] = name, ["size"] = Math.Max(0, size), ["files"] = Math.Max(0, files) });
@@ -83,11 +83,11 @@ internal static partial class SftpGoBackupConverter
     private static Dictionary<string, SftpFolder> ConvertFolders(JsonElement dump, List<SftpGoImportIssue> issues, JsonArray quota, IReadOnlySet<string> providers)
     {
         var result = new Dictionary<string, SftpFolder>(StringComparer.Ordinal);
-        var reader = new SftpGoFields(issues);
+        var reader = new SftpGoReader(issues);
         foreach (var (item, i) in Items(dump, "folders"))
         {
             string path = $"folders[{i}]";
-            string? name = SftpGoFields.String(item, "name");
+            string? name = SftpGoReader.String(item, "name");
             if (string.IsNullOrEmpty(name) || result.ContainsKey(name))
             {
                 issues.Add(new(path, "A folder needs a unique, non-empty name; not imported."));
@@ -95,11 +95,11 @@ internal static partial class SftpGoBackupConverter
             }
             reader.Unmapped(item, path, ["name", "mapped_path", "description", "filesystem"],
                 ["id", "used_quota_size", "used_quota_files", "last_quota_update", "users", "groups"]);
-            string? mapped = SftpGoFields.String(item, "mapped_path") is { Length: > 0 } m ? m : null;
+            string? mapped = SftpGoReader.String(item, "mapped_path") is { Length: > 0 } m ? m : null;
             SftpFileSystemConfig? fs;
             try
             {
-                fs = SftpGoFields.Child(item, "filesystem") is { } config ? SftpGoUserJson.ToFileSystem(config, mapped, issues, path + ".filesystem") : null;
+                fs = SftpGoReader.Child(item, "filesystem") is { } config ? SftpGoUserJson.ToFileSystem(config, mapped, issues, path + ".filesystem") : null;
             }
             catch (FormatException e)
             {
@@ -114,7 +114,7 @@ internal static partial class SftpGoBackupConverter
             result[name] = new SftpFolder
             {
                 Name = name,
-                Description = SftpGoFields.String(item, "description") is { Length: > 0 } d ? d : null,
+                Description = SftpGoReader.String(item, "description") is { Length: > 0 } d ? d : null,
                 FileSystem = fs ?? new SftpFileSystemConfig { Provider = "local", Root = mapped },
             };
             Usage(quota, "Folder", name, item);
@@ -150,7 +150,7 @@ internal static partial class SftpGoBackupConverter
             }
             catch (FormatException e)
             {
-                issues.Add(new(path, $"User '{SftpGoFields.String(item, "username")}' not imported: {e.Message}"));
+                issues.Add(new(path, $"User '{SftpGoReader.String(item, "username")}' not imported: {e.Message}"));
                 continue;
             }
             if (string.IsNullOrEmpty(account.UserName) || !names.Add(account.UserName))
@@ -177,7 +177,7 @@ internal static partial class SftpGoBackupConverter
             }
             foreach (string counter in new[] { "used_upload_data_transfer", "used_download_data_transfer" })
             {
-                if ((SftpGoFields.Long(item, counter) ?? 0) != 0)
+                if ((SftpGoReader.Long(item, counter) ?? 0) != 0)
                 {
                     issues.Add(new($"{path}.{counter}", "Data transfer counters start again from zero here; not imported."));
                 }
@@ -199,18 +199,18 @@ internal static partial class SftpGoBackupConverter
     private static JsonArray ConvertRoles(JsonElement dump, List<SftpGoImportIssue> issues)
     {
         var roles = new JsonArray();
-        var reader = new SftpGoFields(issues);
+        var reader = new SftpGoReader(issues);
         foreach (var (item, i) in Items(dump, "roles"))
         {
             string path = $"roles[{i}]";
             reader.Unmapped(item, path, ["name", "description"], ["id", "created_at", "updated_at", "users", "admins"]);
-            string? name = SftpGoFields.String(item, "name");
+            string? name = SftpGoReader.String(item, "name");
             if (name is not { Length: > 0 and <= 255 } || name.Any(c => char.IsControl(c) || c is '/' or '\\'))
             {
                 issues.Add(new(path, "A role needs a valid name; not imported."));
                 continue;
             }
-            roles.Add(JsonSerializer.SerializeToNode(new SftpRole { Name = name!, Description = SftpGoFields.String(item, "description") is { Length: > 0 } d ? d : null }, AdminJson.Options));
+            roles.Add(JsonSerializer.SerializeToNode(new SftpRole { Name = name!, Description = SftpGoReader.String(item, "description") is { Length: > 0 } d ? d : null }, AdminJson.Options));
         }
         return roles;
     }
@@ -218,20 +218,20 @@ internal static partial class SftpGoBackupConverter
     private static JsonArray ConvertShares(JsonElement dump, List<SftpGoImportIssue> issues)
     {
         var shares = new JsonArray();
-        var reader = new SftpGoFields(issues);
+        var reader = new SftpGoReader(issues);
         foreach (var (item, i) in Items(dump, "shares"))
         {
             string path = $"shares[{i}]";
             reader.Unmapped(item, path, ["id", "name", "description", "scope", "paths", "username", "created_at", "updated_at", "last_use_at",
                 "expires_at", "password", "max_tokens", "used_tokens", "allow_from"]);
-            string? id = SftpGoFields.String(item, "id");
-            long scope = SftpGoFields.Long(item, "scope") ?? 1;
-            if (!SftpShare.IsValidId(id) || SftpGoFields.String(item, "username") is not { Length: > 0 } owner || scope is < 1 or > 3)
+            string? id = SftpGoReader.String(item, "id");
+            long scope = SftpGoReader.Long(item, "scope") ?? 1;
+            if (!SftpShare.IsValidId(id) || SftpGoReader.String(item, "username") is not { Length: > 0 } owner || scope is < 1 or > 3)
             {
                 issues.Add(new(path, "A share needs a valid id, an owner and a scope 1, 2 or 3; not imported."));
                 continue;
             }
-            string? password = SftpGoFields.String(item, "password");
+            string? password = SftpGoReader.String(item, "password");
             if (password is { Length: > 0 } && !SftpPasswordHasher.IsSupported(password))
             {
                 issues.Add(new(path + ".password", "The share password hash format is not supported here; the share is imported without a password and disabled by an immediate expiry."));
@@ -239,19 +239,19 @@ internal static partial class SftpGoBackupConverter
             var share = new SftpShare
             {
                 Id = id!,
-                Name = SftpGoFields.String(item, "name") ?? id!,
-                Description = SftpGoFields.String(item, "description") is { Length: > 0 } d ? d : null,
+                Name = SftpGoReader.String(item, "name") ?? id!,
+                Description = SftpGoReader.String(item, "description") is { Length: > 0 } d ? d : null,
                 Scope = (SftpShareScope)scope,
-                Paths = SftpGoFields.StringList(item, "paths"),
+                Paths = SftpGoReader.StringList(item, "paths"),
                 UserName = owner,
-                CreatedAt = SftpGoFields.Time(item, "created_at") ?? DateTimeOffset.UtcNow,
-                UpdatedAt = SftpGoFields.Time(item, "updated_at") ?? DateTimeOffset.UtcNow,
-                LastUseAt = SftpGoFields.Time(item, "last_use_at"),
-                ExpiresAt = SftpGoFields.Time(item, "expires_at"),
+                CreatedAt = SftpGoReader.Time(item, "created_at") ?? DateTimeOffset.UtcNow,
+                UpdatedAt = SftpGoReader.Time(item, "updated_at") ?? DateTimeOffset.UtcNow,
+                LastUseAt = SftpGoReader.Time(item, "last_use_at"),
+                ExpiresAt = SftpGoReader.Time(item, "expires_at"),
                 PasswordHash = password is { Length: > 0 } && SftpPasswordHasher.IsSupported(password) ? password : null,
-                MaxTokens = (int)Math.Max(0, SftpGoFields.Long(item, "max_tokens") ?? 0),
-                UsedTokens = (int)Math.Max(0, SftpGoFields.Long(item, "used_tokens") ?? 0),
-                AllowFrom = SftpGoFields.StringList(item, "allow_from"),
+                MaxTokens = (int)Math.Max(0, SftpGoReader.Long(item, "max_tokens") ?? 0),
+                UsedTokens = (int)Math.Max(0, SftpGoReader.Long(item, "used_tokens") ?? 0),
+                AllowFrom = SftpGoReader.StringList(item, "allow_from"),
             };
             if (password is { Length: > 0 } && share.PasswordHash is null)
             {

@@ -4,17 +4,21 @@ namespace SftpKit.Accounts.Interchange;
 
 /// <summary>
 /// Typed reads of SFTPGo JSON members, and, when an issue list is given, the report of every member that is not
-/// taken over (nothing is dropped silently). Without a list (hooks, the compatible API) nothing is reported.
+/// taken over (nothing is dropped silently). Without a list (hooks, the compatible API) nothing is reported. Used by
+/// <see cref="SftpGoUserJson"/> and the admin package's backup import; public for hosts that read other parts of
+/// SFTPGo's JSON with the same rules.
 /// </summary>
-internal sealed class SftpGoReader
+public sealed class SftpGoReader
 {
     private readonly ICollection<SftpGoImportIssue>? _issues;
 
+    /// <param name="issues">Where unmapped members and unusable values are reported; null reports nothing.</param>
     public SftpGoReader(ICollection<SftpGoImportIssue>? issues) => _issues = issues;
 
     /// <summary>True when issues are collected (an import): unusable values are reported instead of refused.</summary>
     public bool Reporting => _issues is not null;
 
+    /// <summary>Adds an issue at <paramref name="path"/> (dotted member path) when issues are collected.</summary>
     public void Report(string path, string reason) => _issues?.Add(new SftpGoImportIssue(path, reason));
 
     /// <summary>
@@ -49,26 +53,34 @@ internal sealed class SftpGoReader
         _ => false,
     };
 
+    /// <summary>The dotted member path of <paramref name="name"/> under <paramref name="path"/>.</summary>
     public static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
 
+    /// <summary>The member when it is an object, else null.</summary>
     public static JsonElement? Child(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var child) && child.ValueKind == JsonValueKind.Object ? child : null;
 
+    /// <summary>The member as a string; null when missing or null.</summary>
     public static string? String(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;
 
+    /// <summary>The member as a 64-bit integer; null when missing or null.</summary>
     public static long? Long(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetInt64() : null;
 
+    /// <summary>True only when the member is the JSON literal <c>true</c>.</summary>
     public static bool Bool(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
+    /// <summary>The member as Unix milliseconds; null when missing, null or not positive.</summary>
     public static DateTimeOffset? Time(JsonElement parent, string name) =>
         Long(parent, name) is { } ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
+    /// <summary>The member as a list of strings; empty when missing or not an array.</summary>
     public static List<string> StringList(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) ? Strings(value) : [];
 
+    /// <summary>An array of strings as a list; empty when not an array.</summary>
     public static List<string> Strings(JsonElement array) =>
         array.ValueKind == JsonValueKind.Array ? array.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList() : [];
 }
