@@ -34,6 +34,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
         Container = container;
         Logger = logger;
         Keys = new ObjectKeyMap(options.KeyPrefix, root);
+        Tree = new AzureBlobFileTree(this);
         Tier = string.IsNullOrWhiteSpace(options.AccessTier) ? default(AccessTier?) : new AccessTier(Capitalised(options.AccessTier));
         if (options.SkipTlsVerify)
         {
@@ -51,47 +52,18 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
 
     internal AccessTier? Tier { get; }
 
+    internal AzureBlobFileTree Tree { get; }
+
     /// <summary>The name prefix this file system is confined to (empty or ending in <c>/</c>).</summary>
     public string KeyPrefix => Keys.Prefix;
 
     /// <inheritdoc />
-    public async ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
-        => await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false)
-            ?? throw new VfsException(VfsError.NotFound, "No such file.");
+    public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+        => Tree.GetInfoAsync(path, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        var info = await GetInfoAsync(path, followLinks, cancellationToken).ConfigureAwait(false);
-        if (change.Size is { } size)
-        {
-            if (info.Type == VfsFileType.Directory)
-            {
-                throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-            }
-            if (size == 0 && info.Size != 0)
-            {
-                await PutEmptyAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
-            }
-            else if (size != info.Size)
-            {
-                Unsupported("truncate", path);
-            }
-        }
-        if (change.Permissions is not null)
-        {
-            Unsupported("chmod", path);
-        }
-        if (change.Owner is not null)
-        {
-            Unsupported("chown", path);
-        }
-        if (change.Times is not null)
-        {
-            Unsupported("chtimes", path);
-        }
-    }
+    public ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
+        => Tree.SetInfoAsync(path, change, cancellationToken);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<VfsFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -123,7 +95,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
                     string name = item.Prefix[prefix.Length..].TrimEnd('/');
                     if (name.Length > 0 && !name.Contains('/', StringComparison.Ordinal))
                     {
-                        yield return AzureBlobEntries.Directory(name, null);
+                        yield return ObjectEntries.Directory(name, null);
                     }
                 }
                 else
@@ -131,7 +103,7 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
                     string name = item.Blob.Name[prefix.Length..];
                     if (name.Length > 0 && !name.Contains('/', StringComparison.Ordinal))
                     {
-                        yield return AzureBlobEntries.File(name, item.Blob.Properties.ContentLength ?? 0, item.Blob.Properties.LastModified);
+                        yield return ObjectEntries.File(name, item.Blob.Properties.ContentLength ?? 0, item.Blob.Properties.LastModified);
                     }
                 }
             }
@@ -147,23 +119,8 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
     }
 
     /// <inheritdoc />
-    public async ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path))
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        string name = Keys.File(path);
-        var properties = await PropertiesAsync(name, cancellationToken).ConfigureAwait(false);
-        if (properties is null)
-        {
-            throw await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false)
-                ? new VfsException(VfsError.IsADirectory, "Is a directory.")
-                : new VfsException(VfsError.NotFound, "No such file.");
-        }
-        var info = AzureBlobEntries.File(ObjectKeyMap.Name(path), properties.ContentLength, properties.LastModified);
-        return new AzureBlobReader(this, name, info, properties.ETag);
-    }
+    public ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
+        => Tree.OpenReadAsync(path, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -171,89 +128,20 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
     /// <see cref="IVfsWriter.CompleteAsync"/> commits its block list. An offset above zero resumes: the existing blob's
     /// committed blocks that lie wholly before the offset are reused, the rest of its first bytes read back.
     /// </remarks>
-    public async ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (ObjectKeyMap.IsRoot(path))
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        var existing = await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false);
-        if (existing?.Type == VfsFileType.Directory)
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        if (existing is not null && options.CreateNew)
-        {
-            throw new VfsException(VfsError.AlreadyExists, "File exists.");
-        }
-        if (existing is null)
-        {
-            await RequireDirectoryAsync(ObjectKeyMap.Parent(path), cancellationToken).ConfigureAwait(false);
-        }
-        long offset = options.Truncate ? 0 : options.Offset;
-        if (offset > 0 && (existing is null || existing.Size < offset))
-        {
-            throw new VfsException(VfsError.Failure, "Cannot resume past the end of the file.");
-        }
-        var writer = new AzureBlobWriter(this, Keys.File(path), ObjectKeyMap.Name(path));
-        try
-        {
-            if (offset > 0)
-            {
-                await writer.SeedFromExistingAsync(offset, cancellationToken).ConfigureAwait(false);
-            }
-            return writer;
-        }
-        catch
-        {
-            await writer.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    public ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
+        => Tree.OpenWriteAsync(path, options, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path) || await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            throw new VfsException(VfsError.AlreadyExists, "File exists.");
-        }
-        await RequireDirectoryAsync(ObjectKeyMap.Parent(path), cancellationToken).ConfigureAwait(false);
-        await PutEmptyAsync(Keys.Directory(path), cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
+        => Tree.CreateDirectoryAsync(path, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
-    {
-        var info = await GetInfoAsync(path, followLinks: false, cancellationToken).ConfigureAwait(false);
-        if (info.Type == VfsFileType.Directory)
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        await DeleteBlobAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
+        => Tree.DeleteFileAsync(path, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path))
-        {
-            throw new VfsException(VfsError.PermissionDenied, "Cannot remove the root.");
-        }
-        string prefix = Keys.Directory(path);
-        var names = await FirstNamesAsync(prefix, 2, cancellationToken).ConfigureAwait(false);
-        if (names.Count == 0)
-        {
-            var info = await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false);
-            throw info is null ? new VfsException(VfsError.NotFound, "No such directory.") : new VfsException(VfsError.NotADirectory, "Not a directory.");
-        }
-        if (names.Any(k => k != prefix))
-        {
-            throw new VfsException(VfsError.DirectoryNotEmpty, "Directory not empty.");
-        }
-        await DeleteBlobAsync(prefix, cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
+        => Tree.DeleteDirectoryAsync(path, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<VfsSpaceInfo> GetSpaceAsync(string path, CancellationToken cancellationToken)
@@ -269,19 +157,8 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
     ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
         => TryGetInfoAsync(path, cancellationToken);
 
-    internal async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path))
-        {
-            return AzureBlobEntries.Directory("/", null);
-        }
-        var properties = await PropertiesAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
-        if (properties is not null)
-        {
-            return AzureBlobEntries.File(ObjectKeyMap.Name(path), properties.ContentLength, properties.LastModified);
-        }
-        return await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false) ? AzureBlobEntries.Directory(ObjectKeyMap.Name(path), null) : null;
-    }
+    internal ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, CancellationToken cancellationToken)
+        => Tree.TryGetInfoAsync(path, cancellationToken);
 
     internal BlockBlobClient Blob(string name) => Container.GetBlockBlobClient(name);
 
@@ -327,20 +204,6 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
             return names;
         }).ConfigureAwait(false);
 
-    private async ValueTask<bool> DirectoryExistsAsync(string path, CancellationToken cancellationToken) =>
-        ObjectKeyMap.IsRoot(path) || (await FirstNamesAsync(Keys.Directory(path), 1, cancellationToken).ConfigureAwait(false)).Count > 0;
-
-    internal async ValueTask RequireDirectoryAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path) || await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false))
-        {
-            return;
-        }
-        throw await PropertiesAsync(Keys.File(path), cancellationToken).ConfigureAwait(false) is not null
-            ? new VfsException(VfsError.NotADirectory, "Not a directory.")
-            : new VfsException(VfsError.NotFound, "No such directory.");
-    }
-
     internal async ValueTask PutEmptyAsync(string name, CancellationToken cancellationToken)
     {
         using var empty = new MemoryStream([], writable: false);
@@ -349,16 +212,6 @@ public sealed partial class AzureBlobFileSystem : IVirtualFileSystem, IVfsServer
 
     internal async ValueTask DeleteBlobAsync(string name, CancellationToken cancellationToken) =>
         await CallAsync("DeleteBlob", name, () => Blob(name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)).ConfigureAwait(false);
-
-    private void Unsupported(string operation, string path)
-    {
-        if (Options.SetstatMode == AzureBlobSetstatMode.Ignore)
-        {
-            AzureBlobLog.SetstatIgnored(Logger, operation, path);
-            return;
-        }
-        throw new VfsException(VfsError.Unsupported, "Operation not supported by the storage.");
-    }
 
     private static string Capitalised(string tier) => char.ToUpperInvariant(tier.Trim()[0]) + tier.Trim()[1..].ToLowerInvariant();
 }

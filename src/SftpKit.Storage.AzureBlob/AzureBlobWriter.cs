@@ -43,7 +43,7 @@ internal sealed class AzureBlobWriter : ObjectPartWriter
     /// that lie wholly before the offset are kept as they are (when their ids have this writer's length), the rest of
     /// those bytes read back with ranged GETs through the block buffer and staged anew.
     /// </summary>
-    public async ValueTask SeedFromExistingAsync(long offset, CancellationToken cancellationToken)
+    public override async ValueTask ResumeAsync(long offset, CancellationToken cancellationToken)
     {
         var list = await _fs.CallAsync("GetBlockList", _key, () => _fs.Blob(_key).GetBlockListAsync(BlockListTypes.Committed, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var committed = list.Value.CommittedBlocks?.ToList() ?? [];
@@ -64,7 +64,7 @@ internal sealed class AzureBlobWriter : ObjectPartWriter
     }
 
     public override ValueTask<VfsFileInfo> GetInfoAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromResult(AzureBlobEntries.File(_name, Position, DateTimeOffset.UtcNow));
+        ValueTask.FromResult(ObjectEntries.File(_name, Position, DateTimeOffset.UtcNow));
 
     protected override ValueTask<int> NextPartAsync(CancellationToken cancellationToken)
     {

@@ -27,53 +27,8 @@ public sealed partial class S3FileSystem
     /// <see cref="S3FileSystemOptions.MaxRenameObjects"/> objects; beyond that it fails with
     /// <see cref="VfsError.Unsupported"/> before anything is copied.
     /// </remarks>
-    public async ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(from) || ObjectKeyMap.IsRoot(to))
-        {
-            throw new VfsException(VfsError.PermissionDenied, "Cannot rename the root.");
-        }
-        if (string.Equals(from, to, StringComparison.Ordinal))
-        {
-            return;
-        }
-        var source = await GetInfoAsync(from, followLinks: false, cancellationToken).ConfigureAwait(false);
-        if (source.Type == VfsFileType.Directory && to.StartsWith(from + "/", StringComparison.Ordinal))
-        {
-            throw new VfsException(VfsError.InvalidPath, "Cannot move a directory into itself.");
-        }
-        var target = await TryGetInfoAsync(to, cancellationToken).ConfigureAwait(false);
-        if (target is null)
-        {
-            await RequireDirectoryAsync(ObjectKeyMap.Parent(to), cancellationToken).ConfigureAwait(false);
-        }
-        else if (!overwrite)
-        {
-            throw new VfsException(VfsError.AlreadyExists, "File exists.");
-        }
-        else if (target.Type == VfsFileType.Directory && source.Type != VfsFileType.Directory)
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        else if (target.Type != VfsFileType.Directory && source.Type == VfsFileType.Directory)
-        {
-            throw new VfsException(VfsError.NotADirectory, "Not a directory.");
-        }
-
-        if (source.Type != VfsFileType.Directory)
-        {
-            await CopyObjectAsync(Keys.File(from), Keys.File(to), source.Size, cancellationToken).ConfigureAwait(false);
-            await DeleteKeyAsync(Keys.File(from), cancellationToken).ConfigureAwait(false);
-            S3Log.Renamed(Logger, from, to, 1);
-            return;
-        }
-        if (target is not null)
-        {
-            // posix-rename onto an existing directory: only an empty one may be replaced.
-            await DeleteDirectoryAsync(to, cancellationToken).ConfigureAwait(false);
-        }
-        await RenameDirectoryAsync(from, to, cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken)
+        => Tree.RenameAsync(from, to, overwrite, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -81,70 +36,8 @@ public sealed partial class S3FileSystem
     /// missing or not larger <paramref name="to"/> is one server-side CopyObject; anything else fails with
     /// <see cref="VfsError.Unsupported"/>. SFTP copy-data between open handles streams through the server instead.
     /// </remarks>
-    public async ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
-    {
-        var source = await GetInfoAsync(from, followLinks: true, cancellationToken).ConfigureAwait(false);
-        if (source.Type == VfsFileType.Directory)
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        var target = await TryGetInfoAsync(to, cancellationToken).ConfigureAwait(false);
-        if (target?.Type == VfsFileType.Directory)
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        bool whole = fromOffset == 0 && toOffset == 0 && (length == 0 || length >= source.Size) && (target is null || target.Size <= source.Size);
-        if (!whole)
-        {
-            throw new VfsException(VfsError.Unsupported, "Partial copies are not supported by the storage.");
-        }
-        if (target is null)
-        {
-            await RequireDirectoryAsync(ObjectKeyMap.Parent(to), cancellationToken).ConfigureAwait(false);
-        }
-        await CopyObjectAsync(Keys.File(from), Keys.File(to), source.Size, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask RenameDirectoryAsync(string from, string to, CancellationToken cancellationToken)
-    {
-        string fromPrefix = Keys.Directory(from);
-        string toPrefix = Keys.Directory(to);
-        var objects = new List<(string Key, long Size)>();
-        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = fromPrefix };
-        while (true)
-        {
-            var page = await CallAsync("ListObjectsV2", fromPrefix, () => Client.ListObjectsV2Async(request, cancellationToken)).ConfigureAwait(false);
-            foreach (var item in page.S3Objects ?? [])
-            {
-                objects.Add((item.Key, item.Size ?? 0));
-            }
-            // The marker (if any) does not count towards the limit.
-            if (objects.Count(o => o.Key != fromPrefix) > Options.MaxRenameObjects)
-            {
-                S3Log.RenameTooLarge(Logger, from, Options.MaxRenameObjects);
-                throw new VfsException(VfsError.Unsupported, "Directory too large to rename on this storage.");
-            }
-            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
-            {
-                break;
-            }
-            request.ContinuationToken = page.NextContinuationToken;
-        }
-        if (!objects.Any(o => o.Key == fromPrefix))
-        {
-            // Keep the directory itself even if every object under it is moved away later.
-            objects.Add((fromPrefix, 0));
-            await PutEmptyAsync(fromPrefix, cancellationToken).ConfigureAwait(false);
-        }
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Options.UploadConcurrency), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(objects, parallel, async (item, ct) =>
-            await CopyObjectAsync(item.Key, toPrefix + item.Key[fromPrefix.Length..], item.Size, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        // Children first, the marker last, so an interrupted rename never leaves children without their directory.
-        await Parallel.ForEachAsync(objects.Where(o => o.Key != fromPrefix), parallel, async (item, ct) =>
-            await DeleteKeyAsync(item.Key, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        await DeleteKeyAsync(fromPrefix, cancellationToken).ConfigureAwait(false);
-        S3Log.Renamed(Logger, from, to, objects.Count);
-    }
+    public ValueTask CopyAsync(string from, long fromOffset, long length, string to, long toOffset, CancellationToken cancellationToken)
+        => Tree.CopyAsync(from, fromOffset, length, to, toOffset, cancellationToken);
 
     internal async ValueTask CopyObjectAsync(string sourceKey, string targetKey, long size, CancellationToken cancellationToken)
     {

@@ -37,6 +37,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
         Bucket = options.Bucket!;
         Keys = new ObjectKeyMap(options.KeyPrefix, root);
         Checksum = S3Checksums.Parse(options.ChecksumAlgorithm);
+        Tree = new S3FileTree(this);
         if (options.SkipTlsVerify)
         {
             S3Log.SkipTlsVerify(logger, Bucket);
@@ -55,47 +56,18 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
 
     internal ChecksumAlgorithm? Checksum { get; }
 
+    internal S3FileTree Tree { get; }
+
     /// <summary>The key prefix this file system is confined to (empty or ending in <c>/</c>).</summary>
     public string KeyPrefix => Keys.Prefix;
 
     /// <inheritdoc />
-    public async ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
-        => await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false)
-            ?? throw new VfsException(VfsError.NotFound, "No such file.");
+    public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
+        => Tree.GetInfoAsync(path, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        var info = await GetInfoAsync(path, followLinks, cancellationToken).ConfigureAwait(false);
-        if (change.Size is { } size)
-        {
-            if (info.Type == VfsFileType.Directory)
-            {
-                throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-            }
-            if (size == 0 && info.Size != 0)
-            {
-                await PutEmptyAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
-            }
-            else if (size != info.Size)
-            {
-                Unsupported("truncate", path);
-            }
-        }
-        if (change.Permissions is not null)
-        {
-            Unsupported("chmod", path);
-        }
-        if (change.Owner is not null)
-        {
-            Unsupported("chown", path);
-        }
-        if (change.Times is not null)
-        {
-            Unsupported("chtimes", path);
-        }
-    }
+    public ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
+        => Tree.SetInfoAsync(path, change, cancellationToken);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<VfsFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -141,23 +113,8 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
     }
 
     /// <inheritdoc />
-    public async ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path))
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        string key = Keys.File(path);
-        var head = await HeadAsync(key, cancellationToken).ConfigureAwait(false);
-        if (head is null)
-        {
-            throw await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false)
-                ? new VfsException(VfsError.IsADirectory, "Is a directory.")
-                : new VfsException(VfsError.NotFound, "No such file.");
-        }
-        var info = S3Entries.File(ObjectKeyMap.Name(path), head.ContentLength, head.LastModified);
-        return new S3Reader(this, key, info, head.ETag);
-    }
+    public ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
+        => Tree.OpenReadAsync(path, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -165,91 +122,20 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
     /// <see cref="IVfsWriter.CompleteAsync"/> succeeds. An offset above zero resumes: the first bytes of the existing
     /// object are copied server-side (or, under 5 MiB, read back) into the new upload.
     /// </remarks>
-    public async ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (ObjectKeyMap.IsRoot(path))
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        var existing = await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false);
-        if (existing?.Type == VfsFileType.Directory)
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        if (existing is not null && options.CreateNew)
-        {
-            throw new VfsException(VfsError.AlreadyExists, "File exists.");
-        }
-        if (existing is null)
-        {
-            await RequireDirectoryAsync(ObjectKeyMap.Parent(path), cancellationToken).ConfigureAwait(false);
-        }
-        long offset = options.Truncate ? 0 : options.Offset;
-        if (offset > 0 && (existing is null || existing.Size < offset))
-        {
-            throw new VfsException(VfsError.Failure, "Cannot resume past the end of the file.");
-        }
-        var writer = new S3Writer(this, Keys.File(path), ObjectKeyMap.Name(path));
-        try
-        {
-            if (offset > 0)
-            {
-                await writer.SeedFromExistingAsync(offset, cancellationToken).ConfigureAwait(false);
-            }
-            return writer;
-        }
-        catch
-        {
-            await writer.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    public ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
+        => Tree.OpenWriteAsync(path, options, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path) || await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            throw new VfsException(VfsError.AlreadyExists, "File exists.");
-        }
-        await RequireDirectoryAsync(ObjectKeyMap.Parent(path), cancellationToken).ConfigureAwait(false);
-        await PutEmptyAsync(Keys.Directory(path), cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
+        => Tree.CreateDirectoryAsync(path, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
-    {
-        var info = await GetInfoAsync(path, followLinks: false, cancellationToken).ConfigureAwait(false);
-        if (info.Type == VfsFileType.Directory)
-        {
-            throw new VfsException(VfsError.IsADirectory, "Is a directory.");
-        }
-        await DeleteKeyAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
+        => Tree.DeleteFileAsync(path, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path))
-        {
-            throw new VfsException(VfsError.PermissionDenied, "Cannot remove the root.");
-        }
-        string prefix = Keys.Directory(path);
-        var page = await CallAsync("ListObjectsV2", prefix, () => Client.ListObjectsV2Async(
-            new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, MaxKeys = 2 }, cancellationToken)).ConfigureAwait(false);
-        var keys = (page.S3Objects ?? []).Select(o => o.Key).ToList();
-        if (keys.Count == 0)
-        {
-            var info = await TryGetInfoAsync(path, cancellationToken).ConfigureAwait(false);
-            throw info is null ? new VfsException(VfsError.NotFound, "No such directory.") : new VfsException(VfsError.NotADirectory, "Not a directory.");
-        }
-        if (keys.Any(k => k != prefix))
-        {
-            throw new VfsException(VfsError.DirectoryNotEmpty, "Directory not empty.");
-        }
-        await DeleteKeyAsync(prefix, cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
+        => Tree.DeleteDirectoryAsync(path, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<VfsSpaceInfo> GetSpaceAsync(string path, CancellationToken cancellationToken)
@@ -274,19 +160,8 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
     ValueTask<VfsFileInfo?> IVfsInfoProbe.TryGetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
         => TryGetInfoAsync(path, cancellationToken);
 
-    internal async ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path))
-        {
-            return S3Entries.Directory("/", null);
-        }
-        var head = await HeadAsync(Keys.File(path), cancellationToken).ConfigureAwait(false);
-        if (head is not null)
-        {
-            return S3Entries.File(ObjectKeyMap.Name(path), head.ContentLength, head.LastModified);
-        }
-        return await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false) ? S3Entries.Directory(ObjectKeyMap.Name(path), null) : null;
-    }
+    internal ValueTask<VfsFileInfo?> TryGetInfoAsync(string path, CancellationToken cancellationToken)
+        => Tree.TryGetInfoAsync(path, cancellationToken);
 
     internal async ValueTask<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken cancellationToken)
     {
@@ -349,30 +224,7 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
         request.DisablePayloadSigning = Options.DisablePayloadSigning;
     }
 
-    private async ValueTask<bool> DirectoryExistsAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path))
-        {
-            return true;
-        }
-        string prefix = Keys.Directory(path);
-        var page = await CallAsync("ListObjectsV2", prefix, () => Client.ListObjectsV2Async(
-            new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, MaxKeys = 1 }, cancellationToken)).ConfigureAwait(false);
-        return page.KeyCount > 0 || (page.S3Objects?.Count ?? 0) > 0;
-    }
-
-    private async ValueTask RequireDirectoryAsync(string path, CancellationToken cancellationToken)
-    {
-        if (ObjectKeyMap.IsRoot(path) || await DirectoryExistsAsync(path, cancellationToken).ConfigureAwait(false))
-        {
-            return;
-        }
-        throw await HeadAsync(Keys.File(path), cancellationToken).ConfigureAwait(false) is not null
-            ? new VfsException(VfsError.NotADirectory, "Not a directory.")
-            : new VfsException(VfsError.NotFound, "No such directory.");
-    }
-
-    private async ValueTask PutEmptyAsync(string key, CancellationToken cancellationToken)
+    internal async ValueTask PutEmptyAsync(string key, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest { BucketName = Bucket, Key = key, InputStream = new MemoryStream([], writable: false) };
         ApplyWriteSettings(request);
@@ -381,14 +233,4 @@ public sealed partial class S3FileSystem : IVirtualFileSystem, IVfsServerSideCop
 
     internal async ValueTask DeleteKeyAsync(string key, CancellationToken cancellationToken) =>
         await CallAsync("DeleteObject", key, () => Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, cancellationToken)).ConfigureAwait(false);
-
-    private void Unsupported(string operation, string path)
-    {
-        if (Options.SetstatMode == S3SetstatMode.Ignore)
-        {
-            S3Log.SetstatIgnored(Logger, operation, path);
-            return;
-        }
-        throw new VfsException(VfsError.Unsupported, "Operation not supported by the storage.");
-    }
 }

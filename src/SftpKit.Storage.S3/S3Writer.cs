@@ -38,7 +38,7 @@ internal sealed class S3Writer : ObjectPartWriter
     /// server-side as parts (UploadPartCopy) when there are at least 5 MiB, else, or where the service lacks
     /// UploadPartCopy, read back through the part buffer with ranged GETs.
     /// </summary>
-    public async ValueTask SeedFromExistingAsync(long offset, CancellationToken cancellationToken)
+    public override async ValueTask ResumeAsync(long offset, CancellationToken cancellationToken)
     {
         const long minPart = S3FileSystemOptions.MinPartSizeMiB * 1024L * 1024L;
         long copied = 0;

@@ -104,6 +104,12 @@ public abstract class ObjectPartWriter : IVfsWriter
     public abstract ValueTask<VfsFileInfo> GetInfoAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Starts a resumed upload with the first <paramref name="offset"/> bytes of the object as stored (kept or copied
+    /// server-side where the storage can, else read back with <see cref="SeedAsync"/>). Only before the first write.
+    /// </summary>
+    public abstract ValueTask ResumeAsync(long offset, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Completes the upload (see <see cref="ObjectPartWriter"/>) or abandons it, and gives the buffer back.
     /// </summary>
     public async ValueTask DisposeAsync()
