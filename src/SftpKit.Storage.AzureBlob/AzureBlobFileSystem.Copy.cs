@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs.Models;
 using SftpKit.FileSystem;
-using SftpKit.FileSystem.Objects;
 
 namespace SftpKit.Storage.AzureBlob;
 

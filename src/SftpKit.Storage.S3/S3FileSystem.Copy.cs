@@ -1,6 +1,5 @@
 using Amazon.S3.Model;
 using SftpKit.FileSystem;
-using SftpKit.FileSystem.Objects;
 
 namespace SftpKit.Storage.S3;
 
