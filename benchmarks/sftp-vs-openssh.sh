@@ -6,7 +6,9 @@
 #   QUICK=1 benchmarks/sftp-vs-openssh.sh    # 64 MiB, 200 small files, 5,000 entries (CI)
 #
 # Env: SIZE_MB (big file, default 1024; QUICK 64), SMALL_FILES, LS_ENTRIES, REPEAT (runs per operation, median
-# reported; the rounds alternate between the servers; default 3), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
+# reported; the rounds alternate between the servers; default 3), WARMUP (unmeasured rounds of each operation on each
+# server before its measured ones, so that neither server's first run of a workload pays one-time costs: SftpKit's JIT
+# of that path, sshd's page cache; default 1), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
 # building the work tree), SFTPKIT_BASELINE_DLL (also run this build as a third server, "baseline", measured in the
 # same loop, so an older and a newer SftpKit are compared under the same machine load), CIPHER (passed to every sftp
 # run as `-c`, e.g. aes128-gcm@openssh.com or chacha20-poly1305@openssh.com; default: the client's own negotiation).
@@ -25,6 +27,7 @@ else
   SIZE_MB=${SIZE_MB:-1024}; SMALL_FILES=${SMALL_FILES:-2000}; LS_ENTRIES=${LS_ENTRIES:-100000}
 fi
 REPEAT=${REPEAT:-3}
+WARMUP=${WARMUP:-1}
 
 need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
@@ -210,15 +213,15 @@ echo "put small/f000000.dat warm.dat" >"$WORK/b.warm"
 # Warm-up (JIT for SftpKit; page cache for both).
 for s in $SERVERS; do measure "$s" "$WORK/b.warm" "$LOCAL" >/dev/null; done
 
-declare -A T C
+declare -A T C P
 for op in upload download small smallget ls; do
   for s in $SERVERS; do
-    : >"$WORK/t.$s"; : >"$WORK/c.$s"
+    : >"$WORK/t.$s"; : >"$WORK/c.$s"; : >"$WORK/p.$s"
     if [ "$op" = smallget ]; then h=$(home_of "$s"); rm -rf "$h/small"; cp -r "$LOCAL/small" "$h/small"; sync; fi
   done
   # Rounds alternate between the servers (A, B, C, A, B, C, ...) so that a burst of load from elsewhere on the
   # machine falls on all of them rather than on one server's consecutive runs.
-  for _ in $(seq 1 "$REPEAT"); do
+  for round in $(seq 1 $((WARMUP + REPEAT))); do
     for s in $SERVERS; do
       h=$(home_of "$s")
       case $op in
@@ -249,13 +252,23 @@ for op in upload download small smallget ls; do
           n=$(grep -c 'entry-' "$WORK/ls.out" || true)
           [ "$n" -eq "$LS_ENTRIES" ] || { echo "$s: ls -l listed $n of $LS_ENTRIES entries" >&2; exit 1; } ;;
       esac
+      if [ "$round" -le "$WARMUP" ]; then echo "  $op $s: $r (warm-up)" >&2; continue; fi
       echo "$r" | awk '{ print $1 }' >>"$WORK/t.$s"
       echo "$r" | awk '{ print $2 }' >>"$WORK/c.$s"
       echo "  $op $s: $r" >&2
     done
+    # The ratio of this round's pair (OpenSSH time / SftpKit time): drift over the rounds (the disk filling, load
+    # from elsewhere) moves both sides of a pair, so the median of these is steadier than a ratio of two medians.
+    if [ "$round" -gt "$WARMUP" ]; then
+      for s in $SERVERS; do
+        [ "$s" = openssh ] && continue
+        paste "$WORK/t.openssh" "$WORK/t.$s" | tail -n 1 | awk '{ if ($2 > 0) printf "%.4f\n", $1 / $2 }' >>"$WORK/p.$s"
+      done
+    fi
   done
   for s in $SERVERS; do
     T[$op.$s]=$(median <"$WORK/t.$s"); C[$op.$s]=$(median <"$WORK/c.$s")
+    [ "$s" = openssh ] || P[$op.$s]=$(median <"$WORK/p.$s")
   done
   for s in $SERVERS; do
     rm -f "$(home_of "$s")/up.bin"
@@ -277,7 +290,7 @@ label() {
 
 echo
 echo "Cipher (client view): SftpKit: $(cat "$WORK/cipher.sftpkit"); OpenSSH: $(cat "$WORK/cipher.openssh")"
-echo "OpenSSH: $(ssh -V 2>&1); median of $REPEAT runs; CPU = server-side user+sys seconds"
+echo "OpenSSH: $(ssh -V 2>&1); median of $REPEAT runs after $WARMUP warm-up round(s) per operation; CPU = server-side user+sys seconds"
 echo
 for v in $SERVERS; do
   [ "$v" = openssh ] && continue
@@ -285,14 +298,14 @@ for v in $SERVERS; do
     echo
     if [ "$v" = sftpkit ]; then echo "SftpKit (this build):"; else echo "SftpKit baseline ($SFTPKIT_BASELINE_DLL):"; fi
   fi
-  echo "| Operation | SftpKit s | OpenSSH s | Throughput ratio (OpenSSH s / SftpKit s) | SftpKit CPU s | OpenSSH CPU s | Server CPU ratio (SftpKit / OpenSSH) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| Operation | SftpKit s | OpenSSH s | Throughput ratio (OpenSSH s / SftpKit s) | Paired ratio (median of per-round ratios) | SftpKit CPU s | OpenSSH CPU s | Server CPU ratio (SftpKit / OpenSSH) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   for op in upload download small smallget ls; do
-    awk -v l="$(label $op)" -v ts="${T[$op.$v]}" -v to="${T[$op.openssh]}" -v cs="${C[$op.$v]}" -v co="${C[$op.openssh]}" '
+    awk -v l="$(label $op)" -v ts="${T[$op.$v]}" -v to="${T[$op.openssh]}" -v cs="${C[$op.$v]}" -v co="${C[$op.openssh]}" -v pr="${P[$op.$v]}" '
       BEGIN {
         tr = ts > 0 ? sprintf("%.2f", to / ts) : "n/a"
         cr = co > 0 ? sprintf("%.2f", cs / co) : "n/a"
-        printf "| %s | %.2f | %.2f | %s | %.2f | %.2f | %s |\n", l, ts, to, tr, cs, co, cr
+        printf "| %s | %.2f | %.2f | %s | %.2f | %.2f | %.2f | %s |\n", l, ts, to, tr, pr, cs, co, cr
       }'
   done
 done
