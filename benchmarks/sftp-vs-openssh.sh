@@ -8,7 +8,8 @@
 # Env: SIZE_MB (big file, default 1024; QUICK 64), SMALL_FILES, LS_ENTRIES, REPEAT (runs per operation, median
 # reported; the rounds alternate between the servers; default 3), WARMUP (unmeasured rounds of each operation on each
 # server before its measured ones, so that neither server's first run of a workload pays one-time costs: SftpKit's JIT
-# of that path, sshd's page cache; default 1), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
+# of that path, sshd's page cache; default 1), OPS (which operations, in order: any of upload download small smallget
+# ls; default all, e.g. OPS=smallget REPEAT=11 for many rounds of `get -r` alone), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
 # building the work tree), SFTPKIT_BASELINE_DLL (also run this build as a third server, "baseline", measured in the
 # same loop, so an older and a newer SftpKit are compared under the same machine load), CIPHER (passed to every sftp
 # run as `-c`, e.g. aes128-gcm@openssh.com or chacha20-poly1305@openssh.com; default: the client's own negotiation).
@@ -28,6 +29,10 @@ else
 fi
 REPEAT=${REPEAT:-3}
 WARMUP=${WARMUP:-1}
+OPS=${OPS:-upload download small smallget ls}
+for op in $OPS; do
+  case $op in upload|download|small|smallget|ls) ;; *) echo "OPS: unknown operation '$op' (upload download small smallget ls)" >&2; exit 2 ;; esac
+done
 
 need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
@@ -214,7 +219,7 @@ echo "put small/f000000.dat warm.dat" >"$WORK/b.warm"
 for s in $SERVERS; do measure "$s" "$WORK/b.warm" "$LOCAL" >/dev/null; done
 
 declare -A T C P
-for op in upload download small smallget ls; do
+for op in $OPS; do
   for s in $SERVERS; do
     : >"$WORK/t.$s"; : >"$WORK/c.$s"; : >"$WORK/p.$s"
     if [ "$op" = smallget ]; then h=$(home_of "$s"); rm -rf "$h/small"; cp -r "$LOCAL/small" "$h/small"; sync; fi
@@ -300,7 +305,7 @@ for v in $SERVERS; do
   fi
   echo "| Operation | SftpKit s | OpenSSH s | Throughput ratio (OpenSSH s / SftpKit s) | Paired ratio (median of per-round ratios) | SftpKit CPU s | OpenSSH CPU s | Server CPU ratio (SftpKit / OpenSSH) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-  for op in upload download small smallget ls; do
+  for op in $OPS; do
     awk -v l="$(label $op)" -v ts="${T[$op.$v]}" -v to="${T[$op.openssh]}" -v cs="${C[$op.$v]}" -v co="${C[$op.openssh]}" -v pr="${P[$op.$v]}" '
       BEGIN {
         tr = ts > 0 ? sprintf("%.2f", to / ts) : "n/a"
