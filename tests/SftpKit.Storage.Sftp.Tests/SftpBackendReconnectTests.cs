@@ -8,6 +8,7 @@ using Renci.SshNet;
 using Renci.SshNet.Common;
 using SftpKit.Accounts;
 using SftpKit.Hosting;
+using SftpKit.Storage.Sftp;
 
 namespace SftpKit.Tests.Storage.Sftp;
 
@@ -39,6 +40,11 @@ public sealed class SftpBackendReconnectTests : IAsyncLifetime
         Requires.That(_sshd.Unavailable is null, _sshd.Unavailable ?? "", "install openssh-server (scripts/test.sh does)");
         Directory.CreateDirectory(_directory);
         _remoteDirectory = _sshd.NewBaseDirectory();
+    }
+
+    /// <summary>Starts the front: account <c>front</c> on provider <c>sftp</c>, its files in the remote directory on <paramref name="remotePort"/>.</summary>
+    private async Task StartFrontAsync(int remotePort, Action<SftpRemoteOptions>? defaults = null)
+    {
         var account = new SftpAccount
         {
             UserName = "front",
@@ -46,7 +52,7 @@ public sealed class SftpBackendReconnectTests : IAsyncLifetime
             FileSystem = new SftpFileSystemConfig { Provider = "sftp", Root = _remoteDirectory },
         };
         account.FileSystem.Settings["Host"] = "127.0.0.1";
-        account.FileSystem.Settings["Port"] = _sshd.Port.ToString(CultureInfo.InvariantCulture);
+        account.FileSystem.Settings["Port"] = remotePort.ToString(CultureInfo.InvariantCulture);
         account.FileSystem.Settings["UserName"] = _sshd.UserName;
         account.FileSystem.Settings["PrivateKey"] = _sshd.ClientPrivateKey;
         account.FileSystem.Settings["HostKeyFingerprints"] = _sshd.HostKeyFingerprint;
@@ -58,7 +64,7 @@ public sealed class SftpBackendReconnectTests : IAsyncLifetime
             o.Listen(IPAddress.Loopback, 0);
             o.HostKeyDirectory = Path.Combine(_directory, "keys");
             o.Defender.Enabled = false;
-        }).AddInMemoryUserStore(account).AddSftpRemoteStorage().AddSftp();
+        }).AddInMemoryUserStore(account).AddSftpRemoteStorage(defaults).AddSftp();
         _services = services.BuildServiceProvider();
         foreach (var hosted in _services.GetServices<IHostedService>())
         {
@@ -89,6 +95,7 @@ public sealed class SftpBackendReconnectTests : IAsyncLifetime
     public async Task The_same_front_serves_the_account_again_after_the_remote_sshd_comes_back()
     {
         var total = Stopwatch.StartNew();
+        await StartFrontAsync(_sshd.Port);
         using var kept = await ConnectAsync(); // stays open across the outage
         using (var first = await ConnectAsync())
         {
@@ -141,6 +148,39 @@ public sealed class SftpBackendReconnectTests : IAsyncLifetime
         Assert.True(restarted.Elapsed < RecoveryBound, $"Recovery took {restarted.Elapsed}.");
         Assert.Empty(Directory.GetFiles(_remoteDirectory, ".sftpkit-*"));
         Assert.True(total.Elapsed < TimeSpan.FromSeconds(60), $"The test took {total.Elapsed}.");
+    }
+
+    [Fact]
+    public async Task Pooled_connections_that_stopped_passing_anything_are_replaced()
+    {
+        // Connections that a NAT or firewall forgot stay "connected" at both ends: only a timed-out operation tells.
+        await using var relay = new SilentDropRelay(_sshd.Port);
+        await StartFrontAsync(relay.Port, o => o.OperationTimeout = TimeSpan.FromSeconds(2));
+        using var kept = await ConnectAsync();
+        using (var first = await ConnectAsync())
+        {
+            await Task.WhenAll(RoundTripAsync(first, "before-1.bin"), RoundTripAsync(kept, "before-2.bin"));
+        }
+
+        relay.DropExisting();
+
+        var timer = Stopwatch.StartNew();
+        var error = Assert.ThrowsAny<SshException>(() => kept.ListDirectory("/").ToList());
+        Assert.IsNotType<SshConnectionException>(error);
+        Assert.True(timer.Elapsed < FailureBound, $"The failure took {timer.Elapsed}.");
+
+        var recovering = Stopwatch.StartNew();
+        await UntilServedAsync(async () =>
+        {
+            Assert.Contains(kept.ListDirectory("/"), f => f.Name == "before-1.bin");
+            await RoundTripAsync(kept, "after-kept.bin");
+        });
+        await UntilServedAsync(async () =>
+        {
+            using var fresh = await ConnectAsync();
+            await RoundTripAsync(fresh, "after-new.bin");
+        });
+        Assert.True(recovering.Elapsed < RecoveryBound, $"Recovery took {recovering.Elapsed}.");
     }
 
     private async Task<SftpClient> ConnectAsync()
