@@ -87,7 +87,9 @@ internal sealed class SftpRemoteConnections : IDisposable
             if (Interlocked.CompareExchange(ref _clients[slot], null, client) == client)
             {
                 SftpRemoteLog.ConnectionEvicted(_logger, _options.Host, _options.Port);
-                client.Dispose();
+                // SSH.NET's dispose of a connection that no longer answers waits about a second for its disconnect; the
+                // failing operation does not wait for it.
+                ThreadPool.UnsafeQueueUserWorkItem(static c => c.Dispose(), client, preferLocal: false);
                 return;
             }
         }

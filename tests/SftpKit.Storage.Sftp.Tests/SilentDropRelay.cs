@@ -66,7 +66,8 @@ public sealed class SilentDropRelay : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptSocketAsync(_stop.Token);
-            var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            client.NoDelay = true;
             try
             {
                 await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
