@@ -7,7 +7,10 @@ namespace SftpKit.Storage.Sftp;
 /// <summary>
 /// Up to <see cref="SftpRemoteOptions.MaxConnections"/> SSH.NET clients per file system, connected on first use and
 /// reconnected when dropped; operations are spread over them round-robin (an SSH.NET client multiplexes concurrent
-/// requests). The host key is checked against the pinned fingerprints on every connect.
+/// requests). The host key is checked against the pinned fingerprints on every connect. A client that SSH.NET still
+/// reports connected but whose operation failed as a connection failure (see
+/// <see cref="SftpRemoteErrors.IsConnectionFailure"/>, a timeout included) is closed by <see cref="Evict"/>, and its slot
+/// connects afresh on next use; so at most <see cref="SftpRemoteOptions.MaxConnections"/> clients are ever open.
 /// </summary>
 internal sealed class SftpRemoteConnections : IDisposable
 {
@@ -44,8 +47,10 @@ internal sealed class SftpRemoteConnections : IDisposable
             {
                 return client;
             }
-            client?.Dispose();
-            _clients[slot] = null;
+            if (client is not null && Interlocked.CompareExchange(ref _clients[slot], null, client) == client)
+            {
+                client.Dispose();
+            }
             client = Create();
             try
             {
@@ -67,6 +72,26 @@ internal sealed class SftpRemoteConnections : IDisposable
         finally
         {
             _locks[slot].Release();
+        }
+    }
+
+    /// <summary>
+    /// Closes <paramref name="client"/> and frees its slot, when it still holds one, after an operation on it failed as a
+    /// connection failure (the failure itself is logged where it is mapped); the slot's next use connects afresh.
+    /// Operations and open files still on that client fail.
+    /// </summary>
+    public void Evict(SftpClient client)
+    {
+        for (int slot = 0; slot < _clients.Length; slot++)
+        {
+            if (Interlocked.CompareExchange(ref _clients[slot], null, client) == client)
+            {
+                SftpRemoteLog.ConnectionEvicted(_logger, _options.Host, _options.Port);
+                // SSH.NET's dispose of a connection that no longer answers waits about a second for its disconnect; the
+                // failing operation does not wait for it.
+                ThreadPool.UnsafeQueueUserWorkItem(static c => c.Dispose(), client, preferLocal: false);
+                return;
+            }
         }
     }
 

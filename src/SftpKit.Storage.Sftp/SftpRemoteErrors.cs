@@ -31,6 +31,14 @@ internal static class SftpRemoteErrors
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="ex"/> says the connection it happened on cannot be trusted any more: dropped, disposed, or
+    /// silent past <see cref="SftpRemoteOptions.OperationTimeout"/> (a connection a NAT or firewall forgot still looks
+    /// connected; only a timed-out operation tells).
+    /// </summary>
+    public static bool IsConnectionFailure(Exception ex)
+        => ex is SshConnectionException or SshOperationTimeoutException or System.Net.Sockets.SocketException or ObjectDisposedException;
+
     /// <summary>The error to throw for <paramref name="ex"/>, or null to let it pass (already a VfsException, or cancellation).</summary>
     public static VfsException? Map(SftpRemoteOptions options, ILogger logger, Exception ex)
     {

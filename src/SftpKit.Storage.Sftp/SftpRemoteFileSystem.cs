@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Renci.SshNet;
 using Renci.SshNet.Sftp;
 using SftpKit.FileSystem;
 
@@ -38,20 +39,18 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
 
     /// <inheritdoc />
     public ValueTask<VfsFileInfo> GetInfoAsync(string path, bool followLinks, CancellationToken cancellationToken)
-        => Run(async () =>
+        => With(async client =>
         {
-            var client = await _connections.GetAsync(cancellationToken).ConfigureAwait(false);
             var attributes = await client.GetAttributesAsync(Remote(path), cancellationToken).ConfigureAwait(false);
             return ToInfo(VirtualPath.GetName(path), attributes);
-        });
+        }, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask SetInfoAsync(string path, VfsAttributeChange change, bool followLinks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return Run(async () =>
+        return With(async client =>
         {
-            var client = await _connections.GetAsync(cancellationToken).ConfigureAwait(false);
             string remote = Remote(path);
             var attributes = await client.GetAttributesAsync(remote, cancellationToken).ConfigureAwait(false);
             if (change.Size is { } size)
@@ -69,7 +68,7 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
             }
             client.SetAttributes(remote, attributes);
             return true;
-        }).AsValueTaskVoid();
+        }, cancellationToken).AsValueTaskVoid();
     }
 
     /// <inheritdoc />
@@ -96,6 +95,10 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
                 }
                 catch (Exception ex) when (SftpRemoteErrors.Map(_options, _logger, ex) is { } mapped)
                 {
+                    if (SftpRemoteErrors.IsConnectionFailure(ex))
+                    {
+                        _connections.Evict(client);
+                    }
                     throw mapped;
                 }
                 if (entry.Name is "." or ".." || entry.Name.StartsWith(SftpRemoteWriter.TempPrefix, StringComparison.Ordinal))
@@ -109,9 +112,8 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
 
     /// <inheritdoc />
     public ValueTask<IVfsReader> OpenReadAsync(string path, CancellationToken cancellationToken)
-        => Run<IVfsReader>(async () =>
+        => With<IVfsReader>(async client =>
         {
-            var client = await _connections.GetAsync(cancellationToken).ConfigureAwait(false);
             string remote = Remote(path);
             // Servers open directories for reading as files; the attributes say what it is.
             if ((await client.GetAttributesAsync(remote, cancellationToken).ConfigureAwait(false)).IsDirectory)
@@ -119,16 +121,15 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
                 throw new VfsException(VfsError.IsADirectory, "Is a directory.");
             }
             var stream = await client.OpenAsync(remote, FileMode.Open, FileAccess.Read, cancellationToken).ConfigureAwait(false);
-            return new SftpRemoteReader(stream, VirtualPath.GetName(path), this);
-        });
+            return new SftpRemoteReader(client, stream, VirtualPath.GetName(path), this);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IVfsWriter> OpenWriteAsync(string path, VfsWriteOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Run<IVfsWriter>(async () =>
+        return With<IVfsWriter>(async client =>
         {
-            var client = await _connections.GetAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 return await SftpRemoteWriter.OpenAsync(client, Remote(path), VirtualPath.GetName(path), options, this, cancellationToken)
@@ -145,14 +146,13 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
                 }
                 throw;
             }
-        });
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
     public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken)
-        => Run(async () =>
+        => With(async client =>
         {
-            var client = await _connections.GetAsync(cancellationToken).ConfigureAwait(false);
             string remote = Remote(path);
             if (await client.ExistsAsync(remote, cancellationToken).ConfigureAwait(false))
             {
@@ -160,13 +160,12 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
             }
             await client.CreateDirectoryAsync(remote, cancellationToken).ConfigureAwait(false);
             return true;
-        }).AsValueTaskVoid();
+        }, cancellationToken).AsValueTaskVoid();
 
     /// <inheritdoc />
     public ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
-        => Run(async () =>
+        => With(async client =>
         {
-            var client = await _connections.GetAsync(cancellationToken).ConfigureAwait(false);
             string remote = Remote(path);
             var attributes = await client.GetAttributesAsync(remote, cancellationToken).ConfigureAwait(false);
             if (attributes.IsDirectory)
@@ -175,13 +174,12 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
             }
             await client.DeleteFileAsync(remote, cancellationToken).ConfigureAwait(false);
             return true;
-        }).AsValueTaskVoid();
+        }, cancellationToken).AsValueTaskVoid();
 
     /// <inheritdoc />
     public ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
-        => Run(async () =>
+        => With(async client =>
         {
-            var client = await _connections.GetAsync(cancellationToken).ConfigureAwait(false);
             string remote = Remote(path);
             var attributes = await client.GetAttributesAsync(remote, cancellationToken).ConfigureAwait(false);
             if (!attributes.IsDirectory)
@@ -197,13 +195,12 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
             }
             await client.DeleteDirectoryAsync(remote, cancellationToken).ConfigureAwait(false);
             return true;
-        }).AsValueTaskVoid();
+        }, cancellationToken).AsValueTaskVoid();
 
     /// <inheritdoc />
     public ValueTask RenameAsync(string from, string to, bool overwrite, CancellationToken cancellationToken)
-        => Run(async () =>
+        => With(async client =>
         {
-            var client = await _connections.GetAsync(cancellationToken).ConfigureAwait(false);
             string source = Remote(from);
             string target = Remote(to);
             // Existence first so the error is precise; the remote rename decides in the end (posix-rename replaces).
@@ -227,7 +224,7 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
             }
             client.RenameFile(source, target, isPosix: true);
             return true;
-        }).AsValueTaskVoid();
+        }, cancellationToken).AsValueTaskVoid();
 
     /// <inheritdoc />
     public T? GetCapability<T>()
@@ -237,26 +234,57 @@ public sealed class SftpRemoteFileSystem : IVirtualFileSystem, IDisposable
     /// <summary>Closes the connections.</summary>
     public void Dispose() => _connections.Dispose();
 
-    internal ValueTask<T> Run<T>(Func<ValueTask<T>> operation) => SftpRemoteErrors.RunAsync(_options, _logger, operation);
-
-    internal ValueTask Run(Func<ValueTask> operation) => SftpRemoteErrors.RunAsync(_options, _logger, operation);
+    private ValueTask<T> Run<T>(Func<ValueTask<T>> operation) => SftpRemoteErrors.RunAsync(_options, _logger, operation);
 
     internal ValueTask<SftpFileAttributes> GetAttributesAsync(string remote, CancellationToken cancellationToken)
-        => Run(async () => await (await _connections.GetAsync(cancellationToken).ConfigureAwait(false))
-            .GetAttributesAsync(remote, cancellationToken).ConfigureAwait(false));
+        => With(client => new ValueTask<SftpFileAttributes>(client.GetAttributesAsync(remote, cancellationToken)), cancellationToken);
 
     internal ValueTask DeleteQuietlyAsync(string remote)
-        => Run(async () =>
+        => With(async client =>
         {
-            var client = await _connections.GetAsync(CancellationToken.None).ConfigureAwait(false);
             await client.DeleteFileAsync(remote, CancellationToken.None).ConfigureAwait(false);
-        });
+            return true;
+        }, CancellationToken.None).AsValueTaskVoid();
 
     internal ValueTask RenameOverAsync(string from, string to, CancellationToken cancellationToken)
+        => With(client =>
+        {
+            client.RenameFile(from, to, isPosix: true);
+            return ValueTask.FromResult(true);
+        }, cancellationToken).AsValueTaskVoid();
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on <paramref name="client"/> (an open file's connection), mapping its errors; a
+    /// connection failure evicts the client from the pool so that the next operation connects afresh.
+    /// </summary>
+    internal ValueTask<T> RunOn<T>(SftpClient client, Func<ValueTask<T>> operation)
+        => Run(async () =>
+        {
+            try
+            {
+                return await operation().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (SftpRemoteErrors.IsConnectionFailure(ex))
+            {
+                _connections.Evict(client);
+                throw;
+            }
+        });
+
+    /// <summary><see cref="RunOn{T}"/> with a pooled client.</summary>
+    private ValueTask<T> With<T>(Func<SftpClient, ValueTask<T>> operation, CancellationToken cancellationToken)
         => Run(async () =>
         {
             var client = await _connections.GetAsync(cancellationToken).ConfigureAwait(false);
-            client.RenameFile(from, to, isPosix: true);
+            try
+            {
+                return await operation(client).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (SftpRemoteErrors.IsConnectionFailure(ex))
+            {
+                _connections.Evict(client);
+                throw;
+            }
         });
 
     private string Remote(string path) => path == "/" ? (_base.Length == 0 ? "/" : _base) : _base + path;

@@ -41,7 +41,10 @@ public sealed class SftpRemoteOptions
     /// <summary>Time allowed to connect and authenticate. Defaults to 15 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Time allowed for one remote operation. Defaults to 30 seconds.</summary>
+    /// <summary>
+    /// Time allowed for one remote operation. Defaults to 30 seconds. An operation that times out closes its connection
+    /// (it may be one a NAT or firewall forgot, which still looks connected); the next operation connects afresh.
+    /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>SSH keepalive interval on idle connections; zero disables. Defaults to 30 seconds.</summary>

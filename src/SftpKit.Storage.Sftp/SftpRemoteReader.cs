@@ -1,19 +1,25 @@
+using Renci.SshNet;
 using Renci.SshNet.Sftp;
 using SftpKit.FileSystem;
 
 namespace SftpKit.Storage.Sftp;
 
-/// <summary>Positional reads of one remote file over one SSH.NET stream; reads of a handle are serialised.</summary>
+/// <summary>
+/// Positional reads of one remote file over one SSH.NET stream; reads of a handle are serialised. A connection failure
+/// evicts the stream's client from the pool; this reader then fails and the client reopens the file.
+/// </summary>
 internal sealed class SftpRemoteReader : IVfsReader
 {
+    private readonly SftpClient _client;
     private readonly SftpFileStream _stream;
     private readonly string _name;
     private readonly SftpRemoteFileSystem _owner;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private int _disposed;
 
-    public SftpRemoteReader(SftpFileStream stream, string name, SftpRemoteFileSystem owner)
+    public SftpRemoteReader(SftpClient client, SftpFileStream stream, string name, SftpRemoteFileSystem owner)
     {
+        _client = client;
         _stream = stream;
         _name = name;
         _owner = owner;
@@ -25,7 +31,7 @@ internal sealed class SftpRemoteReader : IVfsReader
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await _owner.Run(async () =>
+            return await _owner.RunOn(_client, async () =>
             {
                 if (_stream.Position != offset)
                 {

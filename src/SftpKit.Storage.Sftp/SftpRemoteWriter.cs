@@ -8,13 +8,15 @@ namespace SftpKit.Storage.Sftp;
 /// <summary>
 /// Sequential writes of one upload to the remote server. Atomic uploads go to a temporary <c>.sftpkit-*.part</c> file
 /// beside the target, renamed over it (posix-rename) at <see cref="CompleteAsync"/> and removed when abandoned;
-/// resumed uploads (offset &gt; 0) and non-atomic ones write the target in place.
+/// resumed uploads (offset &gt; 0) and non-atomic ones write the target in place. A connection failure evicts the
+/// stream's client from the pool; this upload then fails and the client resumes or restarts it.
 /// </summary>
 internal sealed class SftpRemoteWriter : IVfsWriter
 {
     /// <summary>Name prefix of temporary upload files (hidden from listings).</summary>
     public const string TempPrefix = ".sftpkit-";
 
+    private readonly SftpClient _client;
     private readonly SftpFileStream _stream;
     private readonly string _target;
     private readonly string? _temp;
@@ -24,8 +26,10 @@ internal sealed class SftpRemoteWriter : IVfsWriter
     private bool _completed;
     private int _disposed;
 
-    private SftpRemoteWriter(SftpFileStream stream, string target, string? temp, string name, long position, SftpRemoteFileSystem owner)
+    private SftpRemoteWriter(SftpClient client, SftpFileStream stream, string target, string? temp, string name, long position,
+        SftpRemoteFileSystem owner)
     {
+        _client = client;
         _stream = stream;
         _target = target;
         _temp = temp;
@@ -61,12 +65,12 @@ internal sealed class SftpRemoteWriter : IVfsWriter
             {
                 stream.Seek(options.Offset, SeekOrigin.Begin);
             }
-            return new SftpRemoteWriter(stream, remote, temp: null, name, options.Offset, owner);
+            return new SftpRemoteWriter(client, stream, remote, temp: null, name, options.Offset, owner);
         }
         int slash = remote.LastIndexOf('/');
         string temp = remote[..(slash + 1)] + TempPrefix + Guid.NewGuid().ToString("N") + ".part";
         var tempStream = await client.OpenAsync(temp, FileMode.CreateNew, FileAccess.Write, cancellationToken).ConfigureAwait(false);
-        return new SftpRemoteWriter(tempStream, remote, temp, name, 0, owner);
+        return new SftpRemoteWriter(client, tempStream, remote, temp, name, 0, owner);
     }
 
     public long Position => _position;
@@ -74,12 +78,20 @@ internal sealed class SftpRemoteWriter : IVfsWriter
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        await _owner.Run(async () => await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        await _owner.RunOn(_client, async () =>
+        {
+            await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
         _position += data.Length;
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken)
-        => _owner.Run(async () => await _stream.FlushAsync(cancellationToken).ConfigureAwait(false));
+        => _owner.RunOn(_client, async () =>
+        {
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }).AsValueTaskVoid();
 
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
     {
@@ -88,10 +100,11 @@ internal sealed class SftpRemoteWriter : IVfsWriter
         {
             return;
         }
-        await _owner.Run(async () =>
+        await _owner.RunOn(_client, async () =>
         {
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             await _stream.DisposeAsync().ConfigureAwait(false);
+            return true;
         }).ConfigureAwait(false);
         if (_temp is not null)
         {

@@ -12,6 +12,8 @@ namespace SftpKit.Tests.Storage.Sftp;
 public sealed class OpenSshServer : IAsyncLifetime
 {
     private Process? _process;
+    private string? _sshd;
+    private string? _config;
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "sftpkit-sshd-" + Guid.NewGuid().ToString("N")[..10]);
 
@@ -66,7 +68,37 @@ public sealed class OpenSshServer : IAsyncLifetime
         catch (UnauthorizedAccessException)
         {
         }
-        var start = new ProcessStartInfo(sshd) { ArgumentList = { "-D", "-e", "-f", config } };
+        _sshd = sshd;
+        _config = config;
+        if (!await StartAsync())
+        {
+            Unavailable = "OpenSSH sshd (it did not start on 127.0.0.1)";
+        }
+    }
+
+    /// <summary>
+    /// Kills sshd and every process below it (the per-connection session processes too), so that every connection to it
+    /// drops at once, as when the machine goes away; waits until they have exited. The files stay.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts sshd again after <see cref="KillAsync"/>: same port, host key and config. True once it accepts connections (20 s at most).</summary>
+    public async Task<bool> StartAsync()
+    {
+        var start = new ProcessStartInfo(_sshd!) { ArgumentList = { "-D", "-e", "-f", _config! } };
         _process = ProcessRunner.StartDrained(start);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
@@ -75,31 +107,23 @@ public sealed class OpenSshServer : IAsyncLifetime
             {
                 using var probe = new TcpClient();
                 await probe.ConnectAsync(IPAddress.Loopback, Port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
                 if (_process.HasExited)
                 {
-                    break;
+                    return false;
                 }
                 await Task.Delay(50);
             }
         }
-        Unavailable = "OpenSSH sshd (it did not start on 127.0.0.1)";
+        return false;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is not null)
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
+        await KillAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
