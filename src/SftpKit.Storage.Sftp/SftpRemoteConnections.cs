@@ -89,9 +89,22 @@ internal sealed class SftpRemoteConnections : IDisposable
                 SftpRemoteLog.ConnectionEvicted(_logger, _options.Host, _options.Port);
                 // SSH.NET's dispose of a connection that no longer answers waits about a second for its disconnect; the
                 // failing operation does not wait for it.
-                ThreadPool.UnsafeQueueUserWorkItem(static c => c.Dispose(), client, preferLocal: false);
+                ThreadPool.UnsafeQueueUserWorkItem(static c => DisposeQuietly(c), client, preferLocal: false);
                 return;
             }
+        }
+    }
+
+    /// <summary>Disposes an evicted client off any request's path; a failure there must not end the process.</summary>
+    private static void DisposeQuietly(SftpClient client)
+    {
+        try
+        {
+            client.Dispose();
+        }
+        catch (Exception)
+        {
+            // The connection is already out of the pool; whatever SSH.NET throws while closing it changes nothing.
         }
     }
 
