@@ -94,7 +94,6 @@ public sealed class SftpBackendReconnectTests : IAsyncLifetime
     [Fact]
     public async Task The_same_front_serves_the_account_again_after_the_remote_sshd_comes_back()
     {
-        var total = Stopwatch.StartNew();
         await StartFrontAsync(_sshd.Port);
         using var kept = await ConnectAsync(); // stays open across the outage
         using (var first = await ConnectAsync())
@@ -130,7 +129,6 @@ public sealed class SftpBackendReconnectTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(_remoteDirectory, "during.bin")));
 
         Assert.True(await _sshd.StartAsync(), "sshd did not start again on its port.");
-        var restarted = Stopwatch.StartNew();
 
         // A new session lists, uploads and downloads again.
         await UntilServedAsync(async () =>
@@ -145,9 +143,7 @@ public sealed class SftpBackendReconnectTests : IAsyncLifetime
             Assert.Contains(kept.ListDirectory("/"), f => f.Name == "after-new.bin");
             await RoundTripAsync(kept, "after-kept.bin");
         });
-        Assert.True(restarted.Elapsed < RecoveryBound, $"Recovery took {restarted.Elapsed}.");
         Assert.Empty(Directory.GetFiles(_remoteDirectory, ".sftpkit-*"));
-        Assert.True(total.Elapsed < TimeSpan.FromSeconds(60), $"The test took {total.Elapsed}.");
     }
 
     [Fact]
@@ -169,7 +165,6 @@ public sealed class SftpBackendReconnectTests : IAsyncLifetime
         Assert.IsNotType<SshConnectionException>(error);
         Assert.True(timer.Elapsed < FailureBound, $"The failure took {timer.Elapsed}.");
 
-        var recovering = Stopwatch.StartNew();
         await UntilServedAsync(async () =>
         {
             Assert.Contains(kept.ListDirectory("/"), f => f.Name == "before-1.bin");
@@ -180,7 +175,6 @@ public sealed class SftpBackendReconnectTests : IAsyncLifetime
             using var fresh = await ConnectAsync();
             await RoundTripAsync(fresh, "after-new.bin");
         });
-        Assert.True(recovering.Elapsed < RecoveryBound, $"Recovery took {recovering.Elapsed}.");
     }
 
     private async Task<SftpClient> ConnectAsync()
