@@ -300,6 +300,7 @@ internal sealed partial class SftpServer : IHostedService, ISftpServer, IDisposa
         var connection = new SshServerConnection(stream, remote, _context!, id, info)
         {
             Authenticated = () => _gate.Leave(id),
+            AcknowledgeReceived = () => TcpAcknowledgement.SendNow(socket),
         };
         Log.ConnectionAccepted(_logger, id, remote?.ToString());
         _policies.Metrics.ConnectionOpened();

@@ -32,7 +32,11 @@ internal sealed partial class SshServerConnection
             case SshMessageNumber.ServiceRequest:
                 OnServiceRequest(ServiceRequestMessage.Read(span));
                 break;
-            case SshMessageNumber.KexInit or SshMessageNumber.NewKeys or >= SshMessageNumber.KexEcdhInit and <= (SshMessageNumber)49:
+            case SshMessageNumber.NewKeys:
+                OnKeyExchange(number, span);
+                AcknowledgeReceived?.Invoke();
+                break;
+            case SshMessageNumber.KexInit or >= SshMessageNumber.KexEcdhInit and <= (SshMessageNumber)49:
                 OnKeyExchange(number, span);
                 break;
             case >= SshMessageNumber.UserAuthRequest and <= (SshMessageNumber)79:

@@ -57,6 +57,13 @@ internal sealed partial class SshServerConnection : IWatchedConnection
     /// <summary>Called once, when the client has authenticated (the server's unauthenticated-connection gate lets go).</summary>
     internal Action? Authenticated { get; set; }
 
+    /// <summary>
+    /// Called when the client's NEWKEYS arrived, a message the server does not answer: the host acknowledges it on the
+    /// network at once (<see cref="Networking.TcpAcknowledgement"/>), so a client using Nagle's algorithm does not hold
+    /// its SERVICE_REQUEST back for the delayed ACK.
+    /// </summary>
+    internal Action? AcknowledgeReceived { get; init; }
+
     /// <summary>True once the client sent any USERAUTH_REQUEST: it tried to log in rather than stall the handshake.</summary>
     internal bool AuthenticationAttempted { get; private set; }
 
