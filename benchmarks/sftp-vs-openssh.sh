@@ -9,13 +9,14 @@
 # reported; the rounds alternate between the servers; default 3), WARMUP (unmeasured rounds of each operation on each
 # server before its measured ones, so that neither server's first run of a workload pays one-time costs: SftpKit's JIT
 # of that path, sshd's page cache; default 1), OPS (which operations, in order: any of upload download small smallget
-# ls; default all, e.g. OPS=smallget REPEAT=11 for many rounds of `get -r` alone), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
+# ls login; default all, e.g. OPS=smallget REPEAT=11 for many rounds of `get -r` alone), SFTPKIT_DLL (run this SftpKit.Server.dll, e.g. a saved copy of an older build, instead of
 # building the work tree), SFTPKIT_BASELINE_DLL (also run this build as a third server, "baseline", measured in the
 # same loop, so an older and a newer SftpKit are compared under the same machine load), CIPHER (passed to every sftp
 # run as `-c`, e.g. aes128-gcm@openssh.com or chacha20-poly1305@openssh.com; default: the client's own negotiation).
 # Must run as root (installs packages if missing; sshd runs as root on a throwaway config).
 # Operations: put and get of the big file (cmp-verified), put -r and get -r of the small-file tree (count and content
-# verified), ls -l of a large directory (entry count verified).
+# verified), ls -l of a large directory (entry count verified), and a login: one session that only runs `pwd` (TCP
+# connect, key exchange, authentication, the sftp subsystem, one REALPATH; the answer checked).
 # Server CPU: SftpKit = utime+stime of the server process (/proc/PID/stat) before/after each run; sshd = the
 # listener's cutime+cstime (per-connection processes are forked and reaped by the listener) before/after.
 set -euo pipefail
@@ -29,9 +30,9 @@ else
 fi
 REPEAT=${REPEAT:-3}
 WARMUP=${WARMUP:-1}
-OPS=${OPS:-upload download small smallget ls}
+OPS=${OPS:-upload download small smallget ls login}
 for op in $OPS; do
-  case $op in upload|download|small|smallget|ls) ;; *) echo "OPS: unknown operation '$op' (upload download small smallget ls)" >&2; exit 2 ;; esac
+  case $op in upload|download|small|smallget|ls|login) ;; *) echo "OPS: unknown operation '$op' (upload download small smallget ls login)" >&2; exit 2 ;; esac
 done
 
 need=()
@@ -213,6 +214,7 @@ echo "get big.bin down.bin" >"$WORK/b.get"
 echo "put -r small small" >"$WORK/b.small"
 echo "get -r small smalldown" >"$WORK/b.smallget"
 echo "ls -l lsdir" >"$WORK/b.ls"
+echo "pwd" >"$WORK/b.login"
 echo "put small/f000000.dat warm.dat" >"$WORK/b.warm"
 
 # Warm-up (JIT for SftpKit; page cache for both).
@@ -256,6 +258,9 @@ for op in $OPS; do
           r=$(measure "$s" "$WORK/b.ls" "$LOCAL" "$WORK/ls.out")
           n=$(grep -c 'entry-' "$WORK/ls.out" || true)
           [ "$n" -eq "$LS_ENTRIES" ] || { echo "$s: ls -l listed $n of $LS_ENTRIES entries" >&2; exit 1; } ;;
+        login)
+          r=$(measure "$s" "$WORK/b.login" "$LOCAL" "$WORK/login.out")
+          grep -q 'Remote working directory: /' "$WORK/login.out" || { echo "$s: pwd gave no working directory" >&2; exit 1; } ;;
       esac
       if [ "$round" -le "$WARMUP" ]; then echo "  $op $s: $r (warm-up)" >&2; continue; fi
       echo "$r" | awk '{ print $1 }' >>"$WORK/t.$s"
@@ -290,6 +295,7 @@ label() {
     small) echo "put -r ${SMALL_FILES} x 4 KiB" ;;
     smallget) echo "get -r ${SMALL_FILES} x 4 KiB" ;;
     ls) echo "ls -l ${LS_ENTRIES} entries" ;;
+    login) echo "login, pwd, exit (one session)" ;;
   esac
 }
 
